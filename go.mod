@@ -1,0 +1,3 @@
+module github.com/parley-chat/parley
+
+go 1.26.8

@@ -1,0 +1,117 @@
+// Package store holds Parley's domain types, its error codes and the small
+// storage interfaces that every backend (store/sqlite, store/mongo)
+// implements. Backends translate their driver errors into *Error so callers
+// never see a driver type. The behaviour every backend must share is written
+// down once, as executable tests, in store/storetest.
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"time"
+)
+
+// Users stores accounts.
+type Users interface {
+	// Create inserts u. It returns CONFLICT when the username is taken
+	// (case-insensitively) and BAD_REQUEST when ID or Username is empty.
+	Create(ctx context.Context, u *User) error
+	// ByID returns NOT_FOUND when no user has that id.
+	ByID(ctx context.Context, id string) (*User, error)
+	// ByUsername matches case-insensitively; NOT_FOUND when nobody has it.
+	ByUsername(ctx context.Context, username string) (*User, error)
+	// ByIDs returns the users that exist among ids, in no particular order;
+	// unknown ids are skipped, never an error.
+	ByIDs(ctx context.Context, ids []string) ([]User, error)
+}
+
+// Rooms stores rooms. Membership is kept by Memberships.
+type Rooms interface {
+	// Create inserts a group room and makes ownerID its owner and first
+	// member, atomically. It returns CONFLICT if the id exists, NOT_FOUND if
+	// the owner does not, BAD_REQUEST for an empty id or name.
+	Create(ctx context.Context, r *Room, ownerID string) error
+	// ByID returns NOT_FOUND when no room has that id.
+	ByID(ctx context.Context, id string) (*Room, error)
+	// Public lists the group rooms that are not private, by name.
+	Public(ctx context.Context) ([]Room, error)
+	// OpenDirect returns the direct room of users a and b, creating it (with
+	// both as members) the first time; r supplies id and createdAt for that
+	// case. created reports whether this call made it. It returns
+	// NOT_FOUND if either user does not exist and BAD_REQUEST if a == b.
+	OpenDirect(ctx context.Context, r *Room, a, b string) (room *Room, created bool, err error)
+}
+
+// Memberships stores who is in which room and how far each member has read.
+type Memberships interface {
+	// Add makes m.UserID a member of m.RoomID. It is idempotent: added is
+	// false (and the stored role kept) if the user was already a member.
+	// NOT_FOUND if the room or user does not exist.
+	Add(ctx context.Context, m Membership) (added bool, err error)
+	// Remove ends a membership; NOT_FOUND if the user was not a member.
+	Remove(ctx context.Context, roomID, userID string) error
+	// Get returns NOT_FOUND when userID is not a member of roomID.
+	Get(ctx context.Context, roomID, userID string) (*Membership, error)
+	// Members lists a room's members with their accounts, oldest first.
+	Members(ctx context.Context, roomID string) ([]Member, error)
+	// RoomsOf lists the rooms userID belongs to, with unread counts.
+	RoomsOf(ctx context.Context, userID string) ([]UserRoom, error)
+	// MarkRead moves the read cursor forward to seq (capped at the room's
+	// lastSeq); it never moves it backwards. It returns the resulting
+	// readSeq, or NOT_FOUND when the user is not a member.
+	MarkRead(ctx context.Context, roomID, userID string, seq int64) (int64, error)
+}
+
+// Messages stores the per-room, gap-free message log.
+type Messages interface {
+	// Append stores a batch of messages in one transaction: each gets the
+	// next seq of its room. A message whose (SenderID, ClientMsgID) was
+	// stored before (or earlier in the same batch) is not stored again: its
+	// result carries the original with Duplicate set. The sender's read
+	// cursor advances to their own message. Per-message failures (NOT_FOUND
+	// room, BAD_REQUEST fields) are reported in the result and do not stop
+	// the batch; a returned error means nothing in the batch was stored
+	// (UNAVAILABLE or INTERNAL).
+	Append(ctx context.Context, msgs []Message) ([]AppendResult, error)
+	// History returns up to limit messages of a room with seq < before
+	// (before <= 0: from the newest), oldest first, and whether older ones
+	// exist.
+	History(ctx context.Context, roomID string, before int64, limit int) ([]Message, bool, error)
+	// After returns up to limit messages with seq > after, oldest first, and
+	// whether newer ones exist beyond them.
+	After(ctx context.Context, roomID string, after int64, limit int) ([]Message, bool, error)
+	// Get returns NOT_FOUND if the room has no message with that id.
+	Get(ctx context.Context, roomID, id string) (*Message, error)
+	// Delete turns a message into a tombstone (empty text, Deleted set,
+	// same seq) and returns it; NOT_FOUND if absent. Deleting twice is fine.
+	Delete(ctx context.Context, roomID, id string) (*Message, error)
+}
+
+// Backend is the lifecycle of a store's connection.
+type Backend interface {
+	// Ping returns UNAVAILABLE when the database does not answer.
+	Ping(ctx context.Context) error
+	// Close releases the database; safe to call twice.
+	Close() error
+}
+
+// Store bundles one backend's implementations.
+type Store struct {
+	Users       Users
+	Rooms       Rooms
+	Memberships Memberships
+	Messages    Messages
+	Backend     Backend
+}
+
+// NewID returns a random 128-bit identifier in hex. Callers that need
+// deterministic ids in tests inject their own generator instead.
+func NewID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// Millis truncates t to the millisecond precision that every backend keeps.
+func Millis(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }

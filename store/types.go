@@ -1,0 +1,124 @@
+package store
+
+import (
+	"strings"
+	"time"
+)
+
+// UserKind tells humans from the assistant and from integrations.
+type UserKind string
+
+const (
+	KindHuman   UserKind = "human"
+	KindBot     UserKind = "bot"
+	KindService UserKind = "service"
+)
+
+// User is an account. PasswordHash is empty for accounts that cannot log in
+// with a password (bots, services).
+type User struct {
+	ID           string
+	Username     string // lower case
+	DisplayName  string
+	Kind         UserKind
+	PasswordHash string
+	CreatedAt    time.Time
+}
+
+// RoomKind tells group rooms from 1:1 direct rooms.
+type RoomKind string
+
+const (
+	RoomGroup  RoomKind = "group"
+	RoomDirect RoomKind = "direct"
+)
+
+// DefaultRoomID is the id of the room every new user joins.
+const DefaultRoomID = "general"
+
+// Room is a conversation. LastSeq is the seq of its newest message (0 when
+// empty). DirectKey is set for direct rooms only (see DirectKey).
+type Room struct {
+	ID        string
+	Name      string
+	Topic     string
+	Kind      RoomKind
+	Private   bool
+	OwnerID   string
+	LastSeq   int64
+	DirectKey string
+	CreatedAt time.Time
+}
+
+// DirectKey is the unique pair key of the direct room of two users: the same
+// whichever of them opens it.
+func DirectKey(a, b string) string {
+	if a > b {
+		a, b = b, a
+	}
+	return a + ":" + b
+}
+
+// Role is a member's standing in a room.
+type Role string
+
+const (
+	RoleOwner  Role = "owner"
+	RoleAdmin  Role = "admin"
+	RoleMember Role = "member"
+)
+
+// CanModerate reports whether the role may invite, kick and delete others'
+// messages.
+func (r Role) CanModerate() bool { return r == RoleOwner || r == RoleAdmin }
+
+// Membership links a user to a room. ReadSeq is the seq of the last message
+// the user has read; everything after it is unread.
+type Membership struct {
+	RoomID   string
+	UserID   string
+	Role     Role
+	JoinedAt time.Time
+	ReadSeq  int64
+}
+
+// Member is a membership with its account, for member lists.
+type Member struct {
+	User     User
+	Role     Role
+	JoinedAt time.Time
+	ReadSeq  int64
+}
+
+// UserRoom is one of a user's rooms with the user's read state.
+type UserRoom struct {
+	Room    Room
+	Role    Role
+	ReadSeq int64
+	Unread  int64 // Room.LastSeq - ReadSeq
+}
+
+// Message is one entry of a room's log. Seq is assigned by the store.
+// A deleted message keeps its id and seq with empty text (a tombstone).
+type Message struct {
+	ID          string
+	RoomID      string
+	Seq         int64
+	SenderID    string
+	Text        string
+	Mentions    []string
+	ClientMsgID string
+	StreamID    string
+	Deleted     bool
+	CreatedAt   time.Time
+}
+
+// AppendResult is the outcome of one message of an Append batch.
+type AppendResult struct {
+	Message   Message
+	Duplicate bool  // the (sender, clientMsgId) was stored before: Message is the original
+	Err       error // per-message failure; nothing stored for this message
+}
+
+// NormalizeUsername is the canonical (case-insensitive) form of a username.
+func NormalizeUsername(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
