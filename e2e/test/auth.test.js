@@ -192,7 +192,12 @@ test("handshake: bad, missing, forged or expired token -> connect_error unauthor
   // the genuine token re-signed by this test with the server's secret is accepted,
   // which proves the forged variants below differ only in what they claim
   const resigned = forge(token, {}, JWT_SECRET);
-  const ok = await connect(srv.base, resigned);
+  const ok = await connect(srv.base, resigned).catch((err) => {
+    throw new Error(
+      `a token re-signed with PARLEY_JWT_SECRET (HMAC key) was refused (${err.message}); ` +
+        "the server should sign tokens with that secret",
+    );
+  });
   ok.close();
 
   const cases = [

@@ -70,8 +70,8 @@ test("A sends in general: ack has the stored message; B and A's other socket rec
   assertMessage(msg, { room: "general", text: "hello from ann", senderId: A.user.id, clientMsgId: id, mentions: [] });
   assert.equal(msg.sender.username, A.user.username);
   assert.equal(msg.sender.kind, "human");
-  assert.equal(msg.streamId, undefined, "a user's message has no streamId");
-  assert.equal(msg.deleted, undefined, "a live message is not marked deleted");
+  assert.ok(!msg.streamId, "a user's message has no streamId");
+  assert.ok(!msg.deleted, "a live message is not marked deleted");
 
   const [mb, ma2] = await Promise.all([atB, atA2]);
   assert.deepEqual(visible(mb), visible(msg), "B receives the message as acked");
@@ -301,6 +301,25 @@ test("bad input gets an error ack, stores nothing, and the socket keeps working"
   });
   a.close();
   b.close();
+});
+
+test("an oversized frame from one socket does not hurt the server or other sockets", async () => {
+  const [A, B] = await users("flooda", "floodb");
+  const a = await connect(srv.base, A.token);
+  const b = await connect(srv.base, B.token);
+  const bDisconnects = collect(b, "disconnect");
+  // 3 MB in one event: the server may drop this socket (protocol abuse), nothing else
+  a.emit("message:send", { room: "general", text: "x".repeat(3 * 1024 * 1024), clientMsgId: cid() });
+  await sleep(500);
+  const id = cid();
+  const atB = nextEvent(b, "message", (m) => m.clientMsgId === id);
+  const c = await connect(srv.base, A.token);
+  await send(c, "general", "the server is fine", id);
+  await atB;
+  assert.equal(bDisconnects.length, 0, "other sockets stay connected");
+  const h = await history(b, "general", { limit: 5 });
+  assert.ok(!h.messages.some((m) => m.text.length > 4000), "the oversized text was not stored");
+  for (const s of [a, b, c]) s.close();
 });
 
 test("history pages by seq: default 50, before=, limit capped at 100, hasMore; REST matches", async () => {
