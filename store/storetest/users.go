@@ -1,0 +1,99 @@
+package storetest
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/parley-chat/parley/store"
+)
+
+var userTests = []test{
+	{"Users/CreateAndLookup", testUserCreateAndLookup},
+	{"Users/UsernameConflictIgnoresCase", testUserConflict},
+	{"Users/BadRequest", testUserBadRequest},
+	{"Users/NotFound", testUserNotFound},
+	{"Users/ByIDsSkipsUnknown", testUserByIDs},
+}
+
+func testUserCreateAndLookup(t *testing.T, s *store.Store) {
+	u := store.User{
+		ID:           store.NewID(),
+		Username:     "Alice",
+		DisplayName:  "Alice A.",
+		Kind:         store.KindBot,
+		PasswordHash: "$2a$10$hash",
+		CreatedAt:    baseTime,
+	}
+	must(t, s.Users.Create(ctx(t), &u))
+	want := u
+	want.Username = "alice" // stored lower-case
+
+	got, err := s.Users.ByID(ctx(t), u.ID)
+	must(t, err)
+	if *got != want {
+		t.Fatalf("ByID = %+v, want %+v", *got, want)
+	}
+	for _, name := range []string{"alice", "ALICE", "aLiCe"} {
+		got, err := s.Users.ByUsername(ctx(t), name)
+		must(t, err)
+		if *got != want {
+			t.Fatalf("ByUsername(%q) = %+v, want %+v", name, *got, want)
+		}
+	}
+	if got.CreatedAt.Location() != time.UTC {
+		t.Fatalf("CreatedAt %v is not UTC", got.CreatedAt)
+	}
+}
+
+func testUserConflict(t *testing.T, s *store.Store) {
+	bob := newUser(t, s, "bob")
+	other := store.User{ID: store.NewID(), Username: "BOB", Kind: store.KindHuman, CreatedAt: baseTime}
+	wantCode(t, s.Users.Create(ctx(t), &other), store.CodeConflict)
+
+	sameID := store.User{ID: bob.ID, Username: "robert", Kind: store.KindHuman, CreatedAt: baseTime}
+	wantCode(t, s.Users.Create(ctx(t), &sameID), store.CodeConflict)
+
+	// Neither failed create left anything behind.
+	_, err := s.Users.ByUsername(ctx(t), "robert")
+	wantCode(t, err, store.CodeNotFound)
+	got, err := s.Users.ByUsername(ctx(t), "bob")
+	must(t, err)
+	if got.ID != bob.ID {
+		t.Fatalf("bob's id changed to %s", got.ID)
+	}
+}
+
+func testUserBadRequest(t *testing.T, s *store.Store) {
+	wantCode(t, s.Users.Create(ctx(t), &store.User{Username: "carol", Kind: store.KindHuman}), store.CodeBadRequest)
+	wantCode(t, s.Users.Create(ctx(t), &store.User{ID: store.NewID(), Kind: store.KindHuman}), store.CodeBadRequest)
+}
+
+func testUserNotFound(t *testing.T, s *store.Store) {
+	newUser(t, s, "dave")
+	_, err := s.Users.ByID(ctx(t), store.NewID())
+	wantCode(t, err, store.CodeNotFound)
+	_, err = s.Users.ByUsername(ctx(t), "nobody")
+	wantCode(t, err, store.CodeNotFound)
+}
+
+func testUserByIDs(t *testing.T, s *store.Store) {
+	a, b := newUser(t, s, "anna"), newUser(t, s, "ben")
+	newUser(t, s, "cleo")
+	got, err := s.Users.ByIDs(ctx(t), []string{a.ID, store.NewID(), b.ID, a.ID})
+	must(t, err)
+	var names []string
+	for _, u := range got {
+		names = append(names, u.Username)
+	}
+	slices.Sort(names)
+	if !slices.Equal(names, []string{"anna", "ben"}) {
+		t.Fatalf("ByIDs = %v, want [anna ben]", names)
+	}
+
+	got, err = s.Users.ByIDs(ctx(t), nil)
+	must(t, err)
+	if len(got) != 0 {
+		t.Fatalf("ByIDs(nil) = %v, want none", got)
+	}
+}
