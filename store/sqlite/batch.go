@@ -1,0 +1,214 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/parley-chat/parley/store"
+)
+
+// appendStmts are Append's statements, prepared once on the write pool.
+// Binding them to each batch's transaction (Tx.StmtContext) reuses the
+// compiled statement of the one write connection instead of parsing the SQL
+// again for every message.
+type appendStmts struct {
+	roomSeq     *sql.Stmt
+	insert      *sql.Stmt
+	byClient    *sql.Stmt
+	setRoomSeq  *sql.Stmt
+	advanceRead *sql.Stmt
+}
+
+func prepareAppend(ctx context.Context, db *sql.DB) (*appendStmts, error) {
+	s := &appendStmts{}
+	for _, p := range []struct {
+		dst   **sql.Stmt
+		query string
+	}{
+		{&s.roomSeq, `SELECT last_seq FROM rooms WHERE id = ?`},
+		// DO NOTHING on the (sender, clientMsgId) index turns a retried
+		// send into "0 rows" instead of an aborted statement, and saves a
+		// lookup per message in the common, non-duplicate case.
+		{&s.insert, `INSERT INTO messages (` + msgCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
+			ON CONFLICT (sender_id, client_msg_id) WHERE client_msg_id <> '' DO NOTHING`},
+		{&s.byClient, `SELECT ` + msgCols + ` FROM messages WHERE sender_id = ? AND client_msg_id = ?`},
+		{&s.setRoomSeq, `UPDATE rooms SET last_seq = ? WHERE id = ?`},
+		{&s.advanceRead, `UPDATE memberships SET read_seq = ? WHERE user_id = ? AND room_id = ? AND read_seq < ?`},
+	} {
+		st, err := db.PrepareContext(ctx, p.query)
+		if err != nil {
+			_ = s.close()
+			return nil, fmt.Errorf("sqlite: prepare %q: %w", p.query, err)
+		}
+		*p.dst = st
+	}
+	return s, nil
+}
+
+func (s *appendStmts) close() error {
+	var errs []error
+	for _, st := range []*sql.Stmt{s.roomSeq, s.insert, s.byClient, s.setRoomSeq, s.advanceRead} {
+		if st != nil {
+			errs = append(errs, st.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// batch is the state of one Append transaction. Seqs are assigned in memory
+// from each room's lastSeq, read once per batch, and written back once per
+// room at the end: the IMMEDIATE transaction holds the database write lock
+// throughout, so nobody else can move lastSeq in between, and a message that
+// fails is simply not given the seq, which the next one takes: no gaps.
+type batch struct {
+	ctx context.Context
+	appendStmts
+	rooms map[string]*roomState // nil value: the room does not exist
+	reads map[readKey]int64     // sender's newest own message per room
+}
+
+type roomState struct {
+	lastSeq int64
+	dirty   bool
+}
+
+type readKey struct{ user, room string }
+
+func (s *appendStmts) begin(ctx context.Context, tx *sql.Tx) *batch {
+	return &batch{
+		ctx: ctx,
+		appendStmts: appendStmts{
+			roomSeq:     tx.StmtContext(ctx, s.roomSeq),
+			insert:      tx.StmtContext(ctx, s.insert),
+			byClient:    tx.StmtContext(ctx, s.byClient),
+			setRoomSeq:  tx.StmtContext(ctx, s.setRoomSeq),
+			advanceRead: tx.StmtContext(ctx, s.advanceRead),
+		},
+		rooms: make(map[string]*roomState),
+		reads: make(map[readKey]int64),
+	}
+}
+
+// append stores one message. A returned error fails the whole batch; a
+// per-message failure is in the result, and then nothing of the message was
+// written (a failed statement is backed out on its own in SQLite, and seq
+// and read state are only touched in memory until finish).
+func (b *batch) append(m *store.Message, now time.Time) (store.AppendResult, error) {
+	switch {
+	case m.ID == "":
+		return failed(store.Errorf(store.CodeBadRequest, "message id is required")), nil
+	case m.SenderID == "":
+		return failed(store.Errorf(store.CodeBadRequest, "message sender is required")), nil
+	case m.RoomID == "":
+		return failed(store.Errorf(store.CodeBadRequest, "room is required")), nil
+	}
+	room, err := b.room(m.RoomID)
+	if err != nil {
+		return store.AppendResult{}, err
+	}
+	if room == nil {
+		return failed(store.Errorf(store.CodeNotFound, "room %q not found", m.RoomID)), nil
+	}
+	mentions, err := encodeMentions(m.Mentions)
+	if err != nil {
+		return failed(store.Wrap(store.CodeBadRequest, err, "invalid mentions")), nil
+	}
+	stored := *m
+	stored.Seq = room.lastSeq + 1
+	stored.Deleted = false
+	stored.CreatedAt = now
+	if !m.CreatedAt.IsZero() {
+		stored.CreatedAt = store.Millis(m.CreatedAt)
+	}
+	if stored.Mentions, err = decodeMentions(mentions); err != nil {
+		return store.AppendResult{}, err
+	}
+
+	res, err := b.insert.ExecContext(b.ctx,
+		stored.ID, stored.RoomID, stored.Seq, stored.SenderID, stored.Text, mentions,
+		stored.ClientMsgID, stored.StreamID, toMillis(stored.CreatedAt))
+	inserted := int64(0)
+	if err == nil {
+		inserted, err = res.RowsAffected()
+	}
+	switch {
+	case err != nil && !isConstraint(err):
+		return store.AppendResult{}, err
+	case err != nil || inserted == 0:
+		// Either the (sender, clientMsgId) pair exists, stored earlier or
+		// earlier in this batch, or another constraint (the id) failed; a
+		// retry that reuses the message id too hits the id first.
+		if m.ClientMsgID != "" {
+			orig, lookupErr := b.original(m.SenderID, m.ClientMsgID)
+			if lookupErr != nil {
+				return store.AppendResult{}, lookupErr
+			}
+			if orig != nil {
+				return store.AppendResult{Message: *orig, Duplicate: true}, nil
+			}
+		}
+		if err == nil {
+			return store.AppendResult{}, errors.New("insert ignored but no duplicate found")
+		}
+		if isUnique(err) {
+			return failed(store.Wrap(store.CodeConflict, err, "message %q already exists", m.ID)), nil
+		}
+		return failed(storeError(err, "")), nil
+	}
+
+	room.lastSeq, room.dirty = stored.Seq, true
+	b.reads[readKey{stored.SenderID, stored.RoomID}] = stored.Seq
+	return store.AppendResult{Message: stored}, nil
+}
+
+// room returns the room's seq state, reading lastSeq on first use.
+func (b *batch) room(id string) (*roomState, error) {
+	if st, ok := b.rooms[id]; ok {
+		return st, nil
+	}
+	var last int64
+	err := b.roomSeq.QueryRowContext(b.ctx, id).Scan(&last)
+	var st *roomState
+	switch {
+	case err == nil:
+		st = &roomState{lastSeq: last}
+	case !errors.Is(err, sql.ErrNoRows):
+		return nil, err
+	}
+	b.rooms[id] = st
+	return st, nil
+}
+
+// original is the stored message with that (sender, clientMsgId), or nil.
+func (b *batch) original(sender, clientMsgID string) (*store.Message, error) {
+	m, err := scanMessage(b.byClient.QueryRowContext(b.ctx, sender, clientMsgID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	return m, err
+}
+
+// finish writes each touched room's lastSeq and each sender's read cursor
+// once for the whole batch. The cursor only moves forward, and only for a
+// sender who is a member.
+func (b *batch) finish() error {
+	for id, st := range b.rooms {
+		if st == nil || !st.dirty {
+			continue
+		}
+		if _, err := b.setRoomSeq.ExecContext(b.ctx, st.lastSeq, id); err != nil {
+			return err
+		}
+	}
+	for k, seq := range b.reads {
+		if _, err := b.advanceRead.ExecContext(b.ctx, seq, k.user, k.room, seq); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func failed(err error) store.AppendResult { return store.AppendResult{Err: err} }

@@ -1,0 +1,202 @@
+// Package sqlite is Parley's embedded store: one SQLite file in WAL mode,
+// through the pure-Go modernc.org/sqlite driver.
+//
+// Two pools share the file. Writes go through a pool of one connection whose
+// transactions all start with BEGIN IMMEDIATE, so a writer takes the database
+// write lock before it reads anything it will base a write on (a room's
+// lastSeq, an existing clientMsgId). That keeps seqs gap-free and
+// de-duplication exact even when several Parley processes share one file:
+// the lock, not the process, serialises them. Reads go through a separate
+// pool of several read-only connections, which WAL lets run alongside the
+// writer.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"runtime"
+	"strconv"
+	"sync"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/parley-chat/parley/store"
+)
+
+// Config configures Open. Only Path is required.
+type Config struct {
+	// Path is the database file, created if missing.
+	Path string
+	// BusyTimeout is how long a statement waits for a lock held by another
+	// connection or process before failing with UNAVAILABLE (default 5s).
+	BusyTimeout time.Duration
+	// ReadConns bounds the read pool (default max(4, GOMAXPROCS)).
+	ReadConns int
+	// Now stamps the rows whose time the caller left zero (default
+	// time.Now).
+	Now func() time.Time
+}
+
+// DB is an open SQLite database. It implements store.Backend.
+type DB struct {
+	write *sql.DB
+	read  *sql.DB
+	now   func() time.Time
+	stmts *appendStmts
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+var _ store.Backend = (*DB)(nil)
+
+// Open opens (creating if needed) and migrates the database at cfg.Path and
+// returns the store over it. Close it through Store.Backend.
+func Open(ctx context.Context, cfg Config) (*store.Store, error) {
+	db, err := open(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &store.Store{
+		Users:       &Users{db: db},
+		Rooms:       &Rooms{db: db},
+		Memberships: &Memberships{db: db},
+		Messages:    &Messages{db: db},
+		Backend:     db,
+	}, nil
+}
+
+func open(ctx context.Context, cfg Config) (*DB, error) {
+	if cfg.Path == "" {
+		return nil, errors.New("sqlite: Config.Path is required")
+	}
+	if cfg.Path == ":memory:" {
+		// Each pooled connection would get its own empty database.
+		return nil, errors.New("sqlite: in-memory databases are not supported; use a file in a temporary directory")
+	}
+	if cfg.BusyTimeout <= 0 {
+		cfg.BusyTimeout = 5 * time.Second
+	}
+	if cfg.ReadConns <= 0 {
+		cfg.ReadConns = max(4, runtime.GOMAXPROCS(0))
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+
+	write, err := sql.Open("sqlite", dsn(cfg, false))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", cfg.Path, err)
+	}
+	// One writer per process: SQLite has one write lock per file anyway, and
+	// queueing in database/sql is cheaper than spinning in the busy handler.
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	write.SetConnMaxIdleTime(0)
+
+	db := &DB{write: write, now: cfg.Now}
+	if err := migrate(ctx, write); err != nil {
+		_ = write.Close()
+		return nil, err
+	}
+
+	// The read pool opens only after migrating, so no reader sees a
+	// half-built schema or sets up WAL before the writer did.
+	read, err := sql.Open("sqlite", dsn(cfg, true))
+	if err != nil {
+		_ = write.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", cfg.Path, err)
+	}
+	read.SetMaxOpenConns(cfg.ReadConns)
+	read.SetMaxIdleConns(cfg.ReadConns)
+	db.read = read
+
+	if db.stmts, err = prepareAppend(ctx, write); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	if err := db.Ping(ctx); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// dsn builds the connection string. Pragmas go in the DSN, not in an Exec
+// after Open, because database/sql opens connections lazily and replaces
+// broken ones: only the DSN reaches every connection it ever makes.
+func dsn(cfg Config, readOnly bool) string {
+	q := url.Values{}
+	// busy_timeout first: the pragmas after it may need a lock.
+	q.Add("_pragma", "busy_timeout("+strconv.FormatInt(cfg.BusyTimeout.Milliseconds(), 10)+")")
+	q.Add("_pragma", "foreign_keys(1)")
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		q.Add("_pragma", "journal_mode(WAL)")
+		// FULL fsyncs the WAL on every commit: an acked message survives a
+		// power cut, which NORMAL does not promise in WAL mode.
+		q.Add("_pragma", "synchronous(FULL)")
+		// BEGIN IMMEDIATE for every write transaction (see the package doc).
+		q.Set("_txlock", "immediate")
+	}
+	// A file: URI, so SQLite percent-decodes the path and a '?' or '#' in a
+	// directory name cannot be mistaken for the start of the parameters.
+	u := url.URL{Scheme: "file", Path: cfg.Path, RawQuery: q.Encode()}
+	return u.String()
+}
+
+// Ping reports UNAVAILABLE when the database does not answer a query.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	if err := db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return store.Wrap(store.CodeUnavailable, err, "database is unavailable")
+	}
+	return nil
+}
+
+// Close closes both pools; later calls return the first call's result.
+func (db *DB) Close() error {
+	db.closeOnce.Do(func() {
+		var errs []error
+		if db.stmts != nil {
+			errs = append(errs, db.stmts.close())
+		}
+		if db.read != nil {
+			errs = append(errs, db.read.Close())
+		}
+		errs = append(errs, db.write.Close())
+		db.closeErr = errors.Join(errs...)
+	})
+	return db.closeErr
+}
+
+// writeTx runs fn in one BEGIN IMMEDIATE transaction and commits it. Errors
+// come back as *store.Error; fn may return either kind.
+func (db *DB) writeTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return storeError(err, "")
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return storeError(err, "")
+	}
+	if err := tx.Commit(); err != nil {
+		return storeError(err, "")
+	}
+	return nil
+}
+
+// stamp is the millisecond UTC form of t, or of now when t is zero.
+func (db *DB) stamp(t time.Time) time.Time {
+	if t.IsZero() {
+		t = db.now()
+	}
+	return store.Millis(t)
+}

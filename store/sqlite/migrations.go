@@ -1,0 +1,132 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migrations are applied in order; PRAGMA user_version records how many a
+// database has had. Never edit or reorder a released entry: append a new one.
+//
+// Times are INTEGER unix milliseconds (UTC). Usernames are stored lower-case
+// and compared NOCASE besides, so no path can create two that differ only in
+// case.
+var migrations = []string{
+	// 1: the chat schema of DESIGN §4.
+	`
+CREATE TABLE users (
+	id            TEXT PRIMARY KEY,
+	username      TEXT NOT NULL COLLATE NOCASE UNIQUE,
+	display_name  TEXT NOT NULL DEFAULT '',
+	kind          TEXT NOT NULL,
+	password_hash TEXT NOT NULL DEFAULT '',
+	created_at    INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE rooms (
+	id         TEXT PRIMARY KEY,
+	name       TEXT NOT NULL,
+	topic      TEXT NOT NULL DEFAULT '',
+	kind       TEXT NOT NULL,
+	private    INTEGER NOT NULL DEFAULT 0,
+	owner_id   TEXT NOT NULL DEFAULT '',
+	last_seq   INTEGER NOT NULL DEFAULT 0,
+	direct_key TEXT,
+	created_at INTEGER NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX rooms_direct_key ON rooms (direct_key)
+	WHERE direct_key IS NOT NULL AND direct_key <> '';
+CREATE INDEX rooms_name ON rooms (name);
+
+CREATE TABLE memberships (
+	user_id   TEXT NOT NULL REFERENCES users (id),
+	room_id   TEXT NOT NULL REFERENCES rooms (id),
+	role      TEXT NOT NULL,
+	joined_at INTEGER NOT NULL,
+	read_seq  INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (user_id, room_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX memberships_room ON memberships (room_id);
+
+-- Clustered on (room_id, seq): history and sync read a contiguous range.
+-- sender_id has no foreign key, as in the MongoDB backend: the log keeps
+-- what was said even if an account is ever removed.
+CREATE TABLE messages (
+	room_id       TEXT NOT NULL REFERENCES rooms (id),
+	seq           INTEGER NOT NULL,
+	id            TEXT NOT NULL,
+	sender_id     TEXT NOT NULL,
+	text          TEXT NOT NULL,
+	mentions      TEXT NOT NULL DEFAULT '[]',
+	client_msg_id TEXT NOT NULL DEFAULT '',
+	stream_id     TEXT NOT NULL DEFAULT '',
+	deleted       INTEGER NOT NULL DEFAULT 0,
+	created_at    INTEGER NOT NULL,
+	PRIMARY KEY (room_id, seq)
+) STRICT, WITHOUT ROWID;
+CREATE UNIQUE INDEX messages_id ON messages (id);
+CREATE UNIQUE INDEX messages_client_msg ON messages (sender_id, client_msg_id)
+	WHERE client_msg_id <> '';
+
+CREATE TABLE services (
+	app_id      TEXT PRIMARY KEY,
+	secret_hash TEXT NOT NULL,
+	user_id     TEXT NOT NULL REFERENCES users (id),
+	created_at  INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE assistant_memory (
+	room_id    TEXT PRIMARY KEY,
+	turns      TEXT NOT NULL DEFAULT '[]',
+	state      TEXT NOT NULL DEFAULT '{}',
+	updated_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX assistant_memory_updated ON assistant_memory (updated_at);
+
+-- room_id '' holds knowledge taught for every room.
+CREATE TABLE knowledge (
+	room_id    TEXT NOT NULL DEFAULT '',
+	question   TEXT NOT NULL,
+	answer     TEXT NOT NULL,
+	taught_by  TEXT NOT NULL DEFAULT '',
+	created_at INTEGER NOT NULL,
+	UNIQUE (room_id, question)
+) STRICT;
+`,
+}
+
+// migrate brings the schema up to date in one IMMEDIATE transaction, so two
+// processes opening a new file at once cannot both apply a migration.
+func migrate(ctx context.Context, db *sql.DB) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+
+	var version int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return fmt.Errorf("sqlite: migrate: read version: %w", err)
+	}
+	if version > len(migrations) {
+		return fmt.Errorf("sqlite: database schema version %d is newer than this binary knows (%d)", version, len(migrations))
+	}
+	for i := version; i < len(migrations); i++ {
+		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
+			return fmt.Errorf("sqlite: migration %d: %w", i+1, err)
+		}
+	}
+	if version == len(migrations) {
+		return nil
+	}
+	// user_version lives in the database header, which the transaction
+	// covers: it changes exactly when the migrations commit.
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(migrations))); err != nil {
+		return fmt.Errorf("sqlite: migrate: set version: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: migrate: commit: %w", err)
+	}
+	return nil
+}

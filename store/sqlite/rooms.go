@@ -1,0 +1,193 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"github.com/parley-chat/parley/store"
+)
+
+// Rooms implements store.Rooms.
+type Rooms struct{ db *DB }
+
+var _ store.Rooms = (*Rooms)(nil)
+
+const roomCols = `id, name, topic, kind, private, owner_id, last_seq, COALESCE(direct_key, ''), created_at`
+
+// Create inserts a group room with ownerID as owner and first member. It
+// fills in r's Kind, OwnerID and a zero CreatedAt.
+func (s *Rooms) Create(ctx context.Context, r *store.Room, ownerID string) error {
+	if r == nil || r.ID == "" {
+		return store.Errorf(store.CodeBadRequest, "room id is required")
+	}
+	if strings.TrimSpace(r.Name) == "" {
+		return store.Errorf(store.CodeBadRequest, "room name is required")
+	}
+	if ownerID == "" {
+		return store.Errorf(store.CodeBadRequest, "room owner is required")
+	}
+	created := s.db.stamp(r.CreatedAt)
+	err := s.db.writeTx(ctx, func(tx *sql.Tx) error {
+		if err := userExists(ctx, tx, ownerID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx,
+			`INSERT INTO rooms (id, name, topic, kind, private, owner_id, last_seq, direct_key, created_at)
+			 VALUES (?, ?, ?, ?, ?, ?, 0, NULL, ?)`,
+			r.ID, r.Name, r.Topic, string(store.RoomGroup), r.Private, ownerID, toMillis(created))
+		if isUnique(err) {
+			return store.Wrap(store.CodeConflict, err, "room %q already exists", r.ID)
+		}
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx,
+			`INSERT INTO memberships (user_id, room_id, role, joined_at, read_seq) VALUES (?, ?, ?, ?, 0)`,
+			ownerID, r.ID, string(store.RoleOwner), toMillis(created))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	r.Kind, r.OwnerID, r.CreatedAt, r.LastSeq, r.DirectKey = store.RoomGroup, ownerID, created, 0, ""
+	return nil
+}
+
+// ByID returns NOT_FOUND when no room has that id.
+func (s *Rooms) ByID(ctx context.Context, id string) (*store.Room, error) {
+	r, err := scanRoom(s.db.read.QueryRowContext(ctx, `SELECT `+roomCols+` FROM rooms WHERE id = ?`, id))
+	if err != nil {
+		return nil, storeError(err, "room")
+	}
+	return r, nil
+}
+
+// Public lists the public group rooms by name.
+func (s *Rooms) Public(ctx context.Context) ([]store.Room, error) {
+	rows, err := s.db.read.QueryContext(ctx,
+		`SELECT `+roomCols+` FROM rooms WHERE kind = ? AND private = 0 ORDER BY name, id`,
+		string(store.RoomGroup))
+	if err != nil {
+		return nil, storeError(err, "")
+	}
+	defer rows.Close()
+	rooms := []store.Room{}
+	for rows.Next() {
+		r, err := scanRoom(rows)
+		if err != nil {
+			return nil, storeError(err, "")
+		}
+		rooms = append(rooms, *r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, storeError(err, "")
+	}
+	return rooms, nil
+}
+
+// OpenDirect returns the direct room of a and b, creating it on first use.
+// Lookup and insert share one IMMEDIATE transaction, so concurrent callers
+// (in this process or another) serialise on the write lock and all but the
+// first find the room the first one made.
+func (s *Rooms) OpenDirect(ctx context.Context, r *store.Room, a, b string) (*store.Room, bool, error) {
+	if a == "" || b == "" {
+		return nil, false, store.Errorf(store.CodeBadRequest, "both users are required")
+	}
+	if a == b {
+		return nil, false, store.Errorf(store.CodeBadRequest, "a direct room needs two different users")
+	}
+	if r == nil || r.ID == "" {
+		return nil, false, store.Errorf(store.CodeBadRequest, "room id is required")
+	}
+	key := store.DirectKey(a, b)
+	var room *store.Room
+	created := false
+	err := s.db.writeTx(ctx, func(tx *sql.Tx) error {
+		created = false
+		existing, err := scanRoom(tx.QueryRowContext(ctx,
+			`SELECT `+roomCols+` FROM rooms WHERE direct_key = ?`, key))
+		if err == nil {
+			room = existing
+			return nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		for _, id := range []string{a, b} {
+			if err := userExists(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+		nr := store.Room{
+			ID:        r.ID,
+			Name:      r.Name,
+			Topic:     r.Topic,
+			Kind:      store.RoomDirect,
+			Private:   true, // only its two members may ever see it
+			DirectKey: key,
+			CreatedAt: s.db.stamp(r.CreatedAt),
+		}
+		_, err = tx.ExecContext(ctx,
+			`INSERT INTO rooms (id, name, topic, kind, private, owner_id, last_seq, direct_key, created_at)
+			 VALUES (?, ?, ?, ?, 1, '', 0, ?, ?)`,
+			nr.ID, nr.Name, nr.Topic, string(nr.Kind), key, toMillis(nr.CreatedAt))
+		if isUnique(err) {
+			return store.Wrap(store.CodeConflict, err, "room %q already exists", r.ID)
+		}
+		if err != nil {
+			return err
+		}
+		for _, id := range []string{a, b} {
+			if _, err := tx.ExecContext(ctx,
+				`INSERT INTO memberships (user_id, room_id, role, joined_at, read_seq) VALUES (?, ?, ?, ?, 0)`,
+				id, nr.ID, string(store.RoleMember), toMillis(nr.CreatedAt)); err != nil {
+				return err
+			}
+		}
+		room, created = &nr, true
+		return nil
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	return room, created, nil
+}
+
+// userExists returns NOT_FOUND naming the user when id has no account.
+func userExists(ctx context.Context, q querier, id string) error {
+	var one int
+	err := q.QueryRowContext(ctx, `SELECT 1 FROM users WHERE id = ?`, id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.Wrap(store.CodeNotFound, err, "user %q not found", id)
+	}
+	return err
+}
+
+// roomExists returns NOT_FOUND naming the room when id has no room.
+func roomExists(ctx context.Context, q querier, id string) error {
+	var one int
+	err := q.QueryRowContext(ctx, `SELECT 1 FROM rooms WHERE id = ?`, id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.Wrap(store.CodeNotFound, err, "room %q not found", id)
+	}
+	return err
+}
+
+// querier is what *sql.DB, *sql.Conn and *sql.Tx have in common.
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func scanRoom(sc scanner) (*store.Room, error) {
+	var r store.Room
+	var kind string
+	var created int64
+	if err := sc.Scan(&r.ID, &r.Name, &r.Topic, &kind, &r.Private, &r.OwnerID, &r.LastSeq, &r.DirectKey, &created); err != nil {
+		return nil, err
+	}
+	r.Kind = store.RoomKind(kind)
+	r.CreatedAt = fromMillis(created)
+	return &r, nil
+}

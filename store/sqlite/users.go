@@ -1,0 +1,124 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"github.com/parley-chat/parley/store"
+)
+
+// Users implements store.Users.
+type Users struct{ db *DB }
+
+var _ store.Users = (*Users)(nil)
+
+const userCols = `id, username, display_name, kind, password_hash, created_at`
+
+// Create inserts u, normalising its username and filling in a zero
+// CreatedAt and an empty Kind (human).
+func (s *Users) Create(ctx context.Context, u *store.User) error {
+	if u == nil || u.ID == "" {
+		return store.Errorf(store.CodeBadRequest, "user id is required")
+	}
+	name := store.NormalizeUsername(u.Username)
+	if name == "" {
+		return store.Errorf(store.CodeBadRequest, "username is required")
+	}
+	kind := u.Kind
+	if kind == "" {
+		kind = store.KindHuman
+	}
+	created := s.db.stamp(u.CreatedAt)
+	err := s.db.writeTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx,
+			`INSERT INTO users (`+userCols+`) VALUES (?, ?, ?, ?, ?, ?)`,
+			u.ID, name, u.DisplayName, string(kind), u.PasswordHash, toMillis(created))
+		if isUnique(err) {
+			if strings.Contains(err.Error(), "users.username") {
+				return store.Wrap(store.CodeConflict, err, "username %q is taken", name)
+			}
+			return store.Wrap(store.CodeConflict, err, "user %q already exists", u.ID)
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	u.Username, u.Kind, u.CreatedAt = name, kind, created
+	return nil
+}
+
+// ByID returns NOT_FOUND when no user has that id.
+func (s *Users) ByID(ctx context.Context, id string) (*store.User, error) {
+	row := s.db.read.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, id)
+	u, err := scanUser(row)
+	if err != nil {
+		return nil, storeError(err, "user")
+	}
+	return u, nil
+}
+
+// ByUsername matches case-insensitively.
+func (s *Users) ByUsername(ctx context.Context, username string) (*store.User, error) {
+	row := s.db.read.QueryRowContext(ctx,
+		`SELECT `+userCols+` FROM users WHERE username = ?`, store.NormalizeUsername(username))
+	u, err := scanUser(row)
+	if err != nil {
+		return nil, storeError(err, "user")
+	}
+	return u, nil
+}
+
+// idChunk keeps IN lists well below SQLite's bound-parameter limit.
+const idChunk = 500
+
+// ByIDs returns the users that exist among ids; unknown ids are skipped.
+func (s *Users) ByIDs(ctx context.Context, ids []string) ([]store.User, error) {
+	seen := make(map[string]bool, len(ids))
+	uniq := make([]any, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			uniq = append(uniq, id)
+		}
+	}
+	users := make([]store.User, 0, len(uniq))
+	for len(uniq) > 0 {
+		n := min(len(uniq), idChunk)
+		rows, err := s.db.read.QueryContext(ctx,
+			`SELECT `+userCols+` FROM users WHERE id IN (`+placeholders(n)+`)`, uniq[:n]...)
+		if err != nil {
+			return nil, storeError(err, "")
+		}
+		for rows.Next() {
+			u, err := scanUser(rows)
+			if err != nil {
+				_ = rows.Close()
+				return nil, storeError(err, "")
+			}
+			users = append(users, *u)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, storeError(err, "")
+		}
+		_ = rows.Close()
+		uniq = uniq[n:]
+	}
+	return users, nil
+}
+
+// scanner is what *sql.Row and *sql.Rows have in common.
+type scanner interface{ Scan(dest ...any) error }
+
+func scanUser(sc scanner) (*store.User, error) {
+	var u store.User
+	var kind string
+	var created int64
+	if err := sc.Scan(&u.ID, &u.Username, &u.DisplayName, &kind, &u.PasswordHash, &created); err != nil {
+		return nil, err
+	}
+	u.Kind = store.UserKind(kind)
+	u.CreatedAt = fromMillis(created)
+	return &u, nil
+}
