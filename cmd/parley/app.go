@@ -1,0 +1,195 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/parley-chat/parley/monitoring"
+	"github.com/parley-chat/parley/rooms"
+	"github.com/parley-chat/parley/server"
+	"github.com/parley-chat/parley/store"
+	"github.com/parley-chat/parley/store/sqlite"
+)
+
+// systemUser owns the default room. It cannot log in.
+var systemUser = store.User{ID: "system", Username: "parley", DisplayName: "Parley", Kind: store.KindService}
+
+// maxFrame bounds one Socket.IO frame: a 4000-character message in UTF-8
+// with its JSON envelope fits many times over.
+const maxFrame = 128 << 10
+
+// Main is one Parley node: store, hub, transport and listener. Tests boot
+// it on 127.0.0.1:0.
+type Main struct {
+	cfg Config
+	log *slog.Logger
+
+	ln     net.Listener
+	http   *http.Server
+	store  *store.Store
+	hub    *rooms.Hub
+	server *server.Server
+	ready  chan struct{}
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// NewMain prepares a node; Run starts it.
+func NewMain(cfg Config, log *slog.Logger) *Main {
+	return &Main{cfg: cfg, log: log, ready: make(chan struct{})}
+}
+
+// Addr is the listen address once Run has started listening.
+func (m *Main) Addr() string {
+	<-m.ready
+	if m.ln == nil {
+		return ""
+	}
+	return m.ln.Addr().String()
+}
+
+// Run opens everything, serves until ctx ends, then shuts down gracefully.
+func (m *Main) Run(ctx context.Context) error {
+	err := m.open(ctx)
+	close(m.ready)
+	if err != nil {
+		m.Close()
+		return err
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- m.http.Serve(m.ln) }()
+	m.log.Info("parley listening", "addr", m.ln.Addr().String(), "data_dir", m.cfg.DataDir)
+	select {
+	case <-ctx.Done():
+		m.log.Info("shutting down")
+	case err := <-serveErr:
+		if !errors.Is(err, http.ErrServerClosed) {
+			m.Close()
+			return fmt.Errorf("serve: %w", err)
+		}
+	}
+	return m.Close()
+}
+
+func (m *Main) open(ctx context.Context) error {
+	if err := os.MkdirAll(m.cfg.DataDir, 0o700); err != nil {
+		return fmt.Errorf("create data dir: %w", err)
+	}
+	secret, err := loadOrCreateSecret(m.cfg.JWTSecret, m.cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	filter := rooms.DefaultFilter()
+	if m.cfg.FilterFile != "" {
+		if filter, err = rooms.LoadFilter(m.cfg.FilterFile); err != nil {
+			return err
+		}
+	}
+	m.store, err = sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(m.cfg.DataDir, "parley.db")})
+	if err != nil {
+		return fmt.Errorf("open store: %w", err)
+	}
+	reg := monitoring.NewRegistry()
+	io := server.NewSocketServer(maxFrame, nil)
+	m.hub = rooms.New(rooms.Config{
+		Store:         m.store,
+		Emitter:       server.NewEmitter(io),
+		Filter:        filter,
+		MaxTextLength: m.cfg.MaxTextLength,
+		SendRate:      m.cfg.SendRate,
+		SendBurst:     m.cfg.SendBurst,
+		PresenceGrace: m.cfg.PresenceGrace,
+		Logger:        m.log,
+		Metrics:       reg,
+	})
+	if err := m.seed(ctx); err != nil {
+		return err
+	}
+	m.server = server.New(server.Config{
+		Store:             m.store,
+		Hub:               m.hub,
+		IO:                io,
+		Tokens:            server.NewTokens(secret, m.cfg.TokenTTL, nil),
+		BcryptCost:        m.cfg.BcryptCost,
+		ReservedUsernames: []string{systemUser.Username, m.cfg.AssistantName, "system", "admin"},
+		AllowedOrigins:    m.cfg.AllowedOrigins,
+		Metrics:           reg,
+		Logger:            m.log,
+	})
+	m.http = &http.Server{
+		Handler:           m.server.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(m.log.Handler(), slog.LevelWarn),
+	}
+	m.ln, err = net.Listen("tcp", m.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", m.cfg.Addr, err)
+	}
+	return nil
+}
+
+// seed creates the system account and the default room on first start.
+func (m *Main) seed(ctx context.Context) error {
+	u := systemUser
+	u.CreatedAt = store.Millis(time.Now())
+	if err := m.store.Users.Create(ctx, &u); err != nil && store.CodeOf(err) != store.CodeConflict {
+		return fmt.Errorf("create system user: %w", err)
+	}
+	if err := m.hub.EnsureRoom(ctx, store.DefaultRoomID, "general", "Everyone's room", systemUser.ID); err != nil {
+		return fmt.Errorf("create default room: %w", err)
+	}
+	return nil
+}
+
+// Close shuts down in order: stop accepting connections, commit the
+// messages already accepted, disconnect sockets, close the store. Safe to
+// call twice.
+func (m *Main) Close() error {
+	m.closeOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), m.shutdownTimeout())
+		defer cancel()
+		var errs []error
+		shutdown := make(chan error, 1)
+		if m.http != nil {
+			// Shutdown closes the listener at once, then waits for requests
+			// in flight (long-polls end when their sockets close below).
+			go func() { shutdown <- m.http.Shutdown(ctx) }()
+		} else {
+			shutdown <- nil
+		}
+		if m.hub != nil {
+			m.hub.Close()
+		}
+		if m.server != nil {
+			m.server.CloseSockets()
+		}
+		if err := <-shutdown; err != nil {
+			m.http.Close()
+			m.log.Warn("requests still open at shutdown were cut", "err", err)
+		}
+		if m.store != nil {
+			if err := m.store.Backend.Close(); err != nil {
+				errs = append(errs, fmt.Errorf("close store: %w", err))
+			}
+		}
+		m.closeErr = errors.Join(errs...)
+		m.log.Info("parley stopped")
+	})
+	return m.closeErr
+}
+
+func (m *Main) shutdownTimeout() time.Duration {
+	if m.cfg.ShutdownTimeout > 0 {
+		return m.cfg.ShutdownTimeout
+	}
+	return 10 * time.Second
+}

@@ -1,0 +1,34 @@
+// Command parley runs a Parley chat node.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	cfg, err := LoadConfig(Env, os.Args[1:])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	slog.SetDefault(log)
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop() // a second signal now kills the process at once
+	}()
+
+	m := NewMain(cfg, log)
+	if err := m.Run(ctx); err != nil {
+		log.Error("parley stopped", "err", err)
+		os.Exit(1)
+	}
+}

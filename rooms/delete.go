@@ -1,0 +1,41 @@
+package rooms
+
+import (
+	"context"
+	"strings"
+
+	"github.com/parley-chat/parley/store"
+)
+
+// DeleteMessage tombstones a message: its sender and the room's moderators
+// may. The seq stays, so cursors and history keep their meaning.
+func (h *Hub) DeleteMessage(ctx context.Context, user store.User, roomID, id string) error {
+	if strings.TrimSpace(id) == "" {
+		return store.Errorf(store.CodeBadRequest, "id is required")
+	}
+	ctx, cancel := h.ctx(ctx)
+	defer cancel()
+	room, m, err := h.access(ctx, user.ID, roomID)
+	if err != nil {
+		return err
+	}
+	msg, err := h.store.Messages.Get(ctx, room.ID, id)
+	if err != nil {
+		if store.CodeOf(err) == store.CodeNotFound {
+			return store.Errorf(store.CodeNotFound, "message not found")
+		}
+		return err
+	}
+	if msg.SenderID != user.ID && !m.Role.CanModerate() {
+		return store.Errorf(store.CodeForbidden, "only the sender or a moderator may delete this message")
+	}
+	if msg.Deleted {
+		return nil
+	}
+	del, err := h.store.Messages.Delete(ctx, room.ID, id)
+	if err != nil {
+		return err
+	}
+	h.emit.Emit(roomTarget(room.ID), EventDeleted, DeletedEvent{Room: room.ID, ID: del.ID, Seq: del.Seq})
+	return nil
+}

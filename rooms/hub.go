@@ -1,0 +1,155 @@
+// Package rooms is Parley's hub: it owns room membership, the map of each
+// user's connections, presence and typing, and the message pipeline
+// (validate -> filter -> persist -> ack -> fan-out). It knows nothing of HTTP,
+// Socket.IO or a database driver: it talks to a store.Store and an Emitter.
+package rooms
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/parley-chat/parley/monitoring"
+	"github.com/parley-chat/parley/store"
+	"github.com/parley-chat/parley/store/groupcommit"
+)
+
+// Target selects the sockets an event goes to: every socket in any of Rooms
+// or of Users (each socket once), except the sockets of ExceptUser.
+type Target struct {
+	Rooms      []string
+	Users      []string
+	ExceptUser string
+}
+
+// Emitter delivers events to sockets on every node. Implementations must not
+// block on a slow client.
+type Emitter interface {
+	// Emit sends event to target and returns how many local sockets it was
+	// written to (for the delivered-messages metric).
+	Emit(t Target, event string, payload any) int
+	// JoinRoom subscribes every socket of userID to roomID's events.
+	JoinRoom(userID, roomID string)
+	// LeaveRoom unsubscribes every socket of userID from roomID's events.
+	LeaveRoom(userID, roomID string)
+}
+
+// Config configures a Hub. Zero values take the defaults noted.
+type Config struct {
+	Store   *store.Store
+	Emitter Emitter
+	// Filter masks sensitive words (default: the shipped list).
+	Filter *Filter
+	// MaxTextLength bounds a message in characters after trimming (4000).
+	MaxTextLength int
+	// SendRate and SendBurst are each user's message:send token bucket (10/s, 20).
+	SendRate  float64
+	SendBurst int
+	// PresenceGrace is how long a user without sockets still counts as
+	// online, so a page reload does not flap (3s).
+	PresenceGrace time.Duration
+	// StoreTimeout bounds each store call made for a client (5s).
+	StoreTimeout time.Duration
+	// GroupCommit tunes batching of appends.
+	GroupCommit groupcommit.Config
+	Now         func() time.Time
+	NewID       func() string
+	Logger      *slog.Logger
+	Metrics     *monitoring.Registry
+}
+
+// Hub is the heart of a Parley node.
+type Hub struct {
+	cfg       Config
+	store     *store.Store
+	emit      Emitter
+	committer *groupcommit.Committer
+	limiter   *Limiter
+	log       *slog.Logger
+	metrics   *metrics
+	users     *userCache
+	presence  *presence
+
+	mu        sync.Mutex
+	observers []func(Message)
+	closeOnce sync.Once
+}
+
+// New builds a hub and starts its group committer.
+func New(cfg Config) *Hub {
+	if cfg.Filter == nil {
+		cfg.Filter = DefaultFilter()
+	}
+	if cfg.MaxTextLength <= 0 {
+		cfg.MaxTextLength = 4000
+	}
+	if cfg.SendRate <= 0 {
+		cfg.SendRate = 10
+	}
+	if cfg.SendBurst <= 0 {
+		cfg.SendBurst = 20
+	}
+	if cfg.PresenceGrace <= 0 {
+		cfg.PresenceGrace = 3 * time.Second
+	}
+	if cfg.StoreTimeout <= 0 {
+		cfg.StoreTimeout = 5 * time.Second
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.NewID == nil {
+		cfg.NewID = store.NewID
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	h := &Hub{
+		cfg:     cfg,
+		store:   cfg.Store,
+		emit:    cfg.Emitter,
+		limiter: NewLimiter(cfg.SendRate, cfg.SendBurst, cfg.Now),
+		log:     cfg.Logger,
+		users:   newUserCache(cfg.Store.Users),
+	}
+	h.metrics = newMetrics(monitoring.OrNew(cfg.Metrics), cfg.Now)
+	gc := cfg.GroupCommit
+	userObserve := gc.Observe
+	gc.Observe = func(n int, took time.Duration, err error) {
+		h.metrics.storeOp("append_batch", took)
+		if userObserve != nil {
+			userObserve(n, took, err)
+		}
+	}
+	h.committer = groupcommit.New(cfg.Store.Messages, gc)
+	h.presence = newPresence(h)
+	return h
+}
+
+// OnMessage registers fn to see every newly stored message (not duplicates),
+// after it was fanned out. fn must not block: the assistant hands work off.
+func (h *Hub) OnMessage(fn func(Message)) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.observers = append(h.observers, fn)
+}
+
+// Close commits the appends already accepted and stops presence timers. It
+// does not close the store, which the caller owns. Safe to call twice.
+func (h *Hub) Close() {
+	h.closeOnce.Do(func() {
+		h.committer.Close()
+		h.presence.close()
+	})
+}
+
+// ctx bounds a store call made for a client.
+func (h *Hub) ctx(parent context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(parent, h.cfg.StoreTimeout)
+}
+
+func (h *Hub) now() time.Time { return store.Millis(h.cfg.Now()) }
+
+// roomTopic is the Emitter room name of a Parley room.
+func roomTarget(roomID string) Target { return Target{Rooms: []string{roomID}} }

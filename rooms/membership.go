@@ -1,0 +1,281 @@
+package rooms
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/parley-chat/parley/store"
+)
+
+// Room field limits.
+const (
+	maxRoomName  = 64
+	maxRoomTopic = 256
+)
+
+// CreateRoom makes a group room owned by user, who becomes its first member.
+func (h *Hub) CreateRoom(ctx context.Context, user store.User, name, topic string, private bool) (Room, error) {
+	name, topic = strings.TrimSpace(name), strings.TrimSpace(topic)
+	switch {
+	case name == "":
+		return Room{}, store.Errorf(store.CodeBadRequest, "name is required")
+	case utf8.RuneCountInString(name) > maxRoomName:
+		return Room{}, store.Errorf(store.CodeTooLarge, "name is longer than %d characters", maxRoomName)
+	case utf8.RuneCountInString(topic) > maxRoomTopic:
+		return Room{}, store.Errorf(store.CodeTooLarge, "topic is longer than %d characters", maxRoomTopic)
+	}
+	ctx, cancel := h.ctx(ctx)
+	defer cancel()
+	r := &store.Room{
+		ID: h.cfg.NewID(), Name: name, Topic: topic, Kind: store.RoomGroup,
+		Private: private, OwnerID: user.ID, CreatedAt: h.now(),
+	}
+	if err := h.store.Rooms.Create(ctx, r, user.ID); err != nil {
+		return Room{}, err
+	}
+	h.emit.JoinRoom(user.ID, r.ID)
+	v := RoomOf(*r)
+	v.Role = store.RoleOwner
+	return v, nil
+}
+
+// EnsureRoom creates a group room with a fixed id if it does not exist yet
+// (the default room), owned by ownerID.
+func (h *Hub) EnsureRoom(ctx context.Context, id, name, topic, ownerID string) error {
+	_, err := h.store.Rooms.ByID(ctx, id)
+	if store.CodeOf(err) != store.CodeNotFound {
+		return err
+	}
+	err = h.store.Rooms.Create(ctx, &store.Room{
+		ID: id, Name: name, Topic: topic, Kind: store.RoomGroup, OwnerID: ownerID, CreatedAt: h.now(),
+	}, ownerID)
+	if store.CodeOf(err) == store.CodeConflict { // another node made it first
+		return nil
+	}
+	return err
+}
+
+// Join adds user to a public group room (idempotent) and returns the room
+// and its members.
+func (h *Hub) Join(ctx context.Context, user store.User, roomID string) (Room, []User, error) {
+	ctx, cancel := h.ctx(ctx)
+	defer cancel()
+	room, m, err := h.access(ctx, user.ID, roomID)
+	if err != nil && store.CodeOf(err) != store.CodeForbidden {
+		return Room{}, nil, err
+	}
+	role := store.RoleMember
+	if m == nil {
+		if _, err := h.addMember(ctx, room.ID, user); err != nil {
+			return Room{}, nil, err
+		}
+	} else {
+		role = m.Role
+	}
+	members, err := h.Members(ctx, room.ID)
+	if err != nil {
+		return Room{}, nil, err
+	}
+	v := RoomOf(*room)
+	v.Role = role
+	return v, members, nil
+}
+
+// addMember stores the membership, subscribes the user's sockets and tells
+// the room.
+func (h *Hub) addMember(ctx context.Context, roomID string, user store.User) (bool, error) {
+	added, err := h.store.Memberships.Add(ctx, store.Membership{RoomID: roomID, UserID: user.ID, Role: store.RoleMember, JoinedAt: h.now()})
+	if err != nil || !added {
+		return added, err
+	}
+	h.emit.JoinRoom(user.ID, roomID)
+	h.emit.Emit(roomTarget(roomID), EventMember, MemberEvent{Room: roomID, User: UserOf(user), Action: "joined"})
+	return true, nil
+}
+
+// Welcome makes a new account a member of the default room.
+func (h *Hub) Welcome(ctx context.Context, user store.User) error {
+	ctx, cancel := h.ctx(ctx)
+	defer cancel()
+	_, err := h.addMember(ctx, store.DefaultRoomID, user)
+	return err
+}
+
+// Leave ends user's membership of a group room. Leaving a room one is not
+// in is a no-op.
+func (h *Hub) Leave(ctx context.Context, user store.User, roomID string) error {
+	ctx, cancel := h.ctx(ctx)
+	defer cancel()
+	room, _, err := h.access(ctx, user.ID, roomID)
+	if store.CodeOf(err) == store.CodeForbidden {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if room.Kind == store.RoomDirect {
+		return store.Errorf(store.CodeBadRequest, "direct rooms cannot be left")
+	}
+	if err := h.store.Memberships.Remove(ctx, room.ID, user.ID); err != nil && store.CodeOf(err) != store.CodeNotFound {
+		return err
+	}
+	h.emit.Emit(roomTarget(room.ID), EventMember, MemberEvent{Room: room.ID, User: UserOf(user), Action: "left"})
+	h.emit.LeaveRoom(user.ID, room.ID)
+	return nil
+}
+
+// Members lists a room's members (with presence as this node sees it).
+func (h *Hub) Members(ctx context.Context, roomID string) ([]User, error) {
+	ms, err := h.store.Memberships.Members(ctx, roomID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]User, len(ms))
+	for i, m := range ms {
+		out[i] = UserOf(m.User)
+		online := h.Online(m.User.ID)
+		out[i].Online = &online
+	}
+	return out, nil
+}
+
+// RoomsOf lists user's rooms with unread counts.
+func (h *Hub) RoomsOf(ctx context.Context, user store.User) ([]Room, error) {
+	ctx, cancel := h.ctx(ctx)
+	defer cancel()
+	urs, err := h.store.Memberships.RoomsOf(ctx, user.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Room, len(urs))
+	for i, ur := range urs {
+		out[i] = RoomOf(ur.Room)
+		unread := ur.Unread
+		out[i].Unread = &unread
+		out[i].Role = ur.Role
+	}
+	return out, nil
+}
+
+// PublicRooms lists the rooms anyone may join.
+func (h *Hub) PublicRooms(ctx context.Context) ([]Room, error) {
+	ctx, cancel := h.ctx(ctx)
+	defer cancel()
+	rs, err := h.store.Rooms.Public(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Room, len(rs))
+	for i, r := range rs {
+		out[i] = RoomOf(r)
+	}
+	return out, nil
+}
+
+// OpenDirect returns the 1:1 room of user and the account named username,
+// creating it the first time.
+func (h *Hub) OpenDirect(ctx context.Context, user store.User, username string) (Room, error) {
+	ctx, cancel := h.ctx(ctx)
+	defer cancel()
+	other, err := h.userByName(ctx, username)
+	if err != nil {
+		return Room{}, err
+	}
+	if other.ID == user.ID {
+		return Room{}, store.Errorf(store.CodeBadRequest, "you cannot open a direct room with yourself")
+	}
+	names := []string{user.Username, other.Username}
+	if names[0] > names[1] {
+		names[0], names[1] = names[1], names[0]
+	}
+	room, created, err := h.store.Rooms.OpenDirect(ctx, &store.Room{
+		ID: h.cfg.NewID(), Name: names[0] + "," + names[1], Kind: store.RoomDirect,
+		Private: true, CreatedAt: h.now(),
+	}, user.ID, other.ID)
+	if err != nil {
+		return Room{}, err
+	}
+	if created {
+		h.emit.JoinRoom(user.ID, room.ID)
+		h.emit.JoinRoom(other.ID, room.ID)
+	}
+	v := RoomOf(*room)
+	v.Role = store.RoleMember
+	return v, nil
+}
+
+// Invite adds the account named username to a room; only its owners and
+// admins may.
+func (h *Hub) Invite(ctx context.Context, user store.User, roomID, username string) error {
+	ctx, cancel := h.ctx(ctx)
+	defer cancel()
+	room, err := h.moderate(ctx, user, roomID)
+	if err != nil {
+		return err
+	}
+	other, err := h.userByName(ctx, username)
+	if err != nil {
+		return err
+	}
+	_, err = h.addMember(ctx, room.ID, *other)
+	return err
+}
+
+// Kick removes the account named username from a room; only its owners and
+// admins may, and nobody may kick the owner.
+func (h *Hub) Kick(ctx context.Context, user store.User, roomID, username string) error {
+	ctx, cancel := h.ctx(ctx)
+	defer cancel()
+	room, err := h.moderate(ctx, user, roomID)
+	if err != nil {
+		return err
+	}
+	other, err := h.userByName(ctx, username)
+	if err != nil {
+		return err
+	}
+	if other.ID == user.ID {
+		return store.Errorf(store.CodeBadRequest, "use room:leave to leave a room")
+	}
+	if other.ID == room.OwnerID {
+		return store.Errorf(store.CodeForbidden, "the owner cannot be kicked")
+	}
+	if err := h.store.Memberships.Remove(ctx, room.ID, other.ID); err != nil {
+		if store.CodeOf(err) == store.CodeNotFound {
+			return store.Errorf(store.CodeNotFound, "%s is not a member of this room", other.Username)
+		}
+		return err
+	}
+	ev := MemberEvent{Room: room.ID, User: UserOf(*other), Action: "kicked"}
+	h.emit.Emit(Target{Rooms: []string{room.ID}, Users: []string{other.ID}}, EventMember, ev)
+	h.emit.LeaveRoom(other.ID, room.ID)
+	return nil
+}
+
+// moderate loads a group room the caller owns or administers.
+func (h *Hub) moderate(ctx context.Context, user store.User, roomID string) (*store.Room, error) {
+	room, m, err := h.access(ctx, user.ID, roomID)
+	if err != nil {
+		return nil, err
+	}
+	if room.Kind == store.RoomDirect {
+		return nil, store.Errorf(store.CodeBadRequest, "direct rooms have no moderators")
+	}
+	if !m.Role.CanModerate() {
+		return nil, store.Errorf(store.CodeForbidden, "only the room's owners and admins may do that")
+	}
+	return room, nil
+}
+
+func (h *Hub) userByName(ctx context.Context, username string) (*store.User, error) {
+	name := store.NormalizeUsername(username)
+	if name == "" {
+		return nil, store.Errorf(store.CodeBadRequest, "user is required")
+	}
+	u, err := h.store.Users.ByUsername(ctx, name)
+	if store.CodeOf(err) == store.CodeNotFound {
+		return nil, store.Errorf(store.CodeNotFound, "no user named %q", name)
+	}
+	return u, err
+}

@@ -1,0 +1,69 @@
+package rooms
+
+import (
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/parley-chat/parley/monitoring"
+)
+
+// activeWindow is how recently a room must have had a message to count as
+// active.
+const activeWindow = 5 * time.Minute
+
+type metrics struct {
+	connections prometheus.Gauge
+	received    prometheus.Counter
+	delivered   prometheus.Counter
+	ackSeconds  prometheus.Histogram
+	fanout      prometheus.Histogram
+	rateLimited prometheus.Counter
+	storeOps    *prometheus.HistogramVec
+
+	now        func() time.Time
+	mu         sync.Mutex
+	lastActive map[string]time.Time
+}
+
+func newMetrics(reg *monitoring.Registry, now func() time.Time) *metrics {
+	m := &metrics{
+		connections: reg.Gauge("connections", "Socket.IO connections open on this node."),
+		received:    reg.Counter("messages_received_total", "message:send events received."),
+		delivered:   reg.Counter("messages_delivered_total", "Messages written to sockets on this node (one per recipient socket)."),
+		ackSeconds:  reg.Histogram("message_ack_seconds", "Time from receiving a message to its durable ack."),
+		fanout:      reg.Histogram("message_fanout_seconds", "Time from receiving a message to emitting it to its room."),
+		rateLimited: reg.Counter("rate_limited_total", "Sends refused by the per-user rate limit."),
+		storeOps:    reg.HistogramVec("store_op_seconds", "Store operation latency.", "op"),
+		now:         now,
+		lastActive:  map[string]time.Time{},
+	}
+	reg.GaugeFunc("rooms_active", "Rooms with a message in the last 5 minutes (this node).", m.activeRooms)
+	return m
+}
+
+func (m *metrics) storeOp(op string, took time.Duration) {
+	m.storeOps.WithLabelValues(op).Observe(took.Seconds())
+}
+
+func (m *metrics) roomActive(roomID string) {
+	m.mu.Lock()
+	m.lastActive[roomID] = m.now()
+	m.mu.Unlock()
+}
+
+func (m *metrics) activeRooms() float64 {
+	cutoff := m.now().Add(-activeWindow)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := 0
+	for id, t := range m.lastActive {
+		if t.Before(cutoff) {
+			delete(m.lastActive, id)
+			continue
+		}
+		n++
+	}
+	return float64(n)
+}

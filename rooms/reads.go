@@ -1,0 +1,106 @@
+package rooms
+
+import (
+	"context"
+
+	"github.com/parley-chat/parley/store"
+)
+
+// Page sizes for history and sync.
+const (
+	DefaultPageSize = 50
+	MaxPageSize     = 100
+)
+
+// History returns a page of a room's messages older than before (0: the
+// newest), oldest first.
+func (h *Hub) History(ctx context.Context, user store.User, roomID string, before int64, limit int) (Page, error) {
+	if before < 0 {
+		return Page{}, store.Errorf(store.CodeBadRequest, "before must not be negative")
+	}
+	limit, err := pageSize(limit)
+	if err != nil {
+		return Page{}, err
+	}
+	ctx, cancel := h.ctx(ctx)
+	defer cancel()
+	room, _, err := h.access(ctx, user.ID, roomID)
+	if err != nil {
+		return Page{}, err
+	}
+	msgs, more, err := h.store.Messages.History(ctx, room.ID, before, limit)
+	if err != nil {
+		return Page{}, err
+	}
+	views, err := h.users.view(ctx, msgs)
+	if err != nil {
+		return Page{}, err
+	}
+	return Page{Messages: views, HasMore: more}, nil
+}
+
+// Sync returns, for every room of user, the messages after the client's
+// cursor, or after the stored read cursor for rooms the client did not name.
+// Cursors for rooms the user is no longer in are ignored: a reconnecting
+// client must still get the rest. hasMore tells the client to sync again
+// from the last seq it got.
+func (h *Hub) Sync(ctx context.Context, user store.User, cursors map[string]int64) (map[string]Page, error) {
+	for room, seq := range cursors {
+		if seq < 0 {
+			return nil, store.Errorf(store.CodeBadRequest, "cursor for room %q must not be negative", room)
+		}
+	}
+	ctx, cancel := h.ctx(ctx)
+	defer cancel()
+	mine, err := h.store.Memberships.RoomsOf(ctx, user.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]Page, len(mine))
+	for _, ur := range mine {
+		after, ok := cursors[ur.Room.ID]
+		if !ok {
+			after = ur.ReadSeq
+		}
+		if after >= ur.Room.LastSeq {
+			out[ur.Room.ID] = Page{Messages: []Message{}}
+			continue
+		}
+		msgs, more, err := h.store.Messages.After(ctx, ur.Room.ID, after, MaxPageSize)
+		if err != nil {
+			return nil, err
+		}
+		views, err := h.users.view(ctx, msgs)
+		if err != nil {
+			return nil, err
+		}
+		out[ur.Room.ID] = Page{Messages: views, HasMore: more}
+	}
+	return out, nil
+}
+
+// Read advances user's read cursor in a room; it never moves backwards.
+func (h *Hub) Read(ctx context.Context, user store.User, roomID string, seq int64) (int64, error) {
+	if seq < 0 {
+		return 0, store.Errorf(store.CodeBadRequest, "seq must not be negative")
+	}
+	ctx, cancel := h.ctx(ctx)
+	defer cancel()
+	room, _, err := h.access(ctx, user.ID, roomID)
+	if err != nil {
+		return 0, err
+	}
+	return h.store.Memberships.MarkRead(ctx, room.ID, user.ID, seq)
+}
+
+func pageSize(limit int) (int, error) {
+	switch {
+	case limit < 0:
+		return 0, store.Errorf(store.CodeBadRequest, "limit must not be negative")
+	case limit == 0:
+		return DefaultPageSize, nil
+	case limit > MaxPageSize:
+		return MaxPageSize, nil
+	}
+	return limit, nil
+}

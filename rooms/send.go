@@ -1,0 +1,131 @@
+package rooms
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/parley-chat/parley/store"
+)
+
+// maxClientMsgID bounds the client's idempotency key.
+const maxClientMsgID = 128
+
+// SendRequest is a message:send from a client.
+type SendRequest struct {
+	Room        string
+	Text        string
+	ClientMsgID string
+	// ReceivedAt is when the transport got the event (default: now); the
+	// ack and fan-out latencies are measured from it.
+	ReceivedAt time.Time
+}
+
+// Send runs the message pipeline: rate limit -> validate -> membership ->
+// filter -> mentions -> durable append -> ack -> fan-out. ack (optional) is
+// called once the message is stored and before the room sees it. A retry
+// with the same ClientMsgID returns the stored original and is not fanned
+// out again.
+func (h *Hub) Send(ctx context.Context, sender store.User, req SendRequest, ack func(Message)) (Message, error) {
+	received := req.ReceivedAt
+	if received.IsZero() {
+		received = h.cfg.Now()
+	}
+	h.metrics.received.Inc()
+	if !h.limiter.Allow(sender.ID) {
+		h.metrics.rateLimited.Inc()
+		return Message{}, store.Errorf(store.CodeRateLimited, "you are sending messages too fast")
+	}
+	text, err := h.validate(req)
+	if err != nil {
+		return Message{}, err
+	}
+	ctx, cancel := h.ctx(ctx)
+	defer cancel()
+	room, _, err := h.access(ctx, sender.ID, req.Room)
+	if err != nil {
+		return Message{}, err
+	}
+	text, _ = h.cfg.Filter.Mask(text)
+	mentions, err := h.mentions(ctx, text)
+	if err != nil {
+		return Message{}, err
+	}
+	res, err := h.committer.Append(ctx, store.Message{
+		ID:          h.cfg.NewID(),
+		RoomID:      room.ID,
+		SenderID:    sender.ID,
+		Text:        text,
+		Mentions:    mentions,
+		ClientMsgID: req.ClientMsgID,
+		CreatedAt:   h.now(),
+	})
+	if err != nil {
+		return Message{}, err
+	}
+	msg := MessageOf(res.Message, h.users.put(sender))
+	h.metrics.ackSeconds.Observe(time.Since(received).Seconds())
+	if ack != nil {
+		ack(msg)
+	}
+	if res.Duplicate {
+		return msg, nil
+	}
+	h.publish(msg, received)
+	return msg, nil
+}
+
+// publish fans a stored message out to its room and tells observers.
+func (h *Hub) publish(msg Message, received time.Time) {
+	n := h.emit.Emit(roomTarget(msg.Room), EventMessage, msg)
+	h.metrics.fanout.Observe(time.Since(received).Seconds())
+	h.metrics.delivered.Add(float64(n))
+	h.metrics.roomActive(msg.Room)
+	h.mu.Lock()
+	obs := h.observers
+	h.mu.Unlock()
+	for _, fn := range obs {
+		fn(msg)
+	}
+}
+
+func (h *Hub) validate(req SendRequest) (string, error) {
+	if strings.TrimSpace(req.Room) == "" {
+		return "", store.Errorf(store.CodeBadRequest, "room is required")
+	}
+	if req.ClientMsgID == "" {
+		return "", store.Errorf(store.CodeBadRequest, "clientMsgId is required")
+	}
+	if len(req.ClientMsgID) > maxClientMsgID {
+		return "", store.Errorf(store.CodeBadRequest, "clientMsgId is longer than %d characters", maxClientMsgID)
+	}
+	text := strings.TrimSpace(req.Text)
+	if !utf8.ValidString(text) {
+		return "", store.Errorf(store.CodeBadRequest, "text is not valid UTF-8")
+	}
+	n := utf8.RuneCountInString(text)
+	if n == 0 {
+		return "", store.Errorf(store.CodeBadRequest, "text is empty")
+	}
+	if n > h.cfg.MaxTextLength {
+		return "", store.Errorf(store.CodeTooLarge, "text is longer than %d characters", h.cfg.MaxTextLength)
+	}
+	return text, nil
+}
+
+// mentions keeps the @names in text that are real accounts.
+func (h *Hub) mentions(ctx context.Context, text string) ([]string, error) {
+	var out []string
+	for _, name := range MentionCandidates(text) {
+		u, err := h.store.Users.ByUsername(ctx, name)
+		if store.CodeOf(err) == store.CodeNotFound {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u.Username)
+	}
+	return out, nil
+}

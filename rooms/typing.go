@@ -1,0 +1,20 @@
+package rooms
+
+import (
+	"context"
+
+	"github.com/parley-chat/parley/store"
+)
+
+// Typing tells the other members of a room that user started or stopped
+// typing. Nothing is stored.
+func (h *Hub) Typing(ctx context.Context, user store.User, roomID string, typing bool) error {
+	ctx, cancel := h.ctx(ctx)
+	defer cancel()
+	room, _, err := h.access(ctx, user.ID, roomID)
+	if err != nil {
+		return err
+	}
+	h.emit.Emit(Target{Rooms: []string{room.ID}, ExceptUser: user.ID}, EventTyping, TypingEvent{Room: room.ID, User: UserOf(user), Typing: typing})
+	return nil
+}

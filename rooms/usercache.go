@@ -1,0 +1,83 @@
+package rooms
+
+import (
+	"context"
+	"sync"
+
+	"github.com/parley-chat/parley/store"
+)
+
+// userCacheSize bounds the cache; it is simply reset when full, which is
+// cheap because accounts are looked up again in one batch.
+const userCacheSize = 10000
+
+// userCache resolves sender ids to wire users without a store round trip per
+// message. Accounts change rarely; a stale display name for a while is fine.
+type userCache struct {
+	users store.Users
+	mu    sync.RWMutex
+	byID  map[string]User
+}
+
+func newUserCache(users store.Users) *userCache {
+	return &userCache{users: users, byID: map[string]User{}}
+}
+
+func (c *userCache) put(u store.User) User {
+	v := UserOf(u)
+	c.mu.Lock()
+	if len(c.byID) >= userCacheSize {
+		c.byID = map[string]User{}
+	}
+	c.byID[u.ID] = v
+	c.mu.Unlock()
+	return v
+}
+
+// resolve returns wire users for ids; unknown ids (deleted accounts) map to
+// a placeholder so history still renders.
+func (c *userCache) resolve(ctx context.Context, ids []string) (map[string]User, error) {
+	out := make(map[string]User, len(ids))
+	var missing []string
+	c.mu.RLock()
+	for _, id := range ids {
+		if u, ok := c.byID[id]; ok {
+			out[id] = u
+		} else if _, dup := out[id]; !dup {
+			missing = append(missing, id)
+		}
+	}
+	c.mu.RUnlock()
+	if len(missing) == 0 {
+		return out, nil
+	}
+	found, err := c.users.ByIDs(ctx, missing)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range found {
+		out[u.ID] = c.put(u)
+	}
+	for _, id := range missing {
+		if _, ok := out[id]; !ok {
+			out[id] = User{ID: id, Username: "unknown", DisplayName: "Unknown user", Kind: store.KindHuman}
+		}
+	}
+	return out, nil
+}
+
+func (c *userCache) view(ctx context.Context, msgs []store.Message) ([]Message, error) {
+	ids := make([]string, 0, len(msgs))
+	for _, m := range msgs {
+		ids = append(ids, m.SenderID)
+	}
+	users, err := c.resolve(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Message, len(msgs))
+	for i, m := range msgs {
+		out[i] = MessageOf(m, users[m.SenderID])
+	}
+	return out, nil
+}

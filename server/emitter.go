@@ -1,0 +1,84 @@
+package server
+
+import (
+	"time"
+
+	"github.com/zishang520/socket.io/servers/socket/v3"
+	"github.com/zishang520/socket.io/v3/pkg/types"
+
+	"github.com/parley-chat/parley/rooms"
+)
+
+// Socket.IO room names: one per Parley room and one per user, so a broadcast
+// reaches every socket on every node through the adapter.
+func roomChannel(id string) socket.Room { return socket.Room("room:" + id) }
+func userChannel(id string) socket.Room { return socket.Room("user:" + id) }
+
+// NewSocketServer builds the Socket.IO server with Parley's limits.
+// maxFrame bounds one incoming frame; a larger one disconnects that socket.
+func NewSocketServer(maxFrame int64, adapter socket.AdapterConstructor) *socket.Server {
+	opts := socket.DefaultServerOptions()
+	opts.SetMaxHttpBufferSize(maxFrame)
+	opts.SetPingInterval(25 * time.Second)
+	opts.SetPingTimeout(20 * time.Second)
+	opts.SetConnectTimeout(10 * time.Second)
+	opts.SetServeClient(false)
+	if adapter != nil {
+		opts.SetAdapter(adapter)
+	}
+	return socket.NewServer(nil, opts)
+}
+
+// Emitter implements rooms.Emitter over a Socket.IO server.
+type Emitter struct{ io *socket.Server }
+
+var _ rooms.Emitter = (*Emitter)(nil)
+
+// NewEmitter wraps io.
+func NewEmitter(io *socket.Server) *Emitter { return &Emitter{io: io} }
+
+// Emit broadcasts through the adapter (so other nodes deliver too) and
+// returns the number of local sockets addressed.
+func (e *Emitter) Emit(t rooms.Target, event string, payload any) int {
+	chans := make([]socket.Room, 0, len(t.Rooms)+len(t.Users))
+	for _, r := range t.Rooms {
+		chans = append(chans, roomChannel(r))
+	}
+	for _, u := range t.Users {
+		chans = append(chans, userChannel(u))
+	}
+	if len(chans) == 0 {
+		return 0
+	}
+	op := e.io.To(chans...)
+	if t.ExceptUser != "" {
+		op = op.Except(userChannel(t.ExceptUser))
+	}
+	_ = op.Emit(event, payload)
+	return e.localCount(chans, t.ExceptUser)
+}
+
+func (e *Emitter) localCount(chans []socket.Room, except string) int {
+	adapter := e.io.Sockets().Adapter()
+	ids := adapter.Sockets(types.NewSet(chans...))
+	n := ids.Len()
+	if except != "" {
+		ex := adapter.Sockets(types.NewSet(userChannel(except)))
+		for _, id := range ex.Keys() {
+			if ids.Has(id) {
+				n--
+			}
+		}
+	}
+	return n
+}
+
+// JoinRoom subscribes every socket of userID, on every node.
+func (e *Emitter) JoinRoom(userID, roomID string) {
+	e.io.In(userChannel(userID)).SocketsJoin(roomChannel(roomID))
+}
+
+// LeaveRoom unsubscribes every socket of userID, on every node.
+func (e *Emitter) LeaveRoom(userID, roomID string) {
+	e.io.In(userChannel(userID)).SocketsLeave(roomChannel(roomID))
+}

@@ -1,0 +1,77 @@
+package server
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/parley-chat/parley/store"
+)
+
+// observeHTTP records REST latency by route pattern (never the raw path,
+// which would carry room ids) and status class.
+func (s *Server) observeHTTP(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		route := c.Path()
+		if strings.HasPrefix(route, "/socket.io") {
+			return err
+		}
+		if route == "" {
+			route = "unmatched"
+		}
+		status := c.Response().Status
+		if err != nil {
+			status = statusOf[store.CodeOf(err)]
+		}
+		s.http.WithLabelValues(route, strconv.Itoa(status/100)+"xx").Observe(time.Since(start).Seconds())
+		return err
+	}
+}
+
+// checkOrigin refuses Socket.IO requests that a browser made from a page of
+// another origin, unless that origin is allowed. Non-browser clients send no
+// Origin and are authenticated by their token alone.
+func (s *Server) checkOrigin(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		origin := c.Request().Header.Get("Origin")
+		if origin == "" || s.originAllowed(origin, c.Request().Host) {
+			return next(c)
+		}
+		return store.Errorf(store.CodeForbidden, "origin %s is not allowed", origin)
+	}
+}
+
+func (s *Server) originAllowed(origin, host string) bool {
+	if u, err := url.Parse(origin); err == nil && strings.EqualFold(u.Host, host) {
+		return true
+	}
+	for _, o := range s.cfg.AllowedOrigins {
+		if o == "*" || strings.EqualFold(o, origin) {
+			return true
+		}
+	}
+	return false
+}
+
+func contextWithTimeout(c echo.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(c.Request().Context(), d)
+}
+
+// userOfToken loads the account a bearer token was issued to.
+func (s *Server) userOfToken(ctx context.Context, token string) (*store.User, error) {
+	id, err := s.tokens.Verify(token)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.store.Users.ByID(ctx, id)
+	if store.CodeOf(err) == store.CodeNotFound {
+		return nil, store.Errorf(store.CodeUnauthorized, "the token's account no longer exists")
+	}
+	return u, err
+}

@@ -1,0 +1,152 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/parley-chat/parley/rooms"
+	"github.com/parley-chat/parley/store"
+)
+
+const userKey = "parley.user"
+
+type credentials struct {
+	Username    string `json:"username"`
+	Password    string `json:"password"`
+	DisplayName string `json:"displayName"`
+}
+
+type session struct {
+	Token string     `json:"token"`
+	User  rooms.User `json:"user"`
+}
+
+func (s *Server) register(c echo.Context) error {
+	var req credentials
+	if err := decodeJSON(c.Request().Body, &req); err != nil {
+		return err
+	}
+	u, err := s.accounts.register(c.Request().Context(), req.Username, req.Password, req.DisplayName)
+	if err != nil {
+		return err
+	}
+	s.log.Info("user registered", "user", u.ID, "username", u.Username)
+	return s.respondSession(c, http.StatusCreated, u)
+}
+
+func (s *Server) login(c echo.Context) error {
+	var req credentials
+	if err := decodeJSON(c.Request().Body, &req); err != nil {
+		return err
+	}
+	u, err := s.accounts.login(c.Request().Context(), req.Username, req.Password)
+	if err != nil {
+		return err
+	}
+	return s.respondSession(c, http.StatusOK, u)
+}
+
+func (s *Server) respondSession(c echo.Context, status int, u *store.User) error {
+	tok, _, err := s.tokens.Issue(u.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(status, session{Token: tok, User: rooms.UserOf(*u)})
+}
+
+// authenticate resolves the bearer token to an account.
+func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Request().Header.Get(echo.HeaderAuthorization)
+		tok, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return store.Errorf(store.CodeUnauthorized, "an Authorization: Bearer token is required")
+		}
+		u, err := s.userOfToken(c.Request().Context(), strings.TrimSpace(tok))
+		if err != nil {
+			return err
+		}
+		c.Set(userKey, *u)
+		return next(c)
+	}
+}
+
+func caller(c echo.Context) store.User { return c.Get(userKey).(store.User) }
+
+func (s *Server) me(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]any{"user": rooms.UserOf(caller(c))})
+}
+
+func (s *Server) myRooms(c echo.Context) error {
+	rs, err := s.hub.RoomsOf(c.Request().Context(), caller(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"rooms": rs})
+}
+
+func (s *Server) publicRooms(c echo.Context) error {
+	rs, err := s.hub.PublicRooms(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"rooms": rs})
+}
+
+func (s *Server) createRoom(c echo.Context) error {
+	var req struct {
+		Name    string `json:"name"`
+		Topic   string `json:"topic"`
+		Private bool   `json:"private"`
+	}
+	if err := decodeJSON(c.Request().Body, &req); err != nil {
+		return err
+	}
+	r, err := s.hub.CreateRoom(c.Request().Context(), caller(c), req.Name, req.Topic, req.Private)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, map[string]any{"room": r})
+}
+
+func (s *Server) roomMessages(c echo.Context) error {
+	before, err := queryInt(c, "before")
+	if err != nil {
+		return err
+	}
+	limit, err := queryInt(c, "limit")
+	if err != nil {
+		return err
+	}
+	page, err := s.hub.History(c.Request().Context(), caller(c), c.Param("id"), before, int(limit))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, page)
+}
+
+func queryInt(c echo.Context, name string) (int64, error) {
+	v := c.QueryParam(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return 0, store.Errorf(store.CodeBadRequest, "%s must be an integer", name)
+	}
+	return n, nil
+}
+
+func (s *Server) readyz(c echo.Context) error {
+	ctx, cancel := contextWithTimeout(c, 2*time.Second)
+	defer cancel()
+	if err := s.cfg.Ready(ctx); err != nil {
+		s.log.Warn("not ready", "err", err)
+		return c.JSON(http.StatusServiceUnavailable, map[string]any{"error": errorBody{Code: store.CodeUnavailable, Message: "not ready: " + store.MessageOf(err)}})
+	}
+	return c.JSON(http.StatusOK, map[string]any{"ok": true})
+}

@@ -1,0 +1,138 @@
+// Package server is Parley's transport: the Echo app serving the REST API,
+// the Socket.IO server and the health and metrics endpoints. It translates
+// requests and events into calls on the rooms.Hub and maps error codes to
+// HTTP statuses and acks.
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/zishang520/socket.io/servers/socket/v3"
+
+	"github.com/parley-chat/parley/monitoring"
+	"github.com/parley-chat/parley/rooms"
+	"github.com/parley-chat/parley/store"
+)
+
+// Config configures the transport. Zero values take the defaults noted.
+type Config struct {
+	Store  *store.Store
+	Hub    *rooms.Hub
+	IO     *socket.Server // from NewSocketServer; the hub's Emitter wraps it
+	Tokens *Tokens
+	// BcryptCost is the password hashing cost (bcrypt.DefaultCost).
+	BcryptCost int
+	// ReservedUsernames cannot be registered (system and bot accounts).
+	ReservedUsernames []string
+	// AllowedOrigins may call the API and open sockets from other origins;
+	// empty means same origin only.
+	AllowedOrigins []string
+	// BodyLimit bounds REST request bodies (64 KiB).
+	BodyLimit string
+	// Ready reports whether the node can serve (store, Redis); /readyz.
+	Ready   func(ctx context.Context) error
+	Metrics *monitoring.Registry
+	Logger  *slog.Logger
+	Now     func() time.Time
+	NewID   func() string
+}
+
+// Server is the Echo app with Socket.IO mounted.
+type Server struct {
+	cfg      Config
+	echo     *echo.Echo
+	io       *socket.Server
+	hub      *rooms.Hub
+	store    *store.Store
+	tokens   *Tokens
+	accounts *accounts
+	log      *slog.Logger
+	errors   *prometheus.CounterVec
+	http     *prometheus.HistogramVec
+
+	closeOnce sync.Once
+}
+
+// New builds the app and registers every route and socket handler.
+func New(cfg Config) *Server {
+	if cfg.BodyLimit == "" {
+		cfg.BodyLimit = "64K"
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.NewID == nil {
+		cfg.NewID = store.NewID
+	}
+	if cfg.Ready == nil {
+		cfg.Ready = cfg.Store.Backend.Ping
+	}
+	reg := monitoring.OrNew(cfg.Metrics)
+	s := &Server{
+		cfg:    cfg,
+		echo:   echo.New(),
+		io:     cfg.IO,
+		hub:    cfg.Hub,
+		store:  cfg.Store,
+		tokens: cfg.Tokens,
+		log:    cfg.Logger,
+		errors: reg.CounterVec("errors_total", "Errors answered to clients, by code.", "code"),
+		http:   reg.HistogramVec("http_request_seconds", "REST request latency by route and status class.", "route", "status"),
+	}
+	for _, c := range store.Codes {
+		s.errors.WithLabelValues(string(c))
+	}
+	s.accounts = newAccounts(cfg)
+	e := s.echo
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.Use(middleware.Recover())
+	e.Use(s.observeHTTP)
+	if len(cfg.AllowedOrigins) > 0 {
+		e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
+			AllowOrigins:     cfg.AllowedOrigins,
+			AllowHeaders:     []string{echo.HeaderAuthorization, echo.HeaderContentType},
+			AllowCredentials: true,
+		}))
+	}
+	s.routes(reg)
+	s.bindSocket()
+	return s
+}
+
+// Handler is the whole app as an http.Handler.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// CloseSockets disconnects every socket of this node. Safe to call twice.
+func (s *Server) CloseSockets() {
+	s.closeOnce.Do(func() { s.io.Close(nil) })
+}
+
+func (s *Server) routes(reg *monitoring.Registry) {
+	e := s.echo
+	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]any{"ok": true}) })
+	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", echo.WrapHandler(reg.Handler()))
+	e.Any("/socket.io/*", echo.WrapHandler(s.io.ServeHandler(nil)), s.checkOrigin)
+
+	api := e.Group("/api", middleware.BodyLimit(s.cfg.BodyLimit))
+	api.POST("/auth/register", s.register)
+	api.POST("/auth/login", s.login)
+	authed := api.Group("", s.authenticate)
+	authed.GET("/me", s.me)
+	authed.GET("/rooms", s.myRooms)
+	authed.GET("/rooms/public", s.publicRooms)
+	authed.POST("/rooms", s.createRoom)
+	authed.GET("/rooms/:id/messages", s.roomMessages)
+	api.Any("/*", func(c echo.Context) error { return store.Errorf(store.CodeNotFound, "no such endpoint") })
+}
