@@ -120,6 +120,7 @@ func (s *Server) CloseSockets() {
 
 func (s *Server) routes(reg *monitoring.Registry) {
 	e := s.echo
+	e.GET("/", s.home)
 	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]any{"ok": true}) })
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", echo.WrapHandler(reg.Handler()))
