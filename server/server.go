@@ -36,6 +36,9 @@ type Config struct {
 	AllowedOrigins []string
 	// BodyLimit bounds REST request bodies (64 KiB).
 	BodyLimit string
+	// MaxQueuedPackets is how many packets may wait for one slow connection
+	// before it is dropped (1024).
+	MaxQueuedPackets int
 	// Ready reports whether the node can serve (store, Redis); /readyz.
 	Ready   func(ctx context.Context) error
 	Metrics *monitoring.Registry
@@ -57,6 +60,8 @@ type Server struct {
 	errors   *prometheus.CounterVec
 	http     *prometheus.HistogramVec
 
+	slowClients prometheus.Counter
+
 	closeOnce sync.Once
 }
 
@@ -74,6 +79,9 @@ func New(cfg Config) *Server {
 	if cfg.NewID == nil {
 		cfg.NewID = store.NewID
 	}
+	if cfg.MaxQueuedPackets <= 0 {
+		cfg.MaxQueuedPackets = 1024
+	}
 	if cfg.Ready == nil {
 		cfg.Ready = cfg.Store.Backend.Ping
 	}
@@ -88,6 +96,8 @@ func New(cfg Config) *Server {
 		log:    cfg.Logger,
 		errors: reg.CounterVec("errors_total", "Errors answered to clients, by code.", "code"),
 		http:   reg.HistogramVec("http_request_seconds", "REST request latency by route and status class.", "route", "status"),
+
+		slowClients: reg.Counter("slow_clients_disconnected_total", "Connections dropped because they did not read fast enough."),
 	}
 	for _, c := range store.Codes {
 		s.errors.WithLabelValues(string(c))

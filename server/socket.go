@@ -58,6 +58,7 @@ func (s *Server) onConnect(sock *socket.Socket, user store.User) {
 		ids[i] = r.Room.ID
 	}
 	sock.Join(chans...)
+	s.guardSlowClient(sock)
 	id := string(sock.Id())
 	s.hub.Connected(user, id, ids)
 	_ = sock.On("disconnect", func(...any) { s.hub.Disconnected(user, id) })

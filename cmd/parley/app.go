@@ -122,6 +122,7 @@ func (m *Main) open(ctx context.Context) error {
 		BcryptCost:        m.cfg.BcryptCost,
 		ReservedUsernames: []string{systemUser.Username, m.cfg.AssistantName, "system", "admin"},
 		AllowedOrigins:    m.cfg.AllowedOrigins,
+		MaxQueuedPackets:  m.cfg.MaxQueued,
 		Metrics:           reg,
 		Logger:            m.log,
 	})

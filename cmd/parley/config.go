@@ -28,6 +28,7 @@ type Config struct {
 	AssistantName   string
 	ShutdownTimeout time.Duration
 	BcryptCost      int
+	MaxQueued       int
 }
 
 // LoadConfig reads the environment, then args.
@@ -53,6 +54,7 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 	assistant := fs.String("assistant-name", env("PARLEY_ASSISTANT_NAME", "assistant"), "the assistant's username")
 	shutdown := fs.String("shutdown-timeout", env("PARLEY_SHUTDOWN_TIMEOUT", "10s"), "how long a graceful shutdown may take")
 	cost := fs.String("bcrypt-cost", env("PARLEY_BCRYPT_COST", "10"), "password hashing cost")
+	queued := fs.String("max-queued-packets", env("PARLEY_MAX_QUEUED_PACKETS", "1024"), "packets that may wait for one slow connection before it is dropped")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
@@ -78,6 +80,8 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 	parse("PARLEY_SEND_BURST", err)
 	c.BcryptCost, err = strconv.Atoi(*cost)
 	parse("PARLEY_BCRYPT_COST", err)
+	c.MaxQueued, err = strconv.Atoi(*queued)
+	parse("PARLEY_MAX_QUEUED_PACKETS", err)
 	parse("PARLEY_LOG_LEVEL", c.LogLevel.UnmarshalText([]byte(*level)))
 	for _, o := range strings.Split(*origins, ",") {
 		if o = strings.TrimSpace(o); o != "" {
