@@ -22,9 +22,11 @@ func (s *Server) guardSlowClient(sock *socket.Socket) {
 		}
 		s.slowClients.Inc()
 		s.log.Warn("disconnecting a slow client", "socket", string(sock.Id()), "queued", queued.Load())
+		// Discard, not a polite close: a polite close first waits for the
+		// backlog to drain, which is exactly what this peer does not do.
 		// Not inline: the broadcaster that called us may hold locks that
 		// closing the connection needs.
-		go sock.Disconnect(true)
+		go conn.Close(true)
 	})
 	_ = conn.On("flush", func(args ...any) {
 		if len(args) == 0 {
