@@ -14,17 +14,39 @@ import (
 func roomChannel(id string) socket.Room { return socket.Room("room:" + id) }
 func userChannel(id string) socket.Room { return socket.Room("user:" + id) }
 
+// SocketOptions are the Socket.IO server's limits. Zero values take the
+// defaults noted.
+type SocketOptions struct {
+	// MaxFrame bounds one incoming frame (128 KiB); a larger one
+	// disconnects that socket.
+	MaxFrame int64
+	// PingInterval and PingTimeout (25s, 20s) make the server notice peers
+	// that vanished without closing their TCP connection.
+	PingInterval time.Duration
+	PingTimeout  time.Duration
+	// Adapter shares rooms between nodes (nil: this node only).
+	Adapter socket.AdapterConstructor
+}
+
 // NewSocketServer builds the Socket.IO server with Parley's limits.
-// maxFrame bounds one incoming frame; a larger one disconnects that socket.
-func NewSocketServer(maxFrame int64, adapter socket.AdapterConstructor) *socket.Server {
+func NewSocketServer(o SocketOptions) *socket.Server {
+	if o.MaxFrame <= 0 {
+		o.MaxFrame = 128 << 10
+	}
+	if o.PingInterval <= 0 {
+		o.PingInterval = 25 * time.Second
+	}
+	if o.PingTimeout <= 0 {
+		o.PingTimeout = 20 * time.Second
+	}
 	opts := socket.DefaultServerOptions()
-	opts.SetMaxHttpBufferSize(maxFrame)
-	opts.SetPingInterval(25 * time.Second)
-	opts.SetPingTimeout(20 * time.Second)
+	opts.SetMaxHttpBufferSize(o.MaxFrame)
+	opts.SetPingInterval(o.PingInterval)
+	opts.SetPingTimeout(o.PingTimeout)
 	opts.SetConnectTimeout(10 * time.Second)
 	opts.SetServeClient(false)
-	if adapter != nil {
-		opts.SetAdapter(adapter)
+	if o.Adapter != nil {
+		opts.SetAdapter(o.Adapter)
 	}
 	return socket.NewServer(nil, opts)
 }

@@ -99,7 +99,7 @@ func (m *Main) open(ctx context.Context) error {
 		return fmt.Errorf("open store: %w", err)
 	}
 	reg := monitoring.NewRegistry()
-	io := server.NewSocketServer(maxFrame, nil)
+	io := server.NewSocketServer(server.SocketOptions{MaxFrame: maxFrame, PingInterval: m.cfg.PingInterval, PingTimeout: m.cfg.PingTimeout})
 	m.hub = rooms.New(rooms.Config{
 		Store:         m.store,
 		Emitter:       server.NewEmitter(io),

@@ -29,6 +29,8 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	BcryptCost      int
 	MaxQueued       int
+	PingInterval    time.Duration
+	PingTimeout     time.Duration
 }
 
 // LoadConfig reads the environment, then args.
@@ -55,6 +57,8 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 	shutdown := fs.String("shutdown-timeout", env("PARLEY_SHUTDOWN_TIMEOUT", "10s"), "how long a graceful shutdown may take")
 	cost := fs.String("bcrypt-cost", env("PARLEY_BCRYPT_COST", "10"), "password hashing cost")
 	queued := fs.String("max-queued-packets", env("PARLEY_MAX_QUEUED_PACKETS", "1024"), "packets that may wait for one slow connection before it is dropped")
+	pingInterval := fs.String("ping-interval", env("PARLEY_PING_INTERVAL", "25s"), "heartbeat interval")
+	pingTimeout := fs.String("ping-timeout", env("PARLEY_PING_TIMEOUT", "20s"), "how long a heartbeat may go unanswered before the connection is closed")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
@@ -80,6 +84,10 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 	parse("PARLEY_SEND_BURST", err)
 	c.BcryptCost, err = strconv.Atoi(*cost)
 	parse("PARLEY_BCRYPT_COST", err)
+	c.PingInterval, err = time.ParseDuration(*pingInterval)
+	parse("PARLEY_PING_INTERVAL", err)
+	c.PingTimeout, err = time.ParseDuration(*pingTimeout)
+	parse("PARLEY_PING_TIMEOUT", err)
 	c.MaxQueued, err = strconv.Atoi(*queued)
 	parse("PARLEY_MAX_QUEUED_PACKETS", err)
 	parse("PARLEY_LOG_LEVEL", c.LogLevel.UnmarshalText([]byte(*level)))
