@@ -1,0 +1,967 @@
+package rooms_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/parley-chat/parley/rooms"
+	"github.com/parley-chat/parley/store"
+	"github.com/parley-chat/parley/store/sqlite"
+)
+
+// record is one call the hub made on its Emitter (or a marker the test
+// wrote, such as "ack").
+type record struct {
+	Kind    string // "emit", "join", "leave" or a test marker
+	Target  rooms.Target
+	Event   string
+	Payload any
+	User    string
+	Room    string
+}
+
+// recorder is a rooms.Emitter that remembers every call, in order.
+type recorder struct {
+	mu  sync.Mutex
+	log []record
+}
+
+var _ rooms.Emitter = (*recorder)(nil)
+
+func (r *recorder) add(rec record) {
+	r.mu.Lock()
+	r.log = append(r.log, rec)
+	r.mu.Unlock()
+}
+
+func (r *recorder) Emit(t rooms.Target, event string, payload any) int {
+	r.add(record{Kind: "emit", Target: t, Event: event, Payload: payload})
+	return 1
+}
+func (r *recorder) JoinRoom(userID, roomID string) {
+	r.add(record{Kind: "join", User: userID, Room: roomID})
+}
+func (r *recorder) LeaveRoom(userID, roomID string) {
+	r.add(record{Kind: "leave", User: userID, Room: roomID})
+}
+func (r *recorder) mark(kind string) { r.add(record{Kind: kind}) }
+
+func (r *recorder) records() []record {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]record(nil), r.log...)
+}
+
+// emits returns the Emit calls of event.
+func (r *recorder) emits(event string) []record {
+	var out []record
+	for _, rec := range r.records() {
+		if rec.Kind == "emit" && rec.Event == event {
+			out = append(out, rec)
+		}
+	}
+	return out
+}
+
+func (r *recorder) kinds() []string {
+	var out []string
+	for _, rec := range r.records() {
+		k := rec.Kind
+		if k == "emit" {
+			k += ":" + rec.Event
+		}
+		out = append(out, k)
+	}
+	return out
+}
+
+func (r *recorder) reset() {
+	r.mu.Lock()
+	r.log = nil
+	r.mu.Unlock()
+}
+
+// clock is a settable time source.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+type fixture struct {
+	t   *testing.T
+	ctx context.Context
+	hub *rooms.Hub
+	st  *store.Store
+	rec *recorder
+	clk *clock
+	seq atomic.Int64
+}
+
+var systemUser = store.User{ID: "system", Username: "parley", DisplayName: "Parley", Kind: store.KindService}
+
+// newHub builds a hub over a fresh SQLite store with a recording emitter, a
+// fake clock and the default room.
+func newHub(t *testing.T, tweak func(*rooms.Config)) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "parley.db")})
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { _ = st.Backend.Close() })
+	f := &fixture{t: t, ctx: ctx, st: st, rec: &recorder{}, clk: &clock{t: time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)}}
+	cfg := rooms.Config{
+		Store:     st,
+		Emitter:   f.rec,
+		Now:       f.clk.Now,
+		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+		SendBurst: 1000,
+	}
+	if tweak != nil {
+		tweak(&cfg)
+	}
+	f.hub = rooms.New(cfg)
+	t.Cleanup(f.hub.Close) // runs before the store is closed
+	sys := systemUser
+	if err := st.Users.Create(ctx, &sys); err != nil {
+		t.Fatalf("create system user: %v", err)
+	}
+	if err := f.hub.EnsureRoom(ctx, store.DefaultRoomID, "general", "", sys.ID); err != nil {
+		t.Fatalf("ensure default room: %v", err)
+	}
+	return f
+}
+
+// user creates an account that is a member of the default room, and
+// forgets the events that caused.
+func (f *fixture) user(name string) store.User {
+	f.t.Helper()
+	u := store.User{ID: "id-" + name, Username: name, DisplayName: strings.ToUpper(name[:1]) + name[1:], Kind: store.KindHuman, CreatedAt: f.clk.Now()}
+	if err := f.st.Users.Create(f.ctx, &u); err != nil {
+		f.t.Fatalf("create user %s: %v", name, err)
+	}
+	if err := f.hub.Welcome(f.ctx, u); err != nil {
+		f.t.Fatalf("welcome %s: %v", name, err)
+	}
+	f.rec.reset()
+	return u
+}
+
+// room creates a group room owned by owner and forgets the events.
+func (f *fixture) room(owner store.User, name string, private bool) rooms.Room {
+	f.t.Helper()
+	r, err := f.hub.CreateRoom(f.ctx, owner, name, "", private)
+	if err != nil {
+		f.t.Fatalf("create room %s: %v", name, err)
+	}
+	f.rec.reset()
+	return r
+}
+
+func (f *fixture) send(u store.User, room, text string) (rooms.Message, error) {
+	id := fmt.Sprintf("c%d", f.seq.Add(1))
+	return f.hub.Send(f.ctx, u, rooms.SendRequest{Room: room, Text: text, ClientMsgID: id}, nil)
+}
+
+func (f *fixture) mustSend(u store.User, room, text string) rooms.Message {
+	f.t.Helper()
+	m, err := f.send(u, room, text)
+	if err != nil {
+		f.t.Fatalf("send %q: %v", text, err)
+	}
+	return m
+}
+
+// history returns every message of a room as u sees it.
+func (f *fixture) history(u store.User, room string) []rooms.Message {
+	f.t.Helper()
+	p, err := f.hub.History(f.ctx, u, room, 0, rooms.MaxPageSize)
+	if err != nil {
+		f.t.Fatalf("history of %s: %v", room, err)
+	}
+	return p.Messages
+}
+
+func wantCode(t *testing.T, err error, code store.Code) {
+	t.Helper()
+	if got := store.CodeOf(err); got != code {
+		t.Fatalf("error = %v (code %q), want code %s", err, got, code)
+	}
+}
+
+func seqs(msgs []rooms.Message) []int64 {
+	out := make([]int64, len(msgs))
+	for i, m := range msgs {
+		out[i] = m.Seq
+	}
+	return out
+}
+
+func TestSendStoresAcksThenFansOutOnce(t *testing.T) {
+	f := newHub(t, nil)
+	alice := f.user("alice")
+
+	var acked []rooms.Message
+	msg, err := f.hub.Send(f.ctx, alice, rooms.SendRequest{Room: store.DefaultRoomID, Text: "  hello world \n", ClientMsgID: "m1"}, func(m rooms.Message) {
+		acked = append(acked, m)
+		f.rec.mark("ack")
+	})
+	if err != nil {
+		t.Fatalf("Send: %v", err)
+	}
+	if msg.Text != "hello world" || msg.Seq != 1 || msg.Room != store.DefaultRoomID || msg.ClientMsgID != "m1" || msg.ID == "" {
+		t.Errorf("message = %+v", msg)
+	}
+	if msg.Sender.ID != alice.ID || msg.Sender.Username != "alice" || msg.Sender.DisplayName != "Alice" || msg.Sender.Kind != store.KindHuman {
+		t.Errorf("sender = %+v", msg.Sender)
+	}
+	if msg.Mentions == nil {
+		t.Error("mentions is nil; the wire shape wants []")
+	}
+	if len(acked) != 1 || !reflect.DeepEqual(acked[0], msg) {
+		t.Errorf("ack got %+v, want once the returned message", acked)
+	}
+
+	if got, want := f.rec.kinds(), []string{"ack", "emit:message"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("calls = %v, want %v (ack before the room sees it, one emit)", got, want)
+	}
+	em := f.rec.emits(rooms.EventMessage)[0]
+	if want := (rooms.Target{Rooms: []string{store.DefaultRoomID}}); !reflect.DeepEqual(em.Target, want) {
+		t.Errorf("emit target = %+v, want %+v (the sender's other sockets too)", em.Target, want)
+	}
+	if !reflect.DeepEqual(em.Payload, msg) {
+		t.Errorf("emitted %+v, want %+v", em.Payload, msg)
+	}
+
+	hist := f.history(alice, store.DefaultRoomID)
+	if len(hist) != 1 || hist[0].ID != msg.ID || hist[0].Text != "hello world" || hist[0].Sender.Username != "alice" {
+		t.Fatalf("history = %+v", hist)
+	}
+}
+
+func TestSendDuplicateClientMsgID(t *testing.T) {
+	f := newHub(t, nil)
+	alice, bob := f.user("alice"), f.user("bob")
+	req := rooms.SendRequest{Room: store.DefaultRoomID, Text: "once", ClientMsgID: "retry-1"}
+	acks := 0
+	ack := func(rooms.Message) { acks++ }
+
+	first, err := f.hub.Send(f.ctx, alice, req, ack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Text = "a retry may even carry other text"
+	again, err := f.hub.Send(f.ctx, alice, req, ack)
+	if err != nil {
+		t.Fatalf("retry: %v", err)
+	}
+	if again.ID != first.ID || again.Seq != first.Seq || again.Text != "once" {
+		t.Errorf("retry returned %+v, want the original %+v", again, first)
+	}
+	if acks != 2 {
+		t.Errorf("ack called %d times, want once per Send", acks)
+	}
+	if n := len(f.rec.emits(rooms.EventMessage)); n != 1 {
+		t.Errorf("%d message emits, want 1 (no second broadcast)", n)
+	}
+
+	// The key is per sender: bob's message with the same key is new.
+	other, err := f.hub.Send(f.ctx, bob, rooms.SendRequest{Room: store.DefaultRoomID, Text: "mine", ClientMsgID: "retry-1"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if other.ID == first.ID || other.Seq != 2 {
+		t.Errorf("bob's message = %+v, want a new message with seq 2", other)
+	}
+	if got := seqs(f.history(alice, store.DefaultRoomID)); !reflect.DeepEqual(got, []int64{1, 2}) {
+		t.Errorf("stored seqs = %v, want [1 2]", got)
+	}
+}
+
+func TestSendValidation(t *testing.T) {
+	f := newHub(t, func(c *rooms.Config) { c.MaxTextLength = 10 })
+	alice := f.user("alice")
+
+	ten := strings.Repeat("é", 10) // 10 characters, 20 bytes
+	if m, err := f.hub.Send(f.ctx, alice, rooms.SendRequest{Room: store.DefaultRoomID, Text: "  \t" + ten + " \n", ClientMsgID: "ok"}, nil); err != nil {
+		t.Fatalf("10 characters (after trimming) with a limit of 10: %v", err)
+	} else if m.Text != ten {
+		t.Errorf("stored %q, want the trimmed text", m.Text)
+	}
+	f.rec.reset()
+
+	tests := []struct {
+		name string
+		req  rooms.SendRequest
+		code store.Code
+	}{
+		{"too long in characters", rooms.SendRequest{Room: store.DefaultRoomID, Text: ten + "x", ClientMsgID: "a"}, store.CodeTooLarge},
+		{"empty text", rooms.SendRequest{Room: store.DefaultRoomID, Text: "", ClientMsgID: "b"}, store.CodeBadRequest},
+		{"blank text", rooms.SendRequest{Room: store.DefaultRoomID, Text: " \n\t ", ClientMsgID: "c"}, store.CodeBadRequest},
+		{"invalid UTF-8", rooms.SendRequest{Room: store.DefaultRoomID, Text: "bad \xff", ClientMsgID: "d"}, store.CodeBadRequest},
+		{"missing clientMsgId", rooms.SendRequest{Room: store.DefaultRoomID, Text: "hi"}, store.CodeBadRequest},
+		{"clientMsgId too long", rooms.SendRequest{Room: store.DefaultRoomID, Text: "hi", ClientMsgID: strings.Repeat("k", 129)}, store.CodeBadRequest},
+		{"missing room", rooms.SendRequest{Text: "hi", ClientMsgID: "e"}, store.CodeBadRequest},
+		{"blank room", rooms.SendRequest{Room: "  ", Text: "hi", ClientMsgID: "f"}, store.CodeBadRequest},
+		{"unknown room", rooms.SendRequest{Room: "no-such-room", Text: "hi", ClientMsgID: "g"}, store.CodeNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			acked := false
+			_, err := f.hub.Send(f.ctx, alice, tt.req, func(rooms.Message) { acked = true })
+			wantCode(t, err, tt.code)
+			if store.MessageOf(err) == "internal error" {
+				t.Errorf("message %q does not tell the user what is wrong", store.MessageOf(err))
+			}
+			if acked {
+				t.Error("a refused message was acked")
+			}
+		})
+	}
+	if recs := f.rec.records(); len(recs) != 0 {
+		t.Errorf("refused messages caused calls: %+v", recs)
+	}
+	if n := len(f.history(alice, store.DefaultRoomID)); n != 1 {
+		t.Errorf("%d messages stored, want only the valid one", n)
+	}
+}
+
+func TestSendRoomAccess(t *testing.T) {
+	f := newHub(t, nil)
+	alice, bob := f.user("alice"), f.user("bob")
+	pub := f.room(bob, "bob's public room", false)
+	priv := f.room(bob, "bob's secret room", true)
+
+	_, err := f.send(alice, pub.ID, "hi")
+	wantCode(t, err, store.CodeForbidden)
+
+	_, errPriv := f.send(alice, priv.ID, "hi")
+	wantCode(t, errPriv, store.CodeNotFound)
+	_, errNone := f.send(alice, "does-not-exist", "hi")
+	if store.MessageOf(errPriv) != store.MessageOf(errNone) {
+		t.Errorf("a private room answers %q but a missing one %q: that tells outsiders it exists", store.MessageOf(errPriv), store.MessageOf(errNone))
+	}
+	_, err = f.hub.History(f.ctx, alice, priv.ID, 0, 0)
+	wantCode(t, err, store.CodeNotFound)
+	_, _, err = f.hub.Join(f.ctx, alice, priv.ID)
+	wantCode(t, err, store.CodeNotFound)
+
+	if recs := f.rec.records(); len(recs) != 0 {
+		t.Errorf("refused calls emitted %+v", recs)
+	}
+	// The owner can use both.
+	f.mustSend(bob, pub.ID, "public")
+	f.mustSend(bob, priv.ID, "secret")
+}
+
+func TestSendMasksSensitiveWords(t *testing.T) {
+	f := newHub(t, nil) // the shipped list
+	alice := f.user("alice")
+	msg := f.mustSend(alice, store.DefaultRoomID, "Well SHIT, 你是傻逼 in class")
+	want := "Well ****, 你是** in class"
+	if msg.Text != want {
+		t.Errorf("acked text %q, want %q", msg.Text, want)
+	}
+	if got := f.rec.emits(rooms.EventMessage)[0].Payload.(rooms.Message).Text; got != want {
+		t.Errorf("emitted text %q, want %q", got, want)
+	}
+	if got := f.history(alice, store.DefaultRoomID)[0].Text; got != want {
+		t.Errorf("stored text %q, want %q", got, want)
+	}
+}
+
+func TestSendCustomFilter(t *testing.T) {
+	f := newHub(t, func(c *rooms.Config) { c.Filter = rooms.NewFilter([]string{"pineapple"}) })
+	alice := f.user("alice")
+	if got := f.mustSend(alice, store.DefaultRoomID, "Pineapple on pizza? shit.").Text; got != "********* on pizza? shit." {
+		t.Errorf("text %q: the configured list must replace the shipped one", got)
+	}
+}
+
+func TestSendMentionsKeepExistingUsers(t *testing.T) {
+	f := newHub(t, nil)
+	alice := f.user("alice")
+	f.user("bob")
+	f.user("carol")
+	msg := f.mustSend(alice, store.DefaultRoomID, "@Bob, @ghost and @carol. mail bob@example.com @bob")
+	if want := []string{"bob", "carol"}; !reflect.DeepEqual(msg.Mentions, want) {
+		t.Errorf("mentions = %q, want %q", msg.Mentions, want)
+	}
+	if got := f.history(alice, store.DefaultRoomID)[0].Mentions; !reflect.DeepEqual(got, []string{"bob", "carol"}) {
+		t.Errorf("stored mentions = %q", got)
+	}
+	if got := f.mustSend(alice, store.DefaultRoomID, "nobody here @ghost").Mentions; got == nil || len(got) != 0 {
+		t.Errorf("mentions = %#v, want an empty list", got)
+	}
+}
+
+func TestSendRateLimited(t *testing.T) {
+	f := newHub(t, func(c *rooms.Config) { c.SendRate = 1; c.SendBurst = 3 })
+	alice, bob := f.user("alice"), f.user("bob")
+	for i := range 3 {
+		f.mustSend(alice, store.DefaultRoomID, fmt.Sprint("burst ", i))
+	}
+	f.rec.reset()
+	acked := false
+	_, err := f.hub.Send(f.ctx, alice, rooms.SendRequest{Room: store.DefaultRoomID, Text: "one too many", ClientMsgID: "x"}, func(rooms.Message) { acked = true })
+	wantCode(t, err, store.CodeRateLimited)
+	if acked || len(f.rec.records()) != 0 {
+		t.Errorf("a rate-limited send was acked (%v) or emitted %+v", acked, f.rec.records())
+	}
+	if n := len(f.history(alice, store.DefaultRoomID)); n != 3 {
+		t.Errorf("%d messages stored, want 3", n)
+	}
+	// Another user is not affected; alice may send again once a token is back.
+	f.mustSend(bob, store.DefaultRoomID, "bob is fine")
+	f.clk.Add(time.Second)
+	f.mustSend(alice, store.DefaultRoomID, "a second later")
+	_, err = f.send(alice, store.DefaultRoomID, "but only one")
+	wantCode(t, err, store.CodeRateLimited)
+}
+
+func TestOnMessageSeesNewMessagesOnly(t *testing.T) {
+	f := newHub(t, nil)
+	alice := f.user("alice")
+	var mu sync.Mutex
+	var seen []rooms.Message
+	f.hub.OnMessage(func(m rooms.Message) {
+		mu.Lock()
+		seen = append(seen, m)
+		mu.Unlock()
+		f.rec.mark("observer")
+	})
+	req := rooms.SendRequest{Room: store.DefaultRoomID, Text: "hi", ClientMsgID: "k1"}
+	first, err := f.hub.Send(f.ctx, alice, req, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.hub.Send(f.ctx, alice, req, nil); err != nil { // duplicate
+		t.Fatal(err)
+	}
+	_, _ = f.send(alice, "no-such-room", "refused")
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) != 1 || seen[0].ID != first.ID {
+		t.Fatalf("observer saw %+v, want only the first message", seen)
+	}
+	if got, want := f.rec.kinds(), []string{"emit:message", "observer"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("calls = %v, want %v (observers after the fan-out)", got, want)
+	}
+}
+
+func TestHistoryPages(t *testing.T) {
+	f := newHub(t, nil)
+	alice := f.user("alice")
+	for i := 1; i <= 5; i++ {
+		f.mustSend(alice, store.DefaultRoomID, fmt.Sprint("m", i))
+	}
+	page := func(before int64, limit int) rooms.Page {
+		t.Helper()
+		p, err := f.hub.History(f.ctx, alice, store.DefaultRoomID, before, limit)
+		if err != nil {
+			t.Fatalf("History(before=%d, limit=%d): %v", before, limit, err)
+		}
+		return p
+	}
+	for _, tt := range []struct {
+		before int64
+		limit  int
+		want   []int64
+		more   bool
+	}{
+		{0, 2, []int64{4, 5}, true},
+		{4, 2, []int64{2, 3}, true},
+		{2, 2, []int64{1}, false},
+		{0, 0, []int64{1, 2, 3, 4, 5}, false}, // default page size
+		{0, 1000, []int64{1, 2, 3, 4, 5}, false},
+	} {
+		p := page(tt.before, tt.limit)
+		if got := seqs(p.Messages); !reflect.DeepEqual(got, tt.want) || p.HasMore != tt.more {
+			t.Errorf("History(before=%d, limit=%d) = %v hasMore=%v, want %v hasMore=%v (oldest first)", tt.before, tt.limit, got, p.HasMore, tt.want, tt.more)
+		}
+	}
+	_, err := f.hub.History(f.ctx, alice, store.DefaultRoomID, 0, -1)
+	wantCode(t, err, store.CodeBadRequest)
+	_, err = f.hub.History(f.ctx, alice, store.DefaultRoomID, -1, 10)
+	wantCode(t, err, store.CodeBadRequest)
+}
+
+func TestSyncAndRead(t *testing.T) {
+	f := newHub(t, nil)
+	alice, bob := f.user("alice"), f.user("bob")
+	other := f.room(alice, "other", false) // bob is not in it
+	for i := 1; i <= 3; i++ {
+		f.mustSend(alice, store.DefaultRoomID, fmt.Sprint("m", i))
+	}
+	f.mustSend(alice, other.ID, "elsewhere")
+
+	sync := func(u store.User, cursors map[string]int64) map[string]rooms.Page {
+		t.Helper()
+		out, err := f.hub.Sync(f.ctx, u, cursors)
+		if err != nil {
+			t.Fatalf("Sync(%v): %v", cursors, err)
+		}
+		return out
+	}
+
+	// Without a cursor, bob gets everything after his stored read cursor
+	// (nothing read yet), and only rooms he is in.
+	got := sync(bob, nil)
+	if len(got) != 1 {
+		t.Fatalf("bob's sync covers %d rooms, want only general: %v", len(got), got)
+	}
+	if s := seqs(got[store.DefaultRoomID].Messages); !reflect.DeepEqual(s, []int64{1, 2, 3}) {
+		t.Fatalf("sync without cursor = %v, want [1 2 3]", s)
+	}
+
+	if rs, err := f.hub.Read(f.ctx, bob, store.DefaultRoomID, 2); err != nil || rs != 2 {
+		t.Fatalf("Read(2) = %d, %v", rs, err)
+	}
+	if s := seqs(sync(bob, nil)[store.DefaultRoomID].Messages); !reflect.DeepEqual(s, []int64{3}) {
+		t.Errorf("sync after reading 2 = %v, want [3]", s)
+	}
+	// A cursor the client names wins over the stored one.
+	if s := seqs(sync(bob, map[string]int64{store.DefaultRoomID: 0})[store.DefaultRoomID].Messages); !reflect.DeepEqual(s, []int64{1, 2, 3}) {
+		t.Errorf("sync from cursor 0 = %v, want [1 2 3]", s)
+	}
+	// Cursors of rooms one is not in are ignored, not an error.
+	if got := sync(bob, map[string]int64{other.ID: 0, "gone": 7}); len(got) != 1 || len(got[store.DefaultRoomID].Messages) != 1 {
+		t.Errorf("sync with foreign cursors = %v", got)
+	}
+
+	// The read cursor never moves backwards, and stops at the last message.
+	if rs, err := f.hub.Read(f.ctx, bob, store.DefaultRoomID, 1); err != nil || rs != 2 {
+		t.Errorf("Read(1) after Read(2) = %d, %v; want it to stay at 2", rs, err)
+	}
+	if rs, err := f.hub.Read(f.ctx, bob, store.DefaultRoomID, 99); err != nil || rs != 3 {
+		t.Errorf("Read(99) = %d, %v; want 3, the last seq", rs, err)
+	}
+	caught := sync(bob, nil)[store.DefaultRoomID]
+	if caught.Messages == nil || len(caught.Messages) != 0 || caught.HasMore {
+		t.Errorf("caught-up sync = %#v, want an empty (non-nil) list", caught)
+	}
+	// The sender has read her own messages.
+	if n := len(sync(alice, nil)[store.DefaultRoomID].Messages); n != 0 {
+		t.Errorf("alice's own messages came back as unread: %d", n)
+	}
+
+	_, err := f.hub.Sync(f.ctx, bob, map[string]int64{store.DefaultRoomID: -1})
+	wantCode(t, err, store.CodeBadRequest)
+	_, err = f.hub.Read(f.ctx, bob, store.DefaultRoomID, -1)
+	wantCode(t, err, store.CodeBadRequest)
+	_, err = f.hub.Read(f.ctx, bob, other.ID, 1)
+	wantCode(t, err, store.CodeForbidden)
+}
+
+func TestSyncHasMore(t *testing.T) {
+	f := newHub(t, nil)
+	alice, bob := f.user("alice"), f.user("bob")
+	for i := 1; i <= rooms.MaxPageSize+1; i++ {
+		f.mustSend(alice, store.DefaultRoomID, fmt.Sprint("m", i))
+	}
+	out, err := f.hub.Sync(f.ctx, bob, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := out[store.DefaultRoomID]
+	if len(p.Messages) != rooms.MaxPageSize || !p.HasMore || p.Messages[0].Seq != 1 {
+		t.Fatalf("sync of %d messages: got %d (first seq %d), hasMore=%v", rooms.MaxPageSize+1, len(p.Messages), p.Messages[0].Seq, p.HasMore)
+	}
+	out, err = f.hub.Sync(f.ctx, bob, map[string]int64{store.DefaultRoomID: int64(rooms.MaxPageSize)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := out[store.DefaultRoomID]; len(p.Messages) != 1 || p.HasMore {
+		t.Errorf("second sync = %d messages, hasMore=%v; want the last one", len(p.Messages), p.HasMore)
+	}
+}
+
+func TestJoinAndLeave(t *testing.T) {
+	f := newHub(t, nil)
+	alice, bob := f.user("alice"), f.user("bob")
+	pub := f.room(bob, "pub", false)
+
+	room, members, err := f.hub.Join(f.ctx, alice, pub.ID)
+	if err != nil {
+		t.Fatalf("Join: %v", err)
+	}
+	if room.ID != pub.ID || room.Role != store.RoleMember {
+		t.Errorf("joined room = %+v", room)
+	}
+	names := map[string]bool{}
+	for _, m := range members {
+		names[m.Username] = true
+	}
+	if len(members) != 2 || !names["alice"] || !names["bob"] {
+		t.Errorf("members = %+v, want alice and bob", members)
+	}
+	want := []record{
+		{Kind: "join", User: alice.ID, Room: pub.ID},
+		{Kind: "emit", Target: rooms.Target{Rooms: []string{pub.ID}}, Event: rooms.EventMember,
+			Payload: rooms.MemberEvent{Room: pub.ID, User: rooms.UserOf(alice), Action: "joined"}},
+	}
+	if got := f.rec.records(); !reflect.DeepEqual(got, want) {
+		t.Errorf("join calls = %+v\nwant %+v", got, want)
+	}
+	f.mustSend(alice, pub.ID, "now I may talk")
+
+	// Joining again changes nothing and tells nobody.
+	f.rec.reset()
+	if _, _, err := f.hub.Join(f.ctx, bob, pub.ID); err != nil {
+		t.Fatal(err)
+	}
+	if room, _, err := f.hub.Join(f.ctx, alice, pub.ID); err != nil || room.Role != store.RoleMember {
+		t.Fatalf("second join: %+v, %v", room, err)
+	}
+	if recs := f.rec.records(); len(recs) != 0 {
+		t.Errorf("joining a room again emitted %+v", recs)
+	}
+
+	if err := f.hub.Leave(f.ctx, alice, pub.ID); err != nil {
+		t.Fatalf("Leave: %v", err)
+	}
+	want = []record{
+		{Kind: "emit", Target: rooms.Target{Rooms: []string{pub.ID}}, Event: rooms.EventMember,
+			Payload: rooms.MemberEvent{Room: pub.ID, User: rooms.UserOf(alice), Action: "left"}},
+		{Kind: "leave", User: alice.ID, Room: pub.ID},
+	}
+	if got := f.rec.records(); !reflect.DeepEqual(got, want) {
+		t.Errorf("leave calls = %+v\nwant %+v", got, want)
+	}
+	_, err = f.send(alice, pub.ID, "still here?")
+	wantCode(t, err, store.CodeForbidden)
+	f.rec.reset()
+	if err := f.hub.Leave(f.ctx, alice, pub.ID); err != nil {
+		t.Errorf("leaving a room one is not in: %v", err)
+	}
+	if recs := f.rec.records(); len(recs) != 0 {
+		t.Errorf("leaving again emitted %+v", recs)
+	}
+	_, _, err = f.hub.Join(f.ctx, alice, "no-such-room")
+	wantCode(t, err, store.CodeNotFound)
+}
+
+func TestKick(t *testing.T) {
+	f := newHub(t, nil)
+	alice, bob, carol := f.user("alice"), f.user("bob"), f.user("carol")
+	pub := f.room(bob, "pub", false)
+	for _, u := range []store.User{alice, carol} {
+		if _, _, err := f.hub.Join(f.ctx, u, pub.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.rec.reset()
+
+	err := f.hub.Kick(f.ctx, alice, pub.ID, "carol")
+	wantCode(t, err, store.CodeForbidden)
+	err = f.hub.Kick(f.ctx, alice, pub.ID, "bob")
+	wantCode(t, err, store.CodeForbidden)
+	if recs := f.rec.records(); len(recs) != 0 {
+		t.Errorf("a refused kick emitted %+v", recs)
+	}
+	f.mustSend(carol, pub.ID, "still a member")
+
+	if err := f.hub.Kick(f.ctx, bob, pub.ID, "Carol"); err != nil {
+		t.Fatalf("owner kicks carol: %v", err)
+	}
+	kicks := f.rec.emits(rooms.EventMember)
+	if len(kicks) != 1 {
+		t.Fatalf("member events = %+v", kicks)
+	}
+	// The kicked user hears about it too, though no longer in the room.
+	if want := (rooms.Target{Rooms: []string{pub.ID}, Users: []string{carol.ID}}); !reflect.DeepEqual(kicks[0].Target, want) {
+		t.Errorf("kick target = %+v, want %+v", kicks[0].Target, want)
+	}
+	if ev := kicks[0].Payload.(rooms.MemberEvent); ev.Action != "kicked" || ev.User.ID != carol.ID {
+		t.Errorf("kick event = %+v", ev)
+	}
+	if recs := f.rec.records(); !reflect.DeepEqual(recs[len(recs)-1], record{Kind: "leave", User: carol.ID, Room: pub.ID}) {
+		t.Errorf("carol's sockets were not unsubscribed: %+v", recs)
+	}
+	_, err = f.send(carol, pub.ID, "let me back")
+	wantCode(t, err, store.CodeForbidden)
+
+	wantCode(t, f.hub.Kick(f.ctx, bob, pub.ID, "carol"), store.CodeNotFound)
+	wantCode(t, f.hub.Kick(f.ctx, bob, pub.ID, "nobody"), store.CodeNotFound)
+	wantCode(t, f.hub.Kick(f.ctx, bob, pub.ID, "bob"), store.CodeBadRequest)
+}
+
+func TestInvitePrivateRoom(t *testing.T) {
+	f := newHub(t, nil)
+	alice, bob, carol := f.user("alice"), f.user("bob"), f.user("carol")
+	priv := f.room(bob, "secret", true)
+
+	wantCode(t, f.hub.Invite(f.ctx, alice, priv.ID, "carol"), store.CodeNotFound)
+	if err := f.hub.Invite(f.ctx, bob, priv.ID, "alice"); err != nil {
+		t.Fatalf("owner invites: %v", err)
+	}
+	if got := f.rec.records(); len(got) != 2 || !reflect.DeepEqual(got[0], record{Kind: "join", User: alice.ID, Room: priv.ID}) {
+		t.Errorf("invite calls = %+v", got)
+	}
+	f.mustSend(alice, priv.ID, "thanks")
+	// A plain member may not invite.
+	wantCode(t, f.hub.Invite(f.ctx, alice, priv.ID, "carol"), store.CodeForbidden)
+	_, err := f.send(carol, priv.ID, "hi")
+	wantCode(t, err, store.CodeNotFound)
+}
+
+func TestOpenDirect(t *testing.T) {
+	f := newHub(t, nil)
+	alice, bob, carol := f.user("alice"), f.user("bob"), f.user("carol")
+
+	ab, err := f.hub.OpenDirect(f.ctx, alice, "Bob")
+	if err != nil {
+		t.Fatalf("OpenDirect: %v", err)
+	}
+	if ab.Kind != store.RoomDirect || !ab.Private {
+		t.Errorf("direct room = %+v", ab)
+	}
+	joins := f.rec.records()
+	if len(joins) != 2 {
+		t.Errorf("opening a new direct room: calls %+v, want both users subscribed", joins)
+	}
+	f.rec.reset()
+	ba, err := f.hub.OpenDirect(f.ctx, bob, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ba.ID != ab.ID {
+		t.Fatalf("bob opened %s, alice %s: want the same room", ba.ID, ab.ID)
+	}
+	if recs := f.rec.records(); len(recs) != 0 {
+		t.Errorf("re-opening emitted %+v", recs)
+	}
+	f.mustSend(bob, ab.ID, "psst")
+	_, err = f.send(carol, ab.ID, "can I join?")
+	wantCode(t, err, store.CodeNotFound)
+	wantCode(t, f.hub.Leave(f.ctx, alice, ab.ID), store.CodeBadRequest)
+
+	_, err = f.hub.OpenDirect(f.ctx, alice, "alice")
+	wantCode(t, err, store.CodeBadRequest)
+	_, err = f.hub.OpenDirect(f.ctx, alice, "nobody")
+	wantCode(t, err, store.CodeNotFound)
+	_, err = f.hub.OpenDirect(f.ctx, alice, "")
+	wantCode(t, err, store.CodeBadRequest)
+}
+
+func TestDeleteMessage(t *testing.T) {
+	f := newHub(t, nil)
+	alice, bob := f.user("alice"), f.user("bob")
+	m := f.mustSend(alice, store.DefaultRoomID, "oops")
+	f.rec.reset()
+
+	wantCode(t, f.hub.DeleteMessage(f.ctx, bob, store.DefaultRoomID, m.ID), store.CodeForbidden)
+	if err := f.hub.DeleteMessage(f.ctx, alice, store.DefaultRoomID, m.ID); err != nil {
+		t.Fatalf("sender deletes: %v", err)
+	}
+	dels := f.rec.emits(rooms.EventDeleted)
+	if len(dels) != 1 || dels[0].Payload != (rooms.DeletedEvent{Room: store.DefaultRoomID, ID: m.ID, Seq: m.Seq}) {
+		t.Errorf("deleted events = %+v", dels)
+	}
+	h := f.history(bob, store.DefaultRoomID)
+	if len(h) != 1 || !h[0].Deleted || h[0].Text != "" || h[0].Seq != m.Seq {
+		t.Errorf("history after delete = %+v, want a tombstone with the same seq", h)
+	}
+	if err := f.hub.DeleteMessage(f.ctx, alice, store.DefaultRoomID, m.ID); err != nil {
+		t.Errorf("deleting twice: %v", err)
+	}
+	if n := len(f.rec.emits(rooms.EventDeleted)); n != 1 {
+		t.Errorf("deleting twice emitted %d events, want 1", n)
+	}
+	wantCode(t, f.hub.DeleteMessage(f.ctx, alice, store.DefaultRoomID, "nope"), store.CodeNotFound)
+	wantCode(t, f.hub.DeleteMessage(f.ctx, alice, store.DefaultRoomID, ""), store.CodeBadRequest)
+}
+
+func TestTyping(t *testing.T) {
+	f := newHub(t, nil)
+	alice, bob := f.user("alice"), f.user("bob")
+	if err := f.hub.Typing(f.ctx, alice, store.DefaultRoomID, true); err != nil {
+		t.Fatal(err)
+	}
+	want := []record{{
+		Kind: "emit", Event: rooms.EventTyping,
+		Target:  rooms.Target{Rooms: []string{store.DefaultRoomID}, ExceptUser: alice.ID},
+		Payload: rooms.TypingEvent{Room: store.DefaultRoomID, User: rooms.UserOf(alice), Typing: true},
+	}}
+	if got := f.rec.records(); !reflect.DeepEqual(got, want) {
+		t.Errorf("typing calls = %+v\nwant %+v", got, want)
+	}
+	f.rec.reset()
+	priv := f.room(bob, "secret", true)
+	wantCode(t, f.hub.Typing(f.ctx, alice, priv.ID, true), store.CodeNotFound)
+	if recs := f.rec.records(); len(recs) != 0 {
+		t.Errorf("refused typing emitted %+v", recs)
+	}
+}
+
+func presenceEvents(r *recorder, online bool) []record {
+	var out []record
+	for _, rec := range r.emits(rooms.EventPresence) {
+		if rec.Payload.(rooms.PresenceEvent).Online == online {
+			out = append(out, rec)
+		}
+	}
+	return out
+}
+
+func TestPresenceReconnectWithinGrace(t *testing.T) {
+	// A grace period far longer than the test: every reconnect is within it.
+	f := newHub(t, func(c *rooms.Config) { c.PresenceGrace = time.Hour })
+	alice := f.user("alice")
+	roomIDs := []string{store.DefaultRoomID}
+
+	f.hub.Connected(alice, "c1", roomIDs)
+	want := []record{{
+		Kind: "emit", Event: rooms.EventPresence,
+		Target:  rooms.Target{Rooms: roomIDs, ExceptUser: alice.ID},
+		Payload: rooms.PresenceEvent{User: rooms.UserOf(alice), Online: true},
+	}}
+	if got := f.rec.records(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("first connection: %+v\nwant %+v", got, want)
+	}
+	if !f.hub.Online(alice.ID) {
+		t.Error("not online after connecting")
+	}
+	f.rec.reset()
+
+	f.hub.Connected(alice, "c2", roomIDs) // a second tab
+	f.hub.Disconnected(alice, "c1")
+	f.hub.Disconnected(alice, "c2") // last socket gone: grace starts
+	if !f.hub.Online(alice.ID) {
+		t.Error("offline during the grace period")
+	}
+	f.hub.Connected(alice, "c3", roomIDs) // page reload
+	if recs := f.rec.records(); len(recs) != 0 {
+		t.Errorf("second tab, disconnects and a reconnect within the grace emitted %+v", recs)
+	}
+	if !f.hub.Online(alice.ID) {
+		t.Error("not online after reconnecting")
+	}
+	if f.hub.Online("id-nobody") {
+		t.Error("a user who never connected is online")
+	}
+}
+
+func TestPresenceOfflineAfterGrace(t *testing.T) {
+	f := newHub(t, func(c *rooms.Config) { c.PresenceGrace = 20 * time.Millisecond })
+	alice := f.user("alice")
+	own := f.room(alice, "own", false)
+
+	f.hub.Connected(alice, "c1", []string{store.DefaultRoomID, own.ID})
+	f.hub.Disconnected(alice, "c1")
+	deadline := time.Now().Add(2 * time.Second)
+	for len(presenceEvents(f.rec, false)) == 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	off := presenceEvents(f.rec, false)
+	if len(off) != 1 {
+		t.Fatalf("offline events = %+v, want one", off)
+	}
+	tg := off[0].Target
+	if tg.ExceptUser != alice.ID || len(tg.Rooms) != 2 {
+		t.Errorf("offline target = %+v, want alice's two rooms except her", tg)
+	}
+	if u := off[0].Payload.(rooms.PresenceEvent).User; u.ID != alice.ID {
+		t.Errorf("offline event about %+v", u)
+	}
+	if f.hub.Online(alice.ID) {
+		t.Error("still online after the offline announcement")
+	}
+
+	// Coming back after being announced offline is announced again.
+	f.rec.reset()
+	f.hub.Connected(alice, "c2", []string{store.DefaultRoomID})
+	if on := presenceEvents(f.rec, true); len(on) != 1 {
+		t.Errorf("online events on return = %+v, want one", on)
+	}
+}
+
+func TestPresenceNoAnnouncementAfterClose(t *testing.T) {
+	f := newHub(t, func(c *rooms.Config) { c.PresenceGrace = 10 * time.Millisecond })
+	alice := f.user("alice")
+	f.hub.Connected(alice, "c1", []string{store.DefaultRoomID})
+	f.rec.reset()
+	f.hub.Disconnected(alice, "c1")
+	f.hub.Close()
+	time.Sleep(60 * time.Millisecond) // several grace periods
+	if recs := f.rec.records(); len(recs) != 0 {
+		t.Errorf("a closed hub still announced %+v", recs)
+	}
+}
+
+func TestCloseThenSend(t *testing.T) {
+	f := newHub(t, nil)
+	alice := f.user("alice")
+	f.mustSend(alice, store.DefaultRoomID, "before")
+	f.hub.Close()
+	f.hub.Close() // safe twice
+	acked := false
+	_, err := f.hub.Send(f.ctx, alice, rooms.SendRequest{Room: store.DefaultRoomID, Text: "after", ClientMsgID: "late"}, func(rooms.Message) { acked = true })
+	wantCode(t, err, store.CodeUnavailable)
+	if acked || len(f.rec.emits(rooms.EventMessage)) != 1 {
+		t.Errorf("a send after Close was acked (%v) or emitted", acked)
+	}
+	if n := len(f.history(alice, store.DefaultRoomID)); n != 1 {
+		t.Errorf("%d messages stored, want only the one sent before Close", n)
+	}
+}
+
+func TestCreateRoomValidation(t *testing.T) {
+	f := newHub(t, nil)
+	alice := f.user("alice")
+	r, err := f.hub.CreateRoom(f.ctx, alice, "  Book club ", " novels ", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Name != "Book club" || r.Topic != "novels" || r.Role != store.RoleOwner || r.Kind != store.RoomGroup {
+		t.Errorf("room = %+v", r)
+	}
+	if got := f.rec.records(); len(got) != 1 || !reflect.DeepEqual(got[0], record{Kind: "join", User: alice.ID, Room: r.ID}) {
+		t.Errorf("create calls = %+v, want the owner's sockets subscribed", got)
+	}
+	_, err = f.hub.CreateRoom(f.ctx, alice, "   ", "", false)
+	wantCode(t, err, store.CodeBadRequest)
+	_, err = f.hub.CreateRoom(f.ctx, alice, strings.Repeat("名", 65), "", false)
+	wantCode(t, err, store.CodeTooLarge)
+	if _, err = f.hub.CreateRoom(f.ctx, alice, strings.Repeat("名", 64), "", false); err != nil {
+		t.Errorf("64-character name: %v", err)
+	}
+
+	pub, err := f.hub.PublicRooms(f.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine, err := f.hub.RoomsOf(f.ctx, alice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pub) != 3 || len(mine) != 3 {
+		t.Errorf("public rooms %d, alice's rooms %d; want 3 each (general + 2)", len(pub), len(mine))
+	}
+	for _, r := range mine {
+		if r.Unread == nil {
+			t.Errorf("room %s in the member's list has no unread count", r.ID)
+		}
+	}
+}
