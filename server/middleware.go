@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"net/url"
 	"strconv"
 	"strings"
@@ -27,7 +28,14 @@ func (s *Server) observeHTTP(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		status := c.Response().Status
 		if err != nil {
-			status = statusOf[store.CodeOf(err)]
+			// Echo's own errors (unmatched route, body limit) are mapped
+			// as handleError will answer them, not counted as 5xx.
+			answered := err
+			var he *echo.HTTPError
+			if errors.As(err, &he) {
+				answered = fromHTTPError(he)
+			}
+			status = statusOf[store.CodeOf(answered)]
 		}
 		s.http.WithLabelValues(route, strconv.Itoa(status/100)+"xx").Observe(time.Since(start).Seconds())
 		return err

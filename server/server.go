@@ -68,7 +68,7 @@ type Server struct {
 // New builds the app and registers every route and socket handler.
 func New(cfg Config) *Server {
 	if cfg.BodyLimit == "" {
-		cfg.BodyLimit = "64K"
+		cfg.BodyLimit = "64KiB"
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
