@@ -1,0 +1,138 @@
+package server_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/parley-chat/parley/server"
+	"github.com/parley-chat/parley/store"
+)
+
+var secret = []byte("0123456789abcdef0123456789abcdef")
+
+func fixedNow(t time.Time) func() time.Time { return func() time.Time { return t } }
+
+var t0 = time.Date(2024, 3, 4, 5, 6, 7, 0, time.UTC)
+
+func wantUnauthorized(t *testing.T, err error, msgPart string) {
+	t.Helper()
+	if store.CodeOf(err) != store.CodeUnauthorized {
+		t.Fatalf("err = %v, want UNAUTHORIZED", err)
+	}
+	if msgPart != "" && !strings.Contains(store.MessageOf(err), msgPart) {
+		t.Errorf("message %q does not mention %q", store.MessageOf(err), msgPart)
+	}
+}
+
+func TestTokenRoundTrip(t *testing.T) {
+	tok := server.NewTokens(secret, time.Hour, fixedNow(t0))
+	s, exp, err := tok.Issue("user-1")
+	if err != nil {
+		t.Fatalf("Issue: %v", err)
+	}
+	if !exp.Equal(t0.Add(time.Hour)) {
+		t.Errorf("expires %v, want %v", exp, t0.Add(time.Hour))
+	}
+	id, err := tok.Verify(s)
+	if err != nil || id != "user-1" {
+		t.Fatalf("Verify = %q, %v", id, err)
+	}
+	// Another Tokens with the same secret (another node) accepts it too.
+	if id, err := server.NewTokens(secret, time.Minute, fixedNow(t0.Add(30*time.Minute))).Verify(s); err != nil || id != "user-1" {
+		t.Errorf("Verify on another node = %q, %v", id, err)
+	}
+}
+
+func TestTokenDefaultTTL(t *testing.T) {
+	_, exp, err := server.NewTokens(secret, 0, fixedNow(t0)).Issue("u")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := t0.Add(7 * 24 * time.Hour); !exp.Equal(want) {
+		t.Errorf("default expiry %v, want %v", exp, want)
+	}
+}
+
+func TestTokenExpired(t *testing.T) {
+	now := t0
+	tok := server.NewTokens(secret, time.Hour, func() time.Time { return now })
+	s, _, err := tok.Issue("user-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now = t0.Add(59 * time.Minute)
+	if _, err := tok.Verify(s); err != nil {
+		t.Fatalf("token refused before it expired: %v", err)
+	}
+	now = t0.Add(time.Hour + time.Second)
+	_, err = tok.Verify(s)
+	wantUnauthorized(t, err, "expired")
+}
+
+func TestTokenWrongSecret(t *testing.T) {
+	s, _, err := server.NewTokens([]byte("another secret, another server!!"), time.Hour, fixedNow(t0)).Issue("user-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = server.NewTokens(secret, time.Hour, fixedNow(t0)).Verify(s)
+	wantUnauthorized(t, err, "")
+}
+
+func sign(t *testing.T, m jwt.SigningMethod, key any, claims jwt.Claims) string {
+	t.Helper()
+	s, err := jwt.NewWithClaims(m, claims).SignedString(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestTokenForgeriesRefused(t *testing.T) {
+	tok := server.NewTokens(secret, time.Hour, fixedNow(t0))
+	claims := jwt.RegisteredClaims{
+		Subject:   "admin",
+		Issuer:    "parley",
+		IssuedAt:  jwt.NewNumericDate(t0),
+		ExpiresAt: jwt.NewNumericDate(t0.Add(time.Hour)),
+	}
+	noExp := claims
+	noExp.ExpiresAt = nil
+	otherIssuer := claims
+	otherIssuer.Issuer = "evil"
+	noSubject := claims
+	noSubject.Subject = ""
+
+	valid := sign(t, jwt.SigningMethodHS256, secret, claims)
+	if _, err := tok.Verify(valid); err != nil {
+		t.Fatalf("a well-formed token was refused: %v", err)
+	}
+	parts := strings.Split(valid, ".")
+
+	for name, s := range map[string]string{
+		"alg none":                   sign(t, jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, claims),
+		"HS512 with the same secret": sign(t, jwt.SigningMethodHS512, secret, claims),
+		"HS384 with another secret":  sign(t, jwt.SigningMethodHS384, []byte("x"), claims),
+		"no expiry":                  sign(t, jwt.SigningMethodHS256, secret, noExp),
+		"other issuer":               sign(t, jwt.SigningMethodHS256, secret, otherIssuer),
+		"no subject":                 sign(t, jwt.SigningMethodHS256, secret, noSubject),
+		"signature stripped":         parts[0] + "." + parts[1] + ".",
+		"garbage":                    "not.a.token",
+		"one segment":                "abc",
+	} {
+		t.Run(name, func(t *testing.T) {
+			id, err := tok.Verify(s)
+			if err == nil {
+				t.Fatalf("accepted as user %q", id)
+			}
+			wantUnauthorized(t, err, "")
+		})
+	}
+}
+
+func TestTokenEmpty(t *testing.T) {
+	_, err := server.NewTokens(secret, time.Hour, nil).Verify("")
+	wantUnauthorized(t, err, "required")
+}
