@@ -210,11 +210,7 @@ func (h *Hub) OpenDirect(ctx context.Context, user store.User, username string) 
 func (h *Hub) Invite(ctx context.Context, user store.User, roomID, username string) error {
 	ctx, cancel := h.ctx(ctx)
 	defer cancel()
-	room, err := h.moderate(ctx, user, roomID)
-	if err != nil {
-		return err
-	}
-	other, err := h.userByName(ctx, username)
+	room, other, err := h.moderateUser(ctx, user, roomID, username)
 	if err != nil {
 		return err
 	}
@@ -227,11 +223,7 @@ func (h *Hub) Invite(ctx context.Context, user store.User, roomID, username stri
 func (h *Hub) Kick(ctx context.Context, user store.User, roomID, username string) error {
 	ctx, cancel := h.ctx(ctx)
 	defer cancel()
-	room, err := h.moderate(ctx, user, roomID)
-	if err != nil {
-		return err
-	}
-	other, err := h.userByName(ctx, username)
+	room, other, err := h.moderateUser(ctx, user, roomID, username)
 	if err != nil {
 		return err
 	}
@@ -251,6 +243,20 @@ func (h *Hub) Kick(ctx context.Context, user store.User, roomID, username string
 	h.emit.Emit(Target{Rooms: []string{room.ID}, Users: []string{other.ID}}, EventMember, ev)
 	h.emit.LeaveRoom(other.ID, room.ID)
 	return nil
+}
+
+// moderateUser loads a room the caller moderates and the account a
+// moderation action is about.
+func (h *Hub) moderateUser(ctx context.Context, user store.User, roomID, username string) (*store.Room, *store.User, error) {
+	room, err := h.moderate(ctx, user, roomID)
+	if err != nil {
+		return nil, nil, err
+	}
+	other, err := h.userByName(ctx, username)
+	if err != nil {
+		return nil, nil, err
+	}
+	return room, other, nil
 }
 
 // moderate loads a group room the caller owns or administers.
