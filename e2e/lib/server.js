@@ -135,6 +135,9 @@ class ParleyServer {
     }
     await this.exited;
     this.cleanup();
+    if (process.env.PARLEY_E2E_VERBOSE) {
+      process.stderr.write(`\n===== ${this.label} (pid ${this.proc.pid}) output =====\n${this.output}===== end =====\n`);
+    }
     return { code: this.exitCode, signal: this.exitSignal };
   }
 
@@ -155,7 +158,7 @@ export async function startServer({ env = {}, dataDir, label = "parley" } = {}) 
     ...process.env,
     PARLEY_ADDR: "127.0.0.1:0",
     PARLEY_DATA_DIR: dir,
-    PARLEY_LOG_LEVEL: "info",
+    PARLEY_LOG_LEVEL: process.env.PARLEY_E2E_LOG_LEVEL || "info",
     PARLEY_JWT_SECRET: JWT_SECRET,
   };
   delete childEnv.PARLEY_MONGODB_URI;
@@ -297,10 +300,17 @@ export function connect(base, token, opts = {}) {
   clients.add(socket);
   socket.on("disconnect", () => clients.delete(socket));
   return new Promise((resolve, reject) => {
+    let engineOpened = false;
+    socket.io.on("open", () => (engineOpened = true));
     const timer = setTimeout(() => {
       cleanup();
+      const engine = socket.io.engine;
+      const state = engineOpened
+        ? `the Engine.IO session opened (transport ${engine?.transport?.name}, sid ${engine?.id}) but the server never answered the Socket.IO CONNECT`
+        : `the Engine.IO session never opened (readyState ${engine?.readyState})`;
       socket.close();
-      reject(new Error(`socket did not connect within ${timeoutMs} ms`));
+      clients.delete(socket);
+      reject(new Error(`socket to ${base} did not connect within ${timeoutMs} ms: ${state}`));
     }, timeoutMs);
     const onConnect = () => {
       cleanup();
