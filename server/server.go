@@ -63,6 +63,9 @@ type Server struct {
 	slowClients prometheus.Counter
 
 	closeOnce sync.Once
+	// closing ends when CloseSockets is called; see endOnClose.
+	closing context.Context
+	stopIO  context.CancelFunc
 }
 
 // New builds the app and registers every route and socket handler.
@@ -86,6 +89,7 @@ func New(cfg Config) *Server {
 		cfg.Ready = cfg.Store.Backend.Ping
 	}
 	reg := monitoring.OrNew(cfg.Metrics)
+	closing, stopIO := context.WithCancel(context.Background())
 	s := &Server{
 		cfg:    cfg,
 		echo:   echo.New(),
@@ -96,6 +100,9 @@ func New(cfg Config) *Server {
 		log:    cfg.Logger,
 		errors: reg.CounterVec("errors_total", "Errors answered to clients, by code.", "code"),
 		http:   reg.HistogramVec("http_request_seconds", "REST request latency by route and status class.", "route", "status"),
+
+		closing: closing,
+		stopIO:  stopIO,
 
 		slowClients: reg.Counter("slow_clients_disconnected_total", "Connections dropped because they did not read fast enough."),
 	}
@@ -125,7 +132,24 @@ func (s *Server) Handler() http.Handler { return s.echo }
 
 // CloseSockets disconnects every socket of this node. Safe to call twice.
 func (s *Server) CloseSockets() {
-	s.closeOnce.Do(func() { s.io.Close(nil) })
+	s.closeOnce.Do(func() {
+		s.io.Close(nil)
+		s.stopIO()
+	})
+}
+
+// endOnClose ends Socket.IO requests still open when CloseSockets is
+// called. The engine closes a long-polling session without answering its
+// pending poll, which would keep http.Server.Shutdown waiting until its
+// timeout.
+func endOnClose(closing context.Context, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithCancel(r.Context())
+		defer cancel()
+		stop := context.AfterFunc(closing, cancel)
+		defer stop()
+		h.ServeHTTP(w, r.WithContext(ctx))
+	})
 }
 
 func (s *Server) routes(reg *monitoring.Registry) {
@@ -134,7 +158,7 @@ func (s *Server) routes(reg *monitoring.Registry) {
 	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]any{"ok": true}) })
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", echo.WrapHandler(reg.Handler()))
-	e.Any("/socket.io/*", echo.WrapHandler(s.io.ServeHandler(nil)), s.checkOrigin)
+	e.Any("/socket.io/*", echo.WrapHandler(endOnClose(s.closing, s.io.ServeHandler(nil))), s.checkOrigin)
 
 	api := e.Group("/api", middleware.BodyLimit(s.cfg.BodyLimit))
 	api.POST("/auth/register", s.register)
