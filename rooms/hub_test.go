@@ -124,6 +124,7 @@ var systemUser = store.User{ID: "system", Username: "parley", DisplayName: "Parl
 // fake clock and the default room.
 func newHub(t *testing.T, tweak func(*rooms.Config)) *fixture {
 	t.Helper()
+	t.Parallel() // each hub has its own database: the tests share nothing
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "parley.db")})
 	if err != nil {
