@@ -14,6 +14,10 @@ import (
 func roomChannel(id string) socket.Room { return socket.Room("room:" + id) }
 func userChannel(id string) socket.Room { return socket.Room("user:" + id) }
 
+// connectTimeout bounds the time between opening a connection and its
+// Socket.IO CONNECT.
+const connectTimeout = 5 * time.Second
+
 // SocketOptions are the Socket.IO server's limits. Zero values take the
 // defaults noted.
 type SocketOptions struct {
@@ -43,7 +47,11 @@ func NewSocketServer(o SocketOptions) *socket.Server {
 	opts.SetMaxHttpBufferSize(o.MaxFrame)
 	opts.SetPingInterval(o.PingInterval)
 	opts.SetPingTimeout(o.PingTimeout)
-	opts.SetConnectTimeout(10 * time.Second)
+	// A connection whose Socket.IO CONNECT never arrives is closed after
+	// this, so the client's reconnection logic retries. Kept short because
+	// socket.io v3.0.2 can drop a CONNECT sent over WebSocket right after the
+	// open packet (zishang520/socket.io#195); the retry is what users see.
+	opts.SetConnectTimeout(connectTimeout)
 	opts.SetServeClient(false)
 	if o.Adapter != nil {
 		opts.SetAdapter(o.Adapter)
