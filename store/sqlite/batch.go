@@ -123,9 +123,8 @@ func (b *batch) append(m *store.Message, now time.Time) (store.AppendResult, err
 	if !m.CreatedAt.IsZero() {
 		stored.CreatedAt = store.Millis(m.CreatedAt)
 	}
-	if stored.Mentions, err = decodeMentions(mentions); err != nil {
-		return store.AppendResult{}, err
-	}
+	// Our own copy, never nil, as reads return it.
+	stored.Mentions = append(make([]string, 0, len(m.Mentions)), m.Mentions...)
 
 	res, err := b.insert.ExecContext(b.ctx,
 		stored.ID, stored.RoomID, stored.Seq, stored.SenderID, stored.Text, mentions,

@@ -16,7 +16,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"sync"
@@ -87,6 +90,9 @@ func open(ctx context.Context, cfg Config) (*DB, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if err := createFile(cfg.Path); err != nil {
+		return nil, err
+	}
 
 	write, err := sql.Open("sqlite", dsn(cfg, false))
 	if err != nil {
@@ -127,6 +133,23 @@ func open(ctx context.Context, cfg Config) (*DB, error) {
 	return db, nil
 }
 
+// createFile makes the database's directory and, if the file is new, the
+// file itself, readable by its owner only: it holds password hashes. SQLite
+// gives its -wal and -shm files the same permissions.
+func createFile(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("sqlite: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: %w", err)
+	}
+	return f.Close()
+}
+
 // dsn builds the connection string. Pragmas go in the DSN, not in an Exec
 // after Open, because database/sql opens connections lazily and replaces
 // broken ones: only the DSN reaches every connection it ever makes.
@@ -144,11 +167,20 @@ func dsn(cfg Config, readOnly bool) string {
 		q.Add("_pragma", "synchronous(FULL)")
 		// BEGIN IMMEDIATE for every write transaction (see the package doc).
 		q.Set("_txlock", "immediate")
+		// Checkpoint (copy the WAL back into the database file, inside the
+		// commit that crosses the mark) every ~40 MB of WAL instead of
+		// SQLite's 4 MB: hot pages (a room's newest messages, its row, the
+		// index tails) are copied once per checkpoint however often they
+		// changed, so rarer checkpoints copy far less in total. Measured
+		// with bench/appendlatency and BenchmarkAppendGroupCommit, this
+		// raised peak throughput and lowered p99 ack latency.
+		q.Add("_pragma", "wal_autocheckpoint(10000)")
 	}
 	// A file: URI, so SQLite percent-decodes the path and a '?' or '#' in a
 	// directory name cannot be mistaken for the start of the parameters.
-	u := url.URL{Scheme: "file", Path: cfg.Path, RawQuery: q.Encode()}
-	return u.String()
+	// Not url.URL.String: it would turn a relative "data/x.db" into
+	// "file://data/x.db", with "data" as the authority.
+	return "file:" + (&url.URL{Path: cfg.Path}).EscapedPath() + "?" + q.Encode()
 }
 
 // Ping reports UNAVAILABLE when the database does not answer a query.

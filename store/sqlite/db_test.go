@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"database/sql"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -42,6 +43,7 @@ func TestPragmasOnEveryConnection(t *testing.T) {
 	}
 	check(db.write, 1, map[string]string{
 		"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1", "busy_timeout": "1234", "query_only": "0",
+		"wal_autocheckpoint": "10000",
 	})
 	check(db.read, 3, map[string]string{
 		"journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "1234", "query_only": "1",
@@ -99,5 +101,42 @@ func TestNewerSchemaIsRefused(t *testing.T) {
 	if db, err := open(t.Context(), Config{Path: path}); err == nil {
 		_ = db.Close()
 		t.Fatal("opened a database with a newer schema")
+	}
+}
+
+// TestCreatesPrivateFile: Open makes missing directories, and a new
+// database file (which holds password hashes) is readable by its owner only.
+func TestCreatesPrivateFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "nested", "dir with space", "p.db")
+	db, err := open(t.Context(), Config{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if perm := fi.Mode().Perm(); perm != 0o600 {
+		t.Fatalf("database file mode %v, want 0600", perm)
+	}
+	// The data really went into that file (the path survived the URI).
+	if _, err := db.write.ExecContext(t.Context(), "INSERT INTO users (id, username, kind, created_at) VALUES ('u', 'u', 'human', 0)"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path + "-wal"); err != nil {
+		t.Fatalf("no WAL next to the database: %v", err)
+	}
+}
+
+func TestRelativePath(t *testing.T) {
+	t.Chdir(t.TempDir())
+	db, err := open(t.Context(), Config{Path: filepath.Join("data", "parley.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := os.Stat(filepath.Join("data", "parley.db")); err != nil {
+		t.Fatal(err)
 	}
 }

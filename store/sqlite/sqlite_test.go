@@ -22,12 +22,21 @@ func TestContract(t *testing.T) {
 
 func openTemp(t *testing.T, path string) *store.Store {
 	t.Helper()
-	s, err := sqlite.Open(t.Context(), sqlite.Config{Path: path})
+	s, err := sqliteOpen(t, path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = s.Backend.Close() })
 	return s
+}
+
+// sqliteOpen opens path for a test or benchmark and closes it at its end.
+func sqliteOpen(tb testing.TB, path string) (*store.Store, error) {
+	s, err := sqlite.Open(tb.Context(), sqlite.Config{Path: path})
+	if err != nil {
+		return nil, err
+	}
+	tb.Cleanup(func() { _ = s.Backend.Close() })
+	return s, nil
 }
 
 // TestTwoProcessesShareOneFile opens the same file twice, as two Parley
