@@ -41,12 +41,14 @@ func (h *Hub) Connected(user store.User, connID string, roomIDs []string) {
 		timer.Stop()
 		delete(p.pending, user.ID)
 	}
-	p.mu.Unlock()
 	// A reconnect within the grace period was never announced as offline,
-	// so it is not announced as online again.
+	// so it is not announced as online again. Announcements are emitted
+	// under the lock (Emit never blocks) so online and offline cannot
+	// overtake each other.
 	if !had && !wasPending && len(roomIDs) > 0 {
 		h.emit.Emit(Target{Rooms: roomIDs, ExceptUser: user.ID}, EventPresence, PresenceEvent{User: UserOf(user), Online: true})
 	}
+	p.mu.Unlock()
 }
 
 // Disconnected forgets a socket; when it was the user's last one the user
@@ -102,9 +104,12 @@ func (p *presence) announceOffline(user store.User) {
 	for i, r := range rooms {
 		ids[i] = r.Room.ID
 	}
-	if len(ids) > 0 {
-		p.h.emit.Emit(Target{Rooms: ids, ExceptUser: user.ID}, EventPresence, PresenceEvent{User: UserOf(user), Online: false})
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, back := p.conns[user.ID]; back || p.closed || len(ids) == 0 {
+		return // came back while the rooms were looked up: still online
 	}
+	p.h.emit.Emit(Target{Rooms: ids, ExceptUser: user.ID}, EventPresence, PresenceEvent{User: UserOf(user), Online: false})
 }
 
 func (p *presence) close() {
