@@ -966,3 +966,39 @@ func TestCreateRoomValidation(t *testing.T) {
 		}
 	}
 }
+
+func TestNewcomerUnreadStartsAtJoin(t *testing.T) {
+	f := newHub(t, nil)
+	alice, bob := f.user("alice"), f.user("bob")
+	pub := f.room(alice, "pub", false)
+	for i := 0; i < 3; i++ {
+		f.mustSend(alice, pub.ID, "before bob")
+	}
+	if _, _, err := f.hub.Join(f.ctx, bob, pub.ID); err != nil {
+		t.Fatal(err)
+	}
+	unread := func() int64 {
+		t.Helper()
+		rs, err := f.hub.RoomsOf(f.ctx, bob)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rs {
+			if r.ID == pub.ID {
+				return *r.Unread
+			}
+		}
+		t.Fatalf("bob is not in %s", pub.ID)
+		return 0
+	}
+	if n := unread(); n != 0 {
+		t.Errorf("unread right after joining = %d, want 0 (the past is history, not news)", n)
+	}
+	f.mustSend(alice, pub.ID, "after bob")
+	if n := unread(); n != 1 {
+		t.Errorf("unread after one new message = %d, want 1", n)
+	}
+	if got := f.history(bob, pub.ID); len(got) != 4 {
+		t.Errorf("bob's history has %d messages, want all 4", len(got))
+	}
+}

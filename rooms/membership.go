@@ -67,7 +67,7 @@ func (h *Hub) Join(ctx context.Context, user store.User, roomID string) (Room, [
 	}
 	role := store.RoleMember
 	if m == nil {
-		if _, err := h.addMember(ctx, room.ID, user); err != nil {
+		if _, err := h.addMember(ctx, room, user); err != nil {
 			return Room{}, nil, err
 		}
 	} else {
@@ -83,9 +83,13 @@ func (h *Hub) Join(ctx context.Context, user store.User, roomID string) (Room, [
 }
 
 // addMember stores the membership, subscribes the user's sockets and tells
-// the room.
-func (h *Hub) addMember(ctx context.Context, roomID string, user store.User) (bool, error) {
-	added, err := h.store.Memberships.Add(ctx, store.Membership{RoomID: roomID, UserID: user.ID, Role: store.RoleMember, JoinedAt: h.now()})
+// the room. A newcomer starts with the room's past read: their unread count
+// is what arrives after they joined, while history still shows the past.
+func (h *Hub) addMember(ctx context.Context, room *store.Room, user store.User) (bool, error) {
+	roomID := room.ID
+	added, err := h.store.Memberships.Add(ctx, store.Membership{
+		RoomID: roomID, UserID: user.ID, Role: store.RoleMember, JoinedAt: h.now(), ReadSeq: room.LastSeq,
+	})
 	if err != nil || !added {
 		return added, err
 	}
@@ -98,7 +102,11 @@ func (h *Hub) addMember(ctx context.Context, roomID string, user store.User) (bo
 func (h *Hub) Welcome(ctx context.Context, user store.User) error {
 	ctx, cancel := h.ctx(ctx)
 	defer cancel()
-	_, err := h.addMember(ctx, store.DefaultRoomID, user)
+	room, err := h.store.Rooms.ByID(ctx, store.DefaultRoomID)
+	if err != nil {
+		return err
+	}
+	_, err = h.addMember(ctx, room, user)
 	return err
 }
 
@@ -214,7 +222,7 @@ func (h *Hub) Invite(ctx context.Context, user store.User, roomID, username stri
 	if err != nil {
 		return err
 	}
-	_, err = h.addMember(ctx, room.ID, *other)
+	_, err = h.addMember(ctx, room, *other)
 	return err
 }
 

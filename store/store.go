@@ -105,11 +105,19 @@ type Store struct {
 	Backend     Backend
 }
 
-// NewID returns a random 128-bit identifier in hex. Callers that need
-// deterministic ids in tests inject their own generator instead.
+// NewID returns a 128-bit identifier in hex: 48 bits of Unix milliseconds
+// then 80 random bits. Time-ordered ids land on the right-hand pages of the
+// databases' unique indexes instead of random ones, which more than doubles
+// append throughput on SQLite (BenchmarkAppendGroupCommitIDOrder). Callers
+// that need deterministic ids in tests inject their own generator instead.
 func NewID() string {
 	var b [16]byte
-	_, _ = rand.Read(b[:])
+	ms := uint64(time.Now().UnixMilli())
+	for i := 5; i >= 0; i-- {
+		b[i] = byte(ms)
+		ms >>= 8
+	}
+	_, _ = rand.Read(b[6:])
 	return hex.EncodeToString(b[:])
 }
 

@@ -181,6 +181,9 @@ func (c *Committer) commit(batch []request) {
 	if c.cfg.Observe != nil {
 		c.cfg.Observe(len(live), time.Since(start), err)
 	}
+	if err == nil && len(results) != len(live) {
+		err = store.Errorf(store.CodeInternal, "store answered %d results for %d messages", len(results), len(live))
+	}
 	for i, r := range live {
 		if err != nil {
 			r.done <- outcome{err: err}
