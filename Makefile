@@ -21,7 +21,7 @@ vet:
 test: vet test-go test-e2e
 
 test-go:
-	$(GO) test -count=1 ./...
+	$(GO) test -race -count=1 ./...
 
 $(E2E_DEPS): e2e/package.json e2e/package-lock.json
 	cd e2e && npm ci --no-audit --no-fund
