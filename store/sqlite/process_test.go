@@ -32,7 +32,7 @@ const (
 // file.
 func TestSeparateProcesses(t *testing.T) {
 	if testing.Short() {
-		t.Skip("starts processes")
+		t.Skip("-short: this test starts two OS processes of the test binary; make test runs it")
 	}
 	path := filepath.Join(t.TempDir(), "procs.db")
 	s := openTemp(t, path)
@@ -84,12 +84,14 @@ func TestSeparateProcesses(t *testing.T) {
 	}
 }
 
-// TestHelperProcessAppends is TestSeparateProcesses' child; it does nothing
-// in a normal run.
+// TestHelperProcessAppends is the body of TestSeparateProcesses' child
+// processes (the os/exec TestHelperProcess idiom). Run directly it has no
+// database to write to, so it skips; TestSeparateProcesses runs it for real
+// with the environment below set, and fails if it fails.
 func TestHelperProcessAppends(t *testing.T) {
 	path := os.Getenv(envHelperDB)
 	if path == "" {
-		t.Skip("helper process for TestSeparateProcesses")
+		t.Skip("not a test on its own: the child process of TestSeparateProcesses, which runs it with " + envHelperDB + " set")
 	}
 	s := openTemp(t, path)
 	appendFrom(t, s, os.Getenv(envHelperRoom), os.Getenv(envHelperUser), "proc"+os.Getenv(envHelperName))
