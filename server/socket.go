@@ -7,7 +7,6 @@ import (
 
 	"github.com/zishang520/socket.io/servers/socket/v3"
 
-	"github.com/parley-chat/parley/rooms"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -64,18 +63,18 @@ func (s *Server) onConnect(sock *socket.Socket, user store.User) {
 	_ = sock.On("disconnect", func(...any) { s.hub.Disconnected(user, id) })
 	s.log.Debug("socket connected", "user", user.ID, "socket", id, "transport", sock.Conn().Transport().Name())
 
-	h := &handlers{s: s, hub: s.hub, user: user}
-	s.on(sock, "room:join", h.join)
-	s.on(sock, "room:leave", h.leave)
+	h := &handlers{hub: s.hub, user: user}
+	s.on(sock, "room:join", decoded(h.join))
+	s.on(sock, "room:leave", decoded(h.leave))
 	s.on(sock, "message:send", h.send)
-	s.on(sock, "history", h.history)
+	s.on(sock, "history", decoded(h.history))
 	s.on(sock, "sync", h.sync)
-	s.on(sock, "read", h.read)
-	s.on(sock, "typing", h.typing)
-	s.on(sock, "dm:open", h.openDirect)
-	s.on(sock, "room:invite", h.invite)
-	s.on(sock, "room:kick", h.kick)
-	s.on(sock, "message:delete", h.deleteMessage)
+	s.on(sock, "read", decoded(h.read))
+	s.on(sock, "typing", decoded(h.typing))
+	s.on(sock, "dm:open", decoded(h.openDirect))
+	s.on(sock, "room:invite", decoded(h.invite))
+	s.on(sock, "room:kick", decoded(h.kick))
+	s.on(sock, "message:delete", decoded(h.deleteMessage))
 }
 
 // eventFunc handles one client event. ack, when the event carried one, may
@@ -135,164 +134,4 @@ func (s *Server) on(sock *socket.Socket, event string, fn eventFunc) {
 		}
 		reply(fields)
 	})
-}
-
-// handlers are one socket's event handlers.
-type handlers struct {
-	s    *Server
-	hub  *rooms.Hub
-	user store.User
-}
-
-type roomPayload struct {
-	Room string `json:"room"`
-}
-
-func (h *handlers) join(ctx context.Context, p any, _ func(map[string]any)) (map[string]any, error) {
-	var req roomPayload
-	if err := decodePayload(p, &req); err != nil {
-		return nil, err
-	}
-	room, members, err := h.hub.Join(ctx, h.user, req.Room)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"room": room, "members": members}, nil
-}
-
-func (h *handlers) leave(ctx context.Context, p any, _ func(map[string]any)) (map[string]any, error) {
-	var req roomPayload
-	if err := decodePayload(p, &req); err != nil {
-		return nil, err
-	}
-	return nil, h.hub.Leave(ctx, h.user, req.Room)
-}
-
-func (h *handlers) send(ctx context.Context, p any, ack func(map[string]any)) (map[string]any, error) {
-	received := time.Now()
-	var req struct {
-		Room        string `json:"room"`
-		Text        string `json:"text"`
-		ClientMsgID string `json:"clientMsgId"`
-	}
-	if err := decodePayload(p, &req); err != nil {
-		return nil, err
-	}
-	msg, err := h.hub.Send(ctx, h.user, rooms.SendRequest{
-		Room: req.Room, Text: req.Text, ClientMsgID: req.ClientMsgID, ReceivedAt: received,
-	}, func(m rooms.Message) { ack(map[string]any{"message": m}) })
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"message": msg}, nil
-}
-
-func (h *handlers) history(ctx context.Context, p any, _ func(map[string]any)) (map[string]any, error) {
-	var req struct {
-		Room   string `json:"room"`
-		Before int64  `json:"before"`
-		Limit  int    `json:"limit"`
-	}
-	if err := decodePayload(p, &req); err != nil {
-		return nil, err
-	}
-	page, err := h.hub.History(ctx, h.user, req.Room, req.Before, req.Limit)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"messages": page.Messages, "hasMore": page.HasMore}, nil
-}
-
-func (h *handlers) sync(ctx context.Context, p any, _ func(map[string]any)) (map[string]any, error) {
-	var req struct {
-		Cursors map[string]int64 `json:"cursors"`
-	}
-	if p != nil { // a bare sync() means "from my stored cursors"
-		if err := decodePayload(p, &req); err != nil {
-			return nil, err
-		}
-	}
-	pages, err := h.hub.Sync(ctx, h.user, req.Cursors)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"rooms": pages}, nil
-}
-
-func (h *handlers) read(ctx context.Context, p any, _ func(map[string]any)) (map[string]any, error) {
-	var req struct {
-		Room string `json:"room"`
-		Seq  *int64 `json:"seq"`
-	}
-	if err := decodePayload(p, &req); err != nil {
-		return nil, err
-	}
-	if req.Seq == nil {
-		return nil, store.Errorf(store.CodeBadRequest, "seq is required")
-	}
-	readSeq, err := h.hub.Read(ctx, h.user, req.Room, *req.Seq)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"readSeq": readSeq}, nil
-}
-
-func (h *handlers) typing(ctx context.Context, p any, _ func(map[string]any)) (map[string]any, error) {
-	var req struct {
-		Room   string `json:"room"`
-		Typing *bool  `json:"typing"`
-	}
-	if err := decodePayload(p, &req); err != nil {
-		return nil, err
-	}
-	if req.Typing == nil {
-		return nil, store.Errorf(store.CodeBadRequest, "typing is required")
-	}
-	return nil, h.hub.Typing(ctx, h.user, req.Room, *req.Typing)
-}
-
-func (h *handlers) openDirect(ctx context.Context, p any, _ func(map[string]any)) (map[string]any, error) {
-	var req struct {
-		User string `json:"user"`
-	}
-	if err := decodePayload(p, &req); err != nil {
-		return nil, err
-	}
-	room, err := h.hub.OpenDirect(ctx, h.user, req.User)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"room": room}, nil
-}
-
-type roomUserPayload struct {
-	Room string `json:"room"`
-	User string `json:"user"`
-}
-
-func (h *handlers) invite(ctx context.Context, p any, _ func(map[string]any)) (map[string]any, error) {
-	var req roomUserPayload
-	if err := decodePayload(p, &req); err != nil {
-		return nil, err
-	}
-	return nil, h.hub.Invite(ctx, h.user, req.Room, req.User)
-}
-
-func (h *handlers) kick(ctx context.Context, p any, _ func(map[string]any)) (map[string]any, error) {
-	var req roomUserPayload
-	if err := decodePayload(p, &req); err != nil {
-		return nil, err
-	}
-	return nil, h.hub.Kick(ctx, h.user, req.Room, req.User)
-}
-
-func (h *handlers) deleteMessage(ctx context.Context, p any, _ func(map[string]any)) (map[string]any, error) {
-	var req struct {
-		Room string `json:"room"`
-		ID   string `json:"id"`
-	}
-	if err := decodePayload(p, &req); err != nil {
-		return nil, err
-	}
-	return nil, h.hub.DeleteMessage(ctx, h.user, req.Room, req.ID)
 }

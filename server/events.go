@@ -1,0 +1,162 @@
+package server
+
+import (
+	"context"
+	"time"
+
+	"github.com/parley-chat/parley/rooms"
+	"github.com/parley-chat/parley/store"
+)
+
+// handlers are one socket's event handlers: each turns a decoded payload
+// into one hub call and the fields of its ack.
+type handlers struct {
+	hub  *rooms.Hub
+	user store.User
+}
+
+// decoded adapts a handler of a typed payload to an eventFunc, so every
+// event answers a malformed payload with the same BAD_REQUEST.
+func decoded[T any](fn func(context.Context, T) (map[string]any, error)) eventFunc {
+	return func(ctx context.Context, p any, _ func(map[string]any)) (map[string]any, error) {
+		var req T
+		if err := decodePayload(p, &req); err != nil {
+			return nil, err
+		}
+		return fn(ctx, req)
+	}
+}
+
+type roomPayload struct {
+	Room string `json:"room"`
+}
+
+type roomUserPayload struct {
+	Room string `json:"room"`
+	User string `json:"user"`
+}
+
+type sendPayload struct {
+	Room        string `json:"room"`
+	Text        string `json:"text"`
+	ClientMsgID string `json:"clientMsgId"`
+}
+
+type historyPayload struct {
+	Room   string `json:"room"`
+	Before int64  `json:"before"`
+	Limit  int    `json:"limit"`
+}
+
+type syncPayload struct {
+	Cursors map[string]int64 `json:"cursors"`
+}
+
+type readPayload struct {
+	Room string `json:"room"`
+	Seq  *int64 `json:"seq"`
+}
+
+type typingPayload struct {
+	Room   string `json:"room"`
+	Typing *bool  `json:"typing"`
+}
+
+type directPayload struct {
+	User string `json:"user"`
+}
+
+type deletePayload struct {
+	Room string `json:"room"`
+	ID   string `json:"id"`
+}
+
+func (h *handlers) join(ctx context.Context, req roomPayload) (map[string]any, error) {
+	room, members, err := h.hub.Join(ctx, h.user, req.Room)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"room": room, "members": members}, nil
+}
+
+func (h *handlers) leave(ctx context.Context, req roomPayload) (map[string]any, error) {
+	return nil, h.hub.Leave(ctx, h.user, req.Room)
+}
+
+// send acks from inside the pipeline: once the message is stored and
+// before the room sees it.
+func (h *handlers) send(ctx context.Context, p any, ack func(map[string]any)) (map[string]any, error) {
+	received := time.Now()
+	var req sendPayload
+	if err := decodePayload(p, &req); err != nil {
+		return nil, err
+	}
+	msg, err := h.hub.Send(ctx, h.user, rooms.SendRequest{
+		Room: req.Room, Text: req.Text, ClientMsgID: req.ClientMsgID, ReceivedAt: received,
+	}, func(m rooms.Message) { ack(map[string]any{"message": m}) })
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"message": msg}, nil
+}
+
+func (h *handlers) history(ctx context.Context, req historyPayload) (map[string]any, error) {
+	page, err := h.hub.History(ctx, h.user, req.Room, req.Before, req.Limit)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"messages": page.Messages, "hasMore": page.HasMore}, nil
+}
+
+// sync also accepts no payload at all: "from my stored cursors".
+func (h *handlers) sync(ctx context.Context, p any, _ func(map[string]any)) (map[string]any, error) {
+	var req syncPayload
+	if p != nil {
+		if err := decodePayload(p, &req); err != nil {
+			return nil, err
+		}
+	}
+	pages, err := h.hub.Sync(ctx, h.user, req.Cursors)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"rooms": pages}, nil
+}
+
+func (h *handlers) read(ctx context.Context, req readPayload) (map[string]any, error) {
+	if req.Seq == nil {
+		return nil, store.Errorf(store.CodeBadRequest, "seq is required")
+	}
+	readSeq, err := h.hub.Read(ctx, h.user, req.Room, *req.Seq)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"readSeq": readSeq}, nil
+}
+
+func (h *handlers) typing(ctx context.Context, req typingPayload) (map[string]any, error) {
+	if req.Typing == nil {
+		return nil, store.Errorf(store.CodeBadRequest, "typing is required")
+	}
+	return nil, h.hub.Typing(ctx, h.user, req.Room, *req.Typing)
+}
+
+func (h *handlers) openDirect(ctx context.Context, req directPayload) (map[string]any, error) {
+	room, err := h.hub.OpenDirect(ctx, h.user, req.User)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"room": room}, nil
+}
+
+func (h *handlers) invite(ctx context.Context, req roomUserPayload) (map[string]any, error) {
+	return nil, h.hub.Invite(ctx, h.user, req.Room, req.User)
+}
+
+func (h *handlers) kick(ctx context.Context, req roomUserPayload) (map[string]any, error) {
+	return nil, h.hub.Kick(ctx, h.user, req.Room, req.User)
+}
+
+func (h *handlers) deleteMessage(ctx context.Context, req deletePayload) (map[string]any, error) {
+	return nil, h.hub.DeleteMessage(ctx, h.user, req.Room, req.ID)
+}
