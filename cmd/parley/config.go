@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -35,71 +36,98 @@ type Config struct {
 
 // LoadConfig reads the environment, then args.
 func LoadConfig(getenv func(string) string, args []string) (Config, error) {
-	env := func(k, def string) string {
-		if v := strings.TrimSpace(getenv(k)); v != "" {
-			return v
+	var c Config
+	s := &settings{fs: flag.NewFlagSet("parley", flag.ContinueOnError), getenv: getenv, errs: map[string]error{}}
+	s.str(&c.Addr, "addr", "PARLEY_ADDR", ":8080", "listen address")
+	s.str(&c.DataDir, "data-dir", "PARLEY_DATA_DIR", "./data", "embedded database and generated secrets")
+	s.str(&c.JWTSecret, "jwt-secret", "PARLEY_JWT_SECRET", "", "token signing key (generated into the data dir when empty)")
+	s.duration(&c.TokenTTL, "token-ttl", "PARLEY_TOKEN_TTL", "168h", "token lifetime")
+	s.bind("allowed-origins", "PARLEY_ALLOWED_ORIGINS", "", "comma-separated origins allowed besides the same origin", func(v string) error {
+		c.AllowedOrigins = nil
+		for _, o := range strings.Split(v, ",") {
+			if o = strings.TrimSpace(o); o != "" {
+				c.AllowedOrigins = append(c.AllowedOrigins, o)
+			}
 		}
-		return def
-	}
-	fs := flag.NewFlagSet("parley", flag.ContinueOnError)
-	addr := fs.String("addr", env("PARLEY_ADDR", ":8080"), "listen address")
-	dataDir := fs.String("data-dir", env("PARLEY_DATA_DIR", "./data"), "embedded database and generated secrets")
-	secret := fs.String("jwt-secret", env("PARLEY_JWT_SECRET", ""), "token signing key (generated into the data dir when empty)")
-	ttl := fs.String("token-ttl", env("PARLEY_TOKEN_TTL", "168h"), "token lifetime")
-	origins := fs.String("allowed-origins", env("PARLEY_ALLOWED_ORIGINS", ""), "comma-separated origins allowed besides the same origin")
-	level := fs.String("log-level", env("PARLEY_LOG_LEVEL", "info"), "debug, info, warn or error")
-	filter := fs.String("filter-file", env("PARLEY_FILTER_FILE", ""), "sensitive-word list, one per line (default: the shipped list)")
-	maxText := fs.String("max-text-length", env("PARLEY_MAX_TEXT_LENGTH", "4000"), "message length limit in characters")
-	rate := fs.String("send-rate", env("PARLEY_SEND_RATE", "10"), "messages per second per user")
-	burst := fs.String("send-burst", env("PARLEY_SEND_BURST", "20"), "burst of messages per user")
-	grace := fs.String("presence-grace", env("PARLEY_PRESENCE_GRACE", "3s"), "how long a user without sockets stays online")
-	assistant := fs.String("assistant-name", env("PARLEY_ASSISTANT_NAME", "assistant"), "the assistant's username")
-	shutdown := fs.String("shutdown-timeout", env("PARLEY_SHUTDOWN_TIMEOUT", "10s"), "how long a graceful shutdown may take")
-	cost := fs.String("bcrypt-cost", env("PARLEY_BCRYPT_COST", "10"), "password hashing cost")
-	queued := fs.String("max-queued-packets", env("PARLEY_MAX_QUEUED_PACKETS", "1024"), "packets that may wait for one slow connection before it is dropped")
-	pingInterval := fs.String("ping-interval", env("PARLEY_PING_INTERVAL", "25s"), "heartbeat interval")
-	pingTimeout := fs.String("ping-timeout", env("PARLEY_PING_TIMEOUT", "20s"), "how long a heartbeat may go unanswered before the connection is closed")
-	if err := fs.Parse(args); err != nil {
+		return nil
+	})
+	s.bind("log-level", "PARLEY_LOG_LEVEL", "info", "debug, info, warn or error", func(v string) error {
+		return c.LogLevel.UnmarshalText([]byte(v))
+	})
+	s.str(&c.FilterFile, "filter-file", "PARLEY_FILTER_FILE", "", "sensitive-word list, one per line (default: the shipped list)")
+	s.integer(&c.MaxTextLength, "max-text-length", "PARLEY_MAX_TEXT_LENGTH", "4000", "message length limit in characters")
+	s.bind("send-rate", "PARLEY_SEND_RATE", "10", "messages per second per user", func(v string) (err error) {
+		c.SendRate, err = strconv.ParseFloat(v, 64)
+		return err
+	})
+	s.integer(&c.SendBurst, "send-burst", "PARLEY_SEND_BURST", "20", "burst of messages per user")
+	s.duration(&c.PresenceGrace, "presence-grace", "PARLEY_PRESENCE_GRACE", "3s", "how long a user without sockets stays online")
+	s.bind("assistant-name", "PARLEY_ASSISTANT_NAME", "assistant", "the assistant's username", func(v string) error {
+		c.AssistantName = strings.ToLower(v)
+		return nil
+	})
+	s.duration(&c.ShutdownTimeout, "shutdown-timeout", "PARLEY_SHUTDOWN_TIMEOUT", "10s", "how long a graceful shutdown may take")
+	s.integer(&c.BcryptCost, "bcrypt-cost", "PARLEY_BCRYPT_COST", "10", "password hashing cost")
+	s.integer(&c.MaxQueued, "max-queued-packets", "PARLEY_MAX_QUEUED_PACKETS", "1024", "packets that may wait for one slow connection before it is dropped")
+	s.duration(&c.PingInterval, "ping-interval", "PARLEY_PING_INTERVAL", "25s", "heartbeat interval")
+	s.duration(&c.PingTimeout, "ping-timeout", "PARLEY_PING_TIMEOUT", "20s", "how long a heartbeat may go unanswered before the connection is closed")
+	if err := s.fs.Parse(args); err != nil {
 		return Config{}, err
 	}
-	c := Config{Addr: *addr, DataDir: *dataDir, JWTSecret: *secret, FilterFile: *filter, AssistantName: strings.ToLower(*assistant)}
-	var errs []string
-	parse := func(name string, err error) {
-		if err != nil {
-			errs = append(errs, fmt.Sprintf("%s: %v", name, err))
-		}
-	}
-	var err error
-	c.TokenTTL, err = time.ParseDuration(*ttl)
-	parse("PARLEY_TOKEN_TTL", err)
-	c.PresenceGrace, err = time.ParseDuration(*grace)
-	parse("PARLEY_PRESENCE_GRACE", err)
-	c.ShutdownTimeout, err = time.ParseDuration(*shutdown)
-	parse("PARLEY_SHUTDOWN_TIMEOUT", err)
-	c.MaxTextLength, err = strconv.Atoi(*maxText)
-	parse("PARLEY_MAX_TEXT_LENGTH", err)
-	c.SendRate, err = strconv.ParseFloat(*rate, 64)
-	parse("PARLEY_SEND_RATE", err)
-	c.SendBurst, err = strconv.Atoi(*burst)
-	parse("PARLEY_SEND_BURST", err)
-	c.BcryptCost, err = strconv.Atoi(*cost)
-	parse("PARLEY_BCRYPT_COST", err)
-	c.PingInterval, err = time.ParseDuration(*pingInterval)
-	parse("PARLEY_PING_INTERVAL", err)
-	c.PingTimeout, err = time.ParseDuration(*pingTimeout)
-	parse("PARLEY_PING_TIMEOUT", err)
-	c.MaxQueued, err = strconv.Atoi(*queued)
-	parse("PARLEY_MAX_QUEUED_PACKETS", err)
-	parse("PARLEY_LOG_LEVEL", c.LogLevel.UnmarshalText([]byte(*level)))
-	for _, o := range strings.Split(*origins, ",") {
-		if o = strings.TrimSpace(o); o != "" {
-			c.AllowedOrigins = append(c.AllowedOrigins, o)
-		}
-	}
-	if len(errs) > 0 {
-		return Config{}, fmt.Errorf("invalid configuration: %s", strings.Join(errs, "; "))
+	if err := s.err(); err != nil {
+		return Config{}, err
 	}
 	return c, nil
+}
+
+// settings binds each setting to its variable and its flag. A variable's
+// bad value is an error unless the flag replaces it; a flag's bad value is
+// reported by the flag parser under the flag's name.
+type settings struct {
+	fs     *flag.FlagSet
+	getenv func(string) string
+	errs   map[string]error // by variable
+}
+
+func (s *settings) bind(name, env, def, usage string, parse func(string) error) {
+	v := strings.TrimSpace(s.getenv(env))
+	if v == "" {
+		v = def
+	}
+	if err := parse(v); err != nil {
+		s.errs[env] = fmt.Errorf("%s=%q: %w", env, v, err)
+	}
+	s.fs.Func(name, fmt.Sprintf("%s ($%s, default %q)", usage, env, def), func(v string) error {
+		delete(s.errs, env)
+		if err := parse(v); err != nil {
+			return fmt.Errorf("%w (it sets %s)", err, env)
+		}
+		return nil
+	})
+}
+
+func (s *settings) str(p *string, name, env, def, usage string) {
+	s.bind(name, env, def, usage, func(v string) error { *p = v; return nil })
+}
+
+func (s *settings) integer(p *int, name, env, def, usage string) {
+	s.bind(name, env, def, usage, func(v string) (err error) { *p, err = strconv.Atoi(v); return err })
+}
+
+func (s *settings) duration(p *time.Duration, name, env, def, usage string) {
+	s.bind(name, env, def, usage, func(v string) (err error) { *p, err = time.ParseDuration(v); return err })
+}
+
+func (s *settings) err() error {
+	if len(s.errs) == 0 {
+		return nil
+	}
+	msgs := make([]string, 0, len(s.errs))
+	for _, err := range s.errs {
+		msgs = append(msgs, err.Error())
+	}
+	sort.Strings(msgs)
+	return fmt.Errorf("invalid configuration: %s", strings.Join(msgs, "; "))
 }
 
 // Env reads the process environment.
