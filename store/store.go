@@ -45,8 +45,9 @@ type Rooms interface {
 
 // Memberships stores who is in which room and how far each member has read.
 type Memberships interface {
-	// Add makes m.UserID a member of m.RoomID. It is idempotent: added is
-	// false (and the stored role kept) if the user was already a member.
+	// Add makes m.UserID a member of m.RoomID, with m.ReadSeq clamped to
+	// [0, the room's lastSeq]. It is idempotent: added is false (and the
+	// stored membership kept) if the user was already a member.
 	// NOT_FOUND if the room or user does not exist.
 	Add(ctx context.Context, m Membership) (added bool, err error)
 	// Remove ends a membership; NOT_FOUND if the user was not a member.

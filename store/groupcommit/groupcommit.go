@@ -78,6 +78,9 @@ func New(messages store.Messages, cfg Config) *Committer {
 // the batch's error if its transaction failed, and otherwise the message's
 // own result (whose Err may be set).
 func (c *Committer) Append(ctx context.Context, m store.Message) (store.AppendResult, error) {
+	if err := ctx.Err(); err != nil {
+		return store.AppendResult{}, store.Wrap(store.CodeUnavailable, err, "message was not stored in time")
+	}
 	req := request{ctx: ctx, msg: m, done: make(chan outcome, 1)}
 	c.mu.RLock()
 	if c.closed {

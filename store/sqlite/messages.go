@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"math"
 	"slices"
 
 	"github.com/parley-chat/parley/store"
@@ -58,17 +59,12 @@ func (s *Messages) Append(ctx context.Context, msgs []store.Message) ([]store.Ap
 // newest), oldest first, and whether older ones exist.
 func (s *Messages) History(ctx context.Context, roomID string, before int64, limit int) ([]store.Message, bool, error) {
 	limit = clampLimit(limit)
-	var rows *sql.Rows
-	var err error
 	if before <= 0 {
-		rows, err = s.db.read.QueryContext(ctx,
-			`SELECT `+msgCols+` FROM messages WHERE room_id = ? ORDER BY seq DESC LIMIT ?`,
-			roomID, limit+1)
-	} else {
-		rows, err = s.db.read.QueryContext(ctx,
-			`SELECT `+msgCols+` FROM messages WHERE room_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
-			roomID, before, limit+1)
+		before = math.MaxInt64
 	}
+	rows, err := s.db.read.QueryContext(ctx,
+		`SELECT `+msgCols+` FROM messages WHERE room_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
+		roomID, before, limit+1)
 	msgs, more, err := scanPage(rows, err, limit)
 	if err != nil {
 		return nil, false, err

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -35,6 +36,20 @@ func testMemberAdd(t *testing.T, s *store.Store) {
 	want := store.Membership{RoomID: r.ID, UserID: u.ID, Role: store.RoleMember, JoinedAt: baseTime}
 	if *m != want {
 		t.Fatalf("Get = %+v, want %+v (the first Add's)", *m, want)
+	}
+
+	// A newcomer's read cursor is kept, within [0, the room's lastSeq]: the
+	// hub starts newcomers at lastSeq so the past is not counted as unread.
+	appendN(t, s, r, owner, 3)
+	for _, tc := range []struct{ give, want int64 }{{2, 2}, {100, 3}, {-1, 0}} {
+		nu := newUser(t, s, fmt.Sprintf("rs%d", tc.want))
+		_, err := s.Memberships.Add(ctx(t), store.Membership{RoomID: r.ID, UserID: nu.ID, Role: store.RoleMember, JoinedAt: baseTime, ReadSeq: tc.give})
+		must(t, err)
+		m, err := s.Memberships.Get(ctx(t), r.ID, nu.ID)
+		must(t, err)
+		if m.ReadSeq != tc.want {
+			t.Errorf("Add with ReadSeq %d: stored %d, want %d", tc.give, m.ReadSeq, tc.want)
+		}
 	}
 
 	// The owner's membership is not downgraded by a later Add either.
