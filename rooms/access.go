@@ -7,35 +7,48 @@ import (
 	"github.com/parley-chat/parley/store"
 )
 
-// access loads a room and the caller's membership. A room the caller may not
-// even know about (private or direct, not a member) is NOT_FOUND, exactly as
-// a room that does not exist; a public room the caller has not joined is
-// FORBIDDEN.
-func (h *Hub) access(ctx context.Context, userID, roomID string) (*store.Room, *store.Membership, error) {
+// member returns the caller's membership of a room, which is all that most
+// actions need: one read in the common case. Without a membership the
+// answer is roomFor's (NOT_FOUND for a room the caller may not know of),
+// or FORBIDDEN for a public room the caller has not joined.
+func (h *Hub) member(ctx context.Context, userID, roomID string) (*store.Membership, error) {
+	roomID = strings.TrimSpace(roomID)
+	if roomID == "" {
+		return nil, store.Errorf(store.CodeBadRequest, "room is required")
+	}
+	m, err := h.store.Memberships.Get(ctx, roomID, userID)
+	if store.CodeOf(err) != store.CodeNotFound {
+		return m, err
+	}
+	if _, _, err := h.roomFor(ctx, userID, roomID); err != nil {
+		return nil, err
+	}
+	return nil, store.Errorf(store.CodeForbidden, "you are not a member of this room")
+}
+
+// roomFor loads a room the caller may see, with their membership (nil for a
+// public room they have not joined). A private or direct room the caller
+// is not in is NOT_FOUND, exactly as a room that does not exist.
+func (h *Hub) roomFor(ctx context.Context, userID, roomID string) (*store.Room, *store.Membership, error) {
 	roomID = strings.TrimSpace(roomID)
 	if roomID == "" {
 		return nil, nil, store.Errorf(store.CodeBadRequest, "room is required")
 	}
 	room, err := h.store.Rooms.ByID(ctx, roomID)
-	if err != nil {
-		return nil, nil, notFoundRoom(err)
-	}
-	m, err := h.store.Memberships.Get(ctx, roomID, userID)
 	if store.CodeOf(err) == store.CodeNotFound {
-		if room.Private || room.Kind == store.RoomDirect {
-			return nil, nil, store.Errorf(store.CodeNotFound, "room not found")
-		}
-		return room, nil, store.Errorf(store.CodeForbidden, "you are not a member of this room")
+		return nil, nil, store.Errorf(store.CodeNotFound, "room not found")
 	}
 	if err != nil {
 		return nil, nil, err
 	}
-	return room, m, nil
-}
-
-func notFoundRoom(err error) error {
-	if store.CodeOf(err) == store.CodeNotFound {
-		return store.Errorf(store.CodeNotFound, "room not found")
+	m, err := h.store.Memberships.Get(ctx, roomID, userID)
+	switch {
+	case store.CodeOf(err) == store.CodeNotFound && (room.Private || room.Kind == store.RoomDirect):
+		return nil, nil, store.Errorf(store.CodeNotFound, "room not found")
+	case store.CodeOf(err) == store.CodeNotFound:
+		return room, nil, nil
+	case err != nil:
+		return nil, nil, err
 	}
-	return err
+	return room, m, nil
 }

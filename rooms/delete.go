@@ -15,11 +15,11 @@ func (h *Hub) DeleteMessage(ctx context.Context, user store.User, roomID, id str
 	}
 	ctx, cancel := h.ctx(ctx)
 	defer cancel()
-	room, m, err := h.access(ctx, user.ID, roomID)
+	m, err := h.member(ctx, user.ID, roomID)
 	if err != nil {
 		return err
 	}
-	msg, err := h.store.Messages.Get(ctx, room.ID, id)
+	msg, err := h.store.Messages.Get(ctx, m.RoomID, id)
 	if err != nil {
 		if store.CodeOf(err) == store.CodeNotFound {
 			return store.Errorf(store.CodeNotFound, "message not found")
@@ -32,10 +32,10 @@ func (h *Hub) DeleteMessage(ctx context.Context, user store.User, roomID, id str
 	if msg.Deleted {
 		return nil
 	}
-	del, err := h.store.Messages.Delete(ctx, room.ID, id)
+	del, err := h.store.Messages.Delete(ctx, m.RoomID, id)
 	if err != nil {
 		return err
 	}
-	h.emit.Emit(roomTarget(room.ID), EventDeleted, DeletedEvent{Room: room.ID, ID: del.ID, Seq: del.Seq})
+	h.emit.Emit(roomTarget(m.RoomID), EventDeleted, DeletedEvent{Room: m.RoomID, ID: del.ID, Seq: del.Seq})
 	return nil
 }

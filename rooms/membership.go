@@ -61,8 +61,8 @@ func (h *Hub) EnsureRoom(ctx context.Context, id, name, topic, ownerID string) e
 func (h *Hub) Join(ctx context.Context, user store.User, roomID string) (Room, []User, error) {
 	ctx, cancel := h.ctx(ctx)
 	defer cancel()
-	room, m, err := h.access(ctx, user.ID, roomID)
-	if err != nil && store.CodeOf(err) != store.CodeForbidden {
+	room, m, err := h.roomFor(ctx, user.ID, roomID)
+	if err != nil {
 		return Room{}, nil, err
 	}
 	role := store.RoleMember
@@ -115,12 +115,9 @@ func (h *Hub) Welcome(ctx context.Context, user store.User) error {
 func (h *Hub) Leave(ctx context.Context, user store.User, roomID string) error {
 	ctx, cancel := h.ctx(ctx)
 	defer cancel()
-	room, _, err := h.access(ctx, user.ID, roomID)
-	if store.CodeOf(err) == store.CodeForbidden {
-		return nil
-	}
-	if err != nil {
-		return err
+	room, m, err := h.roomFor(ctx, user.ID, roomID)
+	if err != nil || m == nil {
+		return err // leaving a room one is not in changes nothing
 	}
 	if room.Kind == store.RoomDirect {
 		return store.Errorf(store.CodeBadRequest, "direct rooms cannot be left")
@@ -269,9 +266,12 @@ func (h *Hub) moderateUser(ctx context.Context, user store.User, roomID, usernam
 
 // moderate loads a group room the caller owns or administers.
 func (h *Hub) moderate(ctx context.Context, user store.User, roomID string) (*store.Room, error) {
-	room, m, err := h.access(ctx, user.ID, roomID)
+	room, m, err := h.roomFor(ctx, user.ID, roomID)
 	if err != nil {
 		return nil, err
+	}
+	if m == nil {
+		return nil, store.Errorf(store.CodeForbidden, "you are not a member of this room")
 	}
 	if room.Kind == store.RoomDirect {
 		return nil, store.Errorf(store.CodeBadRequest, "direct rooms have no moderators")

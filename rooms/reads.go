@@ -24,11 +24,11 @@ func (h *Hub) History(ctx context.Context, user store.User, roomID string, befor
 	}
 	ctx, cancel := h.ctx(ctx)
 	defer cancel()
-	room, _, err := h.access(ctx, user.ID, roomID)
+	m, err := h.member(ctx, user.ID, roomID)
 	if err != nil {
 		return Page{}, err
 	}
-	msgs, more, err := h.store.Messages.History(ctx, room.ID, before, limit)
+	msgs, more, err := h.store.Messages.History(ctx, m.RoomID, before, limit)
 	if err != nil {
 		return Page{}, err
 	}
@@ -86,11 +86,11 @@ func (h *Hub) Read(ctx context.Context, user store.User, roomID string, seq int6
 	}
 	ctx, cancel := h.ctx(ctx)
 	defer cancel()
-	room, _, err := h.access(ctx, user.ID, roomID)
+	m, err := h.member(ctx, user.ID, roomID)
 	if err != nil {
 		return 0, err
 	}
-	return h.store.Memberships.MarkRead(ctx, room.ID, user.ID, seq)
+	return h.store.Memberships.MarkRead(ctx, m.RoomID, user.ID, seq)
 }
 
 func pageSize(limit int) (int, error) {

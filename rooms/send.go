@@ -43,7 +43,7 @@ func (h *Hub) Send(ctx context.Context, sender store.User, req SendRequest, ack 
 	}
 	ctx, cancel := h.ctx(ctx)
 	defer cancel()
-	room, _, err := h.access(ctx, sender.ID, req.Room)
+	member, err := h.member(ctx, sender.ID, req.Room)
 	if err != nil {
 		return Message{}, err
 	}
@@ -54,7 +54,7 @@ func (h *Hub) Send(ctx context.Context, sender store.User, req SendRequest, ack 
 	}
 	res, err := h.committer.Append(ctx, store.Message{
 		ID:          h.cfg.NewID(),
-		RoomID:      room.ID,
+		RoomID:      member.RoomID,
 		SenderID:    sender.ID,
 		Text:        text,
 		Mentions:    mentions,
@@ -64,7 +64,7 @@ func (h *Hub) Send(ctx context.Context, sender store.User, req SendRequest, ack 
 	if err != nil {
 		return Message{}, err
 	}
-	msg := MessageOf(res.Message, h.users.put(sender))
+	msg := MessageOf(res.Message, UserOf(sender))
 	h.metrics.ackSeconds.Observe(time.Since(received).Seconds())
 	if ack != nil {
 		ack(msg)
@@ -78,7 +78,7 @@ func (h *Hub) Send(ctx context.Context, sender store.User, req SendRequest, ack 
 
 // publish fans a stored message out to its room and tells observers.
 func (h *Hub) publish(msg Message, received time.Time) {
-	n := h.emit.Emit(roomTarget(msg.Room), EventMessage, msg)
+	n := h.emit.EmitCounted(roomTarget(msg.Room), EventMessage, msg)
 	h.metrics.fanout.Observe(time.Since(received).Seconds())
 	h.metrics.delivered.Add(float64(n))
 	h.metrics.roomActive(msg.Room)

@@ -11,10 +11,10 @@ import (
 func (h *Hub) Typing(ctx context.Context, user store.User, roomID string, typing bool) error {
 	ctx, cancel := h.ctx(ctx)
 	defer cancel()
-	room, _, err := h.access(ctx, user.ID, roomID)
+	m, err := h.member(ctx, user.ID, roomID)
 	if err != nil {
 		return err
 	}
-	h.emit.Emit(Target{Rooms: []string{room.ID}, ExceptUser: user.ID}, EventTyping, TypingEvent{Room: room.ID, User: UserOf(user), Typing: typing})
+	h.emit.Emit(Target{Rooms: []string{m.RoomID}, ExceptUser: user.ID}, EventTyping, TypingEvent{Room: m.RoomID, User: UserOf(user), Typing: typing})
 	return nil
 }
