@@ -26,9 +26,12 @@ type Target struct {
 // Emitter delivers events to sockets on every node. Implementations must not
 // block on a slow client.
 type Emitter interface {
-	// Emit sends event to target and returns how many local sockets it was
-	// written to (for the delivered-messages metric).
-	Emit(t Target, event string, payload any) int
+	// Emit sends event to target.
+	Emit(t Target, event string, payload any)
+	// EmitCounted is Emit that also returns how many local sockets the event
+	// was written to, for the delivered-messages metric; counting costs a
+	// walk of the room, so only messages pay for it.
+	EmitCounted(t Target, event string, payload any) int
 	// JoinRoom subscribes every socket of userID to roomID's events.
 	JoinRoom(userID, roomID string)
 	// LeaveRoom unsubscribes every socket of userID from roomID's events.

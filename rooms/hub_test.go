@@ -43,8 +43,11 @@ func (r *recorder) add(rec record) {
 	r.mu.Unlock()
 }
 
-func (r *recorder) Emit(t rooms.Target, event string, payload any) int {
+func (r *recorder) Emit(t rooms.Target, event string, payload any) {
 	r.add(record{Kind: "emit", Target: t, Event: event, Payload: payload})
+}
+func (r *recorder) EmitCounted(t rooms.Target, event string, payload any) int {
+	r.Emit(t, event, payload)
 	return 1
 }
 func (r *recorder) JoinRoom(userID, roomID string) {

@@ -67,9 +67,21 @@ var _ rooms.Emitter = (*Emitter)(nil)
 // NewEmitter wraps io.
 func NewEmitter(io *socket.Server) *Emitter { return &Emitter{io: io} }
 
-// Emit broadcasts through the adapter (so other nodes deliver too) and
-// returns the number of local sockets addressed.
-func (e *Emitter) Emit(t rooms.Target, event string, payload any) int {
+// Emit broadcasts through the adapter, so other nodes deliver too.
+func (e *Emitter) Emit(t rooms.Target, event string, payload any) {
+	e.emit(t, event, payload)
+}
+
+// EmitCounted broadcasts and returns the number of local sockets addressed.
+func (e *Emitter) EmitCounted(t rooms.Target, event string, payload any) int {
+	chans := e.emit(t, event, payload)
+	if len(chans) == 0 {
+		return 0
+	}
+	return e.localCount(chans, t.ExceptUser)
+}
+
+func (e *Emitter) emit(t rooms.Target, event string, payload any) []socket.Room {
 	chans := make([]socket.Room, 0, len(t.Rooms)+len(t.Users))
 	for _, r := range t.Rooms {
 		chans = append(chans, roomChannel(r))
@@ -78,14 +90,14 @@ func (e *Emitter) Emit(t rooms.Target, event string, payload any) int {
 		chans = append(chans, userChannel(u))
 	}
 	if len(chans) == 0 {
-		return 0
+		return nil
 	}
 	op := e.io.To(chans...)
 	if t.ExceptUser != "" {
 		op = op.Except(userChannel(t.ExceptUser))
 	}
 	_ = op.Emit(event, payload)
-	return e.localCount(chans, t.ExceptUser)
+	return chans
 }
 
 func (e *Emitter) localCount(chans []socket.Room, except string) int {

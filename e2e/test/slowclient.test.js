@@ -39,12 +39,16 @@ test("a client that stops reading is disconnected and counted; others still get 
   assert.equal(await slowMetric(ctx.base), 0);
   assert.equal(await metric(ctx.base, "parley_connections"), 3);
 
+  const deliveredBefore = await metric(ctx.base, "parley_messages_delivered_total");
   const total = 60;
   for (let i = 0; i < total; i++) await send(sa, "general", `flood ${i}`);
 
   await waitFor(() => got.length === total, { what: `B receives all ${total} messages` });
   assert.deepEqual(got.map((m) => m.text), Array.from({ length: total }, (_, i) => `flood ${i}`));
   await waitFor(async () => (await slowMetric(ctx.base)) === 1, { what: "slow client counted" });
+  // Each message was written to A's and B's sockets, and to C's until it was dropped.
+  const delivered = (await metric(ctx.base, "parley_messages_delivered_total")) - deliveredBefore;
+  assert.ok(delivered >= 2 * total && delivered <= 3 * total, `delivered ${delivered} for ${total} messages to 2-3 sockets`);
 
   await waitFor(async () => (await metric(ctx.base, "parley_connections")) === 2, { what: "the dropped socket is forgotten" });
 
