@@ -30,7 +30,7 @@ type testServer struct {
 	reg     *monitoring.Registry
 }
 
-func newTestServer(t *testing.T) *testServer {
+func newTestServer(t *testing.T, tweaks ...func(*server.Config)) *testServer {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "parley.db")})
@@ -50,7 +50,7 @@ func newTestServer(t *testing.T) *testServer {
 	if err := hub.EnsureRoom(ctx, store.DefaultRoomID, "general", "", sys.ID); err != nil {
 		t.Fatal(err)
 	}
-	srv := server.New(server.Config{
+	cfg := server.Config{
 		Store:             st,
 		Hub:               hub,
 		IO:                sio,
@@ -59,7 +59,11 @@ func newTestServer(t *testing.T) *testServer {
 		ReservedUsernames: []string{"parley", "admin"},
 		Metrics:           reg,
 		Logger:            log,
-	})
+	}
+	for _, tweak := range tweaks {
+		tweak(&cfg)
+	}
+	srv := server.New(cfg)
 	t.Cleanup(srv.CloseSockets)
 	return &testServer{t: t, st: st, hub: hub, srv: srv, handler: srv.Handler(), reg: reg}
 }
