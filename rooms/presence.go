@@ -95,14 +95,10 @@ func (p *presence) announceOffline(user store.User) {
 
 	ctx, cancel := p.h.ctx(context.Background())
 	defer cancel()
-	rooms, err := p.h.store.Memberships.RoomsOf(ctx, user.ID)
+	ids, err := p.h.RoomIDsOf(ctx, user.ID)
 	if err != nil {
 		p.h.log.Warn("presence: list rooms", "user", user.ID, "err", err)
 		return
-	}
-	ids := make([]string, len(rooms))
-	for i, r := range rooms {
-		ids[i] = r.Room.ID
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -120,4 +116,18 @@ func (p *presence) close() {
 		t.Stop()
 		delete(p.pending, id)
 	}
+}
+
+// RoomIDsOf lists the ids of the rooms userID belongs to: the rooms a new
+// socket subscribes to and presence is announced in.
+func (h *Hub) RoomIDsOf(ctx context.Context, userID string) ([]string, error) {
+	rooms, err := h.store.Memberships.RoomsOf(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(rooms))
+	for i, r := range rooms {
+		ids[i] = r.Room.ID
+	}
+	return ids, nil
 }

@@ -44,17 +44,15 @@ func (s *Server) bindSocket() {
 func (s *Server) onConnect(sock *socket.Socket, user store.User) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	mine, err := s.store.Memberships.RoomsOf(ctx, user.ID)
+	ids, err := s.hub.RoomIDsOf(ctx, user.ID)
 	if err != nil {
 		s.log.Error("socket connect: list rooms", "user", user.ID, "err", err)
 		sock.Disconnect(true)
 		return
 	}
 	chans := []socket.Room{userChannel(user.ID)}
-	ids := make([]string, len(mine))
-	for i, r := range mine {
-		chans = append(chans, roomChannel(r.Room.ID))
-		ids[i] = r.Room.ID
+	for _, id := range ids {
+		chans = append(chans, roomChannel(id))
 	}
 	sock.Join(chans...)
 	s.guardSlowClient(sock)
