@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/parley-chat/parley/store"
 )
@@ -33,20 +34,11 @@ func (s *Rooms) Create(ctx context.Context, r *store.Room, ownerID string) error
 		if err := userExists(ctx, tx, ownerID); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx,
-			`INSERT INTO rooms (id, name, topic, kind, private, owner_id, last_seq, direct_key, created_at)
-			 VALUES (?, ?, ?, ?, ?, ?, 0, NULL, ?)`,
-			r.ID, r.Name, r.Topic, string(store.RoomGroup), r.Private, ownerID, toMillis(created))
-		if isUnique(err) {
-			return store.Wrap(store.CodeConflict, err, "room %q already exists", r.ID)
-		}
-		if err != nil {
+		nr := store.Room{ID: r.ID, Name: r.Name, Topic: r.Topic, Kind: store.RoomGroup, Private: r.Private, OwnerID: ownerID, CreatedAt: created}
+		if err := insertRoom(ctx, tx, &nr); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx,
-			`INSERT INTO memberships (user_id, room_id, role, joined_at, read_seq) VALUES (?, ?, ?, ?, 0)`,
-			ownerID, r.ID, string(store.RoleOwner), toMillis(created))
-		return err
+		return insertMember(ctx, tx, nr.ID, ownerID, store.RoleOwner, created)
 	})
 	if err != nil {
 		return err
@@ -129,20 +121,11 @@ func (s *Rooms) OpenDirect(ctx context.Context, r *store.Room, a, b string) (*st
 			DirectKey: key,
 			CreatedAt: s.db.stamp(r.CreatedAt),
 		}
-		_, err = tx.ExecContext(ctx,
-			`INSERT INTO rooms (id, name, topic, kind, private, owner_id, last_seq, direct_key, created_at)
-			 VALUES (?, ?, ?, ?, 1, '', 0, ?, ?)`,
-			nr.ID, nr.Name, nr.Topic, string(nr.Kind), key, toMillis(nr.CreatedAt))
-		if isUnique(err) {
-			return store.Wrap(store.CodeConflict, err, "room %q already exists", r.ID)
-		}
-		if err != nil {
+		if err := insertRoom(ctx, tx, &nr); err != nil {
 			return err
 		}
 		for _, id := range []string{a, b} {
-			if _, err := tx.ExecContext(ctx,
-				`INSERT INTO memberships (user_id, room_id, role, joined_at, read_seq) VALUES (?, ?, ?, ?, 0)`,
-				id, nr.ID, string(store.RoleMember), toMillis(nr.CreatedAt)); err != nil {
+			if err := insertMember(ctx, tx, nr.ID, id, store.RoleMember, nr.CreatedAt); err != nil {
 				return err
 			}
 		}
@@ -153,6 +136,30 @@ func (s *Rooms) OpenDirect(ctx context.Context, r *store.Room, a, b string) (*st
 		return nil, false, err
 	}
 	return room, created, nil
+}
+
+// insertRoom stores a new room; CONFLICT if its id is taken.
+func insertRoom(ctx context.Context, tx *sql.Tx, r *store.Room) error {
+	var directKey any // NULL for group rooms: the unique index skips them
+	if r.DirectKey != "" {
+		directKey = r.DirectKey
+	}
+	_, err := tx.ExecContext(ctx,
+		`INSERT INTO rooms (id, name, topic, kind, private, owner_id, last_seq, direct_key, created_at)
+		 VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+		r.ID, r.Name, r.Topic, string(r.Kind), r.Private, r.OwnerID, directKey, toMillis(r.CreatedAt))
+	if isUnique(err) {
+		return store.Wrap(store.CodeConflict, err, "room %q already exists", r.ID)
+	}
+	return err
+}
+
+// insertMember stores a new membership with nothing read.
+func insertMember(ctx context.Context, tx *sql.Tx, roomID, userID string, role store.Role, joined time.Time) error {
+	_, err := tx.ExecContext(ctx,
+		`INSERT INTO memberships (user_id, room_id, role, joined_at, read_seq) VALUES (?, ?, ?, ?, 0)`,
+		userID, roomID, string(role), toMillis(joined))
+	return err
 }
 
 // userExists returns NOT_FOUND naming the user when id has no account.
