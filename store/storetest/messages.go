@@ -232,81 +232,54 @@ func testHistory(t *testing.T, s *store.Store) {
 	u := newUser(t, s, "ann")
 	r := newRoom(t, s, "room", u, false)
 	appendN(t, s, r, u, 60)
-
-	page, more, err := s.Messages.History(ctx(t), r.ID, 0, 10)
-	must(t, err)
-	wantSeqs(t, page, 51, 60)
-	if !more {
-		t.Fatal("newest page: hasMore = false")
+	history := func(before int64, limit int) ([]store.Message, bool, error) {
+		return s.Messages.History(ctx(t), r.ID, before, limit)
 	}
+
+	page := wantPage(t, "newest page")(history(0, 10))(51, 60, true)
 	if page[0].Text != "message 51" {
 		t.Fatalf("seq 51 text = %q", page[0].Text)
 	}
-	page, more, err = s.Messages.History(ctx(t), r.ID, 51, 45)
-	must(t, err)
-	wantSeqs(t, page, 6, 50)
-	if !more {
-		t.Fatal("middle page: hasMore = false")
-	}
-	page, more, err = s.Messages.History(ctx(t), r.ID, 6, 10)
-	must(t, err)
-	wantSeqs(t, page, 1, 5)
-	if more {
-		t.Fatal("oldest page: hasMore = true")
-	}
-	// Exactly the rest: no more.
-	page, more, err = s.Messages.History(ctx(t), r.ID, 11, 10)
-	must(t, err)
-	wantSeqs(t, page, 1, 10)
-	if more {
-		t.Fatal("page ending at seq 1: hasMore = true")
-	}
-	page, more, err = s.Messages.History(ctx(t), r.ID, 1, 10)
-	must(t, err)
-	if len(page) != 0 || more {
-		t.Fatalf("before seq 1: %v more=%v", seqsOf(page), more)
-	}
-	// limit <= 0 means the default page of 50.
-	page, more, err = s.Messages.History(ctx(t), r.ID, 0, 0)
-	must(t, err)
-	wantSeqs(t, page, 11, 60)
-	if !more {
-		t.Fatal("default page: hasMore = false")
-	}
+	wantPage(t, "middle page")(history(51, 45))(6, 50, true)
+	wantPage(t, "oldest page")(history(6, 10))(1, 5, false)
+	wantPage(t, "page ending exactly at seq 1")(history(11, 10))(1, 10, false)
+	wantPage(t, "before seq 1")(history(1, 10))(1, 0, false)
+	wantPage(t, "limit 0: the default page of 50")(history(0, 0))(11, 60, true)
 
 	empty := newRoom(t, s, "empty", u, false)
-	page, more, err = s.Messages.History(ctx(t), empty.ID, 0, 10)
-	must(t, err)
-	if len(page) != 0 || more {
-		t.Fatalf("empty room history: %v more=%v", seqsOf(page), more)
-	}
+	wantPage(t, "empty room")(s.Messages.History(ctx(t), empty.ID, 0, 10))(1, 0, false)
 }
 
 func testAfter(t *testing.T, s *store.Store) {
 	u := newUser(t, s, "ann")
 	r := newRoom(t, s, "room", u, false)
 	appendN(t, s, r, u, 25)
+	after := func(seq int64, limit int) ([]store.Message, bool, error) {
+		return s.Messages.After(ctx(t), r.ID, seq, limit)
+	}
 
-	page, more, err := s.Messages.After(ctx(t), r.ID, 0, 10)
-	must(t, err)
-	wantSeqs(t, page, 1, 10)
-	if !more {
-		t.Fatal("After(0, 10): hasMore = false")
+	wantPage(t, "After(0, 10)")(after(0, 10))(1, 10, true)
+	wantPage(t, "After(15, 10) reaching the newest")(after(15, 10))(16, 25, false)
+	wantPage(t, "After(lastSeq)")(after(25, 10))(1, 0, false)
+	wantPage(t, "After(0, 0): the default page")(after(0, 0))(1, 25, false)
+}
+
+// wantPage checks a History/After answer: seqs from..to (to < from: none)
+// and hasMore. It is curried so a call's three results pass straight in.
+func wantPage(t *testing.T, what string) func([]store.Message, bool, error) func(from, to int64, more bool) []store.Message {
+	return func(page []store.Message, more bool, err error) func(int64, int64, bool) []store.Message {
+		return func(from, to int64, wantMore bool) []store.Message {
+			t.Helper()
+			if err != nil {
+				t.Fatalf("%s: %v", what, err)
+			}
+			wantSeqs(t, page, from, to)
+			if more != wantMore {
+				t.Fatalf("%s: hasMore = %v, want %v", what, more, wantMore)
+			}
+			return page
+		}
 	}
-	page, more, err = s.Messages.After(ctx(t), r.ID, 15, 10)
-	must(t, err)
-	wantSeqs(t, page, 16, 25)
-	if more {
-		t.Fatal("After(15, 10) reaching the newest: hasMore = true")
-	}
-	page, more, err = s.Messages.After(ctx(t), r.ID, 25, 10)
-	must(t, err)
-	if len(page) != 0 || more {
-		t.Fatalf("After(lastSeq) = %v more=%v", seqsOf(page), more)
-	}
-	page, _, err = s.Messages.After(ctx(t), r.ID, 0, 0)
-	must(t, err)
-	wantSeqs(t, page, 1, 25)
 }
 
 func testDelete(t *testing.T, s *store.Store) {
