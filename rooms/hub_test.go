@@ -1005,3 +1005,25 @@ func TestNewcomerUnreadStartsAtJoin(t *testing.T) {
 		t.Errorf("bob's history has %d messages, want all 4", len(got))
 	}
 }
+
+// An admin may moderate a room, but never remove its owner.
+func TestAdminCannotKickOwner(t *testing.T) {
+	f := newHub(t, nil)
+	owner, admin, carol := f.user("owner"), f.user("admin1"), f.user("carol")
+	pub := f.room(owner, "pub", false)
+	for _, m := range []store.Membership{
+		{RoomID: pub.ID, UserID: admin.ID, Role: store.RoleAdmin},
+		{RoomID: pub.ID, UserID: carol.ID, Role: store.RoleMember},
+	} {
+		if _, err := f.st.Memberships.Add(f.ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantCode(t, f.hub.Kick(f.ctx, admin, pub.ID, "owner"), store.CodeForbidden)
+	if _, err := f.st.Memberships.Get(f.ctx, pub.ID, owner.ID); err != nil {
+		t.Fatalf("the owner was removed: %v", err)
+	}
+	if err := f.hub.Kick(f.ctx, admin, pub.ID, "carol"); err != nil {
+		t.Fatalf("an admin kicking a member: %v", err)
+	}
+}

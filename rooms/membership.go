@@ -235,6 +235,8 @@ func (h *Hub) Kick(ctx context.Context, user store.User, roomID, username string
 	if other.ID == user.ID {
 		return store.Errorf(store.CodeBadRequest, "use room:leave to leave a room")
 	}
+	// Admins moderate too (the role is stored; promoting to it is not
+	// exposed yet), but the room stays its owner's.
 	if other.ID == room.OwnerID {
 		return store.Errorf(store.CodeForbidden, "the owner cannot be kicked")
 	}
