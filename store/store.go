@@ -103,6 +103,9 @@ type Store struct {
 	Rooms       Rooms
 	Memberships Memberships
 	Messages    Messages
+	Memories    Memories
+	Knowledge   KnowledgeBase
+	Services    Services
 	Backend     Backend
 }
 

@@ -69,6 +69,9 @@ func Open(ctx context.Context, cfg Config) (*store.Store, error) {
 		Rooms:       &Rooms{db: db},
 		Memberships: &Memberships{db: db},
 		Messages:    &Messages{db: db},
+		Memories:    &Memories{db: db},
+		Knowledge:   &Knowledge{db: db},
+		Services:    &Services{db: db},
 		Backend:     db,
 	}, nil
 }

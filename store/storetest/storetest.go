@@ -33,6 +33,7 @@ func Run(t *testing.T, newStore Factory) {
 	tests = append(tests, messageTests...)
 	tests = append(tests, concurrencyTests...)
 	tests = append(tests, backendTests...)
+	tests = append(tests, assistantTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.fn(t, newStore(t))
