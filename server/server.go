@@ -154,7 +154,9 @@ func endOnClose(closing context.Context, h http.Handler) http.Handler {
 
 func (s *Server) routes(reg *monitoring.Registry) {
 	e := s.echo
-	e.GET("/", s.home)
+	ui := newWebUI(embeddedUI())
+	e.GET("/", ui.serve)
+	e.GET("/*", ui.serve)
 	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]any{"ok": true}) })
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", echo.WrapHandler(reg.Handler()))
