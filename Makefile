@@ -2,14 +2,18 @@
 # `make test` runs every test a fresh machine can run.
 GO       ?= go
 BIN      := bin/parley
-GOFILES  := $(shell find . -name '*.go' -not -path './e2e/*' -not -path './node_modules/*') go.mod go.sum
+GOFILES  := $(shell find . -name '*.go' -not -path './e2e/*' -not -path './node_modules/*' -not -path './webapp/node_modules/*') go.mod go.sum
 E2E_DEPS := e2e/node_modules/.package-lock.json
+# Web UI: webapp/dist is built by Vite and embedded into the binary.
+WEB_DEPS := webapp/node_modules/.package-lock.json
+WEB_DIST := webapp/dist/index.html
+WEB_SRC  := $(shell find webapp/src webapp/public -type f 2>/dev/null) webapp/index.html webapp/package.json webapp/package-lock.json webapp/vite.config.ts webapp/tsconfig.json
 
-.PHONY: run build test test-go test-e2e vet bench clean
+.PHONY: run build test test-go test-e2e test-web test-browser web screenshots vet bench clean
 
 build: $(BIN)
 
-$(BIN): $(GOFILES) rooms/sensitive_words.txt
+$(BIN): $(GOFILES) rooms/sensitive_words.txt $(WEB_DIST)
 	CGO_ENABLED=0 $(GO) build -o $(BIN) ./cmd/parley
 
 run: $(BIN)
@@ -18,7 +22,7 @@ run: $(BIN)
 vet:
 	$(GO) vet ./...
 
-test: vet test-go test-e2e
+test: vet test-go test-e2e test-web test-browser
 
 test-go:
 	$(GO) test -race -count=1 ./...
@@ -28,6 +32,26 @@ $(E2E_DEPS): e2e/package.json e2e/package-lock.json
 
 test-e2e: $(BIN) $(E2E_DEPS)
 	cd e2e && PARLEY_BIN=$(CURDIR)/$(BIN) npm test
+
+$(WEB_DEPS): webapp/package.json webapp/package-lock.json
+	cd webapp && npm ci --no-audit --no-fund
+
+$(WEB_DIST): $(WEB_SRC) $(WEB_DEPS)
+	cd webapp && npm run build
+
+web: $(WEB_DIST)
+
+# Vitest unit tests of the client's logic (merge, mentions, markdown).
+test-web: $(WEB_DEPS)
+	cd webapp && npm test
+
+# Browser tests: playwright-core drives /usr/bin/chromium against the binary.
+test-browser: $(BIN) $(WEB_DEPS) $(E2E_DEPS)
+	cd webapp && PARLEY_BIN=$(CURDIR)/$(BIN) npm run test:browser
+
+# Regenerates docs/screenshots/*.png (desktop 1280x800, phone 390x844).
+screenshots: $(BIN) $(WEB_DEPS) $(E2E_DEPS)
+	cd webapp && PARLEY_BIN=$(CURDIR)/$(BIN) npm run screenshots
 
 # Benchmarks report figures; they are not pass/fail gates.
 bench:

@@ -1,0 +1,48 @@
+// REST calls (DESIGN §3, prefix /api), same origin.
+import { ParleyError } from "./errors";
+import type { Message, Room, User } from "./types";
+
+export interface Session {
+  token: string;
+  user: User;
+}
+
+async function request<T>(method: string, path: string, token?: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers["content-type"] = "application/json";
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch {
+    throw new ParleyError("OFFLINE", "network unreachable");
+  }
+  let data: unknown = undefined;
+  try {
+    data = await res.json();
+  } catch {
+    /* a proxy's HTML error page, or no body */
+  }
+  if (!res.ok) {
+    const err = (data as { error?: { code?: string; message?: string } } | undefined)?.error;
+    throw new ParleyError(err?.code ?? `HTTP_${res.status}`, err?.message ?? res.statusText);
+  }
+  return data as T;
+}
+
+export const api = {
+  register: (username: string, password: string, displayName?: string) =>
+    request<Session>("POST", "/api/auth/register", undefined, { username, password, ...(displayName ? { displayName } : {}) }),
+  login: (username: string, password: string) => request<Session>("POST", "/api/auth/login", undefined, { username, password }),
+  me: (token: string) => request<{ user: User }>("GET", "/api/me", token),
+  rooms: (token: string) => request<{ rooms: Room[] }>("GET", "/api/rooms", token),
+  publicRooms: (token: string) => request<{ rooms: Room[] }>("GET", "/api/rooms/public", token),
+  createRoom: (token: string, name: string, topic: string, isPrivate: boolean) =>
+    request<{ room: Room }>("POST", "/api/rooms", token, { name, topic, private: isPrivate }),
+  messages: (token: string, room: string, before?: number) =>
+    request<{ messages: Message[]; hasMore: boolean }>(
+      "GET",
+      `/api/rooms/${encodeURIComponent(room)}/messages${before ? `?before=${before}` : ""}`,
+      token,
+    ),
+};

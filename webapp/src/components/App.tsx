@@ -1,0 +1,98 @@
+import { useEffect } from "preact/hooks";
+import { useClient, useChat } from "../context";
+import { t } from "../i18n";
+import { totalUnread } from "../state";
+import { Composer } from "./Composer";
+import { Dialogs } from "./Dialogs";
+import { Login } from "./Login";
+import { MemberList } from "./MemberList";
+import { MessageList } from "./MessageList";
+import { RoomHeader } from "./RoomHeader";
+import { Sidebar } from "./Sidebar";
+import { TypingLine } from "./TypingLine";
+
+export function App() {
+  const signedIn = useChat((s) => s.session !== null);
+  return signedIn ? <Chat /> : <Login />;
+}
+
+function Chat() {
+  const client = useClient();
+  const me = useChat((s) => s.session!.user);
+  const room = useChat((s) => (s.active ? s.rooms[s.active] : undefined));
+  const connection = useChat((s) => s.connection);
+  const unread = useChat(totalUnread);
+  const sidebarOpen = useChat((s) => s.sidebarOpen);
+  const membersOpen = useChat((s) => s.membersOpen);
+
+  useEffect(() => {
+    document.title = unread > 0 ? `(${unread}) ${t("appName")}` : t("appName");
+  }, [unread]);
+
+  // Alt+↑/↓ moves between rooms; Escape closes the phone drawers.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.altKey && (e.key === "ArrowUp" || e.key === "ArrowDown")) {
+        const links = [...document.querySelectorAll<HTMLElement>(".room-link")];
+        const i = links.findIndex((l) => l.classList.contains("active"));
+        const next = links[(i + (e.key === "ArrowDown" ? 1 : links.length - 1)) % links.length];
+        if (next?.dataset.room) {
+          e.preventDefault();
+          client.openRoom(next.dataset.room);
+          document.getElementById("composer")?.focus();
+        }
+      } else if (e.key === "Escape") {
+        client.toggleSidebar(false);
+        client.toggleMembers(false);
+      }
+    };
+    const onHash = () => {
+      const id = decodeURIComponent(location.hash.replace(/^#\/?/, ""));
+      if (id && id !== client.state.active) client.openRoom(id);
+    };
+    window.addEventListener("keydown", onKey);
+    window.addEventListener("hashchange", onHash);
+    return () => {
+      window.removeEventListener("keydown", onKey);
+      window.removeEventListener("hashchange", onHash);
+    };
+  }, [client]);
+
+  const offline = connection === "reconnecting" || connection === "connecting";
+  return (
+    <div class={`app${sidebarOpen ? " sidebar-open" : ""}${membersOpen ? " members-open" : ""}`} data-connection={connection}>
+      <a class="skip-link" href="#composer">
+        {t("skipToComposer")}
+      </a>
+      <Sidebar />
+      {(sidebarOpen || membersOpen) && <div class="scrim" aria-hidden="true" onClick={() => (client.toggleSidebar(false), client.toggleMembers(false))} />}
+      <main class="room">
+        {room ? (
+          <>
+            <RoomHeader room={room} />
+            {offline && (
+              <div class="conn-banner" role="status">
+                <span class="spinner" aria-hidden="true" />
+                {connection === "connecting" ? t("connecting") : t("reconnecting")}
+              </div>
+            )}
+            <MessageList room={room} me={me} />
+            <TypingLine room={room} />
+            <Composer room={room} me={me} />
+          </>
+        ) : (
+          <div class="empty-room">
+            {offline && (
+              <div class="conn-banner" role="status">
+                <span class="spinner" aria-hidden="true" />
+                {t("connecting")}
+              </div>
+            )}
+          </div>
+        )}
+      </main>
+      {room && <MemberList room={room} />}
+      <Dialogs />
+    </div>
+  );
+}

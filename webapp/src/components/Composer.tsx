@@ -1,0 +1,161 @@
+// The message box: Enter sends, Shift+Enter starts a new line, and `@`
+// offers the room's members (the assistant included) to mention.
+import { useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
+import { useClient } from "../context";
+import { t } from "../i18n";
+import { insertMention, mentionAt, suggestMembers } from "../mentions";
+import type { RoomState } from "../state";
+import { roomTitle } from "../state";
+import type { User } from "../types";
+import { Avatar } from "./Avatar";
+
+const ASSISTANT: User = { id: "assistant", username: "assistant", displayName: "Assistant", kind: "bot" };
+
+export function Composer({ room, me, disabled }: { room: RoomState; me: User; disabled?: boolean }) {
+  const client = useClient();
+  const id = room.room.id;
+  const drafts = useRef<Record<string, string>>({});
+  const [text, setText] = useState("");
+  const [caret, setCaret] = useState(0);
+  const [selected, setSelected] = useState(0);
+  const [dismissed, setDismissed] = useState<number | null>(null);
+  const box = useRef<HTMLTextAreaElement>(null);
+
+  // one draft per room
+  useLayoutEffect(() => {
+    setText(drafts.current[id] ?? "");
+    setDismissed(null);
+  }, [id]);
+
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    el.style.height = "auto";
+    el.style.height = `${Math.min(el.scrollHeight, 200)}px`;
+  }, [text]);
+
+  const candidates = useMemo(() => {
+    const list = [...(room.members ?? [])];
+    if (room.room.kind === "group" && !list.some((u) => u.kind === "bot")) list.push(ASSISTANT);
+    return list;
+  }, [room.members, room.room.kind]);
+
+  const query = mentionAt(text, caret);
+  const suggestions = query && dismissed !== query.start ? suggestMembers(candidates, query.query, me.id) : [];
+  const open = suggestions.length > 0;
+  const active = Math.min(selected, suggestions.length - 1);
+
+  const update = (value: string, pos: number) => {
+    setText(value);
+    setCaret(pos);
+    setSelected(0);
+    drafts.current[id] = value;
+    if (value.trim()) client.setTyping(id, true);
+  };
+
+  const choose = (u: User) => {
+    if (!query) return;
+    const next = insertMention(text, query.start, caret, u.username);
+    update(next.text, next.caret);
+    requestAnimationFrame(() => {
+      const el = box.current;
+      if (el) {
+        el.focus();
+        el.setSelectionRange(next.caret, next.caret);
+      }
+    });
+  };
+
+  const submit = () => {
+    if (!text.trim()) return;
+    client.send(id, text);
+    update("", 0);
+    client.setTyping(id, false);
+  };
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.isComposing || e.keyCode === 229) return; // an IME is composing
+    if (open) {
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        e.preventDefault();
+        const n = suggestions.length;
+        setSelected((active + (e.key === "ArrowDown" ? 1 : n - 1)) % n);
+        return;
+      }
+      if (e.key === "Enter" || e.key === "Tab") {
+        e.preventDefault();
+        choose(suggestions[active]);
+        return;
+      }
+      if (e.key === "Escape") {
+        e.preventDefault();
+        setDismissed(query!.start);
+        return;
+      }
+    }
+    if (e.key === "Enter" && !e.shiftKey) {
+      e.preventDefault();
+      submit();
+    }
+  };
+
+  const title = roomTitle(room.room, me.username);
+  const listId = `mentions-${id}`;
+  return (
+    <form
+      class="composer"
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit();
+      }}
+    >
+      {open && (
+        <ul class="mention-menu" id={listId} role="listbox" aria-label={t("mentionSuggestions")}>
+          {suggestions.map((u, i) => (
+            <li
+              key={u.id}
+              id={`${listId}-${i}`}
+              role="option"
+              aria-selected={i === active}
+              class={i === active ? "active" : ""}
+              onMouseDown={(e) => {
+                e.preventDefault();
+                choose(u);
+              }}
+            >
+              <Avatar user={u} size="sm" />
+              <span class="mention-name">{u.displayName || u.username}</span>
+              <span class="muted">@{u.username}</span>
+              {u.kind === "bot" && <span class="tag tag-bot">{t("bot")}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+      <textarea
+        id="composer"
+        ref={box}
+        rows={1}
+        aria-label={t("message")}
+        placeholder={room.room.kind === "direct" ? t("messagePlaceholderDirect", { room: title }) : t("messagePlaceholder", { room: title })}
+        value={text}
+        disabled={disabled}
+        aria-autocomplete="list"
+        aria-controls={open ? listId : undefined}
+        aria-activedescendant={open ? `${listId}-${active}` : undefined}
+        onInput={(e) => {
+          const el = e.currentTarget;
+          update(el.value, el.selectionStart ?? el.value.length);
+        }}
+        onKeyDown={onKeyDown}
+        onKeyUp={(e) => setCaret(e.currentTarget.selectionStart ?? 0)}
+        onClick={(e) => setCaret(e.currentTarget.selectionStart ?? 0)}
+        onBlur={() => client.setTyping(id, false)}
+      />
+      <button type="submit" class="send" aria-label={t("send")} disabled={!text.trim()}>
+        <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+          <path d="M3 11.5 21 3l-8.5 18-2.2-7.3z" fill="currentColor" />
+        </svg>
+      </button>
+    </form>
+  );
+}

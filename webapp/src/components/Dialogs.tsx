@@ -1,0 +1,162 @@
+// Browse and join public rooms, create a room, start a direct message.
+// Native <dialog> gives focus trapping and Escape for free.
+import type { ComponentChildren } from "preact";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { useClient, useChat } from "../context";
+import { ParleyError } from "../errors";
+import { t } from "../i18n";
+import type { Room } from "../types";
+
+export function Dialogs() {
+  const dialog = useChat((s) => s.dialog);
+  if (dialog === "browse") return <BrowseDialog />;
+  if (dialog === "create") return <CreateDialog />;
+  if (dialog === "direct") return <DirectDialog />;
+  return null;
+}
+
+function Modal({ title, children }: { title: string; children: ComponentChildren }) {
+  const client = useClient();
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = ref.current;
+    if (d && !d.open) d.showModal();
+  }, []);
+  return (
+    <dialog ref={ref} class="modal" aria-label={title} onClose={() => client.setDialog(null)} onClick={(e) => e.target === ref.current && client.setDialog(null)}>
+      <div class="modal-body">
+        <header class="modal-head">
+          <h2>{title}</h2>
+          <button type="button" class="icon-btn" aria-label={t("close")} onClick={() => client.setDialog(null)}>
+            ×
+          </button>
+        </header>
+        {children}
+      </div>
+    </dialog>
+  );
+}
+
+function useAction() {
+  const [error, setError] = useState("");
+  const [busy, setBusy] = useState(false);
+  const run = async (fn: () => Promise<void>) => {
+    setBusy(true);
+    setError("");
+    try {
+      await fn();
+    } catch (err) {
+      setError(err instanceof ParleyError ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { error, busy, run };
+}
+
+function BrowseDialog() {
+  const client = useClient();
+  const mine = useChat((s) => s.rooms);
+  const [rooms, setRooms] = useState<Room[] | null>(null);
+  const { error, busy, run } = useAction();
+  useEffect(() => {
+    void run(async () => setRooms(await client.publicRooms()));
+  }, []);
+  return (
+    <Modal title={t("browseRooms")}>
+      {error && <p class="form-error" role="alert">{error}</p>}
+      {rooms && rooms.length === 0 && <p class="muted">{t("noPublicRooms")}</p>}
+      <ul class="browse-list">
+        {rooms?.map((r) => (
+          <li key={r.id}>
+            <div>
+              <strong>#{r.name}</strong>
+              {r.topic && <p class="muted">{r.topic}</p>}
+            </div>
+            {mine[r.id] ? (
+              <button type="button" class="ghost-btn" onClick={() => client.openRoom(r.id)}>
+                {t("open")}
+              </button>
+            ) : (
+              <button type="button" class="primary-btn" disabled={busy} onClick={() => void run(() => client.joinRoom(r))}>
+                {t("join")}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </Modal>
+  );
+}
+
+function CreateDialog() {
+  const client = useClient();
+  const [name, setName] = useState("");
+  const [topic, setTopic] = useState("");
+  const [priv, setPriv] = useState(false);
+  const { error, busy, run } = useAction();
+  return (
+    <Modal title={t("createRoom")}>
+      <form
+        class="stack"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run(() => client.createRoom(name, topic, priv));
+        }}
+      >
+        <label>
+          {t("roomName")}
+          <input value={name} required maxLength={64} autoFocus onInput={(e) => setName(e.currentTarget.value)} />
+        </label>
+        <label>
+          {t("topic")}
+          <input value={topic} maxLength={256} onInput={(e) => setTopic(e.currentTarget.value)} />
+        </label>
+        <label class="check">
+          <input type="checkbox" checked={priv} onChange={(e) => setPriv(e.currentTarget.checked)} />
+          {t("privateRoom")}
+        </label>
+        {error && <p class="form-error" role="alert">{error}</p>}
+        <div class="modal-actions">
+          <button type="button" class="ghost-btn" onClick={() => client.setDialog(null)}>
+            {t("cancel")}
+          </button>
+          <button type="submit" class="primary-btn" disabled={busy || !name.trim()}>
+            {t("create")}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+function DirectDialog() {
+  const client = useClient();
+  const [user, setUser] = useState("");
+  const { error, busy, run } = useAction();
+  return (
+    <Modal title={t("newDirect")}>
+      <form
+        class="stack"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run(() => client.openDirect(user));
+        }}
+      >
+        <label>
+          {t("dmWith")}
+          <input value={user} required autoFocus autoCapitalize="none" autoComplete="off" spellcheck={false} onInput={(e) => setUser(e.currentTarget.value)} />
+        </label>
+        {error && <p class="form-error" role="alert">{error}</p>}
+        <div class="modal-actions">
+          <button type="button" class="ghost-btn" onClick={() => client.setDialog(null)}>
+            {t("cancel")}
+          </button>
+          <button type="submit" class="primary-btn" disabled={busy || !user.trim()}>
+            {t("startDirect")}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

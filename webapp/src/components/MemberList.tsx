@@ -1,0 +1,45 @@
+import { useClient, useChat } from "../context";
+import { t } from "../i18n";
+import type { RoomState } from "../state";
+import type { User } from "../types";
+import { Avatar } from "./Avatar";
+
+export function MemberList({ room }: { room: RoomState }) {
+  const client = useClient();
+  const presence = useChat((s) => s.presence);
+  const open = useChat((s) => s.membersOpen);
+  const me = useChat((s) => s.session!.user);
+  const members = [...(room.members ?? [])];
+  const online = (u: User) => u.kind === "bot" || !!presence[u.id];
+  members.sort((a, b) => Number(online(b)) - Number(online(a)) || a.username.localeCompare(b.username));
+  return (
+    <aside class={`members${open ? " open" : ""}`} aria-label={t("members")}>
+      <h2 class="members-title">
+        {t("members")} <span class="muted">{members.length || ""}</span>
+        <button type="button" class="icon-btn members-close" aria-label={t("close")} onClick={() => client.toggleMembers(false)}>
+          ×
+        </button>
+      </h2>
+      <ul class="member-list">
+        {members.map((u) => (
+          <li key={u.id} class="member" data-member={u.username} data-presence={online(u) ? "online" : "offline"}>
+            <span class="dm-icon">
+              <Avatar user={u} size="sm" />
+              <span class={`dot ${online(u) ? "dot-on" : "dot-off"}`} aria-hidden="true" />
+            </span>
+            <span class="member-name">
+              {u.displayName || u.username}
+              {u.kind === "bot" && <span class="tag tag-bot">{t("bot")}</span>}
+              <span class="visually-hidden">, {online(u) ? t("online") : t("offline")}</span>
+            </span>
+            {u.id !== me.id && u.kind === "human" && room.room.kind === "group" && (
+              <button type="button" class="ghost-btn small" aria-label={`${t("newDirect")}: ${u.username}`} onClick={() => void client.openDirect(u.username)}>
+                ✉
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </aside>
+  );
+}

@@ -1,0 +1,95 @@
+import { memo } from "preact/compat";
+import { formatTime, t } from "../i18n";
+import type { PendingMessage } from "../merge";
+import type { User } from "../types";
+import { Avatar } from "./Avatar";
+import { Markdown } from "./Markdown";
+import { RichText } from "./RichText";
+
+export interface Row {
+  key: string;
+  sender: User;
+  text: string;
+  mentions: readonly string[];
+  createdAt: string;
+  seq?: number;
+  deleted?: boolean;
+  pending?: PendingMessage;
+  streaming?: boolean;
+  startsGroup: boolean;
+}
+
+interface Props {
+  row: Row;
+  me: User;
+  onRetry?: (clientMsgId: string) => void;
+  onDiscard?: (clientMsgId: string) => void;
+}
+
+function MessageItemView({ row, me, onRetry, onDiscard }: Props) {
+  const bot = row.sender.kind === "bot";
+  const mine = row.sender.id === me.id;
+  const mentionsMe = !mine && row.mentions.includes(me.username);
+  const classes = ["msg", row.startsGroup && "msg-start", mine && "msg-mine", mentionsMe && "msg-mentions-me", bot && "msg-bot", row.pending && `msg-${row.pending.status}`, row.streaming && "msg-streaming"]
+    .filter(Boolean)
+    .join(" ");
+  const time = formatTime(row.createdAt);
+  return (
+    <li
+      class={classes}
+      data-sender-kind={row.sender.kind}
+      data-sender={row.sender.username}
+      data-seq={row.seq}
+      data-status={row.pending?.status ?? (row.streaming ? "streaming" : "sent")}
+    >
+      <div class="msg-gutter">
+        {row.startsGroup ? <Avatar user={row.sender} /> : <time class="msg-time-hover" dateTime={row.createdAt}>{time}</time>}
+      </div>
+      <div class="msg-body">
+        {row.startsGroup && (
+          <div class="msg-head">
+            <span class="msg-author">{row.sender.displayName || row.sender.username}</span>
+            {bot && <span class="tag tag-bot">{t("bot")}</span>}
+            <time class="msg-time" dateTime={row.createdAt} title={new Date(row.createdAt).toLocaleString()}>
+              {time}
+            </time>
+          </div>
+        )}
+        <div class="msg-text">
+          {row.deleted ? (
+            <em class="muted">{t("deleted")}</em>
+          ) : bot ? (
+            <Markdown text={row.text} me={me.username} />
+          ) : (
+            <RichText text={row.text} mentions={row.mentions} me={me.username} />
+          )}
+          {row.streaming && <span class="cursor" aria-label={t("streaming")} />}
+        </div>
+        {row.pending?.status === "sending" && <div class="msg-status" aria-live="polite">{t("sending")}</div>}
+        {row.pending?.status === "failed" && (
+          <div class="msg-status msg-error" role="alert">
+            <span>
+              {t("failed")}: {errorText(row.pending.error)}
+            </span>
+            <button type="button" class="link-btn" onClick={() => onRetry?.(row.pending!.clientMsgId)}>
+              {t("retry")}
+            </button>
+            <button type="button" class="link-btn" onClick={() => onDiscard?.(row.pending!.clientMsgId)}>
+              {t("discard")}
+            </button>
+          </div>
+        )}
+      </div>
+    </li>
+  );
+}
+
+export function errorText(err?: { code: string; message: string }): string {
+  if (!err) return "";
+  if (err.code === "RATE_LIMITED") return t("errRateLimited");
+  if (err.code === "TOO_LARGE") return `${t("errTooLarge")} (${err.message})`;
+  if (err.code === "OFFLINE") return t("errOffline");
+  return err.message;
+}
+
+export const MessageItem = memo(MessageItemView);

@@ -1,0 +1,144 @@
+// The log of the open room: day separators, sender groups, pending sends
+// and streaming replies; scroll-back loads history, new messages keep the
+// view pinned to the bottom when it was there.
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
+import { useClient } from "../context";
+import { formatDay, t } from "../i18n";
+import type { RoomState } from "../state";
+import { roomTitle } from "../state";
+import type { User } from "../types";
+import { MessageItem, type Row } from "./MessageItem";
+
+const GROUP_GAP_MS = 5 * 60_000;
+
+type Item = { kind: "day"; key: string; label: string } | { kind: "row"; row: Row };
+
+export function buildItems(r: RoomState, me: User): Item[] {
+  const rows: Omit<Row, "startsGroup">[] = [];
+  for (const m of r.messages) {
+    rows.push({ key: m.id, sender: m.sender, text: m.text, mentions: m.mentions, createdAt: m.createdAt, seq: m.seq, deleted: m.deleted });
+  }
+  for (const [id, s] of Object.entries(r.streams)) {
+    const sender = s.sender ?? { id: "assistant", username: "assistant", displayName: "assistant", kind: "bot" as const };
+    rows.push({ key: `stream-${id}`, sender, text: s.text, mentions: [], createdAt: s.startedAt, streaming: true });
+  }
+  for (const p of r.pending) {
+    rows.push({ key: `pending-${p.clientMsgId}`, sender: me, text: p.text, mentions: [], createdAt: p.createdAt, pending: p });
+  }
+  const items: Item[] = [];
+  let prev: Omit<Row, "startsGroup"> | null = null;
+  let prevDay = "";
+  for (const row of rows) {
+    const day = new Date(row.createdAt).toDateString();
+    if (day !== prevDay) {
+      items.push({ kind: "day", key: `day-${day}`, label: formatDay(row.createdAt) });
+      prevDay = day;
+      prev = null;
+    }
+    const startsGroup =
+      !prev ||
+      prev.sender.id !== row.sender.id ||
+      !!prev.streaming !== !!row.streaming ||
+      Date.parse(row.createdAt) - Date.parse(prev.createdAt) > GROUP_GAP_MS;
+    items.push({ kind: "row", row: { ...row, startsGroup } });
+    prev = row;
+  }
+  return items;
+}
+
+export function MessageList({ room, me }: { room: RoomState; me: User }) {
+  const client = useClient();
+  const scroller = useRef<HTMLDivElement>(null);
+  const pinned = useRef(true);
+  const anchor = useRef<{ first: number; height: number; top: number } | null>(null);
+  const [showJump, setShowJump] = useState(false);
+  const items = useMemo(() => buildItems(room, me), [room.messages, room.pending, room.streams, me]);
+  const id = room.room.id;
+  const first = room.messages[0]?.seq ?? 0;
+  const onRetry = useCallback((cid: string) => client.retry(id, cid), [id]);
+  const onDiscard = useCallback((cid: string) => client.discard(id, cid), [id]);
+
+  // a newly opened room starts at its newest message
+  useLayoutEffect(() => {
+    pinned.current = true;
+    const el = scroller.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [id]);
+
+  // keep the reading position when older messages are prepended, and
+  // stay at the bottom when new ones arrive while we were there
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const a = anchor.current;
+    if (a && a.first !== first && first !== 0) {
+      el.scrollTop = el.scrollHeight - a.height + a.top;
+    } else if (pinned.current) {
+      el.scrollTop = el.scrollHeight;
+    }
+    anchor.current = { first, height: el.scrollHeight, top: el.scrollTop };
+  }, [items]);
+
+  const onScroll = () => {
+    const el = scroller.current;
+    if (!el) return;
+    const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+    pinned.current = atBottom;
+    setShowJump(!atBottom);
+    anchor.current = { first, height: el.scrollHeight, top: el.scrollTop };
+    if (el.scrollTop < 300 && room.hasMoreBefore && room.loaded && !room.loadingOlder) void client.loadOlder(id);
+    if (atBottom) client.markRead(id);
+  };
+
+  // a short room that does not scroll yet still pages back until it does
+  useEffect(() => {
+    const el = scroller.current;
+    if (el && room.loaded && room.hasMoreBefore && !room.loadingOlder && el.scrollHeight <= el.clientHeight) void client.loadOlder(id);
+  }, [room.loaded, room.hasMoreBefore, room.loadingOlder, items.length]);
+
+  const title = roomTitle(room.room, me.username);
+  return (
+    <div class="messages-wrap">
+      <div class="messages" ref={scroller} onScroll={onScroll} tabIndex={0} role="log" aria-label={title} aria-live="polite" aria-relevant="additions">
+        {room.loaded && !room.hasMoreBefore && (
+          <div class="room-start">
+            <h2>{room.room.kind === "direct" ? `@${title}` : `#${title}`}</h2>
+            <p>{room.room.kind === "direct" ? t("beginningDirect", { room: title }) : t("beginning", { room: title })}</p>
+            {room.room.topic && <p class="muted">{room.room.topic}</p>}
+          </div>
+        )}
+        {room.loadingOlder && <div class="loading">{t("loadingOlder")}</div>}
+        {!room.loaded && <div class="loading">{t("connecting")}</div>}
+        <ol class="msg-list">
+          {items.map((it) =>
+            it.kind === "day" ? (
+              <li key={it.key} class="day-sep" role="separator">
+                <span>{it.label}</span>
+              </li>
+            ) : (
+              <MessageItem
+                key={it.row.key}
+                row={it.row}
+                me={me}
+                onRetry={onRetry}
+                onDiscard={onDiscard}
+              />
+            ),
+          )}
+        </ol>
+      </div>
+      {showJump && (
+        <button
+          type="button"
+          class="jump"
+          onClick={() => {
+            const el = scroller.current;
+            if (el) el.scrollTop = el.scrollHeight;
+          }}
+        >
+          {t("jumpToLatest")} ↓
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,125 @@
+// My rooms and direct messages, with unread badges and presence dots.
+import type { ComponentChildren } from "preact";
+import { useClient, useChat } from "../context";
+import { t } from "../i18n";
+import { directPeer, unreadOf, type RoomState } from "../state";
+import { Avatar } from "./Avatar";
+
+export function Sidebar() {
+  const client = useClient();
+  const rooms = useChat((s) => s.rooms);
+  const active = useChat((s) => s.active);
+  const me = useChat((s) => s.session!.user);
+  const presence = useChat((s) => s.presence);
+  const open = useChat((s) => s.sidebarOpen);
+  const list = Object.values(rooms);
+  const groups = list.filter((r) => r.room.kind === "group").sort((a, b) => (a.room.id === "general" ? -1 : b.room.id === "general" ? 1 : a.room.name.localeCompare(b.room.name)));
+  const directs = list.filter((r) => r.room.kind === "direct").sort((a, b) => b.lastSeq - a.lastSeq || a.room.name.localeCompare(b.room.name));
+
+  const peerOnline = (r: RoomState): boolean => {
+    const peer = r.members?.find((u) => u.id !== me.id) ?? null;
+    return peer ? !!presence[peer.id] : false;
+  };
+
+  return (
+    <nav class={`sidebar${open ? " open" : ""}`} aria-label={t("rooms")}>
+      <div class="sidebar-head">
+        <span class="brand">
+          <svg viewBox="0 0 64 64" width="22" height="22" aria-hidden="true">
+            <rect width="64" height="64" rx="14" fill="currentColor" />
+            <path d="M16 20a6 6 0 0 1 6-6h20a6 6 0 0 1 6 6v14a6 6 0 0 1-6 6H30l-9 8v-8h1a6 6 0 0 1-6-6z" fill="var(--bg-side)" />
+          </svg>
+          {t("appName")}
+        </span>
+      </div>
+      <div class="sidebar-scroll">
+        <Section title={t("rooms")} actions={[
+          { label: t("browseRooms"), icon: "#", onClick: () => client.setDialog("browse") },
+          { label: t("createRoom"), icon: "+", onClick: () => client.setDialog("create") },
+        ]}>
+          {groups.map((r) => (
+            <RoomLink key={r.room.id} r={r} active={r.room.id === active} label={r.room.name} icon={<span class="hash" aria-hidden="true">{r.room.private ? "🔒" : "#"}</span>} />
+          ))}
+        </Section>
+        <Section title={t("directMessages")} actions={[{ label: t("newDirect"), icon: "+", onClick: () => client.setDialog("direct") }]}>
+          {directs.map((r) => {
+            const peer = directPeer(r.room, me.username);
+            const online = peerOnline(r);
+            return (
+              <RoomLink
+                key={r.room.id}
+                r={r}
+                active={r.room.id === active}
+                label={peer}
+                extra={online ? t("online") : t("offline")}
+                icon={
+                  <span class="dm-icon">
+                    <Avatar user={{ username: peer, displayName: peer, kind: "human" }} size="sm" />
+                    <span class={`dot ${online ? "dot-on" : "dot-off"}`} data-presence={online ? "online" : "offline"} aria-hidden="true" />
+                  </span>
+                }
+              />
+            );
+          })}
+        </Section>
+      </div>
+      <div class="sidebar-foot">
+        <Avatar user={me} size="sm" />
+        <span class="me-name" title={me.username}>
+          {me.displayName || me.username}
+          <span class="muted">@{me.username}</span>
+        </span>
+        <button type="button" class="ghost-btn" onClick={() => client.logout()}>
+          {t("logOut")}
+        </button>
+      </div>
+    </nav>
+  );
+}
+
+function Section({ title, actions, children }: { title: string; actions: { label: string; icon: string; onClick: () => void }[]; children: ComponentChildren }) {
+  return (
+    <section class="side-section">
+      <h2 class="side-title">
+        <span>{title}</span>
+        <span class="side-actions">
+          {actions.map((a) => (
+            <button key={a.label} type="button" class="icon-btn" aria-label={a.label} title={a.label} onClick={a.onClick}>
+              {a.icon}
+            </button>
+          ))}
+        </span>
+      </h2>
+      <ul class="room-list">{children}</ul>
+    </section>
+  );
+}
+
+function RoomLink({ r, active, label, icon, extra }: { r: RoomState; active: boolean; label: string; icon: ComponentChildren; extra?: string }) {
+  const client = useClient();
+  const unread = active ? 0 : unreadOf(r);
+  const a11y = [label, extra, unread ? t("unread", { n: unread }) : ""].filter(Boolean).join(", ");
+  return (
+    <li>
+      <a
+        href={`#${encodeURIComponent(r.room.id)}`}
+        class={`room-link${active ? " active" : ""}${unread ? " has-unread" : ""}`}
+        aria-current={active ? "page" : undefined}
+        aria-label={a11y}
+        data-room={r.room.id}
+        onClick={(e) => {
+          e.preventDefault();
+          client.openRoom(r.room.id);
+        }}
+      >
+        {icon}
+        <span class="room-name">{label}</span>
+        {unread > 0 && (
+          <span class="badge" data-unread={unread} aria-hidden="true">
+            {unread > 99 ? "99+" : unread}
+          </span>
+        )}
+      </a>
+    </li>
+  );
+}

@@ -1,0 +1,113 @@
+// @mentions: the autocomplete in the composer and the spans of a message's
+// text that are mentions or links.
+import type { User } from "./types";
+
+const NAME_CHARS = /[a-z0-9_.-]/i;
+
+/** The `@query` being typed at the caret, or null. */
+export function mentionAt(text: string, caret: number): { start: number; query: string } | null {
+  let i = caret;
+  while (i > 0 && NAME_CHARS.test(text[i - 1])) i--;
+  if (i === 0 || text[i - 1] !== "@") return null;
+  const at = i - 1;
+  if (at > 0 && !/[\s([{"'“‘,;:]/.test(text[at - 1])) return null; // an e-mail address, not a mention
+  const query = text.slice(i, caret);
+  if (query.length > 32) return null;
+  return { start: at, query };
+}
+
+/**
+ * Members matching query, best first: username prefix, then display-name
+ * prefix, then anywhere; the assistant is always offered when it matches.
+ */
+export function suggestMembers(members: readonly User[], query: string, exclude?: string, limit = 8): User[] {
+  const q = query.toLowerCase();
+  const scored: Array<[number, User]> = [];
+  for (const u of members) {
+    if (u.id === exclude || u.username === exclude) continue;
+    const name = u.username.toLowerCase();
+    const display = u.displayName.toLowerCase();
+    let score: number;
+    if (name.startsWith(q)) score = 0;
+    else if (display.startsWith(q)) score = 1;
+    else if (name.includes(q) || display.includes(q)) score = 2;
+    else continue;
+    scored.push([score, u]);
+  }
+  scored.sort((a, b) => a[0] - b[0] || kindRank(a[1]) - kindRank(b[1]) || a[1].username.localeCompare(b[1].username));
+  return scored.slice(0, limit).map(([, u]) => u);
+}
+
+function kindRank(u: User): number {
+  return u.kind === "bot" ? 0 : 1;
+}
+
+/** Replaces the `@query` at start..caret with `@username ` and returns the new text and caret. */
+export function insertMention(text: string, start: number, caret: number, username: string): { text: string; caret: number } {
+  const before = text.slice(0, start);
+  let after = text.slice(caret);
+  if (after.startsWith(" ")) after = after.slice(1);
+  const inserted = `@${username} `;
+  return { text: before + inserted + after, caret: before.length + inserted.length };
+}
+
+export type Segment =
+  | { kind: "text"; text: string }
+  | { kind: "mention"; text: string; username: string }
+  | { kind: "link"; text: string; href: string };
+
+const TOKEN = /(@[a-z0-9_.-]{1,32})|(https?:\/\/[^\s<>"]+)/gi;
+
+/**
+ * Splits user text into plain text, mentions (of usernames the server
+ * recognised, when given) and http(s) links. Nothing here is ever HTML.
+ */
+export function segmentText(text: string, mentioned?: readonly string[]): Segment[] {
+  const known = mentioned ? new Set(mentioned.map((m) => m.toLowerCase())) : null;
+  const out: Segment[] = [];
+  let last = 0;
+  const push = (s: Segment) => {
+    const prev = out[out.length - 1];
+    if (s.kind === "text" && prev?.kind === "text") prev.text += s.text;
+    else out.push(s);
+  };
+  for (const m of text.matchAll(TOKEN)) {
+    const index = m.index ?? 0;
+    let token = m[0];
+    if (m[1]) {
+      const username = token.slice(1).replace(/[.-]+$/, "").toLowerCase();
+      const boundary = index === 0 || !/[a-z0-9_.-]/i.test(text[index - 1]);
+      if (!boundary || (known && !known.has(username))) continue;
+      token = "@" + token.slice(1, 1 + username.length);
+      if (index > last) push({ kind: "text", text: text.slice(last, index) });
+      push({ kind: "mention", text: token, username });
+      last = index + token.length;
+    } else {
+      token = trimLinkEnd(token);
+      const href = safeHref(token, ["http:", "https:"]);
+      if (!href) continue;
+      if (index > last) push({ kind: "text", text: text.slice(last, index) });
+      push({ kind: "link", text: token, href });
+      last = index + token.length;
+    }
+  }
+  if (last < text.length) push({ kind: "text", text: text.slice(last) });
+  return out;
+}
+
+/** Drops trailing punctuation that ends a sentence rather than the URL. */
+function trimLinkEnd(url: string): string {
+  let u = url.replace(/[.,;:!?'"]+$/, "");
+  while (u.endsWith(")") && (u.match(/\(/g)?.length ?? 0) < (u.match(/\)/g)?.length ?? 0)) u = u.slice(0, -1);
+  return u;
+}
+
+/** The URL if its scheme is allowed, else null. */
+export function safeHref(raw: string, schemes: readonly string[] = ["http:", "https:", "mailto:"]): string | null {
+  try {
+    const u = new URL(raw);
+    return schemes.includes(u.protocol) ? u.href : null;
+  } catch {
+    return null;
+  }
+}

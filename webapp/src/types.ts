@@ -1,0 +1,54 @@
+// Wire shapes of DESIGN §3.
+
+export type UserKind = "human" | "bot" | "service";
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+  kind: UserKind;
+  /** Only in member lists. */
+  online?: boolean;
+}
+
+export interface Room {
+  id: string;
+  name: string;
+  topic: string;
+  kind: "group" | "direct";
+  private: boolean;
+  createdAt: string;
+  lastSeq: number;
+  unread?: number;
+  role?: "owner" | "admin" | "member";
+}
+
+export interface Message {
+  id: string;
+  room: string;
+  seq: number;
+  sender: User;
+  text: string;
+  mentions: string[];
+  clientMsgId: string;
+  streamId?: string;
+  deleted?: boolean;
+  createdAt: string;
+}
+
+export interface ApiErrorBody {
+  code: string;
+  message: string;
+}
+
+export interface Page {
+  messages: Message[];
+  hasMore: boolean;
+}
+
+export interface StreamDelta {
+  room: string;
+  streamId: string;
+  delta: string;
+  done: boolean;
+}
