@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { insertMention, mentionAt, safeHref, segmentText, suggestMembers } from "./mentions";
+import type { User } from "./types";
+
+const u = (username: string, displayName = username, kind: User["kind"] = "human"): User => ({ id: username, username, displayName, kind });
+const members = [u("alice", "Alice Liddell"), u("alan", "Alan Turing"), u("bob", "Bob"), u("assistant", "Assistant", "bot"), u("zed", "Ann Zed")];
+
+describe("mentionAt", () => {
+  it("finds the @query at the caret", () => {
+    expect(mentionAt("hi @al", 6)).toEqual({ start: 3, query: "al" });
+    expect(mentionAt("@", 1)).toEqual({ start: 0, query: "" });
+    expect(mentionAt("(@bo", 4)).toEqual({ start: 1, query: "bo" });
+  });
+
+  it("ignores e-mail addresses and text after a space", () => {
+    expect(mentionAt("mail me@al", 10)).toBeNull();
+    expect(mentionAt("@al ", 4)).toBeNull();
+    expect(mentionAt("hello", 5)).toBeNull();
+  });
+});
+
+describe("suggestMembers", () => {
+  it("ranks username prefixes, then display names, then substrings", () => {
+    expect(suggestMembers(members, "a").map((m) => m.username)).toEqual(["assistant", "alan", "alice", "zed"]);
+    expect(suggestMembers(members, "tur").map((m) => m.username)).toEqual(["alan"]);
+  });
+
+  it("offers the assistant, never me", () => {
+    expect(suggestMembers(members, "", "bob").map((m) => m.username)).toEqual(["assistant", "alan", "alice", "zed"]);
+  });
+});
+
+describe("insertMention", () => {
+  it("replaces the query with the username and a space", () => {
+    expect(insertMention("hey @as how", 4, 7, "assistant")).toEqual({ text: "hey @assistant how", caret: 15 });
+  });
+});
+
+describe("segmentText", () => {
+  it("splits mentions and http(s) links from plain text", () => {
+    expect(segmentText("hi @Bob, see https://x.test/a?b=1.", ["bob"])).toEqual([
+      { kind: "text", text: "hi " },
+      { kind: "mention", text: "@Bob", username: "bob" },
+      { kind: "text", text: ", see " },
+      { kind: "link", text: "https://x.test/a?b=1", href: "https://x.test/a?b=1" },
+      { kind: "text", text: "." },
+    ]);
+  });
+
+  it("keeps HTML and other schemes as text", () => {
+    const s = segmentText(`<img src=x onerror=alert(1)> javascript:alert(1) data:text/html,x`, []);
+    expect(s).toEqual([{ kind: "text", text: `<img src=x onerror=alert(1)> javascript:alert(1) data:text/html,x` }]);
+  });
+
+  it("does not highlight names the server did not recognise", () => {
+    expect(segmentText("@nobody hi", ["bob"])).toEqual([{ kind: "text", text: "@nobody hi" }]);
+  });
+});
+
+describe("safeHref", () => {
+  it("allows http, https and mailto only", () => {
+    expect(safeHref("https://a.test/")).toBe("https://a.test/");
+    expect(safeHref("mailto:a@b.test")).toBe("mailto:a@b.test");
+    expect(safeHref("javascript:alert(1)")).toBeNull();
+    expect(safeHref("JaVaScRiPt:alert(1)")).toBeNull();
+    expect(safeHref("data:text/html,<b>")).toBeNull();
+    expect(safeHref("/relative")).toBeNull();
+  });
+});
