@@ -86,6 +86,7 @@ export class ChatClient {
     window.addEventListener("online", this.onOnline);
     document.addEventListener("visibilitychange", this.onVisible);
     window.addEventListener("focus", this.onVisible);
+    window.addEventListener("pagehide", this.onPageHide);
     this.timers.push(window.setInterval(() => this.expireTyping(), 1000));
   }
 
@@ -97,6 +98,7 @@ export class ChatClient {
     window.removeEventListener("online", this.onOnline);
     document.removeEventListener("visibilitychange", this.onVisible);
     window.removeEventListener("focus", this.onVisible);
+    window.removeEventListener("pagehide", this.onPageHide);
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
   }
@@ -111,6 +113,8 @@ export class ChatClient {
   private onOnline = () => {
     if (this.socket && !this.socket.connected) this.socket.connect();
   };
+
+  private onPageHide = () => this.flushReads();
 
   private onVisible = () => {
     const id = this.state.active;
@@ -352,6 +356,7 @@ export class ChatClient {
 
   openRoom(id: string): void {
     if (!this.state.rooms[id]) return;
+    this.flushReads();
     this.store.update((s) => ({ ...s, active: id, sidebarOpen: false, dialog: null }));
     history.replaceState(null, "", `#${encodeURIComponent(id)}`);
     const r = this.state.rooms[id];
@@ -420,6 +425,16 @@ export class ChatClient {
         if (this.socket?.connected) void call(this.socket, "read", { room: id, seq: this.state.rooms[id]?.readSeq ?? seq }).catch(() => undefined);
       }, 250),
     );
+  }
+
+  /** Sends the debounced read cursors now (leaving a room, the page going away). */
+  private flushReads(): void {
+    for (const [id, timer] of this.readTimers) {
+      clearTimeout(timer);
+      this.readTimers.delete(id);
+      const seq = this.state.rooms[id]?.readSeq;
+      if (seq && this.socket?.connected) void call(this.socket, "read", { room: id, seq }).catch(() => undefined);
+    }
   }
 
   // ------------------------------------------------------------ sending

@@ -35,7 +35,13 @@ export function useStore<S, T>(store: Store<S>, select: (s: S) => T): T {
     () =>
       store.subscribe(() => {
         const { select: sel, selected: prev } = ref.current;
-        if (!Object.is(sel(store.get()), prev)) force(0);
+        let changed = true;
+        try {
+          changed = !Object.is(sel(store.get()), prev);
+        } catch {
+          // the slice is gone (signed out): the parent re-renders without us
+        }
+        if (changed) force(0);
       }),
     [store],
   );

@@ -57,9 +57,10 @@ export function Login() {
           ))}
         </div>
         <form class="stack" onSubmit={submit} aria-label={title}>
-          <label>
-            {t("username")}
+          <div class="field">
+            <label for="login-username">{t("username")}</label>
             <input
+              id="login-username"
               name="username"
               value={username}
               required
@@ -70,10 +71,11 @@ export function Login() {
               aria-describedby={mode === "register" ? "username-hint" : undefined}
             />
             {mode === "register" && <small id="username-hint" class="muted">{t("usernameHint")}</small>}
-          </label>
-          <label>
-            {t("password")}
+          </div>
+          <div class="field">
+            <label for="login-password">{t("password")}</label>
             <input
+              id="login-password"
               name="password"
               type="password"
               value={password}
@@ -83,7 +85,7 @@ export function Login() {
               aria-describedby={mode === "register" ? "password-hint" : undefined}
             />
             {mode === "register" && <small id="password-hint" class="muted">{t("passwordHint")}</small>}
-          </label>
+          </div>
           {mode === "register" && (
             <label>
               {t("displayName")}
