@@ -47,7 +47,7 @@ export async function signedIn(browser, base, username = uniqueName("u"), opts =
     if (!localStorage.getItem("parley.session")) localStorage.setItem("parley.session", session);
   }, JSON.stringify(res.body));
   await page.goto("/");
-  await page.getByRole("textbox", { name: "Message" }).waitFor();
+  await page.locator("#composer").waitFor();
   return { context, page, username, token: res.body.token, user: res.body.user };
 }
 
@@ -56,8 +56,8 @@ export function messages(page) {
   return page.locator(".msg-list li.msg");
 }
 
-export async function sendMessage(page, text) {
-  const box = page.getByRole("textbox", { name: "Message" });
+export async function sendMessage(page, text, label = "Message") {
+  const box = page.getByRole("textbox", { name: label });
   await box.fill(text);
   await box.press("Enter");
 }

@@ -10,6 +10,7 @@ import { clearSession, saveSession } from "./session";
 import { call, openSocket } from "./socket";
 import { initialState, newRoomState, withRoom, type AppState, type RoomState } from "./state";
 import { createStore, type Store } from "./store";
+import { applyDelta, endStreams } from "./streams";
 import type { Message, Page, Room, StreamDelta, User } from "./types";
 
 const PAGE = 50;
@@ -241,8 +242,7 @@ export class ChatClient {
       withRoom(s, id, (r) => {
         const newest = newestSeq(messages);
         const mine = messages.filter((m) => m.sender.id === myId).reduce((n, m) => Math.max(n, m.seq), 0);
-        const streams = { ...r.streams };
-        for (const m of messages) if (m.streamId) delete streams[m.streamId];
+        const streams = endStreams(r.streams, messages);
         return {
           ...r,
           messages: r.loaded ? mergeMessages(r.messages, messages) : r.messages,
@@ -281,16 +281,9 @@ export class ChatClient {
     if (!d || !d.streamId || !this.state.rooms[d.room]) return;
     this.store.update((s) =>
       withRoom(s, d.room, (r) => {
-        if (r.messages.some((m) => m.streamId === d.streamId)) return r; // the final message came first
-        const prev = r.streams[d.streamId];
         const bot = r.members?.find((u) => u.kind === "bot") ?? null;
-        return {
-          ...r,
-          streams: {
-            ...r.streams,
-            [d.streamId]: { text: (prev?.text ?? "") + (d.delta ?? ""), sender: prev?.sender ?? bot, startedAt: prev?.startedAt ?? new Date().toISOString() },
-          },
-        };
+        const streams = applyDelta(r.streams, d, r.messages, bot, new Date().toISOString());
+        return streams === r.streams ? r : { ...r, streams };
       }),
     );
   }

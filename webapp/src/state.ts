@@ -2,6 +2,7 @@
 // connection, and which screen is open.
 import type { Session } from "./api";
 import type { PendingMessage } from "./merge";
+import type { Streams } from "./streams";
 import type { Message, Room, User } from "./types";
 
 export interface RoomState {
@@ -19,7 +20,7 @@ export interface RoomState {
   members: User[] | null;
   typing: Record<string, { user: User; until: number }>;
   /** Assistant replies streaming in, by streamId. */
-  streams: Record<string, { text: string; sender: User | null; startedAt: string }>;
+  streams: Streams;
 }
 
 export type Dialog = null | "browse" | "create" | "direct";
