@@ -51,6 +51,17 @@ export async function signedIn(browser, base, username = uniqueName("u"), opts =
   return { context, page, username, token: res.body.token, user: res.body.user };
 }
 
+/** Opens the app in a new context already signed in as session ({token, user}). */
+export async function openAs(browser, base, session, opts = {}) {
+  const { context, page } = await newPage(browser, base, opts);
+  await context.addInitScript((s) => {
+    if (!localStorage.getItem("parley.session")) localStorage.setItem("parley.session", s);
+  }, JSON.stringify({ token: session.token, user: session.user }));
+  await page.goto("/");
+  await page.locator("#composer").waitFor();
+  return { context, page, username: session.user.username, token: session.token, user: session.user };
+}
+
 /** The message elements of the open room. */
 export function messages(page) {
   return page.locator(".msg-list li.msg");

@@ -6,6 +6,7 @@ import { useClient, useChat } from "../context";
 import { ParleyError } from "../errors";
 import { t } from "../i18n";
 import type { Room } from "../types";
+import { Icon } from "./Icon";
 
 export function Dialogs() {
   const dialog = useChat((s) => s.dialog);
@@ -28,7 +29,7 @@ function Modal({ title, children }: { title: string; children: ComponentChildren
         <header class="modal-head">
           <h2>{title}</h2>
           <button type="button" class="icon-btn" aria-label={t("close")} onClick={() => client.setDialog(null)}>
-            ×
+            <Icon name="close" />
           </button>
         </header>
         {children}

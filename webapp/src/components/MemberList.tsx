@@ -3,6 +3,7 @@ import { t } from "../i18n";
 import type { RoomState } from "../state";
 import type { User } from "../types";
 import { Avatar } from "./Avatar";
+import { Icon } from "./Icon";
 
 export function MemberList({ room }: { room: RoomState }) {
   const client = useClient();
@@ -17,7 +18,7 @@ export function MemberList({ room }: { room: RoomState }) {
       <h2 class="members-title">
         {t("members")} <span class="muted">{members.length || ""}</span>
         <button type="button" class="icon-btn members-close" aria-label={t("close")} onClick={() => client.toggleMembers(false)}>
-          ×
+          <Icon name="close" />
         </button>
       </h2>
       <ul class="member-list">
@@ -34,7 +35,7 @@ export function MemberList({ room }: { room: RoomState }) {
             </span>
             {u.id !== me.id && u.kind === "human" && room.room.kind === "group" && (
               <button type="button" class="ghost-btn small" aria-label={`${t("newDirect")}: ${u.username}`} onClick={() => void client.openDirect(u.username)}>
-                ✉
+                <Icon name="chat" size={14} />
               </button>
             )}
           </li>

@@ -1,5 +1,6 @@
 import { useClient, useChat } from "../context";
 import { t } from "../i18n";
+import { Icon } from "./Icon";
 import { roomTitle, totalUnread, type RoomState } from "../state";
 
 export function RoomHeader({ room }: { room: RoomState }) {
@@ -11,18 +12,18 @@ export function RoomHeader({ room }: { room: RoomState }) {
   return (
     <header class="room-head">
       <button type="button" class="icon-btn menu-btn" aria-label={t("menu")} onClick={() => client.toggleSidebar()}>
-        ☰{unread > 0 && <span class="menu-dot" aria-hidden="true" />}
+        <Icon name="menu" />{unread > 0 && <span class="menu-dot" aria-hidden="true" />}
       </button>
       <div class="room-title">
         <h1>
           <span class="muted">{room.room.kind === "direct" ? "@" : "#"}</span>
           {title}
-          {room.room.private && room.room.kind === "group" && <span class="tag">{t("private")}</span>}
+          {room.room.private && room.room.kind === "group" && <span class="tag"><Icon name="lock" size={11} /> {t("private")}</span>}
         </h1>
         {room.room.topic && <p class="room-topic">{room.room.topic}</p>}
       </div>
       <button type="button" class="ghost-btn" aria-label={t("showMembers")} aria-expanded={membersOpen} onClick={() => client.toggleMembers()}>
-        👥 <span class="count">{room.members?.length ?? ""}</span>
+        <Icon name="members" /> <span class="count">{room.members?.length ?? ""}</span>
       </button>
     </header>
   );

@@ -4,6 +4,7 @@ import { useClient, useChat } from "../context";
 import { t } from "../i18n";
 import { directPeer, unreadOf, type RoomState } from "../state";
 import { Avatar } from "./Avatar";
+import { Icon } from "./Icon";
 
 export function Sidebar() {
   const client = useClient();
@@ -34,14 +35,14 @@ export function Sidebar() {
       </div>
       <div class="sidebar-scroll">
         <Section title={t("rooms")} actions={[
-          { label: t("browseRooms"), icon: "#", onClick: () => client.setDialog("browse") },
-          { label: t("createRoom"), icon: "+", onClick: () => client.setDialog("create") },
+          { label: t("browseRooms"), icon: <Icon name="compass" size={16} />, onClick: () => client.setDialog("browse") },
+          { label: t("createRoom"), icon: <Icon name="plus" size={16} />, onClick: () => client.setDialog("create") },
         ]}>
           {groups.map((r) => (
-            <RoomLink key={r.room.id} r={r} active={r.room.id === active} label={r.room.name} icon={<span class="hash" aria-hidden="true">{r.room.private ? "🔒" : "#"}</span>} />
+            <RoomLink key={r.room.id} r={r} active={r.room.id === active} label={r.room.name} icon={<span class="hash" aria-hidden="true"><Icon name={r.room.private ? "lock" : "hash"} size={15} /></span>} />
           ))}
         </Section>
-        <Section title={t("directMessages")} actions={[{ label: t("newDirect"), icon: "+", onClick: () => client.setDialog("direct") }]}>
+        <Section title={t("directMessages")} actions={[{ label: t("newDirect"), icon: <Icon name="plus" size={16} />, onClick: () => client.setDialog("direct") }]}>
           {directs.map((r) => {
             const peer = directPeer(r.room, me.username);
             const online = peerOnline(r);
@@ -77,7 +78,7 @@ export function Sidebar() {
   );
 }
 
-function Section({ title, actions, children }: { title: string; actions: { label: string; icon: string; onClick: () => void }[]; children: ComponentChildren }) {
+function Section({ title, actions, children }: { title: string; actions: { label: string; icon: ComponentChildren; onClick: () => void }[]; children: ComponentChildren }) {
   return (
     <section class="side-section">
       <h2 class="side-title">

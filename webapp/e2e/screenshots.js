@@ -1,0 +1,77 @@
+// Regenerates docs/screenshots/*.png from a real server and browser:
+//   make screenshots   (or: PARLEY_BIN=../bin/parley node e2e/screenshots.js)
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { call, connect, createRoom, register, startServer } from "../../e2e/lib/server.js";
+import { launch, messages, newPage, openAs, sendMessage } from "./browser.js";
+
+const OUT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "docs", "screenshots");
+mkdirSync(OUT, { recursive: true });
+
+const server = await startServer({ env: { PARLEY_SEND_RATE: 100, PARLEY_SEND_BURST: 100 } });
+const browser = await launch();
+try {
+  const base = server.base;
+  const people = {};
+  for (const [username, displayName] of [["bob", "Bob Li"], ["carol", "Carol Díaz"], ["dave", "Dave Okafor"]]) {
+    people[username] = await register(base, username, undefined, displayName);
+  }
+  const sockets = {};
+  for (const [name, p] of Object.entries(people)) sockets[name] = await connect(base, p.token);
+  const say = (who, room, text) => call(sockets[who], "message:send", { room, text, clientMsgId: `shot-${who}-${Math.random()}` });
+
+  const design = await createRoom(base, people.carol.token, { name: "design", topic: "Mockups, reviews and the style guide" });
+  await createRoom(base, people.dave.token, { name: "release-train", topic: "Ship it on Thursdays" });
+  await call(sockets.bob, "room:join", { room: design.id });
+
+  await say("bob", "general", "Morning all! The new build is on staging.");
+  await say("carol", "general", "Nice. Does it include the reconnect fix?");
+  await say("bob", "general", "Yes: clients call sync with their cursors, so nothing is lost while you're offline.");
+  await say("bob", "general", "Changelog: https://example.com/parley/releases/0.9");
+  await say("dave", "general", "I'll run the load test this afternoon.");
+
+  const me = await register(base, "alice", undefined, "Alice Chen");
+  const viewer = (opts) => openAs(browser, base, me, opts);
+
+  // desktop: Alice in #general with a DM and unread rooms
+  const alice = await viewer({ viewport: { width: 1280, height: 800 } });
+  await call(sockets.carol, "room:invite", { room: design.id, user: alice.username }).catch(() => undefined);
+  await call(sockets.carol, "dm:open", { user: alice.username }).then((ack) => say("carol", ack.room.id, "Got a minute to look at the mockups?"));
+  await say("carol", design.id, "New icons are in Figma.");
+  await say("dave", "general", `@${alice.username} can you review the release notes before 3pm?`);
+  await messages(alice.page).filter({ hasText: "release notes" }).waitFor();
+  await sendMessage(alice.page, "On it! @dave I'll leave comments inline.");
+  await alice.page.locator('.msg[data-status="sent"]').filter({ hasText: "On it!" }).waitFor();
+  await sockets.bob.emitWithAck("typing", { room: "general", typing: true });
+  await alice.page.getByText(/is typing/).waitFor();
+  await alice.page.screenshot({ path: path.join(OUT, "chat-desktop.png") });
+
+  // dark theme, same scene
+  const dark = await viewer({ viewport: { width: 1280, height: 800 }, colorScheme: "dark" });
+  await messages(dark.page).filter({ hasText: "On it!" }).waitFor();
+  await dark.page.screenshot({ path: path.join(OUT, "chat-desktop-dark.png") });
+
+  // phone
+  const phone = await viewer({ viewport: { width: 390, height: 844 } });
+  await messages(phone.page).filter({ hasText: "On it!" }).waitFor();
+  await sendMessage(phone.page, "Looks great on my phone too.");
+  await phone.page.locator('.msg[data-status="sent"]').filter({ hasText: "phone" }).waitFor();
+  await phone.page.screenshot({ path: path.join(OUT, "chat-phone.png") });
+  await phone.page.getByRole("button", { name: "Menu" }).click();
+  await phone.page.waitForTimeout(300);
+  await phone.page.screenshot({ path: path.join(OUT, "rooms-phone.png") });
+
+  // sign-up screen
+  const { context, page } = await newPage(browser, base, { viewport: { width: 1280, height: 800 } });
+  await page.goto("/");
+  await page.getByRole("tab", { name: "Sign up" }).click();
+  await page.screenshot({ path: path.join(OUT, "signup-desktop.png") });
+  await context.close();
+
+  for (const s of Object.values(sockets)) s.close();
+  process.stdout.write(`screenshots written to ${OUT}\n`);
+} finally {
+  await browser.close();
+  await server.stop();
+}

@@ -1,0 +1,19 @@
+// Inline SVG icons (no icon font, no emoji that a system may lack).
+const PATHS = {
+  menu: "M4 6h16M4 12h16M4 18h16",
+  members: "M16 19v-1a4 4 0 0 0-4-4H7a4 4 0 0 0-4 4v1M9.5 10a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM21 19v-1a4 4 0 0 0-3-3.9M15.5 3.1a3.5 3.5 0 0 1 0 6.8",
+  lock: "M6 11h12v9H6zM8.5 11V8a3.5 3.5 0 0 1 7 0v3",
+  hash: "M5 9h14M5 15h14M10 4 8 20M16 4l-2 16",
+  plus: "M12 5v14M5 12h14",
+  compass: "M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM15.5 8.5l-2 5-5 2 2-5z",
+  chat: "M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.6A8 8 0 1 1 21 12z",
+  close: "M6 6l12 12M18 6 6 18",
+} as const;
+
+export function Icon({ name, size = 18 }: { name: keyof typeof PATHS; size?: number }) {
+  return (
+    <svg class="icon" viewBox="0 0 24 24" width={size} height={size} aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+      <path d={PATHS[name]} />
+    </svg>
+  );
+}
