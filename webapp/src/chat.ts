@@ -136,6 +136,10 @@ export class ChatClient {
         try {
           await this.syncOnce();
         } catch (err) {
+          if (err instanceof ParleyError && err.code === "UNAUTHORIZED") {
+            this.logout(); // the account or its token is gone
+            return;
+          }
           if (!(err instanceof ParleyError && isTransient(err.code))) console.warn("sync failed", err);
         }
       } while (this.syncAgain);
