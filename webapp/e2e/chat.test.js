@@ -121,6 +121,8 @@ test("two people chat live; HTML stays text; mentions, typing and unread badges 
     await alice.page.waitForFunction(() => /^\(\d+\) Parley$/.test(document.title));
     await openRoom(alice.page, room);
     await badge.waitFor({ state: "detached" });
+    const marker = alice.page.locator(".new-sep + .msg");
+    assert.match(await marker.textContent(), /are you there\?/, "a 'New messages' line marks where reading resumes");
     await alice.page.waitForFunction(() => document.title === "Parley");
 
     assert.deepEqual([...alice.page.errors, ...bob.page.errors], []);

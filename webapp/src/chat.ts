@@ -181,7 +181,10 @@ export class ChatClient {
     const s = this.state;
     const wanted = decodeURIComponent(location.hash.replace(/^#\/?/, ""));
     const id = [wanted, s.active, "general", Object.keys(s.rooms)[0]].find((x) => x && s.rooms[x]) ?? null;
-    if (id !== s.active) this.store.update((st) => ({ ...st, active: id }));
+    if (id !== s.active) {
+      this.store.update((st) => ({ ...st, active: id }));
+      if (id) this.store.update((st) => withRoom(st, id, (r) => ({ ...r, unreadMarker: r.lastSeq > r.readSeq ? r.readSeq : null })));
+    }
     if (id && wanted !== id) history.replaceState(null, "", `#${encodeURIComponent(id)}`);
     return id;
   }
@@ -354,7 +357,9 @@ export class ChatClient {
   openRoom(id: string): void {
     if (!this.state.rooms[id]) return;
     this.flushReads();
+    const wasActive = this.state.active === id;
     this.store.update((s) => ({ ...s, active: id, sidebarOpen: false, dialog: null }));
+    if (!wasActive) this.store.update((s) => withRoom(s, id, (r) => ({ ...r, unreadMarker: r.lastSeq > r.readSeq ? r.readSeq : null })));
     history.replaceState(null, "", `#${encodeURIComponent(id)}`);
     const r = this.state.rooms[id];
     if (this.socket?.connected) {

@@ -13,6 +13,8 @@ export interface RoomState {
   readSeq: number;
   messages: Message[];
   pending: PendingMessage[];
+  /** Read cursor when the room was opened: a "new messages" line goes after it. */
+  unreadMarker: number | null;
   /** History fetched at least once: messages is the room's newest tail. */
   loaded: boolean;
   hasMoreBefore: boolean;
@@ -54,6 +56,7 @@ export function newRoomState(room: Room): RoomState {
     readSeq: Math.max(0, room.lastSeq - (room.unread ?? 0)),
     messages: [],
     pending: [],
+    unreadMarker: null,
     loaded: false,
     hasMoreBefore: true,
     loadingOlder: false,

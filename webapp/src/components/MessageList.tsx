@@ -11,7 +11,7 @@ import { MessageItem, type Row } from "./MessageItem";
 
 const GROUP_GAP_MS = 5 * 60_000;
 
-type Item = { kind: "day"; key: string; label: string } | { kind: "row"; row: Row };
+type Item = { kind: "day"; key: string; label: string } | { kind: "new"; key: string } | { kind: "row"; row: Row };
 
 export function buildItems(r: RoomState, me: User): Item[] {
   const rows: Omit<Row, "startsGroup">[] = [];
@@ -28,7 +28,13 @@ export function buildItems(r: RoomState, me: User): Item[] {
   const items: Item[] = [];
   let prev: Omit<Row, "startsGroup"> | null = null;
   let prevDay = "";
+  let marked = r.unreadMarker === null;
   for (const row of rows) {
+    if (!marked && row.seq !== undefined && row.seq > r.unreadMarker! && row.sender.id !== me.id) {
+      items.push({ kind: "new", key: "new-messages" });
+      marked = true;
+      prev = null;
+    }
     const day = new Date(row.createdAt).toDateString();
     if (day !== prevDay) {
       items.push({ kind: "day", key: `day-${day}`, label: formatDay(row.createdAt) });
@@ -52,7 +58,7 @@ export function MessageList({ room, me }: { room: RoomState; me: User }) {
   const pinned = useRef(true);
   const anchor = useRef<{ first: number; height: number; top: number } | null>(null);
   const [showJump, setShowJump] = useState(false);
-  const items = useMemo(() => buildItems(room, me), [room.messages, room.pending, room.streams, me]);
+  const items = useMemo(() => buildItems(room, me), [room.messages, room.pending, room.streams, room.unreadMarker, me]);
   const id = room.room.id;
   const first = room.messages[0]?.seq ?? 0;
   const onRetry = useCallback((cid: string) => client.retry(id, cid), [id]);
@@ -111,7 +117,11 @@ export function MessageList({ room, me }: { room: RoomState; me: User }) {
         {!room.loaded && <div class="loading">{t("connecting")}</div>}
         <ol class="msg-list">
           {items.map((it) =>
-            it.kind === "day" ? (
+            it.kind === "new" ? (
+              <li key={it.key} class="new-sep" role="separator">
+                <span>{t("newMessages")}</span>
+              </li>
+            ) : it.kind === "day" ? (
               <li key={it.key} class="day-sep" role="separator">
                 <span>{it.label}</span>
               </li>
