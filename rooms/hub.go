@@ -76,6 +76,7 @@ type Hub struct {
 
 	mu        sync.Mutex
 	observers []func(Message)
+	residents []store.User
 	closeOnce sync.Once
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/zishang520/socket.io/servers/socket/v3"
 
+	"github.com/parley-chat/parley/assistant"
 	"github.com/parley-chat/parley/monitoring"
 	"github.com/parley-chat/parley/rooms"
 	"github.com/parley-chat/parley/store"
@@ -39,6 +40,13 @@ type Config struct {
 	// MaxQueuedPackets is how many packets may wait for one slow connection
 	// before it is dropped (1024).
 	MaxQueuedPackets int
+	// Skills receives the skills that service clients offer over their
+	// sockets (nil: service clients cannot offer skills).
+	Skills *assistant.Remotes
+	// ServiceTokenTTL is the lifetime of service tokens (1h).
+	ServiceTokenTTL time.Duration
+	// SkillTimeout bounds a service's answer to one request (5s).
+	SkillTimeout time.Duration
 	// Ready reports whether the node can serve (store, Redis); /readyz.
 	Ready   func(ctx context.Context) error
 	Metrics *monitoring.Registry
@@ -81,6 +89,12 @@ func New(cfg Config) *Server {
 	}
 	if cfg.NewID == nil {
 		cfg.NewID = store.NewID
+	}
+	if cfg.ServiceTokenTTL <= 0 {
+		cfg.ServiceTokenTTL = time.Hour
+	}
+	if cfg.SkillTimeout <= 0 {
+		cfg.SkillTimeout = 5 * time.Second
 	}
 	if cfg.MaxQueuedPackets <= 0 {
 		cfg.MaxQueuedPackets = 1024
@@ -163,6 +177,7 @@ func (s *Server) routes(reg *monitoring.Registry) {
 	api := e.Group("/api", middleware.BodyLimit(s.cfg.BodyLimit))
 	api.POST("/auth/register", s.register)
 	api.POST("/auth/login", s.login)
+	api.POST("/services/token", s.serviceToken)
 	authed := api.Group("", s.authenticate)
 	authed.GET("/me", s.me)
 	authed.GET("/rooms", s.myRooms)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/zishang520/socket.io/servers/socket/v3"
 
+	"github.com/parley-chat/parley/assistant"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -73,6 +74,11 @@ func (s *Server) onConnect(sock *socket.Socket, user store.User) {
 	s.on(sock, "room:invite", decoded(h.invite))
 	s.on(sock, "room:kick", decoded(h.kick))
 	s.on(sock, "message:delete", decoded(h.deleteMessage))
+	if user.Kind == store.KindService {
+		s.on(sock, "skill:register", decoded(func(ctx context.Context, req assistant.RemoteSkill) (map[string]any, error) {
+			return s.registerSkill(sock, user, req)
+		}))
+	}
 }
 
 // eventFunc handles one client event. ack, when the event carried one, may

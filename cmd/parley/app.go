@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/parley-chat/parley/assistant"
 	"github.com/parley-chat/parley/monitoring"
 	"github.com/parley-chat/parley/rooms"
 	"github.com/parley-chat/parley/server"
@@ -36,8 +37,9 @@ type Main struct {
 	http   *http.Server
 	store  *store.Store
 	hub    *rooms.Hub
-	server *server.Server
-	ready  chan struct{}
+	server    *server.Server
+	assistant *assistant.Assistant
+	ready     chan struct{}
 
 	closeOnce sync.Once
 	closeErr  error
@@ -114,13 +116,21 @@ func (m *Main) open(ctx context.Context) error {
 	if err := m.seed(ctx); err != nil {
 		return err
 	}
+	remotes := assistant.NewRemotes(func() int64 { return time.Now().UnixMilli() })
+	if err := m.openAssistant(ctx, filter, remotes, reg); err != nil {
+		return err
+	}
+	if err := m.ensureServices(ctx); err != nil {
+		return err
+	}
 	m.server = server.New(server.Config{
 		Store:             m.store,
 		Hub:               m.hub,
 		IO:                io,
 		Tokens:            server.NewTokens(secret, m.cfg.TokenTTL, nil),
 		BcryptCost:        m.cfg.BcryptCost,
-		ReservedUsernames: []string{systemUser.Username, m.cfg.AssistantName, "system", "admin"},
+		ReservedUsernames: append([]string{systemUser.Username, m.cfg.AssistantName, "system", "admin"}, m.serviceNames()...),
+		Skills:            remotes,
 		AllowedOrigins:    m.cfg.AllowedOrigins,
 		MaxQueuedPackets:  m.cfg.MaxQueued,
 		Metrics:           reg,
@@ -152,7 +162,8 @@ func (m *Main) seed(ctx context.Context) error {
 }
 
 // Close shuts down in order: stop accepting connections, commit the
-// messages already accepted, disconnect sockets, close the store. Safe to
+// messages already accepted, disconnect sockets, stop the assistant, close
+// the store. Safe to
 // call twice.
 func (m *Main) Close() error {
 	m.closeOnce.Do(func() {
@@ -172,6 +183,9 @@ func (m *Main) Close() error {
 		}
 		if m.server != nil {
 			m.server.CloseSockets()
+		}
+		if m.assistant != nil {
+			m.assistant.Close()
 		}
 		if err := <-shutdown; err != nil {
 			m.http.Close()
@@ -193,4 +207,14 @@ func (m *Main) shutdownTimeout() time.Duration {
 		return m.cfg.ShutdownTimeout
 	}
 	return 10 * time.Second
+}
+
+// serviceNames are the usernames of configured service clients: nobody may
+// register them.
+func (m *Main) serviceNames() []string {
+	names := make([]string, 0, len(m.cfg.Services))
+	for id := range m.cfg.Services {
+		names = append(names, id)
+	}
+	return names
 }
