@@ -29,9 +29,17 @@ var commands = map[string]string{
 	"time": "time", "时间": "time", "几点": "time",
 }
 
+// greetings may precede a command: "hey @assistant, help".
+var greetings = set("hey", "hi", "hello", "yo", "please", "pls", "你好", "请", "嗨")
+
 // command splits text into a built-in command and its argument.
 func command(text string) (cmd, arg string) {
 	first, rest, _ := strings.Cut(text, " ")
+	if greetings[strings.ToLower(strings.Trim(first, ",.!:，。！："))] && rest != "" {
+		if c, a := command(strings.TrimLeft(rest, ",.!:，。！： ")); c != "" {
+			return c, a
+		}
+	}
 	if c, ok := commands[strings.ToLower(strings.TrimRight(first, "?!.:：？！。"))]; ok {
 		return c, strings.TrimSpace(rest)
 	}
@@ -199,7 +207,7 @@ func (a *Assistant) help(lang string) string {
 	if a.cfg.Model != nil {
 		model = say(lang, "help.model")
 	}
-	return say(lang, "help", "@"+a.cfg.Bot.Username, skills.String(), model)
+	return say(lang, "help", a.cfg.Bot.DisplayName, skills.String(), model)
 }
 
 // now is the assistant's clock, to the millisecond as the store keeps it.
