@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/parley-chat/parley/monitoring"
+	"github.com/parley-chat/parley/monitoring/storemetrics"
 	"github.com/parley-chat/parley/rooms"
 	"github.com/parley-chat/parley/server"
 	"github.com/parley-chat/parley/store"
@@ -94,11 +95,14 @@ func (m *Main) open(ctx context.Context) error {
 			return err
 		}
 	}
-	m.store, err = sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(m.cfg.DataDir, "parley.db")})
+	st, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(m.cfg.DataDir, "parley.db")})
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}
 	reg := monitoring.NewRegistry()
+	// Every user of the store (hub, transport, assistant) goes through the
+	// timing wrapper: one source of parley_store_op_seconds.
+	m.store = storemetrics.Wrap(st, reg)
 	io := server.NewSocketServer(server.SocketOptions{MaxFrame: maxFrame, PingInterval: m.cfg.PingInterval, PingTimeout: m.cfg.PingTimeout})
 	m.hub = rooms.New(rooms.Config{
 		Store:         m.store,
