@@ -40,6 +40,8 @@ type Main struct {
 	server *server.Server
 	ready  chan struct{}
 
+	metrics *metricsListener // nil unless PARLEY_METRICS_ADDR is set
+
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -58,6 +60,13 @@ func (m *Main) Addr() string {
 	return m.ln.Addr().String()
 }
 
+// MetricsAddr is the address of the metrics listener once Run has started
+// listening, or "" when /metrics is served on Addr.
+func (m *Main) MetricsAddr() string {
+	<-m.ready
+	return m.metrics.addr()
+}
+
 // Run opens everything, serves until ctx ends, then shuts down gracefully.
 func (m *Main) Run(ctx context.Context) error {
 	err := m.open(ctx)
@@ -68,6 +77,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- m.http.Serve(m.ln) }()
+	m.metrics.serve(m.log)
 	m.log.Info("parley listening", "addr", m.ln.Addr().String(), "data_dir", m.cfg.DataDir)
 	select {
 	case <-ctx.Done():
@@ -129,11 +139,18 @@ func (m *Main) open(ctx context.Context) error {
 		MaxQueuedPackets:  m.cfg.MaxQueued,
 		Metrics:           reg,
 		Logger:            m.log,
+
+		MetricsOnOwnListener: m.cfg.MetricsAddr != "",
 	})
 	m.http = &http.Server{
 		Handler:           m.server.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(m.log.Handler(), slog.LevelWarn),
+	}
+	// The metrics listener first: Close frees it even when the main
+	// listener then fails.
+	if m.metrics, err = openMetrics(m.cfg.MetricsAddr, reg, m.log); err != nil {
+		return err
 	}
 	m.ln, err = net.Listen("tcp", m.cfg.Addr)
 	if err != nil {
@@ -181,6 +198,7 @@ func (m *Main) Close() error {
 			m.http.Close()
 			m.log.Warn("requests still open at shutdown were cut", "err", err)
 		}
+		m.metrics.close(ctx)
 		if m.store != nil {
 			if err := m.store.Backend.Close(); err != nil {
 				errs = append(errs, fmt.Errorf("close store: %w", err))

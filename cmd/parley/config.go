@@ -32,6 +32,9 @@ type Config struct {
 	MaxQueued       int
 	PingInterval    time.Duration
 	PingTimeout     time.Duration
+
+	// MetricsAddr, when set, serves /metrics there instead of on Addr.
+	MetricsAddr string
 }
 
 // LoadConfig reads the environment, then args.
@@ -71,6 +74,7 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 	s.integer(&c.MaxQueued, "max-queued-packets", "PARLEY_MAX_QUEUED_PACKETS", "1024", "packets that may wait for one slow connection before it is dropped")
 	s.duration(&c.PingInterval, "ping-interval", "PARLEY_PING_INTERVAL", "25s", "heartbeat interval")
 	s.duration(&c.PingTimeout, "ping-timeout", "PARLEY_PING_TIMEOUT", "20s", "how long a heartbeat may go unanswered before the connection is closed")
+	s.str(&c.MetricsAddr, "metrics-addr", "PARLEY_METRICS_ADDR", "", "serve /metrics on this address instead of the listen address")
 	if err := s.fs.Parse(args); err != nil {
 		return Config{}, err
 	}
