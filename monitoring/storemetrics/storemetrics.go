@@ -29,7 +29,9 @@ type op struct {
 }
 
 // Wrap returns st with every interface timed into reg. Interfaces st leaves
-// nil stay nil. Close goes straight to the backend.
+// nil stay nil. Close goes straight to the backend. Wrap registers its
+// families in reg, so it is called once per registry: the node wraps its
+// store once and hands the result to every user of it.
 func Wrap(st *store.Store, reg *monitoring.Registry) *store.Store {
 	m := &metrics{
 		seconds: reg.HistogramVec("store_op_seconds", "Store call latency by operation, errors included.", "op"),
