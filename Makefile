@@ -5,7 +5,7 @@ BIN      := bin/parley
 GOFILES  := $(shell find . -name '*.go' -not -path './e2e/*' -not -path './node_modules/*') go.mod go.sum
 E2E_DEPS := e2e/node_modules/.package-lock.json
 
-.PHONY: run build test test-go test-e2e vet bench clean
+.PHONY: run build test test-go test-e2e test-rules vet bench clean
 
 build: $(BIN)
 
@@ -18,7 +18,7 @@ run: $(BIN)
 vet:
 	$(GO) vet ./...
 
-test: vet test-go test-e2e
+test: vet test-go test-rules test-e2e
 
 test-go:
 	$(GO) test -race -count=1 ./...
@@ -28,6 +28,16 @@ $(E2E_DEPS): e2e/package.json e2e/package-lock.json
 
 test-e2e: $(BIN) $(E2E_DEPS)
 	cd e2e && PARLEY_BIN=$(CURDIR)/$(BIN) npm test
+
+# Prometheus config, rules and rule unit tests (promtool: Debian's
+# `prometheus` package; .ci/run installs it).
+PROMTOOL ?= promtool
+PROM_DIR := monitoring/prometheus
+
+test-rules:
+	$(PROMTOOL) check config $(PROM_DIR)/prometheus.yml
+	$(PROMTOOL) check rules $(PROM_DIR)/rules/*.yml
+	$(PROMTOOL) test rules $(PROM_DIR)/tests/*.yml
 
 # Benchmarks report figures; they are not pass/fail gates.
 bench:

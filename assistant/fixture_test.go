@@ -2,12 +2,9 @@ package assistant_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -16,6 +13,7 @@ import (
 	"time"
 
 	"github.com/parley-chat/parley/assistant"
+	"github.com/parley-chat/parley/assistant/assistanttest"
 	"github.com/parley-chat/parley/rooms"
 	"github.com/parley-chat/parley/store"
 	"github.com/parley-chat/parley/store/sqlite"
@@ -231,97 +229,23 @@ func wantContains(t *testing.T, m rooms.Message, parts ...string) {
 	}
 }
 
-// model is a local server speaking the OpenAI Chat Completions streaming
-// protocol (server-sent events, then [DONE]).
-type model struct {
-	*httptest.Server
-	mu       sync.Mutex
-	requests []chatRequest
-	// behaviour, read per request
-	chunks   []string
-	gap      time.Duration
-	status   int           // non-200: fail with this status
-	hang     bool          // never answer until the client gives up
-	firstGap time.Duration // delay before the first chunk
-	calls    atomic.Int64
-}
-
-type chatRequest struct {
-	Model    string `json:"model"`
-	Stream   bool   `json:"stream"`
-	Messages []struct {
-		Role    string `json:"role"`
-		Content string `json:"content"`
-	} `json:"messages"`
-}
-
-func newModel(t *testing.T, chunks ...string) *model {
-	m := &model{chunks: chunks, gap: 5 * time.Millisecond}
-	m.Server = httptest.NewServer(http.HandlerFunc(m.serve))
+// newModel starts a local OpenAI-protocol model for the test.
+func newModel(t *testing.T, chunks ...string) *assistanttest.Model {
+	m := assistanttest.NewModel(chunks...)
 	t.Cleanup(m.Close)
 	return m
 }
 
-func (m *model) set(fn func(m *model)) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	fn(m)
-}
-
-func (m *model) serve(w http.ResponseWriter, r *http.Request) {
-	m.calls.Add(1)
-	var req chatRequest
-	if r.URL.Path != "/v1/chat/completions" || json.NewDecoder(r.Body).Decode(&req) != nil {
-		http.Error(w, `{"error":{"message":"bad request"}}`, http.StatusBadRequest)
-		return
-	}
-	m.mu.Lock()
-	m.requests = append(m.requests, req)
-	chunks, gap, status, hang, firstGap := m.chunks, m.gap, m.status, m.hang, m.firstGap
-	m.mu.Unlock()
-	if hang {
-		<-r.Context().Done()
-		return
-	}
-	if status != 0 && status != http.StatusOK {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(status)
-		_, _ = io.WriteString(w, `{"error":{"message":"the model is down","type":"server_error"}}`)
-		return
-	}
-	w.Header().Set("Content-Type", "text/event-stream")
-	fl := w.(http.Flusher)
-	time.Sleep(firstGap)
-	for i, c := range chunks {
-		if i > 0 {
-			time.Sleep(gap)
-		}
-		b, _ := json.Marshal(map[string]any{
-			"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": req.Model,
-			"choices": []any{map[string]any{"index": 0, "delta": map[string]any{"content": c}, "finish_reason": nil}},
-		})
-		fmt.Fprintf(w, "data: %s\n\n", b)
-		fl.Flush()
-	}
-	usage, _ := json.Marshal(map[string]any{
-		"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": req.Model, "choices": []any{},
-		"usage": map[string]any{"prompt_tokens": 42, "completion_tokens": len(chunks), "total_tokens": 42 + len(chunks)},
-	})
-	fmt.Fprintf(w, "data: %s\n\ndata: [DONE]\n\n", usage)
-	fl.Flush()
-}
-
-func (m *model) lastRequest(t *testing.T) chatRequest {
+func lastRequest(t *testing.T, m *assistanttest.Model) assistanttest.Request {
 	t.Helper()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if len(m.requests) == 0 {
+	reqs := m.Requests()
+	if len(reqs) == 0 {
 		t.Fatal("the model was never asked")
 	}
-	return m.requests[len(m.requests)-1]
+	return reqs[len(reqs)-1]
 }
 
-// client is the assistant's model client pointed at m.
-func (m *model) client() assistant.Model {
+// modelClient is the assistant's model client pointed at m.
+func modelClient(m *assistanttest.Model) assistant.Model {
 	return assistant.NewOpenAI(assistant.OpenAIConfig{BaseURL: m.URL + "/v1", APIKey: "test-key", Model: "test-model"})
 }

@@ -7,6 +7,7 @@ import (
 
 
 	"github.com/parley-chat/parley/assistant"
+	"github.com/parley-chat/parley/assistant/assistanttest"
 	"github.com/parley-chat/parley/monitoring"
 	"github.com/parley-chat/parley/rooms"
 )
@@ -22,9 +23,9 @@ func (f *fixture) streams(streamID string) []rooms.StreamEvent {
 	return out
 }
 
-func withModel(m *model, reg *monitoring.Registry, more func(*assistant.Config)) func(*assistant.Config) {
+func withModel(m *assistanttest.Model, reg *monitoring.Registry, more func(*assistant.Config)) func(*assistant.Config) {
 	return func(c *assistant.Config) {
-		c.Model = m.client()
+		c.Model = modelClient(m)
 		c.Metrics = reg
 		if more != nil {
 			more(c)
@@ -34,7 +35,7 @@ func withModel(m *model, reg *monitoring.Registry, more func(*assistant.Config))
 
 func TestModelReplyStreamsThenPostsOnce(t *testing.T) {
 	m := newModel(t, "Paris ", "is the ", "capital ", "of France.")
-	m.set(func(m *model) { m.gap = 30 * time.Millisecond })
+	m.Set(func(b *assistanttest.Behaviour) { b.Gap = 30 * time.Millisecond })
 	reg := monitoring.NewRegistry()
 	f := newFixture(t, withModel(m, reg, nil))
 	alice, bob := f.user("alice"), f.user("bob")
@@ -65,7 +66,7 @@ func TestModelReplyStreamsThenPostsOnce(t *testing.T) {
 		t.Fatalf("the bot posted %d messages, want 1", n)
 	}
 
-	req := m.lastRequest(t)
+	req := lastRequest(t, m)
 	if !req.Stream || req.Model != "test-model" {
 		t.Fatalf("request stream=%v model=%q", req.Stream, req.Model)
 	}
@@ -94,7 +95,7 @@ func TestModelReplyStreamsThenPostsOnce(t *testing.T) {
 
 	// The exchange is remembered: the next question carries it.
 	f.ask(alice, general, "@assistant and of Italy?")
-	req = m.lastRequest(t)
+	req = lastRequest(t, m)
 	last := req.Messages[len(req.Messages)-2]
 	if last.Role != "assistant" || !strings.Contains(last.Content, "Paris is the capital of France.") {
 		t.Fatalf("previous answer sent as %+v", last)
@@ -118,7 +119,7 @@ func TestStreamNeverShowsAMaskedWord(t *testing.T) {
 
 func TestModelDownGivesDegradedReply(t *testing.T) {
 	m := newModel(t)
-	m.set(func(m *model) { m.status = 500 })
+	m.Set(func(b *assistanttest.Behaviour) { b.Status = 500 })
 	reg := monitoring.NewRegistry()
 	f := newFixture(t, withModel(m, reg, nil))
 	alice := f.user("alice")
@@ -136,14 +137,14 @@ func TestModelDownGivesDegradedReply(t *testing.T) {
 	}
 	// Built-in commands still work, without the model.
 	wantContains(t, f.ask(alice, general, "@assistant help"), "learn")
-	if calls := m.calls.Load(); calls != 1 {
+	if calls := m.Calls(); calls != 1 {
 		t.Fatalf("model called %d times, want only for the open question", calls)
 	}
 }
 
 func TestSilentModelTimesOut(t *testing.T) {
 	m := newModel(t, "late")
-	m.set(func(m *model) { m.hang = true })
+	m.Set(func(b *assistanttest.Behaviour) { b.Hang = true })
 	reg := monitoring.NewRegistry()
 	f := newFixture(t, withModel(m, reg, func(c *assistant.Config) { c.FirstTokenTimeout = 300 * time.Millisecond }))
 	alice := f.user("alice")
@@ -155,7 +156,7 @@ func TestSilentModelTimesOut(t *testing.T) {
 
 func TestBreakerOpensAndRecovers(t *testing.T) {
 	m := newModel(t, "back ", "again")
-	m.set(func(m *model) { m.status = 503 })
+	m.Set(func(b *assistanttest.Behaviour) { b.Status = 503 })
 	reg := monitoring.NewRegistry()
 	f := newFixture(t, withModel(m, reg, func(c *assistant.Config) {
 		c.BreakerFailures = 2
@@ -165,7 +166,7 @@ func TestBreakerOpensAndRecovers(t *testing.T) {
 	for range 3 {
 		wantContains(t, f.ask(alice, general, "@assistant anyone there?"), "unavailable")
 	}
-	if calls := m.calls.Load(); calls != 2 {
+	if calls := m.Calls(); calls != 2 {
 		t.Fatalf("model called %d times: an open breaker must not call it", calls)
 	}
 	if got := series(t, reg, "parley_llm_requests_total", "rejected"); got != 1 {
@@ -174,7 +175,7 @@ func TestBreakerOpensAndRecovers(t *testing.T) {
 	if got := gauge(t, reg, "parley_assistant_breaker_state"); got != 2 {
 		t.Fatalf("breaker state %v, want 2 (open)", got)
 	}
-	m.set(func(m *model) { m.status = 0 })
+	m.Set(func(b *assistanttest.Behaviour) { b.Status = 0 })
 	time.Sleep(400 * time.Millisecond)
 	r := f.ask(alice, general, "@assistant and now?")
 	if r.Text != "@alice back again" {
@@ -195,14 +196,14 @@ func TestBuiltinsAndKnowledgeBeatTheModel(t *testing.T) {
 		t.Fatalf("taught answer: %q", r.Text)
 	}
 	wantContains(t, f.ask(alice, general, "@assistant help"), "language model")
-	if calls := m.calls.Load(); calls != 0 {
+	if calls := m.Calls(); calls != 0 {
 		t.Fatalf("model called %d times for built-in requests", calls)
 	}
 }
 
 func TestConcurrencyLimitSaysBusy(t *testing.T) {
 	m := newModel(t, "slow ", "answer")
-	m.set(func(m *model) { m.firstGap = 700 * time.Millisecond })
+	m.Set(func(b *assistanttest.Behaviour) { b.FirstGap = 700 * time.Millisecond })
 	f := newFixture(t, withModel(m, nil, func(c *assistant.Config) { c.MaxConcurrent = 1 }))
 	alice, bob := f.user("alice"), f.user("bob")
 	f.say(alice, general, "@assistant first question")

@@ -118,15 +118,7 @@ func New(cfg Config) *Hub {
 		users:   newUserCache(cfg.Store.Users),
 	}
 	h.metrics = newMetrics(monitoring.OrNew(cfg.Metrics), cfg.Now)
-	gc := cfg.GroupCommit
-	userObserve := gc.Observe
-	gc.Observe = func(n int, took time.Duration, err error) {
-		h.metrics.storeOp("append_batch", took)
-		if userObserve != nil {
-			userObserve(n, took, err)
-		}
-	}
-	h.committer = groupcommit.New(cfg.Store.Messages, gc)
+	h.committer = groupcommit.New(cfg.Store.Messages, cfg.GroupCommit)
 	h.presence = newPresence(h)
 	return h
 }

@@ -53,6 +53,10 @@ type Config struct {
 	Logger  *slog.Logger
 	Now     func() time.Time
 	NewID   func() string
+
+	// MetricsOnOwnListener leaves /metrics out of this app because the node
+	// serves it on its own address (PARLEY_METRICS_ADDR, MetricsApp).
+	MetricsOnOwnListener bool
 }
 
 // Server is the Echo app with Socket.IO mounted.
@@ -69,6 +73,7 @@ type Server struct {
 	http     *prometheus.HistogramVec
 
 	slowClients prometheus.Counter
+	sockets     *socketMetrics
 
 	closeOnce sync.Once
 	// closing ends when CloseSockets is called; see endOnClose.
@@ -119,7 +124,9 @@ func New(cfg Config) *Server {
 		stopIO:  stopIO,
 
 		slowClients: reg.Counter("slow_clients_disconnected_total", "Connections dropped because they did not read fast enough."),
+		sockets:     newSocketMetrics(reg),
 	}
+	reg.GaugeFunc("ready", "1 while this node is ready (its /readyz checks pass), else 0; read at scrape time.", s.readyValue)
 	for _, c := range store.Codes {
 		s.errors.WithLabelValues(string(c))
 	}
@@ -171,7 +178,9 @@ func (s *Server) routes(reg *monitoring.Registry) {
 	e.GET("/", s.home)
 	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]any{"ok": true}) })
 	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", echo.WrapHandler(reg.Handler()))
+	if !s.cfg.MetricsOnOwnListener {
+		e.GET("/metrics", echo.WrapHandler(reg.Handler()))
+	}
 	e.Any("/socket.io/*", echo.WrapHandler(endOnClose(s.closing, s.io.ServeHandler(nil))), s.checkOrigin)
 
 	api := e.Group("/api", middleware.BodyLimit(s.cfg.BodyLimit))

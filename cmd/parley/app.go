@@ -14,6 +14,7 @@ import (
 
 	"github.com/parley-chat/parley/assistant"
 	"github.com/parley-chat/parley/monitoring"
+	"github.com/parley-chat/parley/monitoring/storemetrics"
 	"github.com/parley-chat/parley/rooms"
 	"github.com/parley-chat/parley/server"
 	"github.com/parley-chat/parley/store"
@@ -33,13 +34,15 @@ type Main struct {
 	cfg Config
 	log *slog.Logger
 
-	ln     net.Listener
-	http   *http.Server
-	store  *store.Store
-	hub    *rooms.Hub
+	ln        net.Listener
+	http      *http.Server
+	store     *store.Store
+	hub       *rooms.Hub
 	server    *server.Server
 	assistant *assistant.Assistant
 	ready     chan struct{}
+
+	metrics *metricsListener // nil unless PARLEY_METRICS_ADDR is set
 
 	closeOnce sync.Once
 	closeErr  error
@@ -59,6 +62,13 @@ func (m *Main) Addr() string {
 	return m.ln.Addr().String()
 }
 
+// MetricsAddr is the address of the metrics listener once Run has started
+// listening, or "" when /metrics is served on Addr.
+func (m *Main) MetricsAddr() string {
+	<-m.ready
+	return m.metrics.addr()
+}
+
 // Run opens everything, serves until ctx ends, then shuts down gracefully.
 func (m *Main) Run(ctx context.Context) error {
 	err := m.open(ctx)
@@ -69,6 +79,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- m.http.Serve(m.ln) }()
+	m.metrics.serve(m.log)
 	m.log.Info("parley listening", "addr", m.ln.Addr().String(), "data_dir", m.cfg.DataDir)
 	select {
 	case <-ctx.Done():
@@ -96,11 +107,14 @@ func (m *Main) open(ctx context.Context) error {
 			return err
 		}
 	}
-	m.store, err = sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(m.cfg.DataDir, "parley.db")})
+	st, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(m.cfg.DataDir, "parley.db")})
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}
 	reg := monitoring.NewRegistry()
+	// Every user of the store (hub, transport, assistant) goes through the
+	// timing wrapper: one source of parley_store_op_seconds.
+	m.store = storemetrics.Wrap(st, reg)
 	io := server.NewSocketServer(server.SocketOptions{MaxFrame: maxFrame, PingInterval: m.cfg.PingInterval, PingTimeout: m.cfg.PingTimeout})
 	m.hub = rooms.New(rooms.Config{
 		Store:         m.store,
@@ -135,11 +149,18 @@ func (m *Main) open(ctx context.Context) error {
 		MaxQueuedPackets:  m.cfg.MaxQueued,
 		Metrics:           reg,
 		Logger:            m.log,
+
+		MetricsOnOwnListener: m.cfg.MetricsAddr != "",
 	})
 	m.http = &http.Server{
 		Handler:           m.server.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(m.log.Handler(), slog.LevelWarn),
+	}
+	// The metrics listener first: Close frees it even when the main
+	// listener then fails.
+	if m.metrics, err = openMetrics(m.cfg.MetricsAddr, reg, m.log); err != nil {
+		return err
 	}
 	m.ln, err = net.Listen("tcp", m.cfg.Addr)
 	if err != nil {
@@ -191,6 +212,7 @@ func (m *Main) Close() error {
 			m.http.Close()
 			m.log.Warn("requests still open at shutdown were cut", "err", err)
 		}
+		m.metrics.close(ctx)
 		if m.store != nil {
 			if err := m.store.Backend.Close(); err != nil {
 				errs = append(errs, fmt.Errorf("close store: %w", err))

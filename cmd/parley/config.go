@@ -43,6 +43,8 @@ type Config struct {
 	AssistantBurst  int
 	AssistantMemory int
 	Services        map[string]string // app id -> secret
+	// MetricsAddr, when set, serves /metrics there instead of on Addr.
+	MetricsAddr string
 }
 
 // LoadConfig reads the environment, then args.
@@ -108,6 +110,7 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 		}
 		return nil
 	})
+	s.str(&c.MetricsAddr, "metrics-addr", "PARLEY_METRICS_ADDR", "", "serve /metrics on this address instead of the listen address")
 	if err := s.fs.Parse(args); err != nil {
 		return Config{}, err
 	}
