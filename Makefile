@@ -9,7 +9,7 @@ WEB_DEPS := webapp/node_modules/.package-lock.json
 WEB_DIST := webapp/dist/index.html
 WEB_SRC  := $(shell find webapp/src webapp/public -type f 2>/dev/null) webapp/index.html webapp/package.json webapp/package-lock.json webapp/vite.config.ts webapp/tsconfig.json
 
-.PHONY: run build test test-go test-e2e test-web test-browser web screenshots vet bench clean
+.PHONY: run build test test-go test-e2e test-rules test-web test-browser web screenshots vet bench clean
 
 build: $(BIN)
 
@@ -22,7 +22,7 @@ run: $(BIN)
 vet:
 	$(GO) vet ./...
 
-test: vet test-go test-e2e test-web test-browser
+test: vet test-go test-rules test-e2e test-web test-browser
 
 test-go:
 	$(GO) test -race -count=1 ./...
@@ -52,6 +52,16 @@ test-browser: $(BIN) $(WEB_DEPS) $(E2E_DEPS)
 # Regenerates docs/screenshots/*.png (desktop 1280x800, phone 390x844).
 screenshots: $(BIN) $(WEB_DEPS) $(E2E_DEPS)
 	cd webapp && PARLEY_BIN=$(CURDIR)/$(BIN) npm run screenshots
+
+# Prometheus config, rules and rule unit tests (promtool: Debian's
+# `prometheus` package; .ci/run installs it).
+PROMTOOL ?= promtool
+PROM_DIR := monitoring/prometheus
+
+test-rules:
+	$(PROMTOOL) check config $(PROM_DIR)/prometheus.yml
+	$(PROMTOOL) check rules $(PROM_DIR)/rules/*.yml
+	$(PROMTOOL) test rules $(PROM_DIR)/tests/*.yml
 
 # Benchmarks report figures; they are not pass/fail gates.
 bench:

@@ -121,3 +121,17 @@ func isWordish(w []rune) bool {
 func isWordRune(c rune) bool {
 	return c < unicode.MaxASCII && (unicode.IsLetter(c) || unicode.IsDigit(c))
 }
+
+// Longest is the length in characters of the longest listed word: a
+// streaming writer that holds back that many characters (plus one for a word
+// boundary) never shows half of a word it would have masked.
+func (f *Filter) Longest() int {
+	n := 0
+	if f == nil {
+		return 0
+	}
+	for _, w := range f.words {
+		n = max(n, len(w))
+	}
+	return n
+}

@@ -76,6 +76,7 @@ type Hub struct {
 
 	mu        sync.Mutex
 	observers []func(Message)
+	residents []store.User
 	closeOnce sync.Once
 }
 
@@ -117,15 +118,7 @@ func New(cfg Config) *Hub {
 		users:   newUserCache(cfg.Store.Users),
 	}
 	h.metrics = newMetrics(monitoring.OrNew(cfg.Metrics), cfg.Now)
-	gc := cfg.GroupCommit
-	userObserve := gc.Observe
-	gc.Observe = func(n int, took time.Duration, err error) {
-		h.metrics.storeOp("append_batch", took)
-		if userObserve != nil {
-			userObserve(n, took, err)
-		}
-	}
-	h.committer = groupcommit.New(cfg.Store.Messages, gc)
+	h.committer = groupcommit.New(cfg.Store.Messages, cfg.GroupCommit)
 	h.presence = newPresence(h)
 	return h
 }

@@ -35,6 +35,7 @@ func (h *Hub) CreateRoom(ctx context.Context, user store.User, name, topic strin
 		return Room{}, err
 	}
 	h.emit.JoinRoom(user.ID, r.ID)
+	h.joinResidents(ctx, r)
 	v := RoomOf(*r)
 	v.Role = store.RoleOwner
 	return v, nil

@@ -17,6 +17,9 @@ type SendRequest struct {
 	Room        string
 	Text        string
 	ClientMsgID string
+	// StreamID links a bot's final message to the message:stream deltas
+	// that preceded it.
+	StreamID string
 	// ReceivedAt is when the transport got the event (default: now); the
 	// ack and fan-out latencies are measured from it.
 	ReceivedAt time.Time
@@ -37,6 +40,21 @@ func (h *Hub) Send(ctx context.Context, sender store.User, req SendRequest, ack 
 		h.metrics.rateLimited.Inc()
 		return Message{}, store.Errorf(store.CodeRateLimited, "you are sending messages too fast")
 	}
+	return h.send(ctx, sender, req, received, ack)
+}
+
+// Post is Send for the server's own accounts (the assistant): the same
+// validation, filter, durable append and fan-out, without the per-user rate
+// limit meant for people, and not counted as a received client event.
+func (h *Hub) Post(ctx context.Context, sender store.User, req SendRequest) (Message, error) {
+	received := req.ReceivedAt
+	if received.IsZero() {
+		received = h.cfg.Now()
+	}
+	return h.send(ctx, sender, req, received, nil)
+}
+
+func (h *Hub) send(ctx context.Context, sender store.User, req SendRequest, received time.Time, ack func(Message)) (Message, error) {
 	text, err := h.validate(req)
 	if err != nil {
 		return Message{}, err
@@ -59,6 +77,7 @@ func (h *Hub) Send(ctx context.Context, sender store.User, req SendRequest, ack 
 		Text:        text,
 		Mentions:    mentions,
 		ClientMsgID: req.ClientMsgID,
+		StreamID:    req.StreamID,
 		CreatedAt:   h.now(),
 	})
 	if err != nil {

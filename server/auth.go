@@ -30,8 +30,13 @@ func NewTokens(secret []byte, ttl time.Duration, now func() time.Time) *Tokens {
 
 // Issue returns a token for userID and when it expires.
 func (t *Tokens) Issue(userID string) (string, time.Time, error) {
+	return t.IssueFor(userID, t.ttl)
+}
+
+// IssueFor returns a token for userID that lives for ttl.
+func (t *Tokens) IssueFor(userID string, ttl time.Duration) (string, time.Time, error) {
 	now := t.now()
-	exp := now.Add(t.ttl)
+	exp := now.Add(ttl)
 	tok := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.RegisteredClaims{
 		Subject:   userID,
 		IssuedAt:  jwt.NewNumericDate(now),

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/zishang520/socket.io/servers/socket/v3"
 
+	"github.com/parley-chat/parley/assistant"
 	"github.com/parley-chat/parley/monitoring"
 	"github.com/parley-chat/parley/rooms"
 	"github.com/parley-chat/parley/store"
@@ -39,12 +40,23 @@ type Config struct {
 	// MaxQueuedPackets is how many packets may wait for one slow connection
 	// before it is dropped (1024).
 	MaxQueuedPackets int
+	// Skills receives the skills that service clients offer over their
+	// sockets (nil: service clients cannot offer skills).
+	Skills *assistant.Remotes
+	// ServiceTokenTTL is the lifetime of service tokens (1h).
+	ServiceTokenTTL time.Duration
+	// SkillTimeout bounds a service's answer to one request (5s).
+	SkillTimeout time.Duration
 	// Ready reports whether the node can serve (store, Redis); /readyz.
 	Ready   func(ctx context.Context) error
 	Metrics *monitoring.Registry
 	Logger  *slog.Logger
 	Now     func() time.Time
 	NewID   func() string
+
+	// MetricsOnOwnListener leaves /metrics out of this app because the node
+	// serves it on its own address (PARLEY_METRICS_ADDR, MetricsApp).
+	MetricsOnOwnListener bool
 }
 
 // Server is the Echo app with Socket.IO mounted.
@@ -61,6 +73,7 @@ type Server struct {
 	http     *prometheus.HistogramVec
 
 	slowClients prometheus.Counter
+	sockets     *socketMetrics
 
 	closeOnce sync.Once
 	// closing ends when CloseSockets is called; see endOnClose.
@@ -81,6 +94,12 @@ func New(cfg Config) *Server {
 	}
 	if cfg.NewID == nil {
 		cfg.NewID = store.NewID
+	}
+	if cfg.ServiceTokenTTL <= 0 {
+		cfg.ServiceTokenTTL = time.Hour
+	}
+	if cfg.SkillTimeout <= 0 {
+		cfg.SkillTimeout = 5 * time.Second
 	}
 	if cfg.MaxQueuedPackets <= 0 {
 		cfg.MaxQueuedPackets = 1024
@@ -105,7 +124,9 @@ func New(cfg Config) *Server {
 		stopIO:  stopIO,
 
 		slowClients: reg.Counter("slow_clients_disconnected_total", "Connections dropped because they did not read fast enough."),
+		sockets:     newSocketMetrics(reg),
 	}
+	reg.GaugeFunc("ready", "1 while this node is ready (its /readyz checks pass), else 0; read at scrape time.", s.readyValue)
 	for _, c := range store.Codes {
 		s.errors.WithLabelValues(string(c))
 	}
@@ -159,12 +180,15 @@ func (s *Server) routes(reg *monitoring.Registry) {
 	e.GET("/*", ui.serve)
 	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]any{"ok": true}) })
 	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", echo.WrapHandler(reg.Handler()))
+	if !s.cfg.MetricsOnOwnListener {
+		e.GET("/metrics", echo.WrapHandler(reg.Handler()))
+	}
 	e.Any("/socket.io/*", echo.WrapHandler(endOnClose(s.closing, s.io.ServeHandler(nil))), s.checkOrigin)
 
 	api := e.Group("/api", middleware.BodyLimit(s.cfg.BodyLimit))
 	api.POST("/auth/register", s.register)
 	api.POST("/auth/login", s.login)
+	api.POST("/services/token", s.serviceToken)
 	authed := api.Group("", s.authenticate)
 	authed.GET("/me", s.me)
 	authed.GET("/rooms", s.myRooms)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/zishang520/socket.io/servers/socket/v3"
 
+	"github.com/parley-chat/parley/assistant"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -21,9 +22,11 @@ func (s *Server) bindSocket() {
 			code := store.CodeOf(err)
 			if code != store.CodeUnauthorized {
 				s.log.Error("socket auth", "err", err)
+				s.sockets.connects.WithLabelValues(connectUnavailable).Inc()
 				next(socket.NewExtendedError("unavailable", map[string]any{"code": string(store.CodeUnavailable)}))
 				return
 			}
+			s.sockets.connects.WithLabelValues(connectUnauthorized).Inc()
 			next(socket.NewExtendedError("unauthorized", map[string]any{"code": string(store.CodeUnauthorized)}))
 			return
 		}
@@ -47,6 +50,7 @@ func (s *Server) onConnect(sock *socket.Socket, user store.User) {
 	ids, err := s.hub.RoomIDsOf(ctx, user.ID)
 	if err != nil {
 		s.log.Error("socket connect: list rooms", "user", user.ID, "err", err)
+		s.sockets.connects.WithLabelValues(connectFailed).Inc()
 		sock.Disconnect(true)
 		return
 	}
@@ -58,7 +62,11 @@ func (s *Server) onConnect(sock *socket.Socket, user store.User) {
 	s.guardSlowClient(sock)
 	id := string(sock.Id())
 	s.hub.Connected(user, id, ids)
-	_ = sock.On("disconnect", func(...any) { s.hub.Disconnected(user, id) })
+	s.sockets.connects.WithLabelValues(connectAccepted).Inc()
+	_ = sock.On("disconnect", func(args ...any) {
+		s.hub.Disconnected(user, id)
+		s.sockets.disconnected(args)
+	})
 	s.log.Debug("socket connected", "user", user.ID, "socket", id, "transport", sock.Conn().Transport().Name())
 
 	h := &handlers{hub: s.hub, user: user}
@@ -73,6 +81,11 @@ func (s *Server) onConnect(sock *socket.Socket, user store.User) {
 	s.on(sock, "room:invite", decoded(h.invite))
 	s.on(sock, "room:kick", decoded(h.kick))
 	s.on(sock, "message:delete", decoded(h.deleteMessage))
+	if user.Kind == store.KindService {
+		s.on(sock, "skill:register", decoded(func(ctx context.Context, req assistant.RemoteSkill) (map[string]any, error) {
+			return s.registerSkill(sock, user, req)
+		}))
+	}
 }
 
 // eventFunc handles one client event. ack, when the event carried one, may
@@ -85,7 +98,9 @@ type eventFunc func(ctx context.Context, payload any, ack func(map[string]any)) 
 // for a bad payload. Events without an ack callback are handled the same way,
 // silently.
 func (s *Server) on(sock *socket.Socket, event string, fn eventFunc) {
+	handled := s.sockets.events.WithLabelValues(event)
 	_ = sock.On(event, func(args ...any) {
+		handled.Inc()
 		var ack socket.Ack
 		if n := len(args); n > 0 {
 			if a, ok := args[n-1].(socket.Ack); ok {

@@ -12,7 +12,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/parley-chat/parley/assistant"
 	"github.com/parley-chat/parley/monitoring"
+	"github.com/parley-chat/parley/monitoring/storemetrics"
 	"github.com/parley-chat/parley/rooms"
 	"github.com/parley-chat/parley/server"
 	"github.com/parley-chat/parley/store"
@@ -32,12 +34,15 @@ type Main struct {
 	cfg Config
 	log *slog.Logger
 
-	ln     net.Listener
-	http   *http.Server
-	store  *store.Store
-	hub    *rooms.Hub
-	server *server.Server
-	ready  chan struct{}
+	ln        net.Listener
+	http      *http.Server
+	store     *store.Store
+	hub       *rooms.Hub
+	server    *server.Server
+	assistant *assistant.Assistant
+	ready     chan struct{}
+
+	metrics *metricsListener // nil unless PARLEY_METRICS_ADDR is set
 
 	closeOnce sync.Once
 	closeErr  error
@@ -57,6 +62,13 @@ func (m *Main) Addr() string {
 	return m.ln.Addr().String()
 }
 
+// MetricsAddr is the address of the metrics listener once Run has started
+// listening, or "" when /metrics is served on Addr.
+func (m *Main) MetricsAddr() string {
+	<-m.ready
+	return m.metrics.addr()
+}
+
 // Run opens everything, serves until ctx ends, then shuts down gracefully.
 func (m *Main) Run(ctx context.Context) error {
 	err := m.open(ctx)
@@ -67,6 +79,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- m.http.Serve(m.ln) }()
+	m.metrics.serve(m.log)
 	m.log.Info("parley listening", "addr", m.ln.Addr().String(), "data_dir", m.cfg.DataDir)
 	select {
 	case <-ctx.Done():
@@ -94,11 +107,14 @@ func (m *Main) open(ctx context.Context) error {
 			return err
 		}
 	}
-	m.store, err = sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(m.cfg.DataDir, "parley.db")})
+	st, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(m.cfg.DataDir, "parley.db")})
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}
 	reg := monitoring.NewRegistry()
+	// Every user of the store (hub, transport, assistant) goes through the
+	// timing wrapper: one source of parley_store_op_seconds.
+	m.store = storemetrics.Wrap(st, reg)
 	io := server.NewSocketServer(server.SocketOptions{MaxFrame: maxFrame, PingInterval: m.cfg.PingInterval, PingTimeout: m.cfg.PingTimeout})
 	m.hub = rooms.New(rooms.Config{
 		Store:         m.store,
@@ -114,22 +130,37 @@ func (m *Main) open(ctx context.Context) error {
 	if err := m.seed(ctx); err != nil {
 		return err
 	}
+	remotes := assistant.NewRemotes(func() int64 { return time.Now().UnixMilli() })
+	if err := m.openAssistant(ctx, filter, remotes, reg); err != nil {
+		return err
+	}
+	if err := m.ensureServices(ctx); err != nil {
+		return err
+	}
 	m.server = server.New(server.Config{
 		Store:             m.store,
 		Hub:               m.hub,
 		IO:                io,
 		Tokens:            server.NewTokens(secret, m.cfg.TokenTTL, nil),
 		BcryptCost:        m.cfg.BcryptCost,
-		ReservedUsernames: []string{systemUser.Username, m.cfg.AssistantName, "system", "admin"},
+		ReservedUsernames: append([]string{systemUser.Username, m.cfg.AssistantName, "system", "admin"}, m.serviceNames()...),
+		Skills:            remotes,
 		AllowedOrigins:    m.cfg.AllowedOrigins,
 		MaxQueuedPackets:  m.cfg.MaxQueued,
 		Metrics:           reg,
 		Logger:            m.log,
+
+		MetricsOnOwnListener: m.cfg.MetricsAddr != "",
 	})
 	m.http = &http.Server{
 		Handler:           m.server.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(m.log.Handler(), slog.LevelWarn),
+	}
+	// The metrics listener first: Close frees it even when the main
+	// listener then fails.
+	if m.metrics, err = openMetrics(m.cfg.MetricsAddr, reg, m.log); err != nil {
+		return err
 	}
 	m.ln, err = net.Listen("tcp", m.cfg.Addr)
 	if err != nil {
@@ -152,7 +183,8 @@ func (m *Main) seed(ctx context.Context) error {
 }
 
 // Close shuts down in order: stop accepting connections, commit the
-// messages already accepted, disconnect sockets, close the store. Safe to
+// messages already accepted, disconnect sockets, stop the assistant, close
+// the store. Safe to
 // call twice.
 func (m *Main) Close() error {
 	m.closeOnce.Do(func() {
@@ -173,10 +205,14 @@ func (m *Main) Close() error {
 		if m.server != nil {
 			m.server.CloseSockets()
 		}
+		if m.assistant != nil {
+			m.assistant.Close()
+		}
 		if err := <-shutdown; err != nil {
 			m.http.Close()
 			m.log.Warn("requests still open at shutdown were cut", "err", err)
 		}
+		m.metrics.close(ctx)
 		if m.store != nil {
 			if err := m.store.Backend.Close(); err != nil {
 				errs = append(errs, fmt.Errorf("close store: %w", err))
@@ -193,4 +229,14 @@ func (m *Main) shutdownTimeout() time.Duration {
 		return m.cfg.ShutdownTimeout
 	}
 	return 10 * time.Second
+}
+
+// serviceNames are the usernames of configured service clients: nobody may
+// register them.
+func (m *Main) serviceNames() []string {
+	names := make([]string, 0, len(m.cfg.Services))
+	for id := range m.cfg.Services {
+		names = append(names, id)
+	}
+	return names
 }

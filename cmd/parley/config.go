@@ -32,6 +32,19 @@ type Config struct {
 	MaxQueued       int
 	PingInterval    time.Duration
 	PingTimeout     time.Duration
+
+	LLMBaseURL      string
+	LLMAPIKey       string
+	LLMModel        string
+	LLMTimeout      time.Duration
+	LLMFirstToken   time.Duration
+	LLMConcurrency  int
+	AssistantRate   float64
+	AssistantBurst  int
+	AssistantMemory int
+	Services        map[string]string // app id -> secret
+	// MetricsAddr, when set, serves /metrics there instead of on Addr.
+	MetricsAddr string
 }
 
 // LoadConfig reads the environment, then args.
@@ -71,6 +84,33 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 	s.integer(&c.MaxQueued, "max-queued-packets", "PARLEY_MAX_QUEUED_PACKETS", "1024", "packets that may wait for one slow connection before it is dropped")
 	s.duration(&c.PingInterval, "ping-interval", "PARLEY_PING_INTERVAL", "25s", "heartbeat interval")
 	s.duration(&c.PingTimeout, "ping-timeout", "PARLEY_PING_TIMEOUT", "20s", "how long a heartbeat may go unanswered before the connection is closed")
+	s.str(&c.LLMBaseURL, "llm-base-url", "PARLEY_LLM_BASE_URL", "", "OpenAI-compatible API base URL, e.g. https://api.openai.com/v1 (unset: built-in assistant only)")
+	s.str(&c.LLMAPIKey, "llm-api-key", "PARLEY_LLM_API_KEY", "", "API key for the model (empty for local servers)")
+	s.str(&c.LLMModel, "llm-model", "PARLEY_LLM_MODEL", "gpt-4o-mini", "model name")
+	s.duration(&c.LLMTimeout, "llm-timeout", "PARLEY_LLM_TIMEOUT", "60s", "bound on one model reply")
+	s.duration(&c.LLMFirstToken, "llm-first-token-timeout", "PARLEY_LLM_FIRST_TOKEN_TIMEOUT", "15s", "how long to wait for the model's first token before a degraded reply")
+	s.integer(&c.LLMConcurrency, "llm-concurrency", "PARLEY_LLM_CONCURRENCY", "4", "model requests in flight per node")
+	s.bind("assistant-rate", "PARLEY_ASSISTANT_RATE", "0.2", "questions per second each user may ask the assistant", func(v string) (err error) {
+		c.AssistantRate, err = strconv.ParseFloat(v, 64)
+		return err
+	})
+	s.integer(&c.AssistantBurst, "assistant-burst", "PARLEY_ASSISTANT_BURST", "5", "burst of questions per user")
+	s.integer(&c.AssistantMemory, "assistant-memory", "PARLEY_ASSISTANT_MEMORY", "30", "recent room messages the model sees")
+	s.bind("services", "PARLEY_SERVICES", "", "service clients as appId:secret, comma-separated", func(v string) error {
+		c.Services = map[string]string{}
+		for _, pair := range strings.Split(v, ",") {
+			if pair = strings.TrimSpace(pair); pair == "" {
+				continue
+			}
+			id, secret, ok := strings.Cut(pair, ":")
+			if !ok || id == "" || len(secret) < 16 {
+				return fmt.Errorf("want appId:secret with a secret of 16 characters or more")
+			}
+			c.Services[strings.ToLower(id)] = secret
+		}
+		return nil
+	})
+	s.str(&c.MetricsAddr, "metrics-addr", "PARLEY_METRICS_ADDR", "", "serve /metrics on this address instead of the listen address")
 	if err := s.fs.Parse(args); err != nil {
 		return Config{}, err
 	}

@@ -1,0 +1,57 @@
+package assistant
+
+import (
+	"context"
+	"time"
+
+	"github.com/parley-chat/parley/store"
+)
+
+// Incoming is a stored, fanned-out message the assistant may answer.
+type Incoming struct {
+	ID       string
+	RoomID   string
+	Seq      int64
+	Sender   store.User
+	Text     string
+	Mentions []string
+	At       time.Time
+}
+
+// Chat is what the assistant needs of the hub: it speaks in rooms like any
+// member, so its replies are stored, ordered and synced like everyone's.
+type Chat interface {
+	// Post stores and fans out a message from the bot and returns its id.
+	// streamID links it to the deltas that preceded it ("" when none).
+	Post(ctx context.Context, bot store.User, roomID, text, streamID string) (string, error)
+	// Stream sends a delta of a reply in progress to the room.
+	Stream(roomID, streamID, delta string, done bool)
+	// Typing shows or clears the bot's typing indicator.
+	Typing(ctx context.Context, bot store.User, roomID string, typing bool) error
+	// Join makes the bot a member of roomID (a no-op if it is one).
+	Join(ctx context.Context, bot store.User, roomID string) error
+}
+
+// Message is one entry of a prompt.
+type Message struct {
+	Role    string // "system", "user" or "assistant"
+	Content string
+}
+
+// Usage is what a model reports it spent on one request.
+type Usage struct {
+	PromptTokens     int64
+	CompletionTokens int64
+}
+
+// Model is a chat model that streams its answer.
+type Model interface {
+	// Stream sends prompt and calls onDelta with each piece of the answer as
+	// it arrives, in order, from the calling goroutine.
+	Stream(ctx context.Context, prompt []Message, onDelta func(string)) (Usage, error)
+}
+
+// Limiter is a per-user token bucket (rooms.Limiter).
+type Limiter interface {
+	Allow(userID string) bool
+}

@@ -1,0 +1,251 @@
+package assistant_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/parley-chat/parley/assistant"
+	"github.com/parley-chat/parley/assistant/assistanttest"
+	"github.com/parley-chat/parley/rooms"
+	"github.com/parley-chat/parley/store"
+	"github.com/parley-chat/parley/store/sqlite"
+)
+
+// emitted is one event the hub sent.
+type emitted struct {
+	Event   string
+	Payload any
+}
+
+// recorder is a rooms.Emitter that keeps every event and lets a test wait
+// for one.
+type recorder struct {
+	mu     sync.Mutex
+	events []emitted
+	signal chan struct{}
+}
+
+func newRecorder() *recorder { return &recorder{signal: make(chan struct{}, 1)} }
+
+func (r *recorder) Emit(_ rooms.Target, event string, payload any) {
+	r.mu.Lock()
+	r.events = append(r.events, emitted{event, payload})
+	r.mu.Unlock()
+	select {
+	case r.signal <- struct{}{}:
+	default:
+	}
+}
+func (r *recorder) EmitCounted(t rooms.Target, event string, payload any) int {
+	r.Emit(t, event, payload)
+	return 1
+}
+func (r *recorder) JoinRoom(string, string)  {}
+func (r *recorder) LeaveRoom(string, string) {}
+
+func (r *recorder) all(event string) []any {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []any
+	for _, e := range r.events {
+		if e.Event == event {
+			out = append(out, e.Payload)
+		}
+	}
+	return out
+}
+
+// fixture is a hub on a real SQLite store with the assistant listening.
+type fixture struct {
+	t     *testing.T
+	ctx   context.Context
+	st    *store.Store
+	hub   *rooms.Hub
+	rec   *recorder
+	bot   store.User
+	asst  *assistant.Assistant
+	clock *clock
+	n     atomic.Int64
+}
+
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// chat adapts the hub for the assistant, as cmd/parley does.
+type chat struct {
+	hub *rooms.Hub
+	n   atomic.Int64
+}
+
+func (c *chat) Post(ctx context.Context, bot store.User, roomID, text, streamID string) (string, error) {
+	m, err := c.hub.Post(ctx, bot, rooms.SendRequest{Room: roomID, Text: text, ClientMsgID: "bot-" + store.NewID(), StreamID: streamID})
+	return m.ID, err
+}
+func (c *chat) Stream(room, id, delta string, done bool) { c.hub.Stream(room, id, delta, done) }
+func (c *chat) Typing(ctx context.Context, bot store.User, room string, typing bool) error {
+	return c.hub.Typing(ctx, bot, room, typing)
+}
+func (c *chat) Join(ctx context.Context, bot store.User, room string) error {
+	return c.hub.AddResident(ctx, bot, room)
+}
+
+var systemUser = store.User{ID: "system", Username: "parley", Kind: store.KindService}
+
+func newFixture(t *testing.T, tweak func(*assistant.Config)) *fixture {
+	t.Helper()
+	t.Parallel()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "parley.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{t: t, ctx: ctx, st: st, rec: newRecorder(), clock: &clock{t: time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC)}}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	f.hub = rooms.New(rooms.Config{Store: st, Emitter: f.rec, Logger: quiet, SendRate: 1000, SendBurst: 1000,
+		Filter: rooms.NewFilter([]string{"darn"})})
+	f.bot = store.User{ID: "bot-id", Username: "assistant", DisplayName: "Assistant", Kind: store.KindBot, CreatedAt: f.clock.Now()}
+	sys := systemUser // Create stamps what it is given
+	f.must(st.Users.Create(ctx, &sys))
+	f.must(st.Users.Create(ctx, &f.bot))
+	f.must(f.hub.EnsureRoom(ctx, store.DefaultRoomID, "general", "", systemUser.ID))
+	f.must(f.hub.AddResident(ctx, f.bot, store.DefaultRoomID))
+	f.hub.SetResidents(f.bot)
+	filter := rooms.NewFilter([]string{"darn"})
+	cfg := assistant.Config{
+		Store: st, Chat: &chat{hub: f.hub}, Bot: f.bot, Logger: quiet,
+		Now:  f.clock.Now,
+		Mask: func(s string) string { s, _ = filter.Mask(s); return s },
+	}
+	if tweak != nil {
+		tweak(&cfg)
+	}
+	f.asst = assistant.New(cfg)
+	f.hub.OnMessage(func(m rooms.Message) {
+		f.asst.Notice(assistant.Incoming{
+			ID: m.ID, RoomID: m.Room, Seq: m.Seq, Text: m.Text, Mentions: m.Mentions, At: time.Time(m.CreatedAt),
+			Sender: store.User{ID: m.Sender.ID, Username: m.Sender.Username, Kind: m.Sender.Kind},
+		})
+	})
+	t.Cleanup(func() {
+		f.asst.Close()
+		f.hub.Close()
+		_ = st.Backend.Close()
+	})
+	return f
+}
+
+func (f *fixture) must(err error) {
+	f.t.Helper()
+	if err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+// user makes a human member of general.
+func (f *fixture) user(name string) store.User {
+	f.t.Helper()
+	u := store.User{ID: "id-" + name, Username: name, Kind: store.KindHuman, CreatedAt: f.clock.Now()}
+	f.must(f.st.Users.Create(f.ctx, &u))
+	f.must(f.hub.Welcome(f.ctx, u))
+	return u
+}
+
+// say sends text as u in room and returns the stored message.
+func (f *fixture) say(u store.User, room, text string) rooms.Message {
+	f.t.Helper()
+	m, err := f.hub.Send(f.ctx, u, rooms.SendRequest{Room: room, Text: text, ClientMsgID: fmt.Sprintf("c%d", f.n.Add(1))}, nil)
+	f.must(err)
+	return m
+}
+
+// botMessages are the bot's messages in room so far, oldest first.
+func (f *fixture) botMessages(room string) []rooms.Message {
+	var out []rooms.Message
+	for _, p := range f.rec.all(rooms.EventMessage) {
+		m := p.(rooms.Message)
+		if m.Sender.ID == f.bot.ID && m.Room == room {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// reply waits for the bot's n-th message (1-based) in room.
+func (f *fixture) reply(room string, n int) rooms.Message {
+	f.t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		if ms := f.botMessages(room); len(ms) >= n {
+			return ms[n-1]
+		}
+		select {
+		case <-f.rec.signal:
+		case <-time.After(20 * time.Millisecond):
+		case <-deadline:
+			f.t.Fatalf("no reply #%d from the bot in %s; it said %v", n, room, texts(f.botMessages(room)))
+		}
+	}
+}
+
+// ask sends text and returns the bot's next reply in room.
+func (f *fixture) ask(u store.User, room, text string) rooms.Message {
+	f.t.Helper()
+	n := len(f.botMessages(room))
+	f.say(u, room, text)
+	return f.reply(room, n+1)
+}
+
+func texts(ms []rooms.Message) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.Text
+	}
+	return out
+}
+
+func wantContains(t *testing.T, m rooms.Message, parts ...string) {
+	t.Helper()
+	for _, p := range parts {
+		if !strings.Contains(m.Text, p) {
+			t.Fatalf("reply %q does not contain %q", m.Text, p)
+		}
+	}
+}
+
+// newModel starts a local OpenAI-protocol model for the test.
+func newModel(t *testing.T, chunks ...string) *assistanttest.Model {
+	m := assistanttest.NewModel(chunks...)
+	t.Cleanup(m.Close)
+	return m
+}
+
+func lastRequest(t *testing.T, m *assistanttest.Model) assistanttest.Request {
+	t.Helper()
+	reqs := m.Requests()
+	if len(reqs) == 0 {
+		t.Fatal("the model was never asked")
+	}
+	return reqs[len(reqs)-1]
+}
+
+// modelClient is the assistant's model client pointed at m.
+func modelClient(m *assistanttest.Model) assistant.Model {
+	return assistant.NewOpenAI(assistant.OpenAIConfig{BaseURL: m.URL + "/v1", APIKey: "test-key", Model: "test-model"})
+}

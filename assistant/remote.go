@@ -1,0 +1,145 @@
+package assistant
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/parley-chat/parley/store"
+)
+
+// SkillMessage is what travels between the assistant and a service client
+// (seed 002's shape): From asks To about Subject.
+type SkillMessage struct {
+	From       string            `json:"from"`
+	To         string            `json:"to"`
+	Subject    string            `json:"subject"`
+	Content    string            `json:"content"`
+	Type       string            `json:"type"`
+	CreateTime int64             `json:"createTime"` // unix ms
+	Room       string            `json:"room,omitempty"`
+	Lang       string            `json:"lang,omitempty"`
+	Slots      map[string]string `json:"slots,omitempty"`
+}
+
+// Skill message types.
+const (
+	TypeSkillRequest = "skill.request"
+	TypeSkillReply   = "skill.reply"
+)
+
+// RemoteSkill is a skill a service client offers.
+type RemoteSkill struct {
+	Name        string            `json:"name"`
+	Aliases     []string          `json:"aliases"`
+	Description map[string]string `json:"description"` // by language
+	Slots       []Slot            `json:"slots"`
+}
+
+// AskFunc sends a request to the service and waits for its answer.
+type AskFunc func(ctx context.Context, req SkillMessage) (SkillMessage, error)
+
+// Remotes holds the skills offered by the service clients connected to this
+// node. The transport registers them; the assistant routes to them.
+type Remotes struct {
+	now func() int64
+
+	mu     sync.Mutex
+	skills map[string]*remote // by name
+}
+
+// NewRemotes returns an empty registry; now stamps requests (unix ms).
+func NewRemotes(now func() int64) *Remotes {
+	return &Remotes{now: now, skills: map[string]*remote{}}
+}
+
+// Register offers s, answered by service through ask, until the returned
+// function is called (the service disconnected). A later registration of
+// the same name replaces it.
+func (r *Remotes) Register(s RemoteSkill, service store.User, ask AskFunc) (unregister func()) {
+	s.Name = strings.ToLower(strings.TrimSpace(s.Name))
+	rs := &remote{spec: s, service: service, ask: ask, now: r.now}
+	r.mu.Lock()
+	r.skills[s.Name] = rs
+	r.mu.Unlock()
+	return func() {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if r.skills[s.Name] == rs {
+			delete(r.skills, s.Name)
+		}
+	}
+}
+
+// Skills lists the registered skills by name.
+func (r *Remotes) Skills() []Skill {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]Skill, 0, len(r.skills))
+	for _, s := range r.skills {
+		out = append(out, s)
+	}
+	slices.SortFunc(out, func(a, b Skill) int { return strings.Compare(a.Name(), b.Name()) })
+	return out
+}
+
+type remote struct {
+	spec    RemoteSkill
+	service store.User
+	ask     AskFunc
+	now     func() int64
+}
+
+func (s *remote) Name() string  { return s.spec.Name }
+func (s *remote) Slots() []Slot { return s.spec.Slots }
+
+func (s *remote) Describe(lang string) string {
+	if d := s.spec.Description[lang]; d != "" {
+		return d
+	}
+	return s.spec.Description["en"]
+}
+
+// Match takes requests that start with the skill's name or an alias:
+// "weather in Paris", "天气 北京", "北京天气" is not (the name must lead).
+func (s *remote) Match(req *Request) (string, bool) {
+	return matchWords(req.Text, append([]string{s.spec.Name}, s.spec.Aliases...))
+}
+
+func (s *remote) Handle(ctx context.Context, req *Request, args string, slots map[string]string) (string, error) {
+	ans, err := s.ask(ctx, SkillMessage{
+		From: req.Msg.Sender.Username, To: s.service.Username, Subject: s.spec.Name,
+		Content: args, Type: TypeSkillRequest, CreateTime: s.now(),
+		Room: req.Room.ID, Lang: req.Lang, Slots: slots,
+	})
+	if err != nil {
+		return "", err
+	}
+	if strings.TrimSpace(ans.Content) == "" {
+		return "", store.Errorf(store.CodeUnavailable, "the %s service answered nothing", s.spec.Name)
+	}
+	return ans.Content, nil
+}
+
+// matchWords reports whether text starts with one of words (a whole word,
+// or any prefix for Chinese) and returns the rest, without a leading "in",
+// "for" or "的".
+func matchWords(text string, words []string) (string, bool) {
+	for _, w := range words {
+		if w == "" || len(text) < len(w) || !strings.EqualFold(text[:len(w)], w) {
+			continue
+		}
+		rest := text[len(w):]
+		if language(w) != "zh" && rest != "" && !strings.HasPrefix(rest, " ") {
+			continue
+		}
+		rest = strings.TrimSpace(strings.TrimLeft(rest, " :：,，?？"))
+		for _, filler := range []string{"in ", "for ", "at ", "的", "在"} {
+			rest = strings.TrimSpace(strings.TrimPrefix(rest, filler))
+		}
+		return strings.TrimRight(rest, "?？!！.。"), true
+	}
+	return "", false
+}
+

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/parley-chat/parley/assistant"
+	"github.com/parley-chat/parley/monitoring"
+	"github.com/parley-chat/parley/rooms"
+	"github.com/parley-chat/parley/store"
+)
+
+// openAssistant creates the bot's account on first start, makes it a
+// member of every group room, and starts it on the messages this node
+// accepts.
+func (m *Main) openAssistant(ctx context.Context, filter *rooms.Filter, remotes *assistant.Remotes, reg *monitoring.Registry) error {
+	bot, err := m.ensureBot(ctx)
+	if err != nil {
+		return err
+	}
+	m.hub.SetResidents(*bot)
+	public, err := m.store.Rooms.Public(ctx)
+	if err != nil {
+		return fmt.Errorf("list rooms for the assistant: %w", err)
+	}
+	for _, r := range public {
+		if err := m.hub.AddResident(ctx, *bot, r.ID); err != nil {
+			return fmt.Errorf("add the assistant to room %s: %w", r.ID, err)
+		}
+	}
+	var model assistant.Model
+	if m.cfg.LLMBaseURL != "" {
+		model = assistant.NewOpenAI(assistant.OpenAIConfig{BaseURL: m.cfg.LLMBaseURL, APIKey: m.cfg.LLMAPIKey, Model: m.cfg.LLMModel})
+		m.log.Info("assistant uses a model", "base_url", m.cfg.LLMBaseURL, "model", m.cfg.LLMModel)
+	}
+	m.assistant = assistant.New(assistant.Config{
+		Store:             m.store,
+		Chat:              hubChat{m.hub},
+		Bot:               *bot,
+		Model:             model,
+		Remotes:           remotes,
+		Limiter:           rooms.NewLimiter(m.cfg.AssistantRate, m.cfg.AssistantBurst, nil),
+		Mask:              func(s string) string { s, _ = filter.Mask(s); return s },
+		MaxConcurrent:     m.cfg.LLMConcurrency,
+		ModelTimeout:      m.cfg.LLMTimeout,
+		FirstTokenTimeout: m.cfg.LLMFirstToken,
+		MemoryMessages:    m.cfg.AssistantMemory,
+		MaxText:           m.cfg.MaxTextLength,
+		Logger:            m.log,
+		Metrics:           reg,
+	})
+	m.hub.OnMessage(func(msg rooms.Message) {
+		m.assistant.Notice(assistant.Incoming{
+			ID: msg.ID, RoomID: msg.Room, Seq: msg.Seq, Text: msg.Text, Mentions: msg.Mentions,
+			Sender: store.User{ID: msg.Sender.ID, Username: msg.Sender.Username, DisplayName: msg.Sender.DisplayName, Kind: msg.Sender.Kind},
+			At:     time.Time(msg.CreatedAt),
+		})
+	})
+	return nil
+}
+
+// ensureBot returns the assistant's account, creating it the first time.
+func (m *Main) ensureBot(ctx context.Context) (*store.User, error) {
+	name := m.cfg.AssistantName
+	u, err := m.store.Users.ByUsername(ctx, name)
+	if store.CodeOf(err) == store.CodeNotFound {
+		u = &store.User{ID: store.NewID(), Username: name, DisplayName: "Assistant", Kind: store.KindBot, CreatedAt: store.Millis(time.Now())}
+		err = m.store.Users.Create(ctx, u)
+		if store.CodeOf(err) == store.CodeConflict { // another node made it first
+			u, err = m.store.Users.ByUsername(ctx, name)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("assistant account: %w", err)
+	}
+	if u.Kind != store.KindBot {
+		return nil, fmt.Errorf("PARLEY_ASSISTANT_NAME=%q names an existing %s account; choose another name", name, u.Kind)
+	}
+	return u, nil
+}
+
+// hubChat is the hub as the assistant sees it.
+type hubChat struct{ hub *rooms.Hub }
+
+func (c hubChat) Post(ctx context.Context, bot store.User, roomID, text, streamID string) (string, error) {
+	msg, err := c.hub.Post(ctx, bot, rooms.SendRequest{Room: roomID, Text: text, ClientMsgID: "assistant-" + store.NewID(), StreamID: streamID})
+	return msg.ID, err
+}
+
+func (c hubChat) Stream(roomID, streamID, delta string, done bool) {
+	c.hub.Stream(roomID, streamID, delta, done)
+}
+
+func (c hubChat) Typing(ctx context.Context, bot store.User, roomID string, typing bool) error {
+	return c.hub.Typing(ctx, bot, roomID, typing)
+}
+
+func (c hubChat) Join(ctx context.Context, bot store.User, roomID string) error {
+	return c.hub.AddResident(ctx, bot, roomID)
+}

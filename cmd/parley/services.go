@@ -1,0 +1,56 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/parley-chat/parley/store"
+)
+
+// ensureServices makes the accounts of the service clients named in
+// PARLEY_SERVICES and stores their secrets' hashes, rotating a secret that
+// changed. A service's username is its app id.
+func (m *Main) ensureServices(ctx context.Context) error {
+	for appID, secret := range m.cfg.Services {
+		svc, err := m.store.Services.ByAppID(ctx, appID)
+		if err == nil {
+			if bcrypt.CompareHashAndPassword([]byte(svc.SecretHash), []byte(secret)) == nil {
+				continue
+			}
+			hash, err := bcrypt.GenerateFromPassword([]byte(secret), m.cfg.BcryptCost)
+			if err != nil {
+				return err
+			}
+			if err := m.store.Services.SetSecret(ctx, appID, string(hash)); err != nil {
+				return fmt.Errorf("rotate secret of service %s: %w", appID, err)
+			}
+			continue
+		}
+		if store.CodeOf(err) != store.CodeNotFound {
+			return fmt.Errorf("service %s: %w", appID, err)
+		}
+		u, err := m.store.Users.ByUsername(ctx, appID)
+		if store.CodeOf(err) == store.CodeNotFound {
+			u = &store.User{ID: store.NewID(), Username: appID, DisplayName: appID, Kind: store.KindService, CreatedAt: store.Millis(time.Now())}
+			err = m.store.Users.Create(ctx, u)
+		}
+		if err != nil {
+			return fmt.Errorf("service %s account: %w", appID, err)
+		}
+		if u.Kind != store.KindService {
+			return fmt.Errorf("service app id %q is the username of a %s account; choose another", appID, u.Kind)
+		}
+		hash, err := bcrypt.GenerateFromPassword([]byte(secret), m.cfg.BcryptCost)
+		if err != nil {
+			return err
+		}
+		err = m.store.Services.Create(ctx, &store.Service{AppID: appID, SecretHash: string(hash), UserID: u.ID, CreatedAt: store.Millis(time.Now())})
+		if err != nil && store.CodeOf(err) != store.CodeConflict {
+			return fmt.Errorf("service %s: %w", appID, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,45 @@
+package storemetrics
+
+import (
+	"context"
+	"time"
+
+	"github.com/parley-chat/parley/store"
+)
+
+var _ store.Rooms = (*timedRooms)(nil)
+
+type timedRooms struct {
+	next                             store.Rooms
+	create, byID, public, openDirect op
+}
+
+func newTimedRooms(next store.Rooms, m *metrics) *timedRooms {
+	return &timedRooms{
+		next:       next,
+		create:     m.op("rooms.create"),
+		byID:       m.op("rooms.by_id"),
+		public:     m.op("rooms.public"),
+		openDirect: m.op("rooms.open_direct"),
+	}
+}
+
+func (t *timedRooms) Create(ctx context.Context, r *store.Room, ownerID string) (err error) {
+	defer t.create.done(time.Now(), &err)
+	return t.next.Create(ctx, r, ownerID)
+}
+
+func (t *timedRooms) ByID(ctx context.Context, id string) (_ *store.Room, err error) {
+	defer t.byID.done(time.Now(), &err)
+	return t.next.ByID(ctx, id)
+}
+
+func (t *timedRooms) Public(ctx context.Context) (_ []store.Room, err error) {
+	defer t.public.done(time.Now(), &err)
+	return t.next.Public(ctx)
+}
+
+func (t *timedRooms) OpenDirect(ctx context.Context, r *store.Room, a, b string) (_ *store.Room, _ bool, err error) {
+	defer t.openDirect.done(time.Now(), &err)
+	return t.next.OpenDirect(ctx, r, a, b)
+}

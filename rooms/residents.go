@@ -1,0 +1,42 @@
+package rooms
+
+import (
+	"context"
+
+	"github.com/parley-chat/parley/store"
+)
+
+// AddResident makes an account that belongs in every group room (the
+// assistant) a member of roomID, private or not. Adding it again is a no-op.
+func (h *Hub) AddResident(ctx context.Context, user store.User, roomID string) error {
+	ctx, cancel := h.ctx(ctx)
+	defer cancel()
+	room, err := h.store.Rooms.ByID(ctx, roomID)
+	if err != nil {
+		return err
+	}
+	_, err = h.addMember(ctx, room, user)
+	return err
+}
+
+// SetResidents names the accounts every group room created from now on
+// starts with, besides its owner.
+func (h *Hub) SetResidents(users ...store.User) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.residents = append([]store.User(nil), users...)
+}
+
+// joinResidents adds the residents to a new room. A failure is logged, not
+// returned: the room exists and the assistant also joins when first
+// mentioned there.
+func (h *Hub) joinResidents(ctx context.Context, room *store.Room) {
+	h.mu.Lock()
+	rs := h.residents
+	h.mu.Unlock()
+	for _, u := range rs {
+		if _, err := h.addMember(ctx, room, u); err != nil {
+			h.log.Warn("add resident to new room", "room", room.ID, "user", u.ID, "err", err)
+		}
+	}
+}

@@ -1,0 +1,121 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/zishang520/socket.io/servers/socket/v3"
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/parley-chat/parley/assistant"
+	"github.com/parley-chat/parley/rooms"
+	"github.com/parley-chat/parley/store"
+)
+
+// maxSkills bounds the skills one service socket may offer.
+const maxSkills = 16
+
+type serviceCredentials struct {
+	AppID  string `json:"appId"`
+	Secret string `json:"secret"`
+}
+
+// serviceToken trades a service's app id and secret for a short-lived
+// token, with which it connects like a user and appears as kind service.
+func (s *Server) serviceToken(c echo.Context) error {
+	var req serviceCredentials
+	if err := decodeJSON(c.Request().Body, &req); err != nil {
+		return err
+	}
+	if req.AppID == "" || req.Secret == "" {
+		return store.Errorf(store.CodeBadRequest, "appId and secret are required")
+	}
+	svc, err := s.store.Services.ByAppID(c.Request().Context(), req.AppID)
+	hash := s.accounts.dummy
+	if err == nil {
+		hash = []byte(svc.SecretHash)
+	} else if store.CodeOf(err) != store.CodeNotFound {
+		return err
+	}
+	// Compared even for unknown app ids, so timing does not tell which exist.
+	if bcrypt.CompareHashAndPassword(hash, []byte(req.Secret)) != nil || err != nil {
+		return store.Errorf(store.CodeUnauthorized, "unknown app id or wrong secret")
+	}
+	tok, exp, err := s.tokens.IssueFor(svc.UserID, s.cfg.ServiceTokenTTL)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{
+		"token": tok, "expires": exp.UnixMilli(), "ttl": int64(s.cfg.ServiceTokenTTL.Seconds()),
+	})
+}
+
+// registerSkill lets a service socket offer a skill until it disconnects.
+// The assistant's requests reach it as `skill:request` events, answered
+// through the event's ack.
+func (s *Server) registerSkill(sock *socket.Socket, user store.User, req assistant.RemoteSkill) (map[string]any, error) {
+	if s.cfg.Skills == nil {
+		return nil, store.Errorf(store.CodeUnavailable, "this server has no assistant to offer skills to")
+	}
+	req.Name = strings.ToLower(strings.TrimSpace(req.Name))
+	if !rooms.ValidUsername(req.Name) {
+		return nil, store.Errorf(store.CodeBadRequest, "skill name must be 3-32 characters of a-z, 0-9, '_', '.' or '-'")
+	}
+	if len(req.Aliases) > maxSkills || len(req.Slots) > 4 {
+		return nil, store.Errorf(store.CodeBadRequest, "too many aliases or slots")
+	}
+	unregister := s.cfg.Skills.Register(req, user, s.askOver(sock))
+	_ = sock.On("disconnect", func(...any) { unregister() })
+	s.log.Info("skill registered", "skill", req.Name, "service", user.Username)
+	return map[string]any{"skill": req.Name}, nil
+}
+
+// askOver returns how the assistant asks sock: an event with an ack, bounded
+// by the skill timeout and by the caller's context.
+func (s *Server) askOver(sock *socket.Socket) assistant.AskFunc {
+	return func(ctx context.Context, req assistant.SkillMessage) (assistant.SkillMessage, error) {
+		type result struct {
+			msg assistant.SkillMessage
+			err error
+		}
+		done := make(chan result, 1)
+		payload, err := toMap(req)
+		if err != nil {
+			return assistant.SkillMessage{}, err
+		}
+		err = sock.Timeout(s.cfg.SkillTimeout).Emit("skill:request", payload, socket.Ack(func(args []any, err error) {
+			if err != nil || len(args) == 0 {
+				done <- result{err: store.Errorf(store.CodeUnavailable, "the service did not answer in time")}
+				return
+			}
+			var ans assistant.SkillMessage
+			if derr := decodePayload(args[0], &ans); derr != nil {
+				done <- result{err: derr}
+				return
+			}
+			done <- result{msg: ans}
+		}))
+		if err != nil {
+			return assistant.SkillMessage{}, err
+		}
+		select {
+		case r := <-done:
+			return r.msg, r.err
+		case <-ctx.Done():
+			return assistant.SkillMessage{}, store.Wrap(store.CodeUnavailable, ctx.Err(), "the service did not answer in time")
+		}
+	}
+}
+
+// toMap turns a struct into the map shape the Socket.IO encoder sends.
+func toMap(v any) (map[string]any, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	return m, json.Unmarshal(b, &m)
+}
