@@ -1,15 +1,12 @@
-// The assistant in the browser (contract from the assistant's issue): a bot
-// user `assistant` (kind "bot") is a member of every group room, and
-// "@assistant help" gets, asynchronously, a normal message from it that
-// mentions the asker and lists what it can do.
-//
-// Until the assistant is merged into this build there is no such account:
-// the test then skips and says why. PARLEY_REQUIRE_ASSISTANT=1 makes that
-// a failure instead (for the branch that merges the assistant).
+// The assistant in the browser: a bot user `assistant` (kind "bot") in every
+// group room; "@assistant help" gets, asynchronously, a normal message from
+// it that mentions the asker; with a model configured, its reply streams in
+// through `message:stream` deltas and is replaced by the final message.
 import { after, before } from "node:test";
 import { test, sharedServer, assert } from "../../e2e/lib/fixture.js";
-import { call, connect, register, uniqueName } from "../../e2e/lib/server.js";
+import { startServer, uniqueName } from "../../e2e/lib/server.js";
 import { launch, messages, sendMessage, signedIn } from "./browser.js";
+import { startFakeModel } from "./fakemodel.js";
 
 const ctx = sharedServer();
 let browser;
@@ -20,24 +17,11 @@ after(async () => {
   await browser?.close();
 });
 
-async function assistantInGeneral() {
-  const probe = await register(ctx.base, uniqueName("probe"));
-  const s = await connect(ctx.base, probe.token);
-  try {
-    const ack = await call(s, "room:join", { room: "general" });
-    return (ack.members ?? []).find((u) => u.username === "assistant" && u.kind === "bot");
-  } finally {
-    s.close();
-  }
+function botReplies(page) {
+  return messages(page).and(page.locator('[data-sender-kind="bot"]'));
 }
 
-test("@assistant help gets a reply from the bot that mentions me, rendered as the bot's", async (t) => {
-  if (!(await assistantInGeneral())) {
-    const why = "no bot user `assistant` in general: this build has no assistant yet";
-    if (process.env.PARLEY_REQUIRE_ASSISTANT === "1") assert.fail(why);
-    t.skip(why);
-    return;
-  }
+test("@assistant help gets a reply from the bot that mentions me, rendered as the bot's", async () => {
   const alice = await signedIn(browser, ctx.base, uniqueName("alice"));
   try {
     const page = alice.page;
@@ -50,7 +34,7 @@ test("@assistant help gets a reply from the bot that mentions me, rendered as th
     assert.equal(await box.inputValue(), "@assistant help");
     await box.press("Enter");
 
-    const reply = messages(page).and(page.locator('[data-sender-kind="bot"]')).filter({ has: page.locator(".mention-me") });
+    const reply = botReplies(page).filter({ has: page.locator(".mention-me") });
     await reply.first().waitFor({ timeout: 30_000 });
     assert.equal(await reply.first().getAttribute("data-sender"), "assistant");
     assert.equal(await reply.first().locator(".mention-me").first().textContent(), `@${alice.username}`);
@@ -62,19 +46,51 @@ test("@assistant help gets a reply from the bot that mentions me, rendered as th
   }
 });
 
-test("a Chinese request gets an answer too", async (t) => {
-  if (!(await assistantInGeneral())) {
-    t.skip("no assistant in this build");
-    return;
-  }
+test("a Chinese request gets an answer in Chinese", async () => {
   const alice = await signedIn(browser, ctx.base, uniqueName("alice"), { locale: "zh-CN" });
   try {
     await alice.page.getByRole("textbox", { name: "消息" }).waitFor();
     await sendMessage(alice.page, "@assistant 帮助", "消息");
-    const reply = messages(alice.page).and(alice.page.locator('[data-sender-kind="bot"]')).filter({ has: alice.page.locator(".mention-me") });
+    const reply = botReplies(alice.page).filter({ has: alice.page.locator(".mention-me") });
     await reply.first().waitFor({ timeout: 30_000 });
     assert.match(await reply.first().locator(".msg-text").textContent(), /[\u4e00-\u9fff]/, "the answer is in Chinese");
   } finally {
     await alice.context.close();
+  }
+});
+
+test("a model's reply streams in live, then the final message replaces it; its Markdown is rendered safely", async () => {
+  const chunks = ["Here are ", "**three** ", "things:\n\n", "- one\n", "- `two`\n", "- [docs](https://example.com/docs)", " and [bad](javascript:alert(1))\n\n", "<img src=x onerror=alert(1)>"];
+  const model = await startFakeModel(chunks, { gapMs: 150 });
+  const server = await startServer({ env: { PARLEY_LLM_BASE_URL: model.baseURL, PARLEY_LLM_API_KEY: "test", PARLEY_LLM_MODEL: "fake" } });
+  const alice = await signedIn(browser, server.base, uniqueName("alice"));
+  try {
+    const page = alice.page;
+    await sendMessage(page, "@assistant give me three things about sync");
+    const streaming = page.locator('.msg[data-status="streaming"][data-sender-kind="bot"]');
+    await streaming.waitFor({ timeout: 20_000 });
+    const partial = await streaming.locator(".msg-text").textContent();
+    assert.ok(partial.length < chunks.join("").length, `the reply shows while it is written (saw ${JSON.stringify(partial)})`);
+
+    const final = botReplies(page).and(page.locator('[data-status="sent"]')).filter({ hasText: "Here are" });
+    await final.waitFor({ timeout: 20_000 });
+    await streaming.waitFor({ state: "detached" });
+    assert.equal(await botReplies(page).filter({ hasText: "Here are" }).count(), 1, "one reply, not the stream and the message");
+
+    const text = final.locator(".msg-text");
+    assert.equal(await text.locator("strong").textContent(), "three");
+    assert.deepEqual(await text.locator("li").allTextContents(), ["one", "two", "docs and bad"]);
+    const link = text.getByRole("link", { name: "docs" });
+    assert.equal(await link.getAttribute("href"), "https://example.com/docs");
+    assert.equal(await link.getAttribute("rel"), "noopener noreferrer nofollow");
+    assert.equal(await text.getByRole("link", { name: "bad" }).count(), 0, "a javascript: link is not made");
+    assert.equal(await text.locator("img").count(), 0);
+    assert.match(await text.textContent(), /<img src=x onerror=alert\(1\)>/);
+    assert.deepEqual(page.errors, []);
+    assert.ok(model.requests.length >= 1);
+  } finally {
+    await alice.context.close();
+    await server.stop();
+    await model.close();
   }
 });

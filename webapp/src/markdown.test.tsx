@@ -32,10 +32,14 @@ describe("Markdown rendering is safe", () => {
 
   it("drops links to unsafe schemes but keeps their words", () => {
     for (const href of ["javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,x", "vbscript:x", "//evil.test"]) {
-      const out = html(`[click](${href})`);
+      const out = html(`[click](${href}) after`);
       expect(out).not.toContain("<a");
-      expect(out).toContain("click");
+      expect(out).toBe('<div class="md"><p>click after</p></div>');
     }
+  });
+
+  it("keeps balanced parentheses in link targets", () => {
+    expect(html("[wiki](https://en.wikipedia.org/wiki/Sync_(disambiguation)).")).toContain('href="https://en.wikipedia.org/wiki/Sync_(disambiguation)"');
   });
 
   it("opens safe links in a new tab without opener", () => {

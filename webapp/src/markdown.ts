@@ -138,7 +138,8 @@ export function parseInline(src: string): Inline[] {
       }
     }
     if (ch === "[") {
-      const m = /^\[([^\]\n]{1,500})\]\(\s*<?([^\s)>]{1,2000})>?\s*\)/.exec(rest);
+      // the target may hold one level of balanced parentheses, as in Markdown
+      const m = /^\[([^\]\n]{1,500})\]\(\s*<?((?:[^\s()<>]|\([^\s()<>]*\)){1,2000})>?\s*\)/.exec(rest);
       if (m) {
         const href = safeHref(m[2]);
         if (href) emit({ t: "link", href, c: parseInline(m[1]) });
