@@ -5,11 +5,25 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { call, connect, createRoom, register, startServer } from "../../e2e/lib/server.js";
 import { launch, messages, newPage, openAs, sendMessage } from "./browser.js";
+import { startFakeModel } from "./fakemodel.js";
 
 const OUT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "docs", "screenshots");
 mkdirSync(OUT, { recursive: true });
 
-const server = await startServer({ env: { PARLEY_SEND_RATE: 100, PARLEY_SEND_BURST: 100 } });
+// the assistant answers from a stand-in model, so the shot shows a streamed, Markdown reply
+const model = await startFakeModel(
+  [
+    "Sure! **Release 0.9** in short:\n\n",
+    "- Reconnecting clients catch up through `sync`, without duplicates\n",
+    "- Group commit: one fsync acknowledges a whole batch\n",
+    "- A new web UI, light and dark\n\n",
+    "Full notes: [changelog](https://example.com/parley/releases/0.9)",
+  ],
+  { gapMs: 30 },
+);
+const server = await startServer({
+  env: { PARLEY_SEND_RATE: 100, PARLEY_SEND_BURST: 100, PARLEY_LLM_BASE_URL: model.baseURL, PARLEY_LLM_API_KEY: "x", PARLEY_LLM_MODEL: "demo" },
+});
 const browser = await launch();
 try {
   const base = server.base;
@@ -28,7 +42,6 @@ try {
   await say("bob", "general", "Morning all! The new build is on staging.");
   await say("carol", "general", "Nice. Does it include the reconnect fix?");
   await say("bob", "general", "Yes: clients call sync with their cursors, so nothing is lost while you're offline.");
-  await say("bob", "general", "Changelog: https://example.com/parley/releases/0.9");
   await say("dave", "general", "I'll run the load test this afternoon.");
 
   const me = await register(base, "alice", undefined, "Alice Chen");
@@ -41,20 +54,20 @@ try {
   await say("carol", design.id, "New icons are in Figma.");
   await say("dave", "general", `@${alice.username} can you review the release notes before 3pm?`);
   await messages(alice.page).filter({ hasText: "release notes" }).waitFor();
-  await sendMessage(alice.page, "On it! @dave I'll leave comments inline.");
-  await alice.page.locator('.msg[data-status="sent"]').filter({ hasText: "On it!" }).waitFor();
+  await sendMessage(alice.page, "On it! @assistant summarize the changelog for me");
+  await alice.page.locator('.msg[data-status="sent"][data-sender-kind="bot"]').filter({ hasText: "Release 0.9" }).waitFor({ timeout: 20_000 });
   await sockets.bob.emitWithAck("typing", { room: "general", typing: true });
   await alice.page.getByText(/is typing/).waitFor();
   await alice.page.screenshot({ path: path.join(OUT, "chat-desktop.png") });
 
   // dark theme, same scene
   const dark = await viewer({ viewport: { width: 1280, height: 800 }, colorScheme: "dark" });
-  await messages(dark.page).filter({ hasText: "On it!" }).waitFor();
+  await messages(dark.page).filter({ hasText: "Release 0.9" }).waitFor();
   await dark.page.screenshot({ path: path.join(OUT, "chat-desktop-dark.png") });
 
   // phone
   const phone = await viewer({ viewport: { width: 390, height: 844 } });
-  await messages(phone.page).filter({ hasText: "On it!" }).waitFor();
+  await messages(phone.page).filter({ hasText: "Release 0.9" }).waitFor();
   await sendMessage(phone.page, "Looks great on my phone too.");
   await phone.page.locator('.msg[data-status="sent"]').filter({ hasText: "phone" }).waitFor();
   await phone.page.screenshot({ path: path.join(OUT, "chat-phone.png") });
@@ -74,4 +87,5 @@ try {
 } finally {
   await browser.close();
   await server.stop();
+  await model.close();
 }
