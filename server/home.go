@@ -26,13 +26,20 @@ embeds it into <code>bin/parley</code>.</p>
 <code>/readyz</code>, metrics at <code>/metrics</code>.</p>
 </body></html>`
 
-// webUI serves the embedded single-page app: files as they are (hashed
-// assets cached for a year), any other path the app's index.html, which
-// is never cached so a new build is picked up at once.
+// contentSecurityPolicy keeps the app to its own origin: its scripts,
+// styles and Socket.IO connection; nothing may frame it.
+const contentSecurityPolicy = "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; " +
+	"script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// webUI serves the embedded single-page app: index.html at / (never
+// cached, so a new build is picked up at once) and the build's files by
+// name (hashed assets cached for a year).
 type webUI struct {
 	assets fs.FS
 	files  http.Handler
 	index  []byte
+	// top are the build's top-level entries ("assets", "favicon.svg").
+	top map[string]bool
 }
 
 // embeddedUI is the UI built into this binary, or nil.
@@ -53,7 +60,57 @@ func newWebUI(assets fs.FS) *webUI {
 	if err != nil {
 		return &webUI{}
 	}
-	return &webUI{assets: assets, files: http.FileServerFS(assets), index: index}
+	w := &webUI{assets: assets, files: http.FileServerFS(assets), index: index, top: map[string]bool{}}
+	entries, _ := fs.ReadDir(assets, ".")
+	for _, en := range entries {
+		if name := en.Name(); name != "index.html" && !strings.HasPrefix(name, ".") {
+			w.top[name] = en.IsDir()
+		}
+	}
+	return w
+}
+
+// register mounts the UI: a route per top-level file or directory of the
+// build (so metrics see a few bounded routes), and the fallback that sends
+// a browser's page load of any other path to the app.
+func (w *webUI) register(e *echo.Echo) {
+	e.GET("/", w.serve)
+	for name, dir := range w.top {
+		if dir {
+			e.GET("/"+name+"/*", w.serve)
+		} else {
+			e.GET("/"+name, w.serve)
+		}
+	}
+	e.Pre(w.fallback)
+}
+
+// reservedPaths are never the app's pages.
+var reservedPaths = []string{"/api", "/socket.io", "/metrics", "/healthz", "/readyz"}
+
+// fallback rewrites a page load (GET accepting HTML) of a path that is
+// neither the server's nor a file of the build to /, so links into the
+// app work; API clients and unknown files still get 404.
+func (w *webUI) fallback(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		if w.assets != nil && r.Method == http.MethodGet && r.URL.Path != "/" &&
+			strings.Contains(r.Header.Get(echo.HeaderAccept), "text/html") && w.isAppPath(r.URL.Path) {
+			r.URL.Path, r.URL.RawPath = "/", ""
+		}
+		return next(c)
+	}
+}
+
+func (w *webUI) isAppPath(p string) bool {
+	for _, r := range reservedPaths {
+		if p == r || strings.HasPrefix(p, r+"/") {
+			return false
+		}
+	}
+	first, _, _ := strings.Cut(strings.TrimPrefix(p, "/"), "/")
+	_, file := w.top[first]
+	return !file
 }
 
 func (w *webUI) serve(c echo.Context) error {
@@ -63,24 +120,23 @@ func (w *webUI) serve(c echo.Context) error {
 		return c.HTML(http.StatusOK, noAssetsPage)
 	}
 	name := strings.TrimPrefix(path.Clean("/"+c.Request().URL.Path), "/")
-	if name != "" && name != "index.html" {
-		if st, err := fs.Stat(w.assets, name); err == nil && !st.IsDir() {
-			if strings.HasPrefix(name, "assets/") {
-				res.Header().Set(echo.HeaderCacheControl, "public, max-age=31536000, immutable")
-			} else {
-				res.Header().Set(echo.HeaderCacheControl, "no-cache")
-			}
-			w.files.ServeHTTP(res, c.Request())
-			return nil
-		}
-		if strings.HasPrefix(name, "assets/") {
-			return echo.ErrNotFound // a stale hashed name: no HTML in its place
-		}
+	if name == "" {
+		h := res.Header()
+		h.Set(echo.HeaderCacheControl, "no-cache")
+		h.Set(echo.HeaderXContentTypeOptions, "nosniff")
+		h.Set(echo.HeaderReferrerPolicy, "same-origin")
+		h.Set(echo.HeaderContentSecurityPolicy, contentSecurityPolicy)
+		return c.HTMLBlob(http.StatusOK, w.index)
 	}
-	h := res.Header()
-	h.Set(echo.HeaderCacheControl, "no-cache")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "same-origin")
-	h.Set(echo.HeaderContentSecurityPolicy, "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
-	return c.HTMLBlob(http.StatusOK, w.index)
+	st, err := fs.Stat(w.assets, name)
+	if err != nil || st.IsDir() {
+		return echo.ErrNotFound
+	}
+	if strings.HasPrefix(name, "assets/") {
+		res.Header().Set(echo.HeaderCacheControl, "public, max-age=31536000, immutable")
+	} else {
+		res.Header().Set(echo.HeaderCacheControl, "no-cache")
+	}
+	w.files.ServeHTTP(res, c.Request())
+	return nil
 }

@@ -10,56 +10,77 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-func serveUI(t *testing.T, ui *webUI, target string) *httptest.ResponseRecorder {
-	t.Helper()
+func uiServer(ui *webUI) *echo.Echo {
 	e := echo.New()
-	e.GET("/", ui.serve)
-	e.GET("/*", ui.serve)
+	ui.register(e)
+	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
+	return e
+}
+
+func get(e *echo.Echo, target string, page bool) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodGet, target, nil)
+	if page {
+		req.Header.Set("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+	}
 	rec := httptest.NewRecorder()
-	e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
+	e.ServeHTTP(rec, req)
 	return rec
 }
 
-func TestWebUIServesTheAppAndFallsBackToIndex(t *testing.T) {
-	ui := newWebUI(fstest.MapFS{
+func TestWebUIServesTheAppItsFilesAndPageLoadsOfOtherPaths(t *testing.T) {
+	e := uiServer(newWebUI(fstest.MapFS{
 		"index.html":         {Data: []byte("<!doctype html><title>app</title>")},
 		"assets/app-1a2b.js": {Data: []byte("console.info(1)")},
 		"favicon.svg":        {Data: []byte("<svg/>")},
-	})
+		".gitkeep":           {Data: nil},
+	}))
 	cases := []struct {
-		target, body, cache string
-		status              int
+		target      string
+		page        bool
+		status      int
+		body, cache string
 	}{
-		{"/", "<title>app</title>", "no-cache", 200},
-		{"/rooms/general", "<title>app</title>", "no-cache", 200},
-		{"/assets/app-1a2b.js", "console.info(1)", "public, max-age=31536000, immutable", 200},
-		{"/favicon.svg", "<svg/>", "no-cache", 200},
-		{"/assets/gone-0000.js", "", "", 404},
+		{"/", true, 200, "<title>app</title>", "no-cache"},
+		{"/", false, 200, "<title>app</title>", "no-cache"},
+		{"/rooms/general", true, 200, "<title>app</title>", "no-cache"}, // a link into the app
+		{"/index.html", true, 200, "<title>app</title>", "no-cache"},
+		{"/assets/app-1a2b.js", false, 200, "console.info(1)", "public, max-age=31536000, immutable"},
+		{"/favicon.svg", false, 200, "<svg/>", "no-cache"},
+		{"/assets/gone-0000.js", true, 404, "", ""}, // a stale hashed name: no HTML in its place
+		{"/rooms/general", false, 404, "", ""},      // not a page load: API clients get 404
+		{"/api/nope", true, 404, "", ""},
+		{"/metrics", true, 404, "", ""},
+		{"/.gitkeep", false, 404, "", ""},
+		{"/healthz", true, 200, "ok", ""},
 	}
 	for _, c := range cases {
-		rec := serveUI(t, ui, c.target)
+		rec := get(e, c.target, c.page)
 		if rec.Code != c.status {
-			t.Errorf("%s: status %d, want %d", c.target, rec.Code, c.status)
+			t.Errorf("GET %s (page %v): status %d, want %d", c.target, c.page, rec.Code, c.status)
 			continue
 		}
 		if c.status != 200 {
 			continue
 		}
 		if !strings.Contains(rec.Body.String(), c.body) {
-			t.Errorf("%s: body %q, want it to contain %q", c.target, rec.Body.String(), c.body)
+			t.Errorf("GET %s: body %q, want it to contain %q", c.target, rec.Body.String(), c.body)
 		}
 		if got := rec.Header().Get("Cache-Control"); got != c.cache {
-			t.Errorf("%s: Cache-Control %q, want %q", c.target, got, c.cache)
+			t.Errorf("GET %s: Cache-Control %q, want %q", c.target, got, c.cache)
 		}
 	}
-	if csp := serveUI(t, ui, "/").Header().Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") {
+	if csp := get(e, "/", true).Header().Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") {
 		t.Errorf("index.html CSP %q should allow same-origin scripts only", csp)
 	}
 }
 
 func TestWebUIWithoutAssetsSaysHowToBuildThem(t *testing.T) {
-	rec := serveUI(t, newWebUI(nil), "/")
+	e := uiServer(newWebUI(nil))
+	rec := get(e, "/", true)
 	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "make build") {
 		t.Fatalf("got %d %q, want the page telling to run make build", rec.Code, rec.Body.String())
+	}
+	if rec := get(e, "/no/such/page", true); rec.Code != 404 {
+		t.Errorf("without assets, other paths: %d, want 404", rec.Code)
 	}
 }

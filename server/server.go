@@ -175,9 +175,7 @@ func endOnClose(closing context.Context, h http.Handler) http.Handler {
 
 func (s *Server) routes(reg *monitoring.Registry) {
 	e := s.echo
-	ui := newWebUI(embeddedUI())
-	e.GET("/", ui.serve)
-	e.GET("/*", ui.serve)
+	newWebUI(embeddedUI()).register(e)
 	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]any{"ok": true}) })
 	e.GET("/readyz", s.readyz)
 	if !s.cfg.MetricsOnOwnListener {
