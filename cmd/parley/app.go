@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -16,7 +15,6 @@ import (
 	"github.com/parley-chat/parley/rooms"
 	"github.com/parley-chat/parley/server"
 	"github.com/parley-chat/parley/store"
-	"github.com/parley-chat/parley/store/sqlite"
 )
 
 // systemUser owns the default room. It cannot log in.
@@ -39,13 +37,18 @@ type Main struct {
 	server *server.Server
 	ready  chan struct{}
 
+	gate      gate          // startup.go
+	listening chan struct{} // closed once ln is bound
+	serveErr  chan error
+	redis     *redisLink // redis.go; nil without PARLEY_REDIS_URL
+
 	closeOnce sync.Once
 	closeErr  error
 }
 
 // NewMain prepares a node; Run starts it.
 func NewMain(cfg Config, log *slog.Logger) *Main {
-	return &Main{cfg: cfg, log: log, ready: make(chan struct{})}
+	return &Main{cfg: cfg, log: log, ready: make(chan struct{}), listening: make(chan struct{})}
 }
 
 // Addr is the listen address once Run has started listening.
@@ -63,15 +66,16 @@ func (m *Main) Run(ctx context.Context) error {
 	close(m.ready)
 	if err != nil {
 		m.Close()
+		if ctx.Err() != nil {
+			return nil // stopped while waiting for the store
+		}
 		return err
 	}
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- m.http.Serve(m.ln) }()
 	m.log.Info("parley listening", "addr", m.ln.Addr().String(), "data_dir", m.cfg.DataDir)
 	select {
 	case <-ctx.Done():
 		m.log.Info("shutting down")
-	case err := <-serveErr:
+	case err := <-m.serveErr:
 		if !errors.Is(err, http.ErrServerClosed) {
 			m.Close()
 			return fmt.Errorf("serve: %w", err)
@@ -94,12 +98,20 @@ func (m *Main) open(ctx context.Context) error {
 			return err
 		}
 	}
-	m.store, err = sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(m.cfg.DataDir, "parley.db")})
+	// Listen first: while the store is out of reach, /readyz says 503.
+	if err := m.listen(); err != nil {
+		return err
+	}
+	m.store, err = m.openStore(ctx)
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}
 	reg := monitoring.NewRegistry()
-	io := server.NewSocketServer(server.SocketOptions{MaxFrame: maxFrame, PingInterval: m.cfg.PingInterval, PingTimeout: m.cfg.PingTimeout})
+	adapter, err := m.openRedis()
+	if err != nil {
+		return err
+	}
+	io := server.NewSocketServer(server.SocketOptions{MaxFrame: maxFrame, PingInterval: m.cfg.PingInterval, PingTimeout: m.cfg.PingTimeout, Adapter: adapter})
 	m.hub = rooms.New(rooms.Config{
 		Store:         m.store,
 		Emitter:       server.NewEmitter(io),
@@ -122,19 +134,12 @@ func (m *Main) open(ctx context.Context) error {
 		BcryptCost:        m.cfg.BcryptCost,
 		ReservedUsernames: []string{systemUser.Username, m.cfg.AssistantName, "system", "admin"},
 		AllowedOrigins:    m.cfg.AllowedOrigins,
+		Ready:             m.readiness,
 		MaxQueuedPackets:  m.cfg.MaxQueued,
 		Metrics:           reg,
 		Logger:            m.log,
 	})
-	m.http = &http.Server{
-		Handler:           m.server.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(m.log.Handler(), slog.LevelWarn),
-	}
-	m.ln, err = net.Listen("tcp", m.cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", m.cfg.Addr, err)
-	}
+	m.gate.set(m.server.Handler())
 	return nil
 }
 
@@ -172,6 +177,9 @@ func (m *Main) Close() error {
 		}
 		if m.server != nil {
 			m.server.CloseSockets()
+		}
+		if err := m.closeRedis(); err != nil {
+			errs = append(errs, err)
 		}
 		if err := <-shutdown; err != nil {
 			m.http.Close()

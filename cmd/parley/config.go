@@ -32,6 +32,10 @@ type Config struct {
 	MaxQueued       int
 	PingInterval    time.Duration
 	PingTimeout     time.Duration
+	MongoURI        string
+	MongoDatabase   string
+	RedisURL        string
+	RedisPrefix     string
 }
 
 // LoadConfig reads the environment, then args.
@@ -71,6 +75,10 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 	s.integer(&c.MaxQueued, "max-queued-packets", "PARLEY_MAX_QUEUED_PACKETS", "1024", "packets that may wait for one slow connection before it is dropped")
 	s.duration(&c.PingInterval, "ping-interval", "PARLEY_PING_INTERVAL", "25s", "heartbeat interval")
 	s.duration(&c.PingTimeout, "ping-timeout", "PARLEY_PING_TIMEOUT", "20s", "how long a heartbeat may go unanswered before the connection is closed")
+	s.str(&c.MongoURI, "mongodb-uri", "PARLEY_MONGODB_URI", "", "MongoDB connection string (a replica set); set: MongoDB instead of the embedded store")
+	s.str(&c.MongoDatabase, "mongodb-database", "PARLEY_MONGODB_DATABASE", "parley", "MongoDB database name")
+	s.str(&c.RedisURL, "redis-url", "PARLEY_REDIS_URL", "", "Redis URL (redis://[user:pass@]host:6379/0); set: nodes share rooms through Redis")
+	s.str(&c.RedisPrefix, "redis-prefix", "PARLEY_REDIS_PREFIX", "parley", "Redis channel prefix: clusters sharing one Redis need different ones")
 	if err := s.fs.Parse(args); err != nil {
 		return Config{}, err
 	}
