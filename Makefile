@@ -3,7 +3,7 @@
 GO       ?= go
 BIN      := bin/parley
 GOFILES  := $(shell find . -name '*.go' -not -path './e2e/*' -not -path './node_modules/*') go.mod go.sum
-E2E_DEPS := e2e/node_modules/.package-lock.json
+E2E_DEPS := e2e/node_modules/.package-lock.json examples/weather-service/node_modules/.package-lock.json
 
 .PHONY: run build test test-go test-e2e test-rules vet bench clean
 
@@ -23,8 +23,12 @@ test: vet test-go test-rules test-e2e
 test-go:
 	$(GO) test -race -count=1 ./...
 
-$(E2E_DEPS): e2e/package.json e2e/package-lock.json
+e2e/node_modules/.package-lock.json: e2e/package.json e2e/package-lock.json
 	cd e2e && npm ci --no-audit --no-fund
+
+# The e2e tests run the example service client against the server.
+examples/weather-service/node_modules/.package-lock.json: examples/weather-service/package.json examples/weather-service/package-lock.json
+	cd examples/weather-service && npm ci --no-audit --no-fund
 
 test-e2e: $(BIN) $(E2E_DEPS)
 	cd e2e && PARLEY_BIN=$(CURDIR)/$(BIN) npm test
