@@ -46,6 +46,7 @@ test-rules:
 # Benchmarks report figures; they are not pass/fail gates.
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3s ./store/sqlite/
+	$(GO) test -run '^$$' -bench MentionToFirstDelta -benchtime 200x ./assistant/
 
 clean:
 	rm -rf bin

@@ -42,7 +42,7 @@ func testRedisURL(t *testing.T) string {
 // TestTwoNodesShareRoomsThroughRedis boots two nodes on one SQLite file
 // and one Redis, as two processes of a cluster would be, connects a user to
 // each, and checks that a message sent on node 1 reaches the socket on
-// node 2 exactly once.
+// node 2 exactly once, and that the assistant answers a mention once.
 func TestTwoNodesShareRoomsThroughRedis(t *testing.T) {
 	url := testRedisURL(t)
 	dir := t.TempDir()
@@ -82,6 +82,22 @@ func TestTwoNodesShareRoomsThroughRedis(t *testing.T) {
 	}
 	if n != 1 {
 		t.Fatalf("node 2's socket got the message %d times (messages %q), want exactly once", n, got)
+	}
+
+	// Both nodes run an assistant; only the node that accepted a mention
+	// answers it. The second question marks the end: one worker answers
+	// one user's questions in order.
+	alice.call("message:send", map[string]any{"room": store.DefaultRoomID, "text": "@assistant time", "clientMsgId": "c3"})
+	alice.call("message:send", map[string]any{"room": store.DefaultRoomID, "text": "@assistant learn x => y", "clientMsgId": "c4"})
+	answers := 0
+	got = bob.messagesUntil("@alice Shall I remember that the answer to “x” is “y”? (yes/no)", 15*time.Second)
+	for _, text := range got {
+		if strings.HasPrefix(text, "@alice It is ") {
+			answers++
+		}
+	}
+	if answers != 1 {
+		t.Fatalf("the assistant answered one question %d times across two nodes (messages %q)", answers, got)
 	}
 }
 
