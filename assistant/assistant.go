@@ -77,10 +77,10 @@ type Config struct {
 	// MemoryTTL forgets the memory of rooms the bot has not spoken in for
 	// that long (30 days); MongoDB also has a TTL index for it.
 	MemoryTTL time.Duration
-	Now     func() time.Time
-	NewID   func() string
-	Logger  *slog.Logger
-	Metrics *monitoring.Registry
+	Now       func() time.Time
+	NewID     func() string
+	Logger    *slog.Logger
+	Metrics   *monitoring.Registry
 }
 
 func (c *Config) defaults() {
