@@ -3,7 +3,7 @@
 GO       ?= go
 BIN      := bin/parley
 GOFILES  := $(shell find . -name '*.go' -not -path './e2e/*' -not -path './node_modules/*' -not -path './webapp/node_modules/*') go.mod go.sum
-E2E_DEPS := e2e/node_modules/.package-lock.json
+E2E_DEPS := e2e/node_modules/.package-lock.json examples/weather-service/node_modules/.package-lock.json
 # Web UI: webapp/dist is built by Vite and embedded into the binary.
 WEB_DEPS := webapp/node_modules/.package-lock.json
 WEB_DIST := webapp/dist/index.html
@@ -27,8 +27,12 @@ test: vet test-go test-rules test-e2e test-web test-browser
 test-go:
 	$(GO) test -race -count=1 ./...
 
-$(E2E_DEPS): e2e/package.json e2e/package-lock.json
+e2e/node_modules/.package-lock.json: e2e/package.json e2e/package-lock.json
 	cd e2e && npm ci --no-audit --no-fund
+
+# The e2e tests run the example service client against the server.
+examples/weather-service/node_modules/.package-lock.json: examples/weather-service/package.json examples/weather-service/package-lock.json
+	cd examples/weather-service && npm ci --no-audit --no-fund
 
 test-e2e: $(BIN) $(E2E_DEPS)
 	cd e2e && PARLEY_BIN=$(CURDIR)/$(BIN) npm test
@@ -66,6 +70,7 @@ test-rules:
 # Benchmarks report figures; they are not pass/fail gates.
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3s ./store/sqlite/
+	$(GO) test -run '^$$' -bench MentionToFirstDelta -benchtime 200x ./assistant/
 
 clean:
 	rm -rf bin

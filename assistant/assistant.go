@@ -74,10 +74,13 @@ type Config struct {
 	StreamInterval time.Duration
 	// MaxText bounds a reply in characters (4000, the rooms' limit).
 	MaxText int
-	Now     func() time.Time
-	NewID   func() string
-	Logger  *slog.Logger
-	Metrics *monitoring.Registry
+	// MemoryTTL forgets the memory of rooms the bot has not spoken in for
+	// that long (30 days); MongoDB also has a TTL index for it.
+	MemoryTTL time.Duration
+	Now       func() time.Time
+	NewID     func() string
+	Logger    *slog.Logger
+	Metrics   *monitoring.Registry
 }
 
 func (c *Config) defaults() {
@@ -108,6 +111,7 @@ func (c *Config) defaults() {
 	defInt(&c.MaxDialogues, 50)
 	def(&c.StreamInterval, 50*time.Millisecond)
 	defInt(&c.MaxText, 4000)
+	def(&c.MemoryTTL, 30*24*time.Hour)
 	if c.Mask == nil {
 		c.Mask = func(s string) string { return s }
 	}
@@ -179,6 +183,8 @@ func New(cfg Config) *Assistant {
 			a.log.Warn("model circuit breaker", "from", from.String(), "to", to.String())
 		},
 	})
+	a.wg.Add(1)
+	go a.expireMemories()
 	a.queues = make([]chan job, cfg.Workers)
 	for i := range a.queues {
 		a.queues[i] = make(chan job, cfg.Queue)
@@ -242,6 +248,28 @@ func (a *Assistant) Close() {
 	a.mu.Unlock()
 	a.cancel()
 	a.wg.Wait()
+}
+
+// expireMemories forgets idle rooms' memories, hourly.
+func (a *Assistant) expireMemories() {
+	defer a.wg.Done()
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		ctx, cancel := context.WithTimeout(a.stop, requestTimeout)
+		n, err := a.cfg.Store.Memories.Expire(ctx, a.now().Add(-a.cfg.MemoryTTL))
+		cancel()
+		if err != nil && a.stop.Err() == nil {
+			a.log.Warn("assistant: expire memories", "err", err)
+		} else if n > 0 {
+			a.log.Info("assistant: forgot idle rooms", "rooms", n)
+		}
+		select {
+		case <-a.stop.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 func (a *Assistant) work(q chan job) {

@@ -23,6 +23,7 @@ import (
 type emitted struct {
 	Event   string
 	Payload any
+	At      time.Time
 }
 
 // recorder is a rooms.Emitter that keeps every event and lets a test wait
@@ -37,7 +38,7 @@ func newRecorder() *recorder { return &recorder{signal: make(chan struct{}, 1)} 
 
 func (r *recorder) Emit(_ rooms.Target, event string, payload any) {
 	r.mu.Lock()
-	r.events = append(r.events, emitted{event, payload})
+	r.events = append(r.events, emitted{event, payload, time.Now()})
 	r.mu.Unlock()
 	select {
 	case r.signal <- struct{}{}:
@@ -65,7 +66,7 @@ func (r *recorder) all(event string) []any {
 
 // fixture is a hub on a real SQLite store with the assistant listening.
 type fixture struct {
-	t     *testing.T
+	t     testing.TB
 	ctx   context.Context
 	st    *store.Store
 	hub   *rooms.Hub
@@ -111,6 +112,11 @@ var systemUser = store.User{ID: "system", Username: "parley", Kind: store.KindSe
 func newFixture(t *testing.T, tweak func(*assistant.Config)) *fixture {
 	t.Helper()
 	t.Parallel()
+	return build(t, tweak)
+}
+
+func build(t testing.TB, tweak func(*assistant.Config)) *fixture {
+	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "parley.db")})
 	if err != nil {

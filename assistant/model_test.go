@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-
 	"github.com/parley-chat/parley/assistant"
 	"github.com/parley-chat/parley/assistant/assistanttest"
 	"github.com/parley-chat/parley/monitoring"

@@ -142,4 +142,3 @@ func matchWords(text string, words []string) (string, bool) {
 	}
 	return "", false
 }
-

@@ -40,7 +40,10 @@ func (w *streamWriter) add(delta string) {
 		w.started = true
 		w.first()
 		w.flush(false)
-		return
+		if w.sent > 0 {
+			return
+		}
+		// A first word still being written waits one interval at most.
 	}
 	if w.pending == nil {
 		w.pending = time.AfterFunc(w.a.cfg.StreamInterval, func() {

@@ -45,6 +45,7 @@ type Model struct {
 	mu       sync.Mutex
 	b        Behaviour
 	requests []Request
+	ttft     []time.Duration
 }
 
 // NewModel starts a model that answers with chunks, 5 ms apart. Close it
@@ -72,7 +73,16 @@ func (m *Model) Requests() []Request {
 	return append([]Request(nil), m.requests...)
 }
 
+// TTFT returns, per answered request, the model's own time to first token:
+// from the request's arrival to the first chunk written.
+func (m *Model) TTFT() []time.Duration {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]time.Duration(nil), m.ttft...)
+}
+
 func (m *Model) serve(w http.ResponseWriter, r *http.Request) {
+	arrived := time.Now()
 	m.calls.Add(1)
 	var req Request
 	if r.URL.Path != "/v1/chat/completions" || json.NewDecoder(r.Body).Decode(&req) != nil {
@@ -105,6 +115,11 @@ func (m *Model) serve(w http.ResponseWriter, r *http.Request) {
 			"choices": []any{map[string]any{"index": 0, "delta": map[string]any{"content": c}, "finish_reason": nil}},
 		})
 		fl.Flush()
+		if i == 0 {
+			m.mu.Lock()
+			m.ttft = append(m.ttft, time.Since(arrived))
+			m.mu.Unlock()
+		}
 	}
 	event(w, map[string]any{
 		"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": req.Model, "choices": []any{},

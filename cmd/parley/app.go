@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -18,7 +17,6 @@ import (
 	"github.com/parley-chat/parley/rooms"
 	"github.com/parley-chat/parley/server"
 	"github.com/parley-chat/parley/store"
-	"github.com/parley-chat/parley/store/sqlite"
 )
 
 // systemUser owns the default room. It cannot log in.
@@ -44,13 +42,18 @@ type Main struct {
 
 	metrics *metricsListener // nil unless PARLEY_METRICS_ADDR is set
 
+	gate      gate          // startup.go
+	listening chan struct{} // closed once ln is bound
+	serveErr  chan error
+	redis     *redisLink // redis.go; nil without PARLEY_REDIS_URL
+
 	closeOnce sync.Once
 	closeErr  error
 }
 
 // NewMain prepares a node; Run starts it.
 func NewMain(cfg Config, log *slog.Logger) *Main {
-	return &Main{cfg: cfg, log: log, ready: make(chan struct{})}
+	return &Main{cfg: cfg, log: log, ready: make(chan struct{}), listening: make(chan struct{})}
 }
 
 // Addr is the listen address once Run has started listening.
@@ -75,16 +78,17 @@ func (m *Main) Run(ctx context.Context) error {
 	close(m.ready)
 	if err != nil {
 		m.Close()
+		if ctx.Err() != nil {
+			return nil // stopped while waiting for the store
+		}
 		return err
 	}
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- m.http.Serve(m.ln) }()
 	m.metrics.serve(m.log)
 	m.log.Info("parley listening", "addr", m.ln.Addr().String(), "data_dir", m.cfg.DataDir)
 	select {
 	case <-ctx.Done():
 		m.log.Info("shutting down")
-	case err := <-serveErr:
+	case err := <-m.serveErr:
 		if !errors.Is(err, http.ErrServerClosed) {
 			m.Close()
 			return fmt.Errorf("serve: %w", err)
@@ -107,7 +111,11 @@ func (m *Main) open(ctx context.Context) error {
 			return err
 		}
 	}
-	st, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(m.cfg.DataDir, "parley.db")})
+	// Listen first: while the store is out of reach, /readyz says 503.
+	if err := m.listen(); err != nil {
+		return err
+	}
+	st, err := m.openStore(ctx)
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}
@@ -115,7 +123,11 @@ func (m *Main) open(ctx context.Context) error {
 	// Every user of the store (hub, transport, assistant) goes through the
 	// timing wrapper: one source of parley_store_op_seconds.
 	m.store = storemetrics.Wrap(st, reg)
-	io := server.NewSocketServer(server.SocketOptions{MaxFrame: maxFrame, PingInterval: m.cfg.PingInterval, PingTimeout: m.cfg.PingTimeout})
+	adapter, err := m.openRedis()
+	if err != nil {
+		return err
+	}
+	io := server.NewSocketServer(server.SocketOptions{MaxFrame: maxFrame, PingInterval: m.cfg.PingInterval, PingTimeout: m.cfg.PingTimeout, Adapter: adapter})
 	m.hub = rooms.New(rooms.Config{
 		Store:         m.store,
 		Emitter:       server.NewEmitter(io),
@@ -146,26 +158,17 @@ func (m *Main) open(ctx context.Context) error {
 		ReservedUsernames: append([]string{systemUser.Username, m.cfg.AssistantName, "system", "admin"}, m.serviceNames()...),
 		Skills:            remotes,
 		AllowedOrigins:    m.cfg.AllowedOrigins,
+		Ready:             m.readiness,
 		MaxQueuedPackets:  m.cfg.MaxQueued,
 		Metrics:           reg,
 		Logger:            m.log,
 
 		MetricsOnOwnListener: m.cfg.MetricsAddr != "",
 	})
-	m.http = &http.Server{
-		Handler:           m.server.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(m.log.Handler(), slog.LevelWarn),
-	}
-	// The metrics listener first: Close frees it even when the main
-	// listener then fails.
 	if m.metrics, err = openMetrics(m.cfg.MetricsAddr, reg, m.log); err != nil {
 		return err
 	}
-	m.ln, err = net.Listen("tcp", m.cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", m.cfg.Addr, err)
-	}
+	m.gate.set(m.server.Handler())
 	return nil
 }
 
@@ -207,6 +210,9 @@ func (m *Main) Close() error {
 		}
 		if m.assistant != nil {
 			m.assistant.Close()
+		}
+		if err := m.closeRedis(); err != nil {
+			errs = append(errs, err)
 		}
 		if err := <-shutdown; err != nil {
 			m.http.Close()

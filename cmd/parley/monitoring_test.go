@@ -161,7 +161,6 @@ func checkNames(t *testing.T, queries []monitoringtest.Query, fams monitoringtes
 	}
 }
 
-
 // provisionedDatasources are the uids Grafana's provisioning defines.
 func provisionedDatasources(t *testing.T) map[string]bool {
 	t.Helper()

@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/parley-chat/parley/rooms"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -15,6 +16,9 @@ import (
 // changed. A service's username is its app id.
 func (m *Main) ensureServices(ctx context.Context) error {
 	for appID, secret := range m.cfg.Services {
+		if !rooms.ValidUsername(appID) {
+			return fmt.Errorf("PARLEY_SERVICES: app id %q must be a valid username (3-32 characters of a-z, 0-9, '_', '.', '-')", appID)
+		}
 		svc, err := m.store.Services.ByAppID(ctx, appID)
 		if err == nil {
 			if bcrypt.CompareHashAndPassword([]byte(svc.SecretHash), []byte(secret)) == nil {

@@ -75,9 +75,14 @@ test("create a room over REST; another user joins and leaves; members see room:m
   assert.ok(Array.isArray(join.members), `members: ${JSON.stringify(join)}`);
   for (const u of join.members) assertUser(u);
   assert.deepEqual(
-    join.members.map((u) => u.id).sort(),
+    join.members.filter((u) => u.kind !== "bot").map((u) => u.id).sort(),
     [A.user.id, B.user.id].sort(),
-    "members are the creator and B",
+    "the people among the members are the creator and B",
+  );
+  assert.deepEqual(
+    join.members.filter((u) => u.kind === "bot").map((u) => u.username),
+    ["assistant"],
+    "the assistant is a member of every group room",
   );
   const joined = await joinedAtA;
   assertUser(joined.user, { id: B.user.id, username: B.user.username });

@@ -1,0 +1,283 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/parley-chat/parley/store"
+)
+
+// testRedisURL is the Redis the cluster test uses: $PARLEY_TEST_REDIS_URL,
+// else a local one on the default port (CI starts one, see .ci/run). The
+// test skips when it does not answer.
+func testRedisURL(t *testing.T) string {
+	t.Helper()
+	url := os.Getenv("PARLEY_TEST_REDIS_URL")
+	if url == "" {
+		url = "redis://127.0.0.1:6379/0"
+	}
+	opts, err := goredis.ParseURL(url)
+	if err != nil {
+		t.Fatalf("PARLEY_TEST_REDIS_URL: %v", err)
+	}
+	addr := opts.Addr
+	c, err := net.DialTimeout("tcp", addr, time.Second)
+	if err != nil {
+		t.Skipf("no Redis at %s (%v): start one (redis-server --daemonize yes) or set PARLEY_TEST_REDIS_URL", addr, err)
+	}
+	_ = c.Close()
+	return url
+}
+
+// TestTwoNodesShareRoomsThroughRedis boots two nodes on one SQLite file
+// and one Redis, as two processes of a cluster would be, connects a user to
+// each, and checks that a message sent on node 1 reaches the socket on
+// node 2 exactly once, and that the assistant answers a mention once.
+func TestTwoNodesShareRoomsThroughRedis(t *testing.T) {
+	url := testRedisURL(t)
+	dir := t.TempDir()
+	prefix := "parley-test-" + store.NewID() // other runs on this Redis must not hear us
+	var nodes []*node
+	for range 2 {
+		cfg := testConfig(t, dir)
+		cfg.RedisURL = url
+		cfg.RedisPrefix = prefix
+		cfg.PingInterval = time.Second // polls return at least this often
+		n := boot(t, cfg)
+		if status, body := n.do("GET", "/readyz", "", ""); status != http.StatusOK {
+			t.Fatalf("/readyz with Redis up: %d %s", status, body)
+		}
+		nodes = append(nodes, n)
+	}
+	alice := nodes[0].poller(nodes[0].register("alice"))
+	bob := nodes[1].poller(nodes[1].register("bob"))
+	// An answered event means the connection handler has run, so the
+	// socket is in its rooms and its handlers listen.
+	alice.call("history", map[string]any{"room": store.DefaultRoomID})
+	bob.call("history", map[string]any{"room": store.DefaultRoomID})
+
+	ack := alice.call("message:send", map[string]any{"room": store.DefaultRoomID, "text": "hello from node 1", "clientMsgId": "c1"})
+	if ok, _ := ack["ok"].(bool); !ok {
+		t.Fatalf("send on node 1: %v", ack)
+	}
+	// A second message marks the end: the adapter keeps one publisher's
+	// order, so a duplicate of the first would arrive before it.
+	alice.call("message:send", map[string]any{"room": store.DefaultRoomID, "text": "done", "clientMsgId": "c2"})
+	got := bob.messagesUntil("done", 15*time.Second)
+	n := 0
+	for _, text := range got {
+		if text == "hello from node 1" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("node 2's socket got the message %d times (messages %q), want exactly once", n, got)
+	}
+
+	// Both nodes run an assistant; only the node that accepted a mention
+	// answers it. The second question marks the end: one worker answers
+	// one user's questions in order.
+	alice.call("message:send", map[string]any{"room": store.DefaultRoomID, "text": "@assistant time", "clientMsgId": "c3"})
+	alice.call("message:send", map[string]any{"room": store.DefaultRoomID, "text": "@assistant learn x => y", "clientMsgId": "c4"})
+	answers := 0
+	got = bob.messagesUntil("@alice Shall I remember that the answer to “x” is “y”? (yes/no)", 15*time.Second)
+	for _, text := range got {
+		if strings.HasPrefix(text, "@alice It is ") {
+			answers++
+		}
+	}
+	if answers != 1 {
+		t.Fatalf("the assistant answered one question %d times across two nodes (messages %q)", answers, got)
+	}
+}
+
+// TestReadyzReportsRedis: a node whose Redis does not answer serves, but
+// is not ready.
+func TestReadyzReportsRedis(t *testing.T) {
+	cfg := testConfig(t, t.TempDir())
+	cfg.RedisURL = "redis://127.0.0.1:1/0" // nothing listens there
+	cfg.ShutdownTimeout = 3 * time.Second
+	n := boot(t, cfg)
+	if status, _ := n.do("GET", "/healthz", "", ""); status != http.StatusOK {
+		t.Errorf("/healthz: %d", status)
+	}
+	if status, body := n.do("GET", "/readyz", "", ""); status != http.StatusServiceUnavailable || !strings.Contains(body, "redis") {
+		t.Errorf("/readyz with Redis down: %d %s, want 503 naming redis", status, body)
+	}
+	start := time.Now()
+	if err := n.stop(); err != nil {
+		t.Errorf("Run = %v", err)
+	}
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("shutdown with Redis down took %v", took)
+	}
+}
+
+// TestWaitsForMongoDB: with its MongoDB out of reach a node listens,
+// answers /healthz, says 503 on /readyz and the API, keeps retrying, and
+// stops cleanly when told to.
+func TestWaitsForMongoDB(t *testing.T) {
+	cfg := testConfig(t, t.TempDir())
+	cfg.MongoURI = "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=100&connectTimeoutMS=100"
+	logs := &logBuffer{}
+	m := NewMain(cfg, slog.New(slog.NewTextHandler(logs, nil)))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- m.Run(ctx) }()
+	defer cancel()
+	addr := m.ListenAddr()
+	if addr == "" {
+		t.Fatalf("the node did not listen: %v\n%s", <-done, logs)
+	}
+	n := &node{t: t, base: "http://" + addr, client: &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{}}}
+	defer n.client.Transport.(*http.Transport).CloseIdleConnections()
+	for _, c := range []struct {
+		method, path string
+		want         int
+	}{
+		{"GET", "/healthz", http.StatusOK},
+		{"GET", "/readyz", http.StatusServiceUnavailable},
+		{"POST", "/api/auth/register", http.StatusServiceUnavailable},
+	} {
+		if status, body := n.do(c.method, c.path, "", ""); status != c.want {
+			t.Errorf("%s %s while waiting for MongoDB: %d %s, want %d", c.method, c.path, status, body, c.want)
+		}
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for strings.Count(logs.String(), "store not reachable yet") < 2 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !strings.Contains(logs.String(), "store not reachable yet") {
+		t.Errorf("no retry was logged:\n%s", logs)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Run stopped while waiting = %v, want nil", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("Run did not return after its context ended")
+	}
+}
+
+// poller is a Socket.IO client over Engine.IO v4 long-polling, enough to
+// emit events with acks and collect what the server sends.
+type poller struct {
+	n      *node
+	sid    string
+	nextID int
+	events []event
+}
+
+type event struct {
+	name    string
+	payload json.RawMessage
+}
+
+func (n *node) poller(token string) *poller {
+	return &poller{n: n, sid: n.socketIOConnect(token)}
+}
+
+func (p *poller) path() string { return "/socket.io/?EIO=4&transport=polling&sid=" + p.sid }
+
+func (p *poller) post(packet string) {
+	p.n.t.Helper()
+	if status, body := p.n.do("POST", p.path(), "", packet); status != http.StatusOK {
+		p.n.t.Fatalf("post %q: %d %s", packet, status, body)
+	}
+}
+
+// poll makes one long-poll and returns its packets, answering pings.
+func (p *poller) poll() []string {
+	p.n.t.Helper()
+	status, body := p.n.do("GET", p.path(), "", "")
+	if status != http.StatusOK {
+		p.n.t.Fatalf("poll: %d %s", status, body)
+	}
+	packets := strings.Split(body, "\x1e")
+	for _, pk := range packets {
+		if pk == "2" {
+			p.post("3")
+		}
+	}
+	return packets
+}
+
+// call emits event with an ack and returns the ack's payload, keeping the
+// events that arrive meanwhile.
+func (p *poller) call(name string, payload any) map[string]any {
+	p.n.t.Helper()
+	p.nextID++
+	id := strconv.Itoa(p.nextID)
+	frame, _ := json.Marshal([]any{name, payload})
+	p.post("42" + id + string(frame))
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, pk := range p.poll() {
+			if ack, ok := strings.CutPrefix(pk, "43"+id+"["); ok {
+				var args []map[string]any
+				if err := json.Unmarshal([]byte("["+ack), &args); err != nil || len(args) == 0 {
+					p.n.t.Fatalf("ack %q: %v", pk, err)
+				}
+				return args[0]
+			}
+			p.keep(pk)
+		}
+	}
+	p.n.t.Fatalf("no ack for %s within 15s", name)
+	return nil
+}
+
+func (p *poller) keep(pk string) {
+	rest, ok := strings.CutPrefix(pk, "42")
+	if !ok {
+		return
+	}
+	var args []json.RawMessage
+	if json.Unmarshal([]byte(rest), &args) != nil || len(args) < 2 {
+		return
+	}
+	var name string
+	_ = json.Unmarshal(args[0], &name)
+	p.events = append(p.events, event{name: name, payload: args[1]})
+}
+
+// messagesUntil returns the texts of the "message" events received, in
+// order, up to and including one whose text is last.
+func (p *poller) messagesUntil(last string, timeout time.Duration) []string {
+	p.n.t.Helper()
+	var texts []string
+	seen := 0
+	deadline := time.Now().Add(timeout)
+	for {
+		for ; seen < len(p.events); seen++ {
+			e := p.events[seen]
+			if e.name != "message" {
+				continue
+			}
+			var m struct{ Text string }
+			_ = json.Unmarshal(e.payload, &m)
+			texts = append(texts, m.Text)
+			if m.Text == last {
+				return texts
+			}
+		}
+		if time.Now().After(deadline) {
+			p.n.t.Fatalf("no message %q within %v; got %q", last, timeout, texts)
+		}
+		for _, pk := range p.poll() {
+			p.keep(pk)
+		}
+	}
+}

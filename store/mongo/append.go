@@ -1,0 +1,274 @@
+package mongo
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/parley-chat/parley/store"
+)
+
+// Append stores a batch (from groupcommit, usually) in one transaction:
+//
+//  1. read which of the batch's rooms exist, and which stored messages the
+//     batch collides with, by id or by (senderId, clientMsgId) — one query
+//     each;
+//  2. decide, in memory, what each message becomes (planBatch): stored,
+//     a duplicate of a stored or earlier in-batch message, or a failure;
+//  3. reserve seqs for exactly the messages to store: one findOneAndUpdate
+//     $inc by N per room;
+//  4. write them with one unordered InsertMany, and advance each sender's
+//     read cursor with one unordered bulk $max.
+//
+// Gap-free: duplicates and failures are known before step 3, so the $inc
+// never reserves a seq that is not then used. If anything fails after the
+// $inc — a concurrent batch stored one of our (sender, clientMsgId) pairs
+// after our snapshot and the insert hits the unique index, a network error,
+// a failover — the transaction aborts and the $inc goes with it: a reserved
+// but unused seq can never be committed. Two batches for one room cannot
+// both commit $inc on a stale lastSeq: the second gets a write conflict,
+// which the driver retries as a whole. A duplicate-key abort is retried here
+// (retryOnDuplicate): the next attempt's step 1 sees the concurrent original
+// and answers it, as the contract wants, never an error.
+func (s *Messages) Append(ctx context.Context, msgs []store.Message) ([]store.AppendResult, error) {
+	if len(msgs) == 0 {
+		return []store.AppendResult{}, nil
+	}
+	ctx, cancel := s.db.bound(ctx)
+	defer cancel()
+	now := store.Millis(s.db.cfg.Now()) // one clock read stamps the whole batch
+	results, err := retryOnDuplicate(func() ([]store.AppendResult, error) {
+		v, err := s.db.transact(ctx, func(ctx context.Context) (any, error) {
+			return s.appendTx(ctx, msgs, now)
+		})
+		if err != nil {
+			return nil, err
+		}
+		return v.([]store.AppendResult), nil
+	})
+	if err != nil {
+		err = storeError(err, "")
+		if store.CodeOf(err) != store.CodeInternal {
+			// Per-message problems are in the results; a batch error means
+			// nothing was stored, and the contract allows only these two.
+			err = store.Wrap(store.CodeUnavailable, err, "messages were not stored")
+		}
+		return nil, err
+	}
+	return results, nil
+}
+
+// appendTx is one attempt, inside the transaction. It builds everything
+// afresh, as WithTransaction may call it again.
+func (s *Messages) appendTx(ctx context.Context, msgs []store.Message, now time.Time) ([]store.AppendResult, error) {
+	roomIDs, ids, keys := batchKeys(msgs)
+	if len(roomIDs) == 0 {
+		// Nothing valid: every message fails validation, nothing to read.
+		return planBatch(msgs, nil, nil, now).results, nil
+	}
+	type idDoc struct {
+		ID string `bson:"_id"`
+	}
+	found, err := findAll[idDoc](ctx, s.db.col(colRooms), idIn(roomIDs), options.Find().SetProjection(idOnly))
+	if err != nil {
+		return nil, err
+	}
+	rooms := make(map[string]bool, len(found))
+	for _, r := range found {
+		rooms[r.ID] = true
+	}
+	existing, err := findAll[messageDoc](ctx, s.db.col(colMessages), existingMessages(ids, keys), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	p := planBatch(msgs, rooms, existing, now)
+	last := make(map[string]int64, len(p.perRoom))
+	for _, room := range p.roomOrder() {
+		var d roomDoc
+		err := s.db.col(colRooms).FindOneAndUpdate(ctx, byID(room), reserveSeqs(p.perRoom[room]),
+			options.FindOneAndUpdate().SetReturnDocument(options.After).SetProjection(lastSeqOnly)).Decode(&d)
+		if err != nil {
+			if isNoDocuments(err) {
+				return nil, store.Wrap(store.CodeInternal, err, "room %q vanished during an append", room)
+			}
+			return nil, err
+		}
+		last[room] = d.LastSeq
+	}
+	docs, reads := p.assign(last)
+	if len(docs) > 0 {
+		if _, err := s.db.col(colMessages).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false)); err != nil {
+			if mongo.IsDuplicateKeyError(err) && strings.Contains(err.Error(), "roomId_seq") {
+				// Not a race (lastSeq is reserved atomically): the room's
+				// lastSeq is behind its messages. Retrying cannot help.
+				return nil, store.Wrap(store.CodeInternal, err, "a room's lastSeq is behind its messages")
+			}
+			return nil, err
+		}
+	}
+	if len(reads) > 0 {
+		models := make([]mongo.WriteModel, len(reads))
+		for i, r := range reads {
+			models[i] = mongo.NewUpdateOneModel().SetFilter(membership(r.room, r.user)).SetUpdate(advanceRead(r.seq))
+		}
+		if _, err := s.db.col(colMemberships).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err != nil {
+			return nil, err
+		}
+	}
+	return p.results, nil
+}
+
+// batchKeys are the rooms, ids and (sender, clientMsgId) pairs of the
+// messages that pass validation, each once.
+func batchKeys(msgs []store.Message) (roomIDs, ids []string, keys []clientKey) {
+	seenKey := map[clientKey]bool{}
+	for i := range msgs {
+		m := &msgs[i]
+		if invalid(m) != nil {
+			continue
+		}
+		roomIDs = append(roomIDs, m.RoomID)
+		ids = append(ids, m.ID)
+		if k := (clientKey{m.SenderID, m.ClientMsgID}); m.ClientMsgID != "" && !seenKey[k] {
+			seenKey[k] = true
+			keys = append(keys, k)
+		}
+	}
+	return uniq(roomIDs), uniq(ids), keys
+}
+
+func invalid(m *store.Message) error {
+	switch {
+	case m.ID == "":
+		return store.Errorf(store.CodeBadRequest, "message id is required")
+	case m.SenderID == "":
+		return store.Errorf(store.CodeBadRequest, "message sender is required")
+	case m.RoomID == "":
+		return store.Errorf(store.CodeBadRequest, "room is required")
+	}
+	return nil
+}
+
+// plan is what one Append attempt does, decided before anything is
+// written.
+type plan struct {
+	msgs    []store.Message
+	results []store.AppendResult
+	insert  []int            // indexes of msgs to store, in batch order
+	dupOf   map[int]int      // index -> earlier index in the batch it repeats
+	perRoom map[string]int64 // seqs to reserve per room
+}
+
+// planBatch decides each message's fate from the rooms that exist and the
+// stored messages the batch collides with, checking in store/sqlite's
+// order: validation, room, (sender, clientMsgId) duplicate, id conflict.
+func planBatch(msgs []store.Message, rooms map[string]bool, existing []messageDoc, now time.Time) *plan {
+	p := &plan{msgs: msgs, results: make([]store.AppendResult, len(msgs)), dupOf: map[int]int{}, perRoom: map[string]int64{}}
+	storedByKey := map[clientKey]*messageDoc{}
+	storedIDs := map[string]bool{}
+	for i := range existing {
+		d := &existing[i]
+		storedIDs[d.ID] = true
+		if d.ClientMsgID != "" {
+			storedByKey[clientKey{d.SenderID, d.ClientMsgID}] = d
+		}
+	}
+	batchByKey := map[clientKey]int{}
+	batchIDs := map[string]bool{}
+	for i := range msgs {
+		m := &msgs[i]
+		if err := invalid(m); err != nil {
+			p.results[i].Err = err
+			continue
+		}
+		if !rooms[m.RoomID] {
+			p.results[i].Err = store.Errorf(store.CodeNotFound, "room %q not found", m.RoomID)
+			continue
+		}
+		k := clientKey{m.SenderID, m.ClientMsgID}
+		if m.ClientMsgID != "" {
+			if orig, ok := storedByKey[k]; ok {
+				p.results[i] = store.AppendResult{Message: orig.message(), Duplicate: true}
+				continue
+			}
+			if j, ok := batchByKey[k]; ok {
+				p.dupOf[i] = j
+				continue
+			}
+		}
+		if storedIDs[m.ID] || batchIDs[m.ID] {
+			p.results[i].Err = store.Errorf(store.CodeConflict, "message %q already exists", m.ID)
+			continue
+		}
+		if m.ClientMsgID != "" {
+			batchByKey[k] = i
+		}
+		batchIDs[m.ID] = true
+		p.insert = append(p.insert, i)
+		p.perRoom[m.RoomID]++
+		stored := *m
+		stored.Deleted = false
+		stored.CreatedAt = now
+		if !m.CreatedAt.IsZero() {
+			stored.CreatedAt = store.Millis(m.CreatedAt)
+		}
+		// Our own copy, never nil, as reads return it.
+		stored.Mentions = append(make([]string, 0, len(m.Mentions)), m.Mentions...)
+		p.results[i].Message = stored
+	}
+	return p
+}
+
+// roomOrder is the rooms to reserve seqs in, sorted so every batch touches
+// them in the same order.
+func (p *plan) roomOrder() []string {
+	rooms := make([]string, 0, len(p.perRoom))
+	for r := range p.perRoom {
+		rooms = append(rooms, r)
+	}
+	slices.Sort(rooms)
+	return rooms
+}
+
+// readAdvance moves user's read cursor in room to seq.
+type readAdvance struct {
+	user, room string
+	seq        int64
+}
+
+// assign gives the messages to store their seqs, given each room's lastSeq
+// after the $inc (the last of the block reserved), and returns their
+// documents and the senders' read cursors to advance.
+func (p *plan) assign(last map[string]int64) ([]any, []readAdvance) {
+	next := make(map[string]int64, len(p.perRoom))
+	for room, n := range p.perRoom {
+		next[room] = last[room] - n + 1
+	}
+	docs := make([]any, 0, len(p.insert))
+	newest := map[[2]string]int64{}
+	var order [][2]string
+	for _, i := range p.insert {
+		m := &p.results[i].Message
+		m.Seq = next[m.RoomID]
+		next[m.RoomID]++
+		docs = append(docs, toMessageDoc(m))
+		k := [2]string{m.SenderID, m.RoomID}
+		if _, ok := newest[k]; !ok {
+			order = append(order, k)
+		}
+		newest[k] = m.Seq
+	}
+	for i, j := range p.dupOf {
+		p.results[i] = store.AppendResult{Message: p.results[j].Message, Duplicate: true}
+	}
+	reads := make([]readAdvance, len(order))
+	for n, k := range order {
+		reads[n] = readAdvance{user: k[0], room: k[1], seq: newest[k]}
+	}
+	return docs, reads
+}

@@ -1,0 +1,106 @@
+package mongo
+
+import (
+	"testing"
+
+	"github.com/parley-chat/parley/store"
+)
+
+// TestPlanBatch walks one Append attempt without a server: which messages
+// get seqs, which are duplicates, which fail, and that the seqs reserved per
+// room are exactly the seqs used (no gap for duplicates or failures).
+func TestPlanBatch(t *testing.T) {
+	msg := func(id, room, sender, cmid string) store.Message {
+		return store.Message{ID: id, RoomID: room, SenderID: sender, Text: id, ClientMsgID: cmid, CreatedAt: t0}
+	}
+	stored := []messageDoc{
+		{ID: "old1", RoomID: "r1", Seq: 4, SenderID: "ann", Text: "original", ClientMsgID: "c1", CreatedAt: t0},
+		{ID: "taken", RoomID: "r1", Seq: 5, SenderID: "bob", Text: "other", CreatedAt: t0},
+	}
+	batch := []store.Message{
+		0: msg("a", "r1", "ann", "c2"),    // stored: r1 seq 6
+		1: msg("b", "r1", "ann", "c1"),    // duplicate of stored old1
+		2: msg("c", "ghost", "ann", "c3"), // NOT_FOUND
+		3: msg("", "r1", "ann", "c4"),     // BAD_REQUEST
+		4: msg("d", "r1", "ann", "c2"),    // duplicate of 0, in batch
+		5: msg("taken", "r1", "ann", ""),  // CONFLICT: id taken by a different message
+		6: msg("e", "r2", "bob", "c1"),    // stored: r2 seq 1 (bob's c1 is not ann's)
+		7: msg("f", "r1", "bob", ""),      // stored: r1 seq 7
+		8: msg("old1", "r1", "ann", "c1"), // same-id retry: duplicate of old1
+		9: msg("a", "r1", "cy", "c9"),     // CONFLICT: id used earlier in the batch
+	}
+	p := planBatch(batch, map[string]bool{"r1": true, "r2": true}, stored, t0)
+	if p.perRoom["r1"] != 2 || p.perRoom["r2"] != 1 || len(p.perRoom) != 2 {
+		t.Fatalf("seqs to reserve = %v, want r1:2 r2:1", p.perRoom)
+	}
+	if got := p.roomOrder(); len(got) != 2 || got[0] != "r1" || got[1] != "r2" {
+		t.Errorf("room order = %v", got)
+	}
+	// The $inc answered lastSeq after reserving: r1 was 5, r2 was 0.
+	docs, reads := p.assign(map[string]int64{"r1": 7, "r2": 1})
+	if len(docs) != 3 {
+		t.Fatalf("%d documents to insert, want 3", len(docs))
+	}
+	wantSeq := map[int]int64{0: 6, 6: 1, 7: 7}
+	for i, seq := range wantSeq {
+		r := p.results[i]
+		if r.Err != nil || r.Duplicate || r.Message.Seq != seq || r.Message.ID != batch[i].ID {
+			t.Errorf("message %d = %+v, want stored with seq %d", i, r, seq)
+		}
+		if r.Message.Mentions == nil {
+			t.Errorf("message %d has nil mentions", i)
+		}
+	}
+	for i, wantID := range map[int]string{1: "old1", 4: "a", 8: "old1"} {
+		r := p.results[i]
+		if !r.Duplicate || r.Err != nil || r.Message.ID != wantID {
+			t.Errorf("message %d = %+v, want duplicate of %s", i, r, wantID)
+		}
+	}
+	if p.results[4].Message.Seq != 6 || p.results[1].Message.Seq != 4 || p.results[1].Message.Text != "original" {
+		t.Errorf("duplicates carry %+v and %+v, want the originals' seqs 6 and 4", p.results[4].Message, p.results[1].Message)
+	}
+	for i, want := range map[int]store.Code{2: store.CodeNotFound, 3: store.CodeBadRequest, 5: store.CodeConflict, 9: store.CodeConflict} {
+		if got := store.CodeOf(p.results[i].Err); got != want {
+			t.Errorf("message %d: %v, want %s", i, p.results[i].Err, want)
+		}
+	}
+	wantReads := map[readAdvance]bool{{"ann", "r1", 6}: true, {"bob", "r2", 1}: true, {"bob", "r1", 7}: true}
+	if len(reads) != len(wantReads) {
+		t.Fatalf("read cursors %+v, want %v", reads, wantReads)
+	}
+	for _, r := range reads {
+		if !wantReads[r] {
+			t.Errorf("unexpected read cursor move %+v", r)
+		}
+	}
+}
+
+// TestPlanBatchNothingToStore: a batch of duplicates and failures reserves
+// nothing, so no $inc is sent and no seq is consumed.
+func TestPlanBatchNothingToStore(t *testing.T) {
+	stored := []messageDoc{{ID: "m1", RoomID: "r1", Seq: 1, SenderID: "ann", ClientMsgID: "c1", CreatedAt: t0}}
+	p := planBatch([]store.Message{
+		{ID: "m2", RoomID: "r1", SenderID: "ann", ClientMsgID: "c1"},
+		{ID: "m3", RoomID: "nope", SenderID: "ann"},
+	}, map[string]bool{"r1": true}, stored, t0)
+	if len(p.perRoom) != 0 || len(p.insert) != 0 {
+		t.Fatalf("reserves %v for a batch with nothing new", p.perRoom)
+	}
+	docs, reads := p.assign(nil)
+	if len(docs) != 0 || len(reads) != 0 || !p.results[0].Duplicate {
+		t.Fatalf("docs %v reads %v results %+v", docs, reads, p.results)
+	}
+}
+
+func TestBatchKeys(t *testing.T) {
+	rooms, ids, keys := batchKeys([]store.Message{
+		{ID: "a", RoomID: "r1", SenderID: "u", ClientMsgID: "c"},
+		{ID: "b", RoomID: "r1", SenderID: "u", ClientMsgID: "c"},
+		{ID: "c", RoomID: "r2", SenderID: "u"},
+		{ID: "", RoomID: "r3", SenderID: "u", ClientMsgID: "x"},
+	})
+	if len(rooms) != 2 || len(ids) != 3 || len(keys) != 1 || keys[0] != (clientKey{"u", "c"}) {
+		t.Errorf("rooms %v ids %v keys %v", rooms, ids, keys)
+	}
+}

@@ -1,0 +1,162 @@
+package mongo
+
+import (
+	"time"
+
+	"github.com/parley-chat/parley/store"
+)
+
+// The documents of DESIGN §4. Times are BSON dates, which keep milliseconds
+// like every backend (store.Millis); the TTL index needs a date, too.
+// Optional keys are omitted when empty, never stored as "": the partial and
+// sparse unique indexes skip documents that lack them.
+
+type userDoc struct {
+	ID           string    `bson:"_id"`
+	Username     string    `bson:"username"` // lower case: the unique index is exact
+	DisplayName  string    `bson:"displayName"`
+	Kind         string    `bson:"kind"`
+	PasswordHash string    `bson:"passwordHash"`
+	CreatedAt    time.Time `bson:"createdAt"`
+}
+
+func (d *userDoc) user() store.User {
+	return store.User{ID: d.ID, Username: d.Username, DisplayName: d.DisplayName,
+		Kind: store.UserKind(d.Kind), PasswordHash: d.PasswordHash, CreatedAt: d.CreatedAt.UTC()}
+}
+
+type roomDoc struct {
+	ID        string    `bson:"_id"`
+	Name      string    `bson:"name"`
+	Topic     string    `bson:"topic"`
+	Kind      string    `bson:"kind"`
+	Private   bool      `bson:"private"`
+	OwnerID   string    `bson:"ownerId"`
+	LastSeq   int64     `bson:"lastSeq"`
+	DirectKey string    `bson:"directKey,omitempty"`
+	CreatedAt time.Time `bson:"createdAt"`
+}
+
+func toRoomDoc(r *store.Room) roomDoc {
+	return roomDoc{ID: r.ID, Name: r.Name, Topic: r.Topic, Kind: string(r.Kind), Private: r.Private,
+		OwnerID: r.OwnerID, LastSeq: r.LastSeq, DirectKey: r.DirectKey, CreatedAt: r.CreatedAt}
+}
+
+func (d *roomDoc) room() store.Room {
+	return store.Room{ID: d.ID, Name: d.Name, Topic: d.Topic, Kind: store.RoomKind(d.Kind), Private: d.Private,
+		OwnerID: d.OwnerID, LastSeq: d.LastSeq, DirectKey: d.DirectKey, CreatedAt: d.CreatedAt.UTC()}
+}
+
+type membershipDoc struct {
+	RoomID   string    `bson:"roomId"`
+	UserID   string    `bson:"userId"`
+	Role     string    `bson:"role"`
+	JoinedAt time.Time `bson:"joinedAt"`
+	ReadSeq  int64     `bson:"readSeq"`
+}
+
+func (d *membershipDoc) membership() store.Membership {
+	return store.Membership{RoomID: d.RoomID, UserID: d.UserID, Role: store.Role(d.Role),
+		JoinedAt: d.JoinedAt.UTC(), ReadSeq: d.ReadSeq}
+}
+
+type messageDoc struct {
+	ID          string    `bson:"_id"`
+	RoomID      string    `bson:"roomId"`
+	Seq         int64     `bson:"seq"`
+	SenderID    string    `bson:"senderId"`
+	Text        string    `bson:"text"`
+	Mentions    []string  `bson:"mentions"`
+	ClientMsgID string    `bson:"clientMsgId,omitempty"`
+	StreamID    string    `bson:"streamId,omitempty"`
+	Deleted     bool      `bson:"deleted,omitempty"`
+	CreatedAt   time.Time `bson:"createdAt"`
+}
+
+func toMessageDoc(m *store.Message) messageDoc {
+	mentions := m.Mentions
+	if mentions == nil {
+		mentions = []string{} // an array, never null, as SQLite's '[]'
+	}
+	return messageDoc{ID: m.ID, RoomID: m.RoomID, Seq: m.Seq, SenderID: m.SenderID, Text: m.Text,
+		Mentions: mentions, ClientMsgID: m.ClientMsgID, StreamID: m.StreamID, Deleted: m.Deleted,
+		CreatedAt: m.CreatedAt}
+}
+
+// message returns a non-nil Mentions, so a message always serialises
+// "mentions": [] rather than null.
+func (d *messageDoc) message() store.Message {
+	mentions := append(make([]string, 0, len(d.Mentions)), d.Mentions...)
+	return store.Message{ID: d.ID, RoomID: d.RoomID, Seq: d.Seq, SenderID: d.SenderID, Text: d.Text,
+		Mentions: mentions, ClientMsgID: d.ClientMsgID, StreamID: d.StreamID, Deleted: d.Deleted,
+		CreatedAt: d.CreatedAt.UTC()}
+}
+
+type serviceDoc struct {
+	AppID      string    `bson:"appId"`
+	SecretHash string    `bson:"secretHash"`
+	UserID     string    `bson:"userId"`
+	CreatedAt  time.Time `bson:"createdAt"`
+}
+
+type turnDoc struct {
+	MessageID string    `bson:"messageId"`
+	Role      string    `bson:"role"`
+	UserID    string    `bson:"userId"`
+	Name      string    `bson:"name"`
+	Text      string    `bson:"text"`
+	At        time.Time `bson:"at"`
+}
+
+type dialogueDoc struct {
+	Stage     string            `bson:"stage"`
+	Skill     string            `bson:"skill"`
+	Question  string            `bson:"question"`
+	Answer    string            `bson:"answer"`
+	Slots     map[string]string `bson:"slots"`
+	ExpiresAt time.Time         `bson:"expiresAt"`
+}
+
+// memoryDoc keeps dialogues in "state", keyed by user id.
+type memoryDoc struct {
+	RoomID    string                 `bson:"roomId"`
+	Turns     []turnDoc              `bson:"turns"`
+	State     map[string]dialogueDoc `bson:"state"`
+	UpdatedAt time.Time              `bson:"updatedAt"`
+}
+
+func toTurnDocs(turns []store.Turn) []turnDoc {
+	docs := make([]turnDoc, len(turns))
+	for i, t := range turns {
+		docs[i] = turnDoc{MessageID: t.MessageID, Role: t.Role, UserID: t.UserID, Name: t.Name,
+			Text: t.Text, At: store.Millis(t.At)}
+	}
+	return docs
+}
+
+func toDialogueDoc(d *store.Dialogue) dialogueDoc {
+	return dialogueDoc{Stage: d.Stage, Skill: d.Skill, Question: d.Question, Answer: d.Answer,
+		Slots: d.Slots, ExpiresAt: store.Millis(d.ExpiresAt)}
+}
+
+func (d *memoryDoc) memory() *store.Memory {
+	m := &store.Memory{RoomID: d.RoomID, Dialogues: make(map[string]store.Dialogue, len(d.State)),
+		UpdatedAt: d.UpdatedAt.UTC()}
+	for _, t := range d.Turns {
+		m.Turns = append(m.Turns, store.Turn{MessageID: t.MessageID, Role: t.Role, UserID: t.UserID,
+			Name: t.Name, Text: t.Text, At: t.At.UTC()})
+	}
+	for user, s := range d.State {
+		m.Dialogues[user] = store.Dialogue{Stage: s.Stage, Skill: s.Skill, Question: s.Question,
+			Answer: s.Answer, Slots: s.Slots, ExpiresAt: s.ExpiresAt.UTC()}
+	}
+	return m
+}
+
+type knowledgeDoc struct {
+	RoomID    string    `bson:"roomId"`
+	Question  string    `bson:"question"`
+	Answer    string    `bson:"answer"`
+	TaughtBy  string    `bson:"taughtBy"`
+	CreatedAt time.Time `bson:"createdAt"`
+}

@@ -1,0 +1,66 @@
+package mongo
+
+import (
+	"context"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"github.com/parley-chat/parley/store"
+)
+
+// Services implements store.Services.
+type Services struct{ db *DB }
+
+var _ store.Services = (*Services)(nil)
+
+// Create stores an integration's credentials. The user check and the
+// insert need no transaction: users are never deleted.
+func (s *Services) Create(ctx context.Context, svc *store.Service) error {
+	if svc == nil || svc.AppID == "" || svc.SecretHash == "" || svc.UserID == "" {
+		return store.Errorf(store.CodeBadRequest, "app id, secret and user are required")
+	}
+	created := s.db.stamp(svc.CreatedAt)
+	ctx, cancel := s.db.bound(ctx)
+	defer cancel()
+	if err := userExists(ctx, s.db, svc.UserID); err != nil {
+		return storeError(err, "")
+	}
+	_, err := s.db.col(colServices).InsertOne(ctx, serviceDoc{AppID: svc.AppID, SecretHash: svc.SecretHash,
+		UserID: svc.UserID, CreatedAt: created})
+	if mongo.IsDuplicateKeyError(err) {
+		return store.Wrap(store.CodeConflict, err, "service %q exists", svc.AppID)
+	}
+	if err != nil {
+		return storeError(err, "")
+	}
+	svc.CreatedAt = created
+	return nil
+}
+
+// ByAppID returns NOT_FOUND for an unknown app id.
+func (s *Services) ByAppID(ctx context.Context, appID string) (*store.Service, error) {
+	ctx, cancel := s.db.bound(ctx)
+	defer cancel()
+	var d serviceDoc
+	if err := s.db.col(colServices).FindOne(ctx, byAppID(appID)).Decode(&d); err != nil {
+		return nil, storeError(err, "service")
+	}
+	return &store.Service{AppID: d.AppID, SecretHash: d.SecretHash, UserID: d.UserID, CreatedAt: d.CreatedAt.UTC()}, nil
+}
+
+// SetSecret replaces the secret hash.
+func (s *Services) SetSecret(ctx context.Context, appID, secretHash string) error {
+	if secretHash == "" {
+		return store.Errorf(store.CodeBadRequest, "secret is required")
+	}
+	ctx, cancel := s.db.bound(ctx)
+	defer cancel()
+	res, err := s.db.col(colServices).UpdateOne(ctx, byAppID(appID), setSecret(secretHash))
+	if err != nil {
+		return storeError(err, "")
+	}
+	if res.MatchedCount == 0 {
+		return store.Errorf(store.CodeNotFound, "service %q not found", appID)
+	}
+	return nil
+}
