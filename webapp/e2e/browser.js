@@ -30,6 +30,9 @@ export async function newPage(browser, base, { viewport = { width: 1280, height:
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (err) => errors.push(err));
+  page.on("console", (msg) => {
+    if (msg.type() === "error" && /Content Security Policy/i.test(msg.text())) errors.push(new Error(msg.text()));
+  });
   page.on("dialog", (d) => {
     errors.push(new Error(`unexpected dialog: ${d.message()}`));
     void d.dismiss();

@@ -224,6 +224,10 @@ export class ChatClient {
         pending: settlePending(r.pending, page.messages, this.me.id),
       })),
     );
+    // A message that arrived while the page was on its way was not kept
+    // (the log was not open yet): fetch what the page does not reach.
+    const r = this.state.rooms[id];
+    if (r && r.lastSeq > newestSeq(r.messages)) void this.resync();
   }
 
   async loadOlder(id: string): Promise<void> {
