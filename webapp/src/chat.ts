@@ -533,7 +533,7 @@ export class ChatClient {
   // ------------------------------------------------------------ ui
 
   setDialog(dialog: AppState["dialog"]): void {
-    this.store.update((s) => ({ ...s, dialog }));
+    this.store.update((s) => ({ ...s, dialog, sidebarOpen: dialog ? false : s.sidebarOpen }));
   }
 
   toggleSidebar(open?: boolean): void {
