@@ -5,7 +5,8 @@ import type { Socket } from "socket.io-client";
 import { api, type Session } from "./api";
 import { ParleyError, isTransient } from "./errors";
 import { newClientMsgId } from "./ids";
-import { leavesGap, mergeMessages, newestSeq, oldestSeq, settlePending, syncCursors, type PendingMessage } from "./merge";
+import { fillGaps } from "./gapfill";
+import { leavesGap, mergeMessages, newestSeq, oldestSeq, settlePending, type PendingMessage } from "./merge";
 import { clearSession, saveSession } from "./session";
 import { call, openSocket } from "./socket";
 import { initialState, newRoomState, withRoom, type AppState, type RoomState } from "./state";
@@ -191,18 +192,19 @@ export class ChatClient {
 
   /** Asks `sync` for everything after what each room's log holds, until nothing is missing. */
   private async fillGaps(): Promise<void> {
-    for (let round = 0; round < MAX_SYNC_ROUNDS; round++) {
-      const logs: Record<string, { messages: Message[]; lastSeq: number }> = {};
-      for (const [id, r] of Object.entries(this.state.rooms)) logs[id] = { messages: r.messages, lastSeq: r.loaded ? 0 : r.lastSeq };
-      if (Object.keys(logs).length === 0) return;
-      const ack = await call<{ rooms: Record<string, Page> }>(this.socket!, "sync", { cursors: syncCursors(logs) });
-      let more = false;
-      for (const [id, page] of Object.entries(ack.rooms ?? {})) {
-        this.applyMessages(id, page.messages);
-        if (page.hasMore) more = true;
-      }
-      if (!more) return;
-    }
+    const complete = await fillGaps(
+      {
+        logs: () => {
+          const out: Record<string, { messages: Message[]; lastSeq: number }> = {};
+          for (const [id, r] of Object.entries(this.state.rooms)) out[id] = { messages: r.messages, lastSeq: r.loaded ? 0 : r.lastSeq };
+          return out;
+        },
+        sync: async (cursors) => (await call<{ rooms: Record<string, Page> }>(this.socket!, "sync", { cursors })).rooms,
+        apply: (id, messages) => this.applyMessages(id, messages),
+      },
+      MAX_SYNC_ROUNDS,
+    );
+    if (complete) return;
     // Far behind: start the opened logs again from their newest page.
     for (const [id, r] of Object.entries(this.state.rooms)) {
       if (r.loaded) {

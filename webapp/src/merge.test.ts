@@ -60,6 +60,10 @@ describe("gaps", () => {
   it("sync cursors are the newest seq held, or the known lastSeq of an unopened room", () => {
     expect(syncCursors({ a: { messages: range(3, 8), lastSeq: 0 }, b: { messages: [], lastSeq: 42 } })).toEqual({ a: 8, b: 42 });
   });
+
+  it("a live message past a gap does not move the cursor over the gap", () => {
+    expect(syncCursors({ a: { messages: [...range(3, 5), msg(9)], lastSeq: 0 } })).toEqual({ a: 5 });
+  });
 });
 
 describe("settlePending", () => {

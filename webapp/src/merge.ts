@@ -81,14 +81,26 @@ export function settlePending(
 }
 
 /**
- * Cursors for `sync`: for every room, the newest seq this client holds
- * (or knows of, for rooms it has not opened), so the answer is exactly
- * what it missed.
+ * The newest seq before the first hole: everything up to it is held.
+ * A live message that arrived past a gap sits beyond it until the gap is
+ * fetched.
+ */
+export function contiguousEnd(list: readonly Message[]): number {
+  for (let i = 1; i < list.length; i++) {
+    if (list[i].seq !== list[i - 1].seq + 1) return list[i - 1].seq;
+  }
+  return newestSeq(list);
+}
+
+/**
+ * Cursors for `sync`: for every room, the seq up to which this client
+ * holds the log without a hole (or the lastSeq it knows of, for rooms it
+ * has not opened), so the answer is what it missed.
  */
 export function syncCursors(logs: Record<string, { messages: readonly Message[]; lastSeq: number }>): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [id, log] of Object.entries(logs)) {
-    out[id] = log.messages.length ? newestSeq(log.messages) : log.lastSeq;
+    out[id] = log.messages.length ? contiguousEnd(log.messages) : log.lastSeq;
   }
   return out;
 }
