@@ -103,6 +103,9 @@ export class ChatClient {
     window.removeEventListener("pagehide", this.onPageHide);
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    for (const t of this.readTimers.values()) clearTimeout(t);
+    this.readTimers.clear();
+    this.typingSent.clear();
   }
 
   // The browser knows the network is gone before any heartbeat does: show

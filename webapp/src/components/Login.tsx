@@ -25,7 +25,6 @@ export function Login() {
     }
   };
 
-  const title = mode === "login" ? t("logIn") : t("signUp");
   return (
     <main class="auth">
       <div class="auth-card">
@@ -45,6 +44,8 @@ export function Login() {
               key={m}
               type="button"
               role="tab"
+              id={`tab-${m}`}
+              aria-controls="auth-panel"
               aria-selected={mode === m}
               class={mode === m ? "tab active" : "tab"}
               onClick={() => {
@@ -56,7 +57,7 @@ export function Login() {
             </button>
           ))}
         </div>
-        <form class="stack" onSubmit={submit} aria-label={title}>
+        <form class="stack" id="auth-panel" role="tabpanel" aria-labelledby={`tab-${mode}`} onSubmit={submit}>
           <div class="field">
             <label for="login-username">{t("username")}</label>
             <input
