@@ -373,7 +373,7 @@ export class ChatClient {
     const r = this.state.rooms[id];
     if (this.socket?.connected) {
       if (!r.loaded) void this.loadLatest(id).then(() => this.markRead(id)).catch(() => undefined);
-      if (!r.members) void this.loadMembers(id);
+      void this.loadMembers(id); // presence may have moved while it was closed
     }
     this.markRead(id);
   }
@@ -389,10 +389,12 @@ export class ChatClient {
     }
   }
 
-  /** Presence dots of direct rooms come from their member lists. */
+  /** Presence dots of direct rooms come from their member lists (refreshed on every connect: events were missed while away). */
   private async loadDirectPresence(): Promise<void> {
     const ids = Object.values(this.state.rooms)
-      .filter((r) => r.room.kind === "direct" && !r.members)
+      .filter((r) => r.room.kind === "direct")
+      .sort((a, b) => b.lastSeq - a.lastSeq)
+      .slice(0, 50)
       .map((r) => r.room.id);
     for (const id of ids) await this.loadMembers(id);
   }
