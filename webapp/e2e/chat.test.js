@@ -8,7 +8,7 @@ import { api, connect, call, createRoom, register, uniqueName, DEFAULT_PASSWORD 
 import { launch, messages, newPage, sendMessage, signedIn } from "./browser.js";
 
 const MAX_TEXT = 300;
-const ctx = sharedServer({ env: { PARLEY_MAX_TEXT_LENGTH: MAX_TEXT, PARLEY_SEND_RATE: 500, PARLEY_SEND_BURST: 500 } });
+const ctx = sharedServer({ env: { PARLEY_MAX_TEXT_LENGTH: MAX_TEXT, PARLEY_SEND_RATE: 500, PARLEY_SEND_BURST: 500, PARLEY_PRESENCE_GRACE: "300ms" } });
 let browser;
 before(async () => {
   browser = await launch();
@@ -193,6 +193,36 @@ test("direct messages: start one with anyone; it shows up on the other side with
     await bob.page.waitForSelector(`.room-link:has-text("${alice.username}") [data-presence="online"]`);
     await dm.click();
     await messageWith(bob.page, "psst, just you").waitFor();
+
+    // alice closes her tab: bob's dot for her goes grey
+    await alice.context.close();
+    await bob.page.waitForSelector(`.room-link:has-text("${alice.username}") [data-presence="offline"]`);
+  } finally {
+    await alice.context.close();
+    await bob.context.close();
+  }
+});
+
+test("I can delete my message; everyone sees a tombstone", async () => {
+  const alice = await signedIn(browser, ctx.base, uniqueName("alice"));
+  const bob = await signedIn(browser, ctx.base, uniqueName("bob"));
+  try {
+    const room = await roomWith(alice, bob);
+    await alice.page.reload();
+    await bob.page.reload();
+    await openRoom(alice.page, room);
+    await openRoom(bob.page, room);
+    await sendMessage(alice.page, "oops, wrong room");
+    await messageWith(bob.page, "oops, wrong room").waitFor();
+    assert.equal(await messageWith(bob.page, "oops").getByRole("button", { name: "Delete message" }).count(), 0, "not bob's to delete");
+    const mine = messageWith(alice.page, "oops, wrong room");
+    await mine.hover();
+    await mine.getByRole("button", { name: "Delete message" }).click();
+    await mine.getByRole("button", { name: "Delete?" }).click();
+    for (const page of [alice.page, bob.page]) {
+      await messageWith(page, "This message was deleted.").waitFor();
+      assert.equal(await messageWith(page, "oops, wrong room").count(), 0);
+    }
   } finally {
     await alice.context.close();
     await bob.context.close();

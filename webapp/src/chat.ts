@@ -526,6 +526,13 @@ export class ChatClient {
     }
   }
 
+  /** Deletes a message (mine, or any as a room owner/admin); every member sees a tombstone. */
+  async deleteMessage(roomId: string, id: string): Promise<void> {
+    if (!this.socket?.connected) throw new ParleyError("OFFLINE", "not connected");
+    await call(this.socket, "message:delete", { room: roomId, id });
+    this.onDeleted({ room: roomId, id, seq: 0 });
+  }
+
   // ------------------------------------------------------------ typing
 
   setTyping(roomId: string, typing: boolean): void {

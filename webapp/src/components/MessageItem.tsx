@@ -1,4 +1,5 @@
 import { memo } from "preact/compat";
+import { useEffect, useState } from "preact/hooks";
 import { formatTime, t } from "../i18n";
 import type { PendingMessage } from "../merge";
 import type { User } from "../types";
@@ -8,6 +9,7 @@ import { RichText } from "./RichText";
 
 export interface Row {
   key: string;
+  id?: string;
   sender: User;
   text: string;
   mentions: readonly string[];
@@ -24,9 +26,12 @@ interface Props {
   me: User;
   onRetry?: (clientMsgId: string) => void;
   onDiscard?: (clientMsgId: string) => void;
+  /** Set when I may delete this message. */
+  onDelete?: (id: string) => void;
 }
 
-function MessageItemView({ row, me, onRetry, onDiscard }: Props) {
+function MessageItemView({ row, me, onRetry, onDiscard, onDelete }: Props) {
+  const canDelete = !!onDelete && !!row.id && !row.deleted && !row.pending && !row.streaming;
   const bot = row.sender.kind === "bot";
   const mine = row.sender.id === me.id;
   const mentionsMe = !mine && row.mentions.includes(me.username);
@@ -42,6 +47,7 @@ function MessageItemView({ row, me, onRetry, onDiscard }: Props) {
       data-seq={row.seq}
       data-status={row.pending?.status ?? (row.streaming ? "streaming" : "sent")}
     >
+      {canDelete && <DeleteButton onConfirm={() => onDelete!(row.id!)} />}
       <div class="msg-gutter">
         {row.startsGroup ? <Avatar user={row.sender} /> : <time class="msg-time-hover" dateTime={row.createdAt}>{time}</time>}
       </div>
@@ -81,6 +87,27 @@ function MessageItemView({ row, me, onRetry, onDiscard }: Props) {
         )}
       </div>
     </li>
+  );
+}
+
+/** Two steps, so one stray click deletes nothing. */
+function DeleteButton({ onConfirm }: { onConfirm: () => void }) {
+  const [armed, setArmed] = useState(false);
+  useEffect(() => {
+    if (!armed) return undefined;
+    const timer = setTimeout(() => setArmed(false), 4000);
+    return () => clearTimeout(timer);
+  }, [armed]);
+  return (
+    <button
+      type="button"
+      class={`msg-action${armed ? " armed" : ""}`}
+      aria-label={armed ? t("confirmDelete") : t("deleteMessage")}
+      title={t("deleteMessage")}
+      onClick={() => (armed ? onConfirm() : setArmed(true))}
+    >
+      {armed ? t("confirmDelete") : "✕"}
+    </button>
   );
 }
 

@@ -16,7 +16,7 @@ type Item = { kind: "day"; key: string; label: string } | { kind: "new"; key: st
 export function buildItems(r: RoomState, me: User): Item[] {
   const rows: Omit<Row, "startsGroup">[] = [];
   for (const m of r.messages) {
-    rows.push({ key: m.id, sender: m.sender, text: m.text, mentions: m.mentions, createdAt: m.createdAt, seq: m.seq, deleted: m.deleted });
+    rows.push({ key: m.id, id: m.id, sender: m.sender, text: m.text, mentions: m.mentions, createdAt: m.createdAt, seq: m.seq, deleted: m.deleted });
   }
   for (const [id, s] of Object.entries(r.streams)) {
     const sender = s.sender ?? { id: "assistant", username: "assistant", displayName: "assistant", kind: "bot" as const };
@@ -63,6 +63,8 @@ export function MessageList({ room, me }: { room: RoomState; me: User }) {
   const first = room.messages[0]?.seq ?? 0;
   const onRetry = useCallback((cid: string) => client.retry(id, cid), [id]);
   const onDiscard = useCallback((cid: string) => client.discard(id, cid), [id]);
+  const onDelete = useCallback((mid: string) => void client.deleteMessage(id, mid).catch(() => undefined), [id]);
+  const moderator = room.room.role === "owner" || room.room.role === "admin";
 
   // a newly opened room starts at its newest message
   useLayoutEffect(() => {
@@ -132,6 +134,7 @@ export function MessageList({ room, me }: { room: RoomState; me: User }) {
                 me={me}
                 onRetry={onRetry}
                 onDiscard={onDiscard}
+                onDelete={moderator || it.row.sender.id === me.id ? onDelete : undefined}
               />
             ),
           )}
