@@ -112,6 +112,12 @@ test("two people chat live; HTML stays text; mentions, typing and unread badges 
     assert.equal(await messageWith(alice.page, "line one").locator(".msg-text").textContent(), "line one\nline two");
     assert.equal(await box.inputValue(), "", "the box is emptied after sending");
 
+    // Alt+↑/↓ moves between rooms from the keyboard
+    await alice.page.keyboard.press("Alt+ArrowUp");
+    await alice.page.getByRole("heading", { level: 1, name: "general" }).waitFor();
+    await alice.page.keyboard.press("Alt+ArrowDown");
+    await alice.page.getByRole("heading", { level: 1, name: room.name }).waitFor();
+
     // a message to a room alice is not looking at counts as unread, in the badge and the tab title
     await alice.page.locator('.room-link[data-room="general"]').click();
     await sendMessage(bob.page, "are you there?");

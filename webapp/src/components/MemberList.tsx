@@ -31,6 +31,7 @@ export function MemberList({ room }: { room: RoomState }) {
             <span class="member-name">
               {u.displayName || u.username}
               {u.kind === "bot" && <span class="tag tag-bot">{t("bot")}</span>}
+              {u.kind === "service" && <span class="tag">{t("service")}</span>}
               <span class="visually-hidden">, {online(u) ? t("online") : t("offline")}</span>
             </span>
             {u.id !== me.id && u.kind === "human" && room.room.kind === "group" && (
