@@ -147,7 +147,6 @@ type Assistant struct {
 
 	mu          sync.Mutex
 	rooms       map[string]*store.Room // rooms never change kind or name
-	joined      map[string]bool
 	limitNotice map[string]time.Time
 	closed      bool
 }
@@ -169,7 +168,6 @@ func New(cfg Config) *Assistant {
 		stop:        stop,
 		cancel:      cancel,
 		rooms:       map[string]*store.Room{},
-		joined:      map[string]bool{},
 		limitNotice: map[string]time.Time{},
 	}
 	a.metrics = newMetrics(monitoring.OrNew(cfg.Metrics))
