@@ -214,8 +214,16 @@ func (a *Assistant) Notice(in Incoming) {
 	case a.queues[h.Sum32()%uint32(len(a.queues))] <- job{in: in, mentioned: mentioned}:
 	default:
 		if mentioned {
+			// Never silence: the asker hears that the bot is busy.
 			a.metrics.requests.WithLabelValues("dropped").Inc()
-			a.log.Warn("assistant queue full: mention dropped", "room", in.RoomID, "message", in.ID)
+			a.log.Warn("assistant queue full: mention answered busy", "room", in.RoomID, "message", in.ID)
+			a.wg.Add(1)
+			go func() {
+				defer a.wg.Done()
+				ctx, cancel := context.WithTimeout(a.stop, requestTimeout)
+				defer cancel()
+				a.post(ctx, in, say(language(in.Text), "busy"), "")
+			}()
 		}
 	}
 }
