@@ -147,7 +147,6 @@ type Assistant struct {
 
 	mu          sync.Mutex
 	rooms       map[string]*store.Room // rooms never change kind or name
-	joined      map[string]bool
 	limitNotice map[string]time.Time
 	closed      bool
 }
@@ -169,7 +168,6 @@ func New(cfg Config) *Assistant {
 		stop:        stop,
 		cancel:      cancel,
 		rooms:       map[string]*store.Room{},
-		joined:      map[string]bool{},
 		limitNotice: map[string]time.Time{},
 	}
 	a.metrics = newMetrics(monitoring.OrNew(cfg.Metrics))
@@ -216,8 +214,16 @@ func (a *Assistant) Notice(in Incoming) {
 	case a.queues[h.Sum32()%uint32(len(a.queues))] <- job{in: in, mentioned: mentioned}:
 	default:
 		if mentioned {
+			// Never silence: the asker hears that the bot is busy.
 			a.metrics.requests.WithLabelValues("dropped").Inc()
-			a.log.Warn("assistant queue full: mention dropped", "room", in.RoomID, "message", in.ID)
+			a.log.Warn("assistant queue full: mention answered busy", "room", in.RoomID, "message", in.ID)
+			a.wg.Add(1)
+			go func() {
+				defer a.wg.Done()
+				ctx, cancel := context.WithTimeout(a.stop, requestTimeout)
+				defer cancel()
+				a.post(ctx, in, say(language(in.Text), "busy"), "")
+			}()
 		}
 	}
 }

@@ -17,12 +17,14 @@ type Reply struct {
 	ToModel bool
 	// Route names the path taken, for metrics: builtin, skill, model.
 	Route string
+	// Silent: the message was not for the bot after all.
+	Silent bool
 }
 
 // commands maps the words that start a built-in command, in English and
 // Chinese, to the command. Chinese commands need no space after them.
 var commands = map[string]string{
-	"help": "help", "?": "help", "帮助": "help",
+	"help": "help", "帮助": "help",
 	"learn": "learn", "teach": "learn", "学习": "learn", "记住": "learn",
 	"forget": "forget", "忘记": "forget",
 	"summary": "summary", "summarize": "summary", "总结": "summary", "摘要": "summary",
@@ -32,7 +34,10 @@ var commands = map[string]string{
 // greetings may precede a command: "hey @assistant, help".
 var greetings = set("hey", "hi", "hello", "yo", "please", "pls", "你好", "请", "嗨")
 
-// command splits text into a built-in command and its argument.
+// command splits text into a built-in command and its argument. A word
+// that merely starts a question ("help me write a poem", "时间管理怎么做")
+// is not a command: help, time and summary stand alone, learn needs
+// "=>" (or nothing, to be asked), forget needs what to forget.
 func command(text string) (cmd, arg string) {
 	first, rest, _ := strings.Cut(text, " ")
 	if greetings[strings.ToLower(strings.Trim(first, ",.!:，。！："))] && rest != "" {
@@ -40,15 +45,34 @@ func command(text string) (cmd, arg string) {
 			return c, a
 		}
 	}
-	if c, ok := commands[strings.ToLower(strings.TrimRight(first, "?!.:：？！。"))]; ok {
+	if c, ok := commands[strings.ToLower(strings.TrimRight(first, "!.:：！。"))]; ok && accepts(c, strings.TrimSpace(rest)) {
 		return c, strings.TrimSpace(rest)
 	}
 	for word, c := range commands {
-		if language(word) == "zh" && strings.HasPrefix(text, word) {
-			return c, strings.TrimSpace(strings.TrimLeft(strings.TrimPrefix(text, word), ":： "))
+		if language(word) != "zh" || !strings.HasPrefix(text, word) {
+			continue
+		}
+		rest := strings.TrimPrefix(text, word)
+		arg := strings.TrimSpace(strings.TrimLeft(rest, ":： "))
+		separated := rest == "" || strings.ContainsAny(rest[:1], " :") || strings.HasPrefix(rest, "：")
+		if (separated || c == "learn") && accepts(c, arg) {
+			return c, arg
 		}
 	}
 	return "", text
+}
+
+// accepts reports whether arg suits command c.
+func accepts(c, arg string) bool {
+	arg = strings.Trim(arg, "?？!！.。 ")
+	switch c {
+	case "learn":
+		_, _, ok := splitTeaching(arg)
+		return arg == "" || ok
+	case "forget":
+		return arg != ""
+	}
+	return arg == ""
 }
 
 // respond is the route step: an open dialogue first, then built-in
@@ -58,6 +82,11 @@ func (a *Assistant) respond(ctx context.Context, req *Request) (Reply, error) {
 	if d := req.Dialogue; d != nil {
 		if r, handled, err := a.continueDialogue(ctx, req, d); handled || err != nil {
 			return r, err
+		}
+		if !req.Addressed && d.Stage != WaitQuery {
+			// Overheard chatter while a question of ours is open: not an
+			// answer, not for us. The dialogue waits on.
+			return Reply{Silent: true}, nil
 		}
 	}
 	if req.Text == "" {

@@ -203,3 +203,14 @@ func TestBotRejoinsARoomWhenMentioned(t *testing.T) {
 	f.must(err)
 	wantContains(t, f.ask(alice, room.ID, "@assistant time"), "UTC")
 }
+
+func TestChatterDuringADialogueIsNotAnswered(t *testing.T) {
+	f := newFixture(t, nil)
+	alice := f.user("alice")
+	f.ask(alice, general, "@assistant learn printer => room 12")
+	f.say(alice, general, "bob, did you see the game last night?")
+	wantContains(t, f.ask(alice, general, "yes"), "Learned")
+	if got := texts(f.botMessages(general)); len(got) != 2 {
+		t.Fatalf("the bot said %q: it answered chatter not addressed to it", got)
+	}
+}

@@ -47,7 +47,8 @@ type Usage struct {
 // Model is a chat model that streams its answer.
 type Model interface {
 	// Stream sends prompt and calls onDelta with each piece of the answer as
-	// it arrives, in order, from the calling goroutine.
+	// it arrives, in order, from the calling goroutine; "" for a chunk
+	// without text (a model that is thinking).
 	Stream(ctx context.Context, prompt []Message, onDelta func(string)) (Usage, error)
 }
 

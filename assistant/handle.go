@@ -19,6 +19,9 @@ const limitNoticeEvery = time.Minute
 
 // handle runs one message through the pipeline.
 func (a *Assistant) handle(j job) {
+	if a.stop.Err() != nil {
+		return // shutting down: what is queued cannot be posted any more
+	}
 	ctx, cancel := context.WithTimeout(a.stop, requestTimeout)
 	defer cancel()
 	in := j.in
@@ -48,10 +51,10 @@ func (a *Assistant) handle(j job) {
 		}
 		return
 	}
-	if room.Kind == store.RoomGroup {
-		a.ensureMember(ctx, room.ID)
+	if room.Kind == store.RoomGroup && !a.present(ctx, room) {
+		return
 	}
-	req := &Request{Msg: in, Room: room, Text: sanitize(in.Text, a.mention), Dialogue: dialogue, Now: now}
+	req := &Request{Msg: in, Room: room, Text: sanitize(in.Text, a.mention), Dialogue: dialogue, Now: now, Addressed: j.mentioned || direct}
 	req.Lang = language(req.Text)
 	hadDialogue := dialogue != nil
 	if _, stale := mem.Dialogues[in.Sender.ID]; stale {
@@ -60,6 +63,10 @@ func (a *Assistant) handle(j job) {
 	reply, err := a.respond(ctx, req)
 	if err != nil {
 		a.log.Error("assistant: respond", "room", room.ID, "err", err)
+		a.answer(ctx, req, say(req.Lang, "error"), "")
+		return
+	}
+	if reply.Silent {
 		return
 	}
 	if reply.Next != nil || hadDialogue {
@@ -84,7 +91,7 @@ func (a *Assistant) answer(ctx context.Context, req *Request, text, streamID str
 	a.metrics.reply.Observe(since(req.Msg.At))
 	turns := []store.Turn{
 		{MessageID: req.Msg.ID, Role: "user", UserID: req.Msg.Sender.ID, Name: req.Msg.Sender.Username, Text: req.Msg.Text, At: req.Msg.At},
-		{MessageID: id, Role: "assistant", UserID: a.cfg.Bot.ID, Name: a.cfg.Bot.Username, Text: text, At: a.now()},
+		{MessageID: id, Role: "assistant", UserID: a.cfg.Bot.ID, Name: a.cfg.Bot.Username, Text: a.cfg.Mask(text), At: a.now()},
 	}
 	if err := a.cfg.Store.Memories.AddTurns(ctx, req.Room.ID, turns, a.cfg.MemoryTurns); err != nil {
 		a.log.Warn("assistant: remember turns", "room", req.Room.ID, "err", err)
@@ -167,24 +174,23 @@ func (a *Assistant) room(ctx context.Context, id string) (*store.Room, error) {
 	return r, nil
 }
 
-// ensureMember joins a group room the bot was mentioned in but is not a
-// member of (a room made before the bot existed, or one it was kicked
-// from and called back to).
-func (a *Assistant) ensureMember(ctx context.Context, roomID string) {
-	a.mu.Lock()
-	done := a.joined[roomID]
-	a.mu.Unlock()
-	if done {
-		return
+// present reports whether the bot is a member of a group room, joining a
+// public room it is not in yet (one made before the bot existed). A
+// private room it was removed from stays without it.
+func (a *Assistant) present(ctx context.Context, room *store.Room) bool {
+	_, err := a.cfg.Store.Memberships.Get(ctx, room.ID, a.cfg.Bot.ID)
+	switch {
+	case err == nil:
+		return true
+	case store.CodeOf(err) != store.CodeNotFound:
+		a.log.Warn("assistant: membership", "room", room.ID, "err", err)
+		return false
+	case room.Private:
+		return false
 	}
-	if err := a.cfg.Chat.Join(ctx, a.cfg.Bot, roomID); err != nil {
-		a.log.Warn("assistant: join room", "room", roomID, "err", err)
-		return
+	if err := a.cfg.Chat.Join(ctx, a.cfg.Bot, room.ID); err != nil {
+		a.log.Warn("assistant: join room", "room", room.ID, "err", err)
+		return false
 	}
-	a.mu.Lock()
-	if len(a.joined) > 10_000 {
-		clear(a.joined)
-	}
-	a.joined[roomID] = true
-	a.mu.Unlock()
+	return true
 }

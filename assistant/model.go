@@ -43,21 +43,23 @@ func (a *Assistant) modelReply(req *Request) {
 	}
 	defer func() { _ = a.cfg.Chat.Typing(ctx, bot, room, false) }()
 
+	w := a.newStreamWriter(room, a.cfg.NewID(), func() { a.metrics.firstToken.Observe(since(req.Msg.At)) })
 	mem, err := a.cfg.Store.Memories.Get(ctx, room)
 	var prompt []Message
 	if err == nil {
 		prompt, err = a.prompt(ctx, req, mem)
 	}
+	var usage Usage
+	outcome := outcomeError
 	if err != nil {
 		a.log.Error("assistant: build prompt", "room", room, "err", err)
-		return
+	} else {
+		usage, err = a.breaker.Execute(func() (Usage, error) { return a.stream(ctx, prompt, w.add) })
+		outcome = a.outcome(err)
+		a.metrics.llm.WithLabelValues(outcome).Inc()
+		a.metrics.usage(usage)
 	}
-	w := a.newStreamWriter(room, a.cfg.NewID(), func() { a.metrics.firstToken.Observe(since(req.Msg.At)) })
-	usage, err := a.breaker.Execute(func() (Usage, error) { return a.stream(ctx, prompt, w.add) })
 	text, streamed := w.finish()
-	outcome := a.outcome(err)
-	a.metrics.llm.WithLabelValues(outcome).Inc()
-	a.metrics.usage(usage)
 	route := "model"
 	switch {
 	case err == nil && text != "":
@@ -88,9 +90,13 @@ func (a *Assistant) stream(ctx context.Context, prompt []Message, onDelta func(s
 	defer cancelCause(nil)
 	first := time.AfterFunc(a.cfg.FirstTokenTimeout, func() { cancelCause(errNoFirstToken) })
 	defer first.Stop()
+	// Any chunk stops the first-token clock, even one without text:
+	// reasoning models think for a while before they write.
 	usage, err := a.cfg.Model.Stream(ctx, prompt, func(d string) {
 		first.Stop()
-		onDelta(d)
+		if d != "" {
+			onDelta(d)
+		}
 	})
 	if err != nil && ctx.Err() != nil {
 		err = errors.Join(context.Cause(ctx), err)

@@ -70,8 +70,11 @@ func TestModelReplyStreamsThenPostsOnce(t *testing.T) {
 		t.Fatalf("request stream=%v model=%q", req.Stream, req.Model)
 	}
 	sys := req.Messages[0]
-	if sys.Role != "system" || !strings.Contains(sys.Content, `"general"`) || strings.Contains(sys.Content, "capital") {
-		t.Fatalf("system message %+v: want the fixed prompt naming the room, without user text", sys)
+	if sys.Role != "system" || strings.Contains(sys.Content, "general") || strings.Contains(sys.Content, "capital") {
+		t.Fatalf("system message %+v: want the fixed prompt, without users' text (room names included)", sys)
+	}
+	if where := req.Messages[1]; where.Role != "user" || where.Content != "(room: general)" {
+		t.Fatalf("room named as %+v, want a user turn", where)
 	}
 	var convo []string
 	for _, msg := range req.Messages[1:] {
@@ -159,7 +162,7 @@ func TestBreakerOpensAndRecovers(t *testing.T) {
 	reg := monitoring.NewRegistry()
 	f := newFixture(t, withModel(m, reg, func(c *assistant.Config) {
 		c.BreakerFailures = 2
-		c.BreakerCooldown = 300 * time.Millisecond
+		c.BreakerCooldown = 1500 * time.Millisecond // long enough for three questions
 	}))
 	alice := f.user("alice")
 	for range 3 {
@@ -175,7 +178,7 @@ func TestBreakerOpensAndRecovers(t *testing.T) {
 		t.Fatalf("breaker state %v, want 2 (open)", got)
 	}
 	m.Set(func(b *assistanttest.Behaviour) { b.Status = 0 })
-	time.Sleep(400 * time.Millisecond)
+	time.Sleep(1600 * time.Millisecond)
 	r := f.ask(alice, general, "@assistant and now?")
 	if r.Text != "@alice back again" {
 		t.Fatalf("after recovery: %q", r.Text)
@@ -206,8 +209,21 @@ func TestConcurrencyLimitSaysBusy(t *testing.T) {
 	f := newFixture(t, withModel(m, nil, func(c *assistant.Config) { c.MaxConcurrent = 1 }))
 	alice, bob := f.user("alice"), f.user("bob")
 	f.say(alice, general, "@assistant first question")
-	time.Sleep(100 * time.Millisecond)
+	for m.Calls() == 0 { // alice's question holds the only slot
+		time.Sleep(5 * time.Millisecond)
+	}
 	r := f.ask(bob, general, "@assistant second question")
 	wantContains(t, r, "@bob", "many questions")
 	wantContains(t, f.reply(general, 2), "@alice slow answer")
+}
+
+func TestQuestionsStartingWithACommandWordGoToTheModel(t *testing.T) {
+	m := newModel(t, "Roses ", "are ", "red.")
+	f := newFixture(t, withModel(m, nil, nil))
+	alice := f.user("alice")
+	for _, q := range []string{"help me write a poem", "time zones in Asia?", "时间管理怎么做", "learn Go or Rust first?"} {
+		if r := f.ask(alice, general, "@assistant "+q); r.Text != "@alice Roses are red." {
+			t.Fatalf("%q answered %q, want the model's answer", q, r.Text)
+		}
+	}
 }

@@ -65,11 +65,13 @@ func (o *OpenAI) Stream(ctx context.Context, prompt []Message, onDelta func(stri
 	var u Usage
 	for stream.Next() {
 		chunk := stream.Current()
+		text := ""
 		for _, c := range chunk.Choices {
-			if c.Index == 0 && c.Delta.Content != "" {
-				onDelta(c.Delta.Content)
+			if c.Index == 0 {
+				text += c.Delta.Content
 			}
 		}
+		onDelta(text) // "" too: the model is alive (reasoning, or usage)
 		if chunk.Usage.TotalTokens > 0 {
 			u = Usage{PromptTokens: chunk.Usage.PromptTokens, CompletionTokens: chunk.Usage.CompletionTokens}
 		}

@@ -55,21 +55,34 @@ func NewRemotes(now func() int64) *Remotes {
 }
 
 // Register offers s, answered by service through ask, until the returned
-// function is called (the service disconnected). A later registration of
-// the same name replaces it.
-func (r *Remotes) Register(s RemoteSkill, service store.User, ask AskFunc) (unregister func()) {
+// function is called (the service disconnected). The same service may
+// register a name again (a reconnect); another service may not take it:
+// CONFLICT. Names and aliases must not shadow built-in commands:
+// BAD_REQUEST.
+func (r *Remotes) Register(s RemoteSkill, service store.User, ask AskFunc) (unregister func(), err error) {
 	s.Name = strings.ToLower(strings.TrimSpace(s.Name))
+	for _, w := range append([]string{s.Name}, s.Aliases...) {
+		if _, builtin := commands[strings.ToLower(w)]; builtin || strings.TrimSpace(w) == "" || greetings[strings.ToLower(w)] {
+			return nil, store.Errorf(store.CodeBadRequest, "%q cannot name a skill: it is a built-in command", w)
+		}
+		if strings.ContainsAny(w, " \t\n") || len([]rune(w)) > 32 {
+			return nil, store.Errorf(store.CodeBadRequest, "skill names and aliases are single words of at most 32 characters")
+		}
+	}
 	rs := &remote{spec: s, service: service, ask: ask, now: r.now}
 	r.mu.Lock()
+	defer r.mu.Unlock()
+	if old, ok := r.skills[s.Name]; ok && old.service.ID != service.ID {
+		return nil, store.Errorf(store.CodeConflict, "skill %q is offered by another service", s.Name)
+	}
 	r.skills[s.Name] = rs
-	r.mu.Unlock()
 	return func() {
 		r.mu.Lock()
 		defer r.mu.Unlock()
 		if r.skills[s.Name] == rs {
 			delete(r.skills, s.Name)
 		}
-	}
+	}, nil
 }
 
 // Skills lists the registered skills by name.

@@ -17,6 +17,9 @@ type Request struct {
 	// Dialogue is the asker's open dialogue in the room (nil: none).
 	Dialogue *store.Dialogue
 	Now      time.Time
+	// Addressed is true when the message mentions the bot or is in a DM
+	// with it; otherwise it is only a candidate answer to an open dialogue.
+	Addressed bool
 }
 
 // Slot is an argument a skill cannot do without, asked for when missing

@@ -43,6 +43,9 @@ type Config struct {
 	// Skills receives the skills that service clients offer over their
 	// sockets (nil: service clients cannot offer skills).
 	Skills *assistant.Remotes
+	// ServiceApps are the app ids of the configured service clients; only
+	// they get tokens.
+	ServiceApps []string
 	// ServiceTokenTTL is the lifetime of service tokens (1h).
 	ServiceTokenTTL time.Duration
 	// SkillTimeout bounds a service's answer to one request (5s).

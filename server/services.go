@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync/atomic"
 
 	"github.com/labstack/echo/v4"
 	"github.com/zishang520/socket.io/servers/socket/v3"
@@ -41,7 +42,7 @@ func (s *Server) serviceToken(c echo.Context) error {
 		return err
 	}
 	// Compared even for unknown app ids, so timing does not tell which exist.
-	if bcrypt.CompareHashAndPassword(hash, []byte(req.Secret)) != nil || err != nil {
+	if bcrypt.CompareHashAndPassword(hash, []byte(req.Secret)) != nil || err != nil || !s.serviceAllowed(req.AppID) {
 		return store.Errorf(store.CodeUnauthorized, "unknown app id or wrong secret")
 	}
 	tok, exp, err := s.tokens.IssueFor(svc.UserID, s.cfg.ServiceTokenTTL)
@@ -53,10 +54,21 @@ func (s *Server) serviceToken(c echo.Context) error {
 	})
 }
 
+// serviceAllowed: only services still configured get tokens, so removing
+// one from the configuration revokes it.
+func (s *Server) serviceAllowed(appID string) bool {
+	for _, id := range s.cfg.ServiceApps {
+		if id == appID {
+			return true
+		}
+	}
+	return false
+}
+
 // registerSkill lets a service socket offer a skill until it disconnects.
 // The assistant's requests reach it as `skill:request` events, answered
 // through the event's ack.
-func (s *Server) registerSkill(sock *socket.Socket, user store.User, req assistant.RemoteSkill) (map[string]any, error) {
+func (s *Server) registerSkill(sock *socket.Socket, user store.User, registered *atomic.Int32, req assistant.RemoteSkill) (map[string]any, error) {
 	if s.cfg.Skills == nil {
 		return nil, store.Errorf(store.CodeUnavailable, "this server has no assistant to offer skills to")
 	}
@@ -67,8 +79,18 @@ func (s *Server) registerSkill(sock *socket.Socket, user store.User, req assista
 	if len(req.Aliases) > maxSkills || len(req.Slots) > 4 {
 		return nil, store.Errorf(store.CodeBadRequest, "too many aliases or slots")
 	}
-	unregister := s.cfg.Skills.Register(req, user, s.askOver(sock))
+	if n := registered.Add(1); n > maxSkills {
+		return nil, store.Errorf(store.CodeBadRequest, "a connection may offer at most %d skills", maxSkills)
+	}
+	unregister, err := s.cfg.Skills.Register(req, user, s.askOver(sock))
+	if err != nil {
+		registered.Add(-1)
+		return nil, err
+	}
 	_ = sock.On("disconnect", func(...any) { unregister() })
+	if !sock.Connected() { // it left before the handler was attached
+		unregister()
+	}
 	s.log.Info("skill registered", "skill", req.Name, "service", user.Username)
 	return map[string]any{"skill": req.Name}, nil
 }

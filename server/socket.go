@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/zishang520/socket.io/servers/socket/v3"
@@ -82,8 +83,9 @@ func (s *Server) onConnect(sock *socket.Socket, user store.User) {
 	s.on(sock, "room:kick", decoded(h.kick))
 	s.on(sock, "message:delete", decoded(h.deleteMessage))
 	if user.Kind == store.KindService {
+		var registered atomic.Int32
 		s.on(sock, "skill:register", decoded(func(ctx context.Context, req assistant.RemoteSkill) (map[string]any, error) {
-			return s.registerSkill(sock, user, req)
+			return s.registerSkill(sock, user, &registered, req)
 		}))
 	}
 }

@@ -157,6 +157,7 @@ func (m *Main) open(ctx context.Context) error {
 		BcryptCost:        m.cfg.BcryptCost,
 		ReservedUsernames: append([]string{systemUser.Username, m.cfg.AssistantName, "system", "admin"}, m.serviceNames()...),
 		Skills:            remotes,
+		ServiceApps:       m.serviceNames(),
 		AllowedOrigins:    m.cfg.AllowedOrigins,
 		Ready:             m.readiness,
 		MaxQueuedPackets:  m.cfg.MaxQueued,

@@ -40,6 +40,9 @@ func (m *Main) ensureServices(ctx context.Context) error {
 		if store.CodeOf(err) == store.CodeNotFound {
 			u = &store.User{ID: store.NewID(), Username: appID, DisplayName: appID, Kind: store.KindService, CreatedAt: store.Millis(time.Now())}
 			err = m.store.Users.Create(ctx, u)
+			if store.CodeOf(err) == store.CodeConflict { // another node made it first
+				u, err = m.store.Users.ByUsername(ctx, appID)
+			}
 		}
 		if err != nil {
 			return fmt.Errorf("service %s account: %w", appID, err)

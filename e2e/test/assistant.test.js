@@ -125,7 +125,12 @@ test("in a DM with the assistant no mention is needed; messages without a mentio
   await send(socket, dm.room.id, "time");
   const m = await reply;
   assert.match(m.text, new RegExp(`^@${dave.username} It is \\d\\d:\\d\\d`));
-  assert.equal(bots.filter((b) => b.room === "general").length, 0, "no reply to a message without a mention");
+  // One worker answers one user's messages in a room in order: once the
+  // mention after it is answered, the message without one was passed over.
+  const inGeneral = botReply(socket, "general", dave.username);
+  await send(socket, "general", "@assistant time");
+  await inGeneral;
+  assert.equal(bots.filter((b) => b.room === "general").length, 1, "no reply to a message without a mention");
 });
 
 test("learn, confirm with a bare yes, and recall from another user", async () => {

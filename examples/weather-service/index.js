@@ -67,7 +67,17 @@ socket.on("skill:request", (req, ack) => {
   });
 });
 
-socket.on("connect_error", (err) => console.error("connect error:", err.message));
+// A refused handshake (the server was restarting, the token could not be
+// fetched) stops socket.io-client's own reconnection: retry by hand.
+let backoff = 1000;
+socket.on("connect_error", (err) => {
+  console.error("connect error:", err.message);
+  if (!socket.active) {
+    setTimeout(() => socket.connect(), backoff);
+    backoff = Math.min(backoff * 2, 30_000);
+  }
+});
+socket.on("connect", () => (backoff = 1000));
 socket.on("disconnect", (reason) => console.log("disconnected:", reason));
 
 for (const sig of ["SIGINT", "SIGTERM"]) {

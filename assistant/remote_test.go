@@ -1,0 +1,38 @@
+package assistant_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/parley-chat/parley/assistant"
+	"github.com/parley-chat/parley/store"
+)
+
+func TestRemoteSkillsCannotBeTakenOrShadowCommands(t *testing.T) {
+	r := assistant.NewRemotes(func() int64 { return 0 })
+	weather := store.User{ID: "svc-1", Username: "weather"}
+	other := store.User{ID: "svc-2", Username: "impostor"}
+	ask := func(context.Context, assistant.SkillMessage) (assistant.SkillMessage, error) {
+		return assistant.SkillMessage{}, nil
+	}
+	unregister, err := r.Register(assistant.RemoteSkill{Name: "weather"}, weather, ask)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = r.Register(assistant.RemoteSkill{Name: "Weather"}, other, ask)
+	if store.CodeOf(err) != store.CodeConflict {
+		t.Fatalf("another service took the skill: %v", err)
+	}
+	if _, err := r.Register(assistant.RemoteSkill{Name: "weather"}, weather, ask); err != nil {
+		t.Fatalf("the same service registering again (a reconnect): %v", err)
+	}
+	for _, bad := range []assistant.RemoteSkill{{Name: "help"}, {Name: "search", Aliases: []string{"learn"}}, {Name: "x", Aliases: []string{"时间"}}} {
+		if _, err := r.Register(bad, other, ask); store.CodeOf(err) != store.CodeBadRequest {
+			t.Fatalf("%+v shadows a built-in command, yet: %v", bad, err)
+		}
+	}
+	unregister() // the first registration was replaced: it must not remove the second
+	if got := len(r.Skills()); got != 1 {
+		t.Fatalf("%d skills after a stale unregister, want 1", got)
+	}
+}
