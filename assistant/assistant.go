@@ -42,6 +42,10 @@ type Config struct {
 	// Mask applies the rooms' sensitive-word filter to streamed text; the
 	// final message is filtered by the hub like any other.
 	Mask func(string) string
+	// Holdback is how many trailing characters a stream keeps back besides
+	// an unfinished word: the longest filtered phrase (rooms.Filter's
+	// LongestPhrase), so no phrase shows before it is masked.
+	Holdback int
 	// Workers handle messages in parallel (8); one user's messages in one
 	// room always go to the same worker, in order. Queue bounds each
 	// worker's backlog (256).

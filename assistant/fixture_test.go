@@ -125,7 +125,7 @@ func build(t testing.TB, tweak func(*assistant.Config)) *fixture {
 	f := &fixture{t: t, ctx: ctx, st: st, rec: newRecorder(), clock: &clock{t: time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC)}}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	f.hub = rooms.New(rooms.Config{Store: st, Emitter: f.rec, Logger: quiet, SendRate: 1000, SendBurst: 1000,
-		Filter: rooms.NewFilter([]string{"darn"})})
+		Filter: rooms.NewFilter([]string{"darn", "oh my gosh"})})
 	f.bot = store.User{ID: "bot-id", Username: "assistant", DisplayName: "Assistant", Kind: store.KindBot, CreatedAt: f.clock.Now()}
 	sys := systemUser // Create stamps what it is given
 	f.must(st.Users.Create(ctx, &sys))
@@ -133,11 +133,12 @@ func build(t testing.TB, tweak func(*assistant.Config)) *fixture {
 	f.must(f.hub.EnsureRoom(ctx, store.DefaultRoomID, "general", "", systemUser.ID))
 	f.must(f.hub.AddResident(ctx, f.bot, store.DefaultRoomID))
 	f.hub.SetResidents(f.bot)
-	filter := rooms.NewFilter([]string{"darn"})
+	filter := rooms.NewFilter([]string{"darn", "oh my gosh"})
 	cfg := assistant.Config{
 		Store: st, Chat: &chat{hub: f.hub}, Bot: f.bot, Logger: quiet,
-		Now:  f.clock.Now,
-		Mask: func(s string) string { s, _ = filter.Mask(s); return s },
+		Now:      f.clock.Now,
+		Mask:     func(s string) string { s, _ = filter.Mask(s); return s },
+		Holdback: filter.LongestPhrase(),
 	}
 	if tweak != nil {
 		tweak(&cfg)

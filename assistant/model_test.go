@@ -104,6 +104,28 @@ func TestModelReplyStreamsThenPostsOnce(t *testing.T) {
 	}
 }
 
+func TestStreamNeverShowsAMaskedPhrase(t *testing.T) {
+	m := newModel(t, "well, ", "oh ", "my ", "gosh, ", "that ", "is ", "a ", "long ", "answer.")
+	m.Set(func(b *assistanttest.Behaviour) { b.Gap = 60 * time.Millisecond })
+	f := newFixture(t, withModel(m, nil, nil))
+	alice := f.user("alice")
+	r := f.ask(alice, general, "@assistant react")
+	if r.Text != "@alice well, **********, that is a long answer." {
+		t.Fatalf("final %q", r.Text)
+	}
+	evs := f.streams(r.StreamID)
+	var streamed strings.Builder
+	for _, e := range evs {
+		if strings.Contains(e.Delta, "oh") || strings.Contains(e.Delta, "my") || strings.Contains(e.Delta, "gosh") {
+			t.Fatalf("a delta shows part of a filtered phrase: %+v", evs)
+		}
+		streamed.WriteString(e.Delta)
+	}
+	if len(evs) < 3 || streamed.String() != "well, **********, that is a long answer." {
+		t.Fatalf("deltas %+v", evs)
+	}
+}
+
 func TestStreamNeverShowsAMaskedWord(t *testing.T) {
 	m := newModel(t, "well ", "da", "rn it", ", sorry")
 	f := newFixture(t, withModel(m, nil, nil))

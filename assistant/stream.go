@@ -79,6 +79,7 @@ func (w *streamWriter) flush(final bool) {
 		for end > w.sent && isWordRune(text[end-1]) {
 			end--
 		}
+		end = min(end, len(text)-w.a.cfg.Holdback)
 	}
 	if end <= w.sent && !final {
 		return

@@ -122,16 +122,22 @@ func isWordRune(c rune) bool {
 	return c < unicode.MaxASCII && (unicode.IsLetter(c) || unicode.IsDigit(c))
 }
 
-// Longest is the length in characters of the longest listed word: a
-// streaming writer that holds back that many characters (plus one for a word
-// boundary) never shows half of a word it would have masked.
-func (f *Filter) Longest() int {
+// LongestPhrase is the length in characters of the longest listed entry
+// that is not one word (it holds a space or punctuation), 0 if none is. A
+// streaming writer that only shows complete words must also hold back that
+// many characters, or it could show the start of such a phrase.
+func (f *Filter) LongestPhrase() int {
 	n := 0
 	if f == nil {
 		return 0
 	}
 	for _, w := range f.words {
-		n = max(n, len(w))
+		for _, r := range w {
+			if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+				n = max(n, len(w))
+				break
+			}
+		}
 	}
 	return n
 }

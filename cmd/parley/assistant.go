@@ -42,6 +42,7 @@ func (m *Main) openAssistant(ctx context.Context, filter *rooms.Filter, remotes 
 		Remotes:           remotes,
 		Limiter:           rooms.NewLimiter(m.cfg.AssistantRate, m.cfg.AssistantBurst, nil),
 		Mask:              func(s string) string { s, _ = filter.Mask(s); return s },
+		Holdback:          filter.LongestPhrase(),
 		MaxConcurrent:     m.cfg.LLMConcurrency,
 		ModelTimeout:      m.cfg.LLMTimeout,
 		FirstTokenTimeout: m.cfg.LLMFirstToken,
