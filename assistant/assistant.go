@@ -143,6 +143,8 @@ type Assistant struct {
 	metrics *metrics
 	breaker *gobreaker.CircuitBreaker[Usage]
 	models  chan struct{} // semaphore of model requests
+	// skillSlots bounds skill requests in flight.
+	skillSlots chan struct{}
 
 	queues []chan job
 	wg     sync.WaitGroup // workers and model replies
@@ -169,6 +171,7 @@ func New(cfg Config) *Assistant {
 		log:         cfg.Logger.With("component", "assistant"),
 		mention:     mentionPattern(cfg.Bot.Username),
 		models:      make(chan struct{}, cfg.MaxConcurrent),
+		skillSlots:  make(chan struct{}, 4*cfg.MaxConcurrent),
 		stop:        stop,
 		cancel:      cancel,
 		rooms:       map[string]*store.Room{},

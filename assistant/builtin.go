@@ -19,6 +19,8 @@ type Reply struct {
 	Route string
 	// Silent: the message was not for the bot after all.
 	Silent bool
+	// Later produces the text off the worker (a skill's answer).
+	Later func(ctx context.Context) string
 }
 
 // commands maps the words that start a built-in command, in English and
@@ -211,14 +213,18 @@ func (a *Assistant) runSkill(ctx context.Context, req *Request, s Skill, args st
 			Route: "skill",
 		}, nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, a.cfg.SkillTimeout)
-	defer cancel()
-	text, err := s.Handle(ctx, req, args, slots)
-	if err != nil {
-		a.log.Warn("skill failed", "skill", s.Name(), "err", err)
-		return Reply{Text: say(req.Lang, "skill.failed", s.Name()), Route: "skill"}, nil
-	}
-	return Reply{Text: text, Route: "skill"}, nil
+	// The skill itself runs off the worker: a slow service must not hold up
+	// the other users whose messages the worker handles.
+	return Reply{Route: "skill", Later: func(ctx context.Context) string {
+		ctx, cancel := context.WithTimeout(ctx, a.cfg.SkillTimeout)
+		defer cancel()
+		text, err := s.Handle(ctx, req, args, slots)
+		if err != nil {
+			a.log.Warn("skill failed", "skill", s.Name(), "err", err)
+			return say(req.Lang, "skill.failed", s.Name())
+		}
+		return text
+	}}, nil
 }
 
 // dialogue stamps a new dialogue's expiry.

@@ -78,6 +78,11 @@ func (a *Assistant) handle(j job) {
 		a.askModel(req)
 		return
 	}
+	if reply.Later != nil {
+		a.metrics.requests.WithLabelValues(reply.Route).Inc()
+		a.later(req, reply.Later)
+		return
+	}
 	a.metrics.requests.WithLabelValues(reply.Route).Inc()
 	a.answer(ctx, req, reply.Text, "")
 }
@@ -193,4 +198,24 @@ func (a *Assistant) present(ctx context.Context, room *store.Room) bool {
 		return false
 	}
 	return true
+}
+
+// later answers req with produce's text from its own goroutine, at most
+// MaxConcurrent*4 at once; past that the asker is told the bot is busy.
+func (a *Assistant) later(req *Request, produce func(context.Context) string) {
+	ctx, cancel := context.WithTimeout(a.stop, a.cfg.SkillTimeout+requestTimeout)
+	select {
+	case a.skillSlots <- struct{}{}:
+	default:
+		defer cancel()
+		a.answer(ctx, req, say(req.Lang, "busy"), "")
+		return
+	}
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		defer cancel()
+		defer func() { <-a.skillSlots }()
+		a.answer(ctx, req, produce(ctx), "")
+	}()
 }
