@@ -143,7 +143,7 @@ type Assistant struct {
 	metrics *metrics
 	breaker *gobreaker.CircuitBreaker[Usage]
 	models  chan struct{} // semaphore of model requests
-	// skillSlots bounds skill requests in flight.
+	// skillSlots bounds skill requests in flight (4 × MaxConcurrent).
 	skillSlots chan struct{}
 
 	queues []chan job

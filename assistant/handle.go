@@ -56,10 +56,7 @@ func (a *Assistant) handle(j job) {
 	}
 	req := &Request{Msg: in, Room: room, Text: sanitize(in.Text, a.mention), Dialogue: dialogue, Now: now, Addressed: j.mentioned || direct}
 	req.Lang = language(req.Text)
-	hadDialogue := dialogue != nil
-	if _, stale := mem.Dialogues[in.Sender.ID]; stale {
-		hadDialogue = true // an expired one is cleared too
-	}
+	_, hadDialogue := mem.Dialogues[in.Sender.ID] // open or expired: either is cleared
 	reply, err := a.respond(ctx, req)
 	if err != nil {
 		a.log.Error("assistant: respond", "room", room.ID, "err", err)
@@ -200,22 +197,39 @@ func (a *Assistant) present(ctx context.Context, room *store.Room) bool {
 	return true
 }
 
-// later answers req with produce's text from its own goroutine, at most
-// MaxConcurrent*4 at once; past that the asker is told the bot is busy.
+// later answers req with produce's text from its own goroutine, holding
+// one of the skill slots; with none free the asker is told the bot is busy.
 func (a *Assistant) later(req *Request, produce func(context.Context) string) {
-	ctx, cancel := context.WithTimeout(a.stop, a.cfg.SkillTimeout+requestTimeout)
-	select {
-	case a.skillSlots <- struct{}{}:
-	default:
+	ok := a.spawn(a.skillSlots, func() {
+		ctx, cancel := context.WithTimeout(a.stop, a.cfg.SkillTimeout+requestTimeout)
 		defer cancel()
-		a.answer(ctx, req, say(req.Lang, "busy"), "")
-		return
+		a.answer(ctx, req, produce(ctx), "")
+	})
+	if !ok {
+		a.busy(req)
+	}
+}
+
+// spawn runs fn in a goroutine that holds a slot of slots and that Close
+// waits for; false, and nothing run, when every slot is taken.
+func (a *Assistant) spawn(slots chan struct{}, fn func()) bool {
+	select {
+	case slots <- struct{}{}:
+	default:
+		return false
 	}
 	a.wg.Add(1)
 	go func() {
 		defer a.wg.Done()
-		defer cancel()
-		defer func() { <-a.skillSlots }()
-		a.answer(ctx, req, produce(ctx), "")
+		defer func() { <-slots }()
+		fn()
 	}()
+	return true
+}
+
+// busy tells the asker to come back in a moment.
+func (a *Assistant) busy(req *Request) {
+	ctx, cancel := context.WithTimeout(a.stop, requestTimeout)
+	defer cancel()
+	a.answer(ctx, req, say(req.Lang, "busy"), "")
 }

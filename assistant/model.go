@@ -16,22 +16,12 @@ var errNoFirstToken = errors.New("the model sent nothing in time")
 // worker: a slow model holds a slot of MaxConcurrent, never a worker. With
 // every slot taken the asker is told at once.
 func (a *Assistant) askModel(req *Request) {
-	select {
-	case a.models <- struct{}{}:
-	default:
-		a.metrics.llm.WithLabelValues(outcomeRejected).Inc()
-		a.metrics.requests.WithLabelValues("degraded").Inc()
-		ctx, cancel := context.WithTimeout(a.stop, requestTimeout)
-		defer cancel()
-		a.answer(ctx, req, say(req.Lang, "busy"), "")
+	if a.spawn(a.models, func() { a.modelReply(req) }) {
 		return
 	}
-	a.wg.Add(1)
-	go func() {
-		defer a.wg.Done()
-		defer func() { <-a.models }()
-		a.modelReply(req)
-	}()
+	a.metrics.llm.WithLabelValues(outcomeRejected).Inc()
+	a.metrics.requests.WithLabelValues("degraded").Inc()
+	a.busy(req)
 }
 
 func (a *Assistant) modelReply(req *Request) {

@@ -96,6 +96,8 @@ func turnMessage(role, name, text string) Message {
 	return Message{Role: "user", Content: name + ": " + text}
 }
 
+// clean drops control characters (but newlines and tabs) and invisible
+// format characters.
 func clean(s string) string {
 	return strings.Map(func(r rune) rune {
 		if r == '\n' || r == '\t' {

@@ -17,15 +17,7 @@ const maxRequest = 2000
 // tidied and length bounded.
 func sanitize(text string, mention *regexp.Regexp) string {
 	text = mention.ReplaceAllString(text, "$1 ")
-	text = strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\t' {
-			return r
-		}
-		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
-			return -1
-		}
-		return r
-	}, text)
+	text = clean(text)
 	lines := strings.Split(text, "\n")
 	for i, l := range lines {
 		lines[i] = strings.Join(strings.Fields(l), " ")

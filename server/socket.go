@@ -82,12 +82,13 @@ func (s *Server) onConnect(sock *socket.Socket, user store.User) {
 	s.on(sock, "room:invite", decoded(h.invite))
 	s.on(sock, "room:kick", decoded(h.kick))
 	s.on(sock, "message:delete", decoded(h.deleteMessage))
-	if user.Kind == store.KindService {
-		var registered atomic.Int32
-		s.on(sock, "skill:register", decoded(func(ctx context.Context, req assistant.RemoteSkill) (map[string]any, error) {
-			return s.registerSkill(sock, user, &registered, req)
-		}))
-	}
+	var registered atomic.Int32
+	s.on(sock, "skill:register", decoded(func(ctx context.Context, req assistant.RemoteSkill) (map[string]any, error) {
+		if user.Kind != store.KindService {
+			return nil, store.Errorf(store.CodeForbidden, "only service clients offer skills")
+		}
+		return s.registerSkill(sock, user, &registered, req)
+	}))
 }
 
 // eventFunc handles one client event. ack, when the event carried one, may

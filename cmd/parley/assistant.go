@@ -63,20 +63,31 @@ func (m *Main) openAssistant(ctx context.Context, filter *rooms.Filter, remotes 
 
 // ensureBot returns the assistant's account, creating it the first time.
 func (m *Main) ensureBot(ctx context.Context) (*store.User, error) {
-	name := m.cfg.AssistantName
-	u, err := m.store.Users.ByUsername(ctx, name)
+	u, err := m.ensureAccount(ctx, m.cfg.AssistantName, "Assistant", store.KindBot)
+	if err != nil {
+		return nil, fmt.Errorf("assistant account (PARLEY_ASSISTANT_NAME): %w", err)
+	}
+	return u, nil
+}
+
+// ensureAccount returns the account named username, creating it with kind
+// the first time (or reading the one another node of the cluster just
+// made). An existing account of another kind is an error: the name is
+// taken.
+func (m *Main) ensureAccount(ctx context.Context, username, displayName string, kind store.UserKind) (*store.User, error) {
+	u, err := m.store.Users.ByUsername(ctx, username)
 	if store.CodeOf(err) == store.CodeNotFound {
-		u = &store.User{ID: store.NewID(), Username: name, DisplayName: "Assistant", Kind: store.KindBot, CreatedAt: store.Millis(time.Now())}
+		u = &store.User{ID: store.NewID(), Username: username, DisplayName: displayName, Kind: kind, CreatedAt: store.Millis(time.Now())}
 		err = m.store.Users.Create(ctx, u)
-		if store.CodeOf(err) == store.CodeConflict { // another node made it first
-			u, err = m.store.Users.ByUsername(ctx, name)
+		if store.CodeOf(err) == store.CodeConflict {
+			u, err = m.store.Users.ByUsername(ctx, username)
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("assistant account: %w", err)
+		return nil, err
 	}
-	if u.Kind != store.KindBot {
-		return nil, fmt.Errorf("PARLEY_ASSISTANT_NAME=%q names an existing %s account; choose another name", name, u.Kind)
+	if u.Kind != kind {
+		return nil, fmt.Errorf("%q names an existing %s account; choose another name", username, u.Kind)
 	}
 	return u, nil
 }

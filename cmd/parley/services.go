@@ -36,19 +36,9 @@ func (m *Main) ensureServices(ctx context.Context) error {
 		if store.CodeOf(err) != store.CodeNotFound {
 			return fmt.Errorf("service %s: %w", appID, err)
 		}
-		u, err := m.store.Users.ByUsername(ctx, appID)
-		if store.CodeOf(err) == store.CodeNotFound {
-			u = &store.User{ID: store.NewID(), Username: appID, DisplayName: appID, Kind: store.KindService, CreatedAt: store.Millis(time.Now())}
-			err = m.store.Users.Create(ctx, u)
-			if store.CodeOf(err) == store.CodeConflict { // another node made it first
-				u, err = m.store.Users.ByUsername(ctx, appID)
-			}
-		}
+		u, err := m.ensureAccount(ctx, appID, appID, store.KindService)
 		if err != nil {
 			return fmt.Errorf("service %s account: %w", appID, err)
-		}
-		if u.Kind != store.KindService {
-			return fmt.Errorf("service app id %q is the username of a %s account; choose another", appID, u.Kind)
 		}
 		hash, err := bcrypt.GenerateFromPassword([]byte(secret), m.cfg.BcryptCost)
 		if err != nil {

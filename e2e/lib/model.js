@@ -1,6 +1,7 @@
 // A local stand-in for a paid model API: an HTTP server speaking the
 // OpenAI Chat Completions streaming protocol (server-sent events, then
-// [DONE]). Tests set .chunks, .gapMs and .status and read .requests.
+// [DONE]). Tests set .chunks, .gapMs and .status and read .requests;
+// .baseURL is what PARLEY_LLM_BASE_URL takes; .close() stops it.
 
 import http from "node:http";
 
@@ -41,6 +42,8 @@ export function startModel({ chunks = ["Hello"], gapMs = 20 } = {}) {
   return new Promise((resolve) => {
     model.server.listen(0, "127.0.0.1", () => {
       model.url = `http://127.0.0.1:${model.server.address().port}`;
+      model.baseURL = `${model.url}/v1`;
+      model.close = () => new Promise((r) => model.server.close(r));
       resolve(model);
     });
   });

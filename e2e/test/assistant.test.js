@@ -5,8 +5,8 @@
 import { before, after } from "node:test";
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { test, assert, assertAckOk, send } from "../lib/fixture.js";
-import { startServer, closeAllClients, register, uniqueName, connect, call, nextEvent, collect, sleep, waitFor, REPO_ROOT } from "../lib/server.js";
+import { test, assert, assertAckOk, assertAckError, assertRestError, send } from "../lib/fixture.js";
+import { startServer, closeAllClients, api, register, uniqueName, connect, call, nextEvent, collect, sleep, waitFor, REPO_ROOT } from "../lib/server.js";
 import { startModel } from "../lib/model.js";
 
 const SERVICE_SECRET = "weather-e2e-secret-0123456789";
@@ -169,4 +169,24 @@ test("an external skill over Socket.IO: the weather service asks for the city an
   await send(socket, "general", "@assistant 天气 北京");
   assert.match((await reply).text, /北京：.+°C（演示数据）$/);
   assert.equal(model.requests.filter((r) => JSON.stringify(r).includes("Paris")).length, 0, "skill requests never reach the model");
+});
+
+test("service tokens need a configured app id and its secret; only services offer skills", async () => {
+  const ok = await api(srv.base, "POST", "/api/services/token", { json: { appId: "weather", secret: SERVICE_SECRET } });
+  assert.equal(ok.status, 200, ok.text);
+  assert.ok(ok.body.token && ok.body.ttl === 3600 && ok.body.expires > Date.now());
+  assertRestError(
+    await api(srv.base, "POST", "/api/services/token", { json: { appId: "weather", secret: "wrong-secret-0123456789" } }),
+    401, "UNAUTHORIZED", "wrong secret",
+  );
+  assertRestError(
+    await api(srv.base, "POST", "/api/services/token", { json: { appId: "nobody", secret: SERVICE_SECRET } }),
+    401, "UNAUTHORIZED", "unknown app id",
+  );
+  assertRestError(await api(srv.base, "POST", "/api/services/token", { json: { appId: "weather" } }), 400, "BAD_REQUEST");
+
+  const { socket } = await user("human");
+  assertAckError(await call(socket, "skill:register", { name: "weather" }), "FORBIDDEN", "a person offering a skill");
+  const svc = await connect(srv.base, ok.body.token);
+  assertAckError(await call(svc, "skill:register", { name: "help" }), "BAD_REQUEST", "a skill shadowing a command");
 });

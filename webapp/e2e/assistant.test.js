@@ -6,7 +6,7 @@ import { after, before } from "node:test";
 import { test, sharedServer, assert } from "../../e2e/lib/fixture.js";
 import { startServer, uniqueName } from "../../e2e/lib/server.js";
 import { launch, messages, sendMessage, signedIn } from "./browser.js";
-import { startFakeModel } from "./fakemodel.js";
+import { startModel } from "../../e2e/lib/model.js";
 
 const ctx = sharedServer();
 let browser;
@@ -61,7 +61,7 @@ test("a Chinese request gets an answer in Chinese", async () => {
 
 test("a model's reply streams in live, then the final message replaces it; its Markdown is rendered safely", async () => {
   const chunks = ["Here are ", "**three** ", "things:\n\n", "- one\n", "- `two`\n", "- [docs](https://example.com/docs)", " and [bad](javascript:alert(1))\n\n", "<img src=x onerror=alert(1)>"];
-  const model = await startFakeModel(chunks, { gapMs: 150 });
+  const model = await startModel({ chunks, gapMs: 150 });
   const server = await startServer({ env: { PARLEY_LLM_BASE_URL: model.baseURL, PARLEY_LLM_API_KEY: "test", PARLEY_LLM_MODEL: "fake" } });
   const alice = await signedIn(browser, server.base, uniqueName("alice"));
   try {

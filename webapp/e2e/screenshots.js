@@ -5,22 +5,22 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { call, connect, createRoom, register, startServer } from "../../e2e/lib/server.js";
 import { launch, messages, newPage, openAs, sendMessage } from "./browser.js";
-import { startFakeModel } from "./fakemodel.js";
+import { startModel } from "../../e2e/lib/model.js";
 
 const OUT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "docs", "screenshots");
 mkdirSync(OUT, { recursive: true });
 
 // the assistant answers from a stand-in model, so the shot shows a streamed, Markdown reply
-const model = await startFakeModel(
-  [
+const model = await startModel({
+  chunks: [
     "Sure! **Release 0.9** in short:\n\n",
     "- Reconnecting clients catch up through `sync`, without duplicates\n",
     "- Group commit: one fsync acknowledges a whole batch\n",
     "- A new web UI, light and dark\n\n",
     "Full notes: [changelog](https://example.com/parley/releases/0.9)",
   ],
-  { gapMs: 30 },
-);
+  gapMs: 30,
+});
 const server = await startServer({
   env: { PARLEY_SEND_RATE: 100, PARLEY_SEND_BURST: 100, PARLEY_LLM_BASE_URL: model.baseURL, PARLEY_LLM_API_KEY: "x", PARLEY_LLM_MODEL: "demo" },
 });
