@@ -1,6 +1,7 @@
 package server
 
 import (
+	"log/slog"
 	"time"
 
 	"github.com/zishang520/socket.io/servers/socket/v3"
@@ -60,12 +61,21 @@ func NewSocketServer(o SocketOptions) *socket.Server {
 }
 
 // Emitter implements rooms.Emitter over a Socket.IO server.
-type Emitter struct{ io *socket.Server }
+type Emitter struct {
+	io  *socket.Server
+	log *slog.Logger
+}
 
 var _ rooms.Emitter = (*Emitter)(nil)
 
-// NewEmitter wraps io.
-func NewEmitter(io *socket.Server) *Emitter { return &Emitter{io: io} }
+// NewEmitter wraps io; log (nil: discarded) hears of payloads that cannot
+// be encoded.
+func NewEmitter(io *socket.Server, log *slog.Logger) *Emitter {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Emitter{io: io, log: log}
+}
 
 // Emit broadcasts through the adapter, so other nodes deliver too.
 func (e *Emitter) Emit(t rooms.Target, event string, payload any) {
@@ -92,11 +102,30 @@ func (e *Emitter) emit(t rooms.Target, event string, payload any) []socket.Room 
 	if len(chans) == 0 {
 		return nil
 	}
-	op := e.io.To(chans...)
-	if t.ExceptUser != "" {
-		op = op.Except(userChannel(t.ExceptUser))
+	data, err := encodeWire(payload)
+	if err != nil {
+		// Payloads are Parley's own types: this is a programming error.
+		e.log.Error("event not sent", "event", event, "err", err)
+		return nil
 	}
-	_ = op.Emit(event, payload)
+	// One broadcast per Socket.IO room, each excepting the rooms before it,
+	// so a socket in several of them still gets the event once. A single
+	// broadcast to several rooms would be simpler, but the Redis adapter
+	// (v3.0.2) publishes it on its namespace channel, which the other nodes'
+	// adapters discard as "shorter than expected": it would never leave
+	// this node.
+	except := make([]socket.Room, 0, len(chans))
+	if t.ExceptUser != "" {
+		except = append(except, userChannel(t.ExceptUser))
+	}
+	for _, ch := range chans {
+		op := e.io.To(ch)
+		if len(except) > 0 {
+			op = op.Except(except...)
+		}
+		_ = op.Emit(event, data)
+		except = append(except, ch)
+	}
 	return chans
 }
 

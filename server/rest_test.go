@@ -41,7 +41,7 @@ func newTestServer(t *testing.T, tweaks ...func(*server.Config)) *testServer {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	reg := monitoring.NewRegistry()
 	sio := server.NewSocketServer(server.SocketOptions{})
-	hub := rooms.New(rooms.Config{Store: st, Emitter: server.NewEmitter(sio), Metrics: reg, Logger: log})
+	hub := rooms.New(rooms.Config{Store: st, Emitter: server.NewEmitter(sio, log), Metrics: reg, Logger: log})
 	t.Cleanup(hub.Close)
 	sys := store.User{ID: "system", Username: "parley", DisplayName: "Parley", Kind: store.KindService}
 	if err := st.Users.Create(ctx, &sys); err != nil {

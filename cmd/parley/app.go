@@ -130,7 +130,7 @@ func (m *Main) open(ctx context.Context) error {
 	io := server.NewSocketServer(server.SocketOptions{MaxFrame: maxFrame, PingInterval: m.cfg.PingInterval, PingTimeout: m.cfg.PingTimeout, Adapter: adapter})
 	m.hub = rooms.New(rooms.Config{
 		Store:         m.store,
-		Emitter:       server.NewEmitter(io),
+		Emitter:       server.NewEmitter(io, m.log),
 		Filter:        filter,
 		MaxTextLength: m.cfg.MaxTextLength,
 		SendRate:      m.cfg.SendRate,

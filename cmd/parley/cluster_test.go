@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -82,6 +83,16 @@ func TestTwoNodesShareRoomsThroughRedis(t *testing.T) {
 	}
 	if n != 1 {
 		t.Fatalf("node 2's socket got the message %d times (messages %q), want exactly once", n, got)
+	}
+	// Not only the text: node 2's socket gets the very object node 1 acked.
+	for _, e := range bob.events {
+		var m map[string]any
+		if e.name != "message" || json.Unmarshal(e.payload, &m) != nil || m["text"] != "hello from node 1" {
+			continue
+		}
+		if !reflect.DeepEqual(m, ack["message"]) {
+			t.Errorf("node 2's socket got\n%s\nnode 1 acked\n%v", e.payload, ack["message"])
+		}
 	}
 
 	// Both nodes run an assistant; only the node that accepted a mention
@@ -266,10 +277,13 @@ func (p *poller) messagesUntil(last string, timeout time.Duration) []string {
 			if e.name != "message" {
 				continue
 			}
-			var m struct{ Text string }
+			// Exact keys: a lenient struct decode once hid a cluster that
+			// sent Go field names ("Text") across nodes.
+			var m map[string]any
 			_ = json.Unmarshal(e.payload, &m)
-			texts = append(texts, m.Text)
-			if m.Text == last {
+			text, _ := m["text"].(string)
+			texts = append(texts, text)
+			if text == last {
 				return texts
 			}
 		}

@@ -1,0 +1,52 @@
+package server
+
+import (
+	"context"
+	"net"
+	"testing"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+	"github.com/zishang520/socket.io/adapters/redis/v3"
+	"github.com/zishang520/socket.io/adapters/redis/v3/adapter"
+
+	"github.com/parley-chat/parley/rooms"
+	"github.com/parley-chat/parley/store"
+)
+
+// BenchmarkEmitMessage is the cost of handing one message event to the
+// Socket.IO server (encoding and, with Redis, publishing), without sockets
+// to write to: the part of a broadcast that does not grow with the room.
+func BenchmarkEmitMessage(b *testing.B) {
+	sender := rooms.User{ID: "u1", Username: "alice", DisplayName: "Alice", Kind: store.KindHuman}
+	msg := rooms.MessageOf(store.Message{
+		ID: "01a2354f0ea96b410c7ed35a6fa161ff", RoomID: "general", Seq: 1234,
+		Text: "a message of ordinary length, with a mention of @bob in it", Mentions: []string{"bob"},
+		ClientMsgID: "c-1", CreatedAt: time.Now(),
+	}, sender)
+	run := func(b *testing.B, o SocketOptions) {
+		io := NewSocketServer(o)
+		defer io.Close(nil)
+		e := NewEmitter(io, nil)
+		target := rooms.Target{Rooms: []string{"general"}}
+		b.ReportAllocs()
+		for b.Loop() {
+			e.Emit(target, rooms.EventMessage, msg)
+		}
+	}
+	b.Run("local", func(b *testing.B) { run(b, SocketOptions{}) })
+	b.Run("redis", func(b *testing.B) {
+		c, err := net.DialTimeout("tcp", "127.0.0.1:6379", time.Second)
+		if err != nil {
+			b.Skipf("no Redis at 127.0.0.1:6379: %v", err)
+		}
+		_ = c.Close()
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		rdb := goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:6379"})
+		defer rdb.Close()
+		opts := &adapter.RedisAdapterOptions{}
+		opts.SetKey("parley-bench-" + store.NewID())
+		run(b, SocketOptions{Adapter: &adapter.RedisAdapterBuilder{Redis: redis.NewRedisClient(ctx, rdb), Opts: opts}})
+	})
+}
