@@ -49,9 +49,8 @@ func NewSocketServer(o SocketOptions) *socket.Server {
 	opts.SetPingInterval(o.PingInterval)
 	opts.SetPingTimeout(o.PingTimeout)
 	// A connection whose Socket.IO CONNECT never arrives is closed after
-	// this, so the client's reconnection logic retries. Kept short because
-	// socket.io v3.0.2 can drop a CONNECT sent over WebSocket right after the
-	// open packet (zishang520/socket.io#195); the retry is what users see.
+	// this, so it holds no resources for long and a client that lost its
+	// CONNECT on the way retries.
 	opts.SetConnectTimeout(connectTimeout)
 	opts.SetServeClient(false)
 	if o.Adapter != nil {

@@ -292,8 +292,7 @@ const clients = new Set();
 /** Connect with socket.io-client; resolves on "connect", rejects on "connect_error". */
 export function connect(base, token, opts = {}) {
   // socket.io-client's own default (what browsers use): long-polling first,
-  // then the upgrade to WebSocket. WebSocket-only clients can lose their first
-  // CONNECT to a race in the server library (see test/connect.test.js).
+  // then the upgrade to WebSocket.
   const { transports = ["polling", "websocket"], timeoutMs = 10_000, auth: _auth, ...rest } = opts;
   // opts.auth replaces {token}; an explicit auth: undefined sends no auth at all
   const auth = "auth" in opts ? opts.auth : { token };

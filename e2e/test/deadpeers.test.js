@@ -47,9 +47,7 @@ function openSilentPeer(base, token) {
       if (!connectSent && buf.includes("\r\n\r\n") && buf.includes('"sid"')) {
         if (!buf.startsWith("HTTP/1.1 101")) return reject(new Error(`upgrade refused: ${buf.slice(0, 120)}`));
         connectSent = true;
-        // A pause before CONNECT: sent in the same instant as the open
-        // packet arrives, the server library can drop it (see connect.test.js).
-        setTimeout(() => sock.write(maskedTextFrame(`40${JSON.stringify({ token })}`)), 50);
+        sock.write(maskedTextFrame(`40${JSON.stringify({ token })}`));
       }
       if (connectSent && buf.includes('40{"sid"')) {
         sock.pause(); // from now on: silent, never reads, never answers a ping
