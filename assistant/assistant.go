@@ -22,6 +22,7 @@ import (
 
 	"github.com/sony/gobreaker/v2"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/monitoring"
 	"github.com/parley-chat/parley/store"
 )
@@ -31,7 +32,7 @@ type Config struct {
 	Store *store.Store
 	Chat  Chat
 	// Bot is the assistant's account (kind bot).
-	Bot store.User
+	Bot parley.User
 	// Model answers what nothing built in can (nil: built-in only).
 	Model Model
 	// Skills run in process; Remotes are skills of connected services.
@@ -123,7 +124,7 @@ func (c *Config) defaults() {
 		c.Now = time.Now
 	}
 	if c.NewID == nil {
-		c.NewID = store.NewID
+		c.NewID = parley.NewID
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
@@ -152,7 +153,7 @@ type Assistant struct {
 	cancel context.CancelFunc
 
 	mu          sync.Mutex
-	rooms       map[string]*store.Room // rooms never change kind or name
+	rooms       map[string]*parley.Room // rooms never change kind or name
 	limitNotice map[string]time.Time
 	closed      bool
 }
@@ -174,7 +175,7 @@ func New(cfg Config) *Assistant {
 		skillSlots:  make(chan struct{}, 4*cfg.MaxConcurrent),
 		stop:        stop,
 		cancel:      cancel,
-		rooms:       map[string]*store.Room{},
+		rooms:       map[string]*parley.Room{},
 		limitNotice: map[string]time.Time{},
 	}
 	a.metrics = newMetrics(monitoring.OrNew(cfg.Metrics))
@@ -203,7 +204,7 @@ func New(cfg Config) *Assistant {
 // for the bot and queues it. It never blocks.
 func (a *Assistant) Notice(in Incoming) {
 	bot := a.cfg.Bot
-	if in.Sender.ID == bot.ID || in.Sender.Kind != store.KindHuman {
+	if in.Sender.ID == bot.ID || in.Sender.Kind != parley.KindHuman {
 		return // never its own words, nor another bot's: no loops
 	}
 	mentioned := slices.Contains(in.Mentions, bot.Username) || Mentions(in.Text, bot.Username)
@@ -241,7 +242,7 @@ func (a *Assistant) isDirect(roomID string) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	r, ok := a.rooms[roomID]
-	return !ok || r.Kind == store.RoomDirect
+	return !ok || r.Kind == parley.RoomDirect
 }
 
 // Close stops taking messages, cancels the replies in progress and waits

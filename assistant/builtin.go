@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -116,7 +117,7 @@ func (a *Assistant) respond(ctx context.Context, req *Request) (Reply, error) {
 	switch {
 	case err == nil:
 		return Reply{Text: k.Answer, Route: "builtin"}, nil
-	case store.CodeOf(err) != store.CodeNotFound:
+	case parley.CodeOf(err) != parley.CodeNotFound:
 		return Reply{}, err
 	}
 	if a.cfg.Model != nil {
@@ -184,7 +185,7 @@ func (a *Assistant) forget(ctx context.Context, req *Request, arg string) (Reply
 	switch {
 	case err == nil:
 		return Reply{Text: say(req.Lang, "forget.done", arg), Route: "builtin"}, nil
-	case store.CodeOf(err) == store.CodeNotFound:
+	case parley.CodeOf(err) == parley.CodeNotFound:
 		return Reply{Text: say(req.Lang, "forget.none", arg), Route: "builtin"}, nil
 	}
 	return Reply{}, err
@@ -246,4 +247,4 @@ func (a *Assistant) help(lang string) string {
 }
 
 // now is the assistant's clock, to the millisecond as the store keeps it.
-func (a *Assistant) now() time.Time { return store.Millis(a.cfg.Now()) }
+func (a *Assistant) now() time.Time { return parley.Millis(a.cfg.Now()) }

@@ -6,19 +6,19 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/assistant"
 	"github.com/parley-chat/parley/rooms"
-	"github.com/parley-chat/parley/store"
 )
 
-const general = store.DefaultRoomID
+const general = parley.DefaultRoomID
 
 func TestHelpWithoutModelAddressesTheAsker(t *testing.T) {
 	f := newFixture(t, nil)
 	alice := f.user("alice")
 	r := f.ask(alice, general, "hey @Assistant, help")
 	wantContains(t, r, "@alice", "learn", "forget", "summary", "time")
-	if r.Sender.Kind != store.KindBot {
+	if r.Sender.Kind != parley.KindBot {
 		t.Fatalf("reply sender kind %q, want bot", r.Sender.Kind)
 	}
 	if len(r.Mentions) != 1 || r.Mentions[0] != "alice" {
@@ -119,7 +119,7 @@ func TestDialogueLivesInTheStore(t *testing.T) {
 	f.asst.Close()
 	f.hub.OnMessage(func(m rooms.Message) {
 		other.Notice(assistant.Incoming{ID: m.ID, RoomID: m.Room, Seq: m.Seq, Text: m.Text, Mentions: m.Mentions,
-			Sender: store.User{ID: m.Sender.ID, Username: m.Sender.Username, Kind: m.Sender.Kind}})
+			Sender: parley.User{ID: m.Sender.ID, Username: m.Sender.Username, Kind: m.Sender.Kind}})
 	})
 	t.Cleanup(other.Close)
 	wantContains(t, f.ask(alice, general, "yes"), "Learned")

@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/parley-chat/parley/store"
+	"github.com/parley-chat/parley"
 )
 
 // Incoming is a stored, fanned-out message the assistant may answer.
@@ -12,7 +12,7 @@ type Incoming struct {
 	ID       string
 	RoomID   string
 	Seq      int64
-	Sender   store.User
+	Sender   parley.User
 	Text     string
 	Mentions []string
 	At       time.Time
@@ -23,13 +23,13 @@ type Incoming struct {
 type Chat interface {
 	// Post stores and fans out a message from the bot and returns its id.
 	// streamID links it to the deltas that preceded it ("" when none).
-	Post(ctx context.Context, bot store.User, roomID, text, streamID string) (string, error)
+	Post(ctx context.Context, bot parley.User, roomID, text, streamID string) (string, error)
 	// Stream sends a delta of a reply in progress to the room.
 	Stream(roomID, streamID, delta string, done bool)
 	// Typing shows or clears the bot's typing indicator.
-	Typing(ctx context.Context, bot store.User, roomID string, typing bool) error
+	Typing(ctx context.Context, bot parley.User, roomID string, typing bool) error
 	// Join makes the bot a member of roomID (a no-op if it is one).
-	Join(ctx context.Context, bot store.User, roomID string) error
+	Join(ctx context.Context, bot parley.User, roomID string) error
 }
 
 // Message is one entry of a prompt.

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/assistant"
 	"github.com/parley-chat/parley/assistant/assistanttest"
 	"github.com/parley-chat/parley/rooms"
@@ -71,7 +72,7 @@ type fixture struct {
 	st    *store.Store
 	hub   *rooms.Hub
 	rec   *recorder
-	bot   store.User
+	bot   parley.User
 	asst  *assistant.Assistant
 	clock *clock
 	n     atomic.Int64
@@ -95,19 +96,19 @@ type chat struct {
 	n   atomic.Int64
 }
 
-func (c *chat) Post(ctx context.Context, bot store.User, roomID, text, streamID string) (string, error) {
-	m, err := c.hub.Post(ctx, bot, rooms.SendRequest{Room: roomID, Text: text, ClientMsgID: "bot-" + store.NewID(), StreamID: streamID})
+func (c *chat) Post(ctx context.Context, bot parley.User, roomID, text, streamID string) (string, error) {
+	m, err := c.hub.Post(ctx, bot, rooms.SendRequest{Room: roomID, Text: text, ClientMsgID: "bot-" + parley.NewID(), StreamID: streamID})
 	return m.ID, err
 }
 func (c *chat) Stream(room, id, delta string, done bool) { c.hub.Stream(room, id, delta, done) }
-func (c *chat) Typing(ctx context.Context, bot store.User, room string, typing bool) error {
+func (c *chat) Typing(ctx context.Context, bot parley.User, room string, typing bool) error {
 	return c.hub.Typing(ctx, bot, room, typing)
 }
-func (c *chat) Join(ctx context.Context, bot store.User, room string) error {
+func (c *chat) Join(ctx context.Context, bot parley.User, room string) error {
 	return c.hub.AddResident(ctx, bot, room)
 }
 
-var systemUser = store.User{ID: "system", Username: "parley", Kind: store.KindService}
+var systemUser = parley.User{ID: "system", Username: "parley", Kind: parley.KindService}
 
 func newFixture(t *testing.T, tweak func(*assistant.Config)) *fixture {
 	t.Helper()
@@ -126,12 +127,12 @@ func build(t testing.TB, tweak func(*assistant.Config)) *fixture {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	f.hub = rooms.New(rooms.Config{Store: st, Emitter: f.rec, Logger: quiet, SendRate: 1000, SendBurst: 1000,
 		Filter: rooms.NewFilter([]string{"darn", "oh my gosh"})})
-	f.bot = store.User{ID: "bot-id", Username: "assistant", DisplayName: "Assistant", Kind: store.KindBot, CreatedAt: f.clock.Now()}
+	f.bot = parley.User{ID: "bot-id", Username: "assistant", DisplayName: "Assistant", Kind: parley.KindBot, CreatedAt: f.clock.Now()}
 	sys := systemUser // Create stamps what it is given
 	f.must(st.Users.Create(ctx, &sys))
 	f.must(st.Users.Create(ctx, &f.bot))
-	f.must(f.hub.EnsureRoom(ctx, store.DefaultRoomID, "general", "", systemUser.ID))
-	f.must(f.hub.AddResident(ctx, f.bot, store.DefaultRoomID))
+	f.must(f.hub.EnsureRoom(ctx, parley.DefaultRoomID, "general", "", systemUser.ID))
+	f.must(f.hub.AddResident(ctx, f.bot, parley.DefaultRoomID))
 	f.hub.SetResidents(f.bot)
 	filter := rooms.NewFilter([]string{"darn", "oh my gosh"})
 	cfg := assistant.Config{
@@ -147,7 +148,7 @@ func build(t testing.TB, tweak func(*assistant.Config)) *fixture {
 	f.hub.OnMessage(func(m rooms.Message) {
 		f.asst.Notice(assistant.Incoming{
 			ID: m.ID, RoomID: m.Room, Seq: m.Seq, Text: m.Text, Mentions: m.Mentions, At: time.Time(m.CreatedAt),
-			Sender: store.User{ID: m.Sender.ID, Username: m.Sender.Username, Kind: m.Sender.Kind},
+			Sender: parley.User{ID: m.Sender.ID, Username: m.Sender.Username, Kind: m.Sender.Kind},
 		})
 	})
 	t.Cleanup(func() {
@@ -166,16 +167,16 @@ func (f *fixture) must(err error) {
 }
 
 // user makes a human member of general.
-func (f *fixture) user(name string) store.User {
+func (f *fixture) user(name string) parley.User {
 	f.t.Helper()
-	u := store.User{ID: "id-" + name, Username: name, Kind: store.KindHuman, CreatedAt: f.clock.Now()}
+	u := parley.User{ID: "id-" + name, Username: name, Kind: parley.KindHuman, CreatedAt: f.clock.Now()}
 	f.must(f.st.Users.Create(f.ctx, &u))
 	f.must(f.hub.Welcome(f.ctx, u))
 	return u
 }
 
 // say sends text as u in room and returns the stored message.
-func (f *fixture) say(u store.User, room, text string) rooms.Message {
+func (f *fixture) say(u parley.User, room, text string) rooms.Message {
 	f.t.Helper()
 	m, err := f.hub.Send(f.ctx, u, rooms.SendRequest{Room: room, Text: text, ClientMsgID: fmt.Sprintf("c%d", f.n.Add(1))}, nil)
 	f.must(err)
@@ -212,7 +213,7 @@ func (f *fixture) reply(room string, n int) rooms.Message {
 }
 
 // ask sends text and returns the bot's next reply in room.
-func (f *fixture) ask(u store.User, room, text string) rooms.Message {
+func (f *fixture) ask(u parley.User, room, text string) rooms.Message {
 	f.t.Helper()
 	n := len(f.botMessages(room))
 	f.say(u, room, text)

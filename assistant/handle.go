@@ -6,6 +6,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -30,8 +31,8 @@ func (a *Assistant) handle(j job) {
 		a.log.Warn("assistant: load room", "room", in.RoomID, "err", err)
 		return
 	}
-	direct := room.Kind == store.RoomDirect && room.DirectKey == store.DirectKey(in.Sender.ID, a.cfg.Bot.ID)
-	if room.Kind == store.RoomDirect && !direct {
+	direct := room.Kind == parley.RoomDirect && room.DirectKey == parley.DirectKey(in.Sender.ID, a.cfg.Bot.ID)
+	if room.Kind == parley.RoomDirect && !direct {
 		return // someone else's direct room: the bot is not in it
 	}
 	mem, err := a.cfg.Store.Memories.Get(ctx, room.ID)
@@ -51,7 +52,7 @@ func (a *Assistant) handle(j job) {
 		}
 		return
 	}
-	if room.Kind == store.RoomGroup && !a.present(ctx, room) {
+	if room.Kind == parley.RoomGroup && !a.present(ctx, room) {
 		return
 	}
 	req := &Request{Msg: in, Room: room, Text: sanitize(in.Text, a.mention), Dialogue: dialogue, Now: now, Addressed: j.mentioned || direct}
@@ -156,7 +157,7 @@ func (a *Assistant) shouldNoticeLimit(userID string, now time.Time) bool {
 }
 
 // room loads a room once; its kind and direct key never change.
-func (a *Assistant) room(ctx context.Context, id string) (*store.Room, error) {
+func (a *Assistant) room(ctx context.Context, id string) (*parley.Room, error) {
 	a.mu.Lock()
 	r, ok := a.rooms[id]
 	a.mu.Unlock()
@@ -179,12 +180,12 @@ func (a *Assistant) room(ctx context.Context, id string) (*store.Room, error) {
 // present reports whether the bot is a member of a group room, joining a
 // public room it is not in yet (one made before the bot existed). A
 // private room it was removed from stays without it.
-func (a *Assistant) present(ctx context.Context, room *store.Room) bool {
+func (a *Assistant) present(ctx context.Context, room *parley.Room) bool {
 	_, err := a.cfg.Store.Memberships.Get(ctx, room.ID, a.cfg.Bot.ID)
 	switch {
 	case err == nil:
 		return true
-	case store.CodeOf(err) != store.CodeNotFound:
+	case parley.CodeOf(err) != parley.CodeNotFound:
 		a.log.Warn("assistant: membership", "room", room.ID, "err", err)
 		return false
 	case room.Private:

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/parley-chat/parley/store"
+	"github.com/parley-chat/parley"
 )
 
 // SkillMessage is what travels between the assistant and a service client
@@ -59,21 +59,21 @@ func NewRemotes(now func() int64) *Remotes {
 // register a name again (a reconnect); another service may not take it:
 // CONFLICT. Names and aliases must not shadow built-in commands:
 // BAD_REQUEST.
-func (r *Remotes) Register(s RemoteSkill, service store.User, ask AskFunc) (unregister func(), err error) {
+func (r *Remotes) Register(s RemoteSkill, service parley.User, ask AskFunc) (unregister func(), err error) {
 	s.Name = strings.ToLower(strings.TrimSpace(s.Name))
 	for _, w := range append([]string{s.Name}, s.Aliases...) {
 		if _, builtin := commands[strings.ToLower(w)]; builtin || strings.TrimSpace(w) == "" || greetings[strings.ToLower(w)] {
-			return nil, store.Errorf(store.CodeBadRequest, "%q cannot name a skill: it is a built-in command", w)
+			return nil, parley.Errorf(parley.CodeBadRequest, "%q cannot name a skill: it is a built-in command", w)
 		}
 		if strings.ContainsAny(w, " \t\n") || len([]rune(w)) > 32 {
-			return nil, store.Errorf(store.CodeBadRequest, "skill names and aliases are single words of at most 32 characters")
+			return nil, parley.Errorf(parley.CodeBadRequest, "skill names and aliases are single words of at most 32 characters")
 		}
 	}
 	rs := &remote{spec: s, service: service, ask: ask, now: r.now}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if old, ok := r.skills[s.Name]; ok && old.service.ID != service.ID {
-		return nil, store.Errorf(store.CodeConflict, "skill %q is offered by another service", s.Name)
+		return nil, parley.Errorf(parley.CodeConflict, "skill %q is offered by another service", s.Name)
 	}
 	r.skills[s.Name] = rs
 	return func() {
@@ -99,7 +99,7 @@ func (r *Remotes) Skills() []Skill {
 
 type remote struct {
 	spec    RemoteSkill
-	service store.User
+	service parley.User
 	ask     AskFunc
 	now     func() int64
 }
@@ -130,7 +130,7 @@ func (s *remote) Handle(ctx context.Context, req *Request, args string, slots ma
 		return "", err
 	}
 	if strings.TrimSpace(ans.Content) == "" {
-		return "", store.Errorf(store.CodeUnavailable, "the %s service answered nothing", s.spec.Name)
+		return "", parley.Errorf(parley.CodeUnavailable, "the %s service answered nothing", s.spec.Name)
 	}
 	return ans.Content, nil
 }

@@ -4,14 +4,14 @@ import (
 	"context"
 	"testing"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/assistant"
-	"github.com/parley-chat/parley/store"
 )
 
 func TestRemoteSkillsCannotBeTakenOrShadowCommands(t *testing.T) {
 	r := assistant.NewRemotes(func() int64 { return 0 })
-	weather := store.User{ID: "svc-1", Username: "weather"}
-	other := store.User{ID: "svc-2", Username: "impostor"}
+	weather := parley.User{ID: "svc-1", Username: "weather"}
+	other := parley.User{ID: "svc-2", Username: "impostor"}
 	ask := func(context.Context, assistant.SkillMessage) (assistant.SkillMessage, error) {
 		return assistant.SkillMessage{}, nil
 	}
@@ -20,14 +20,14 @@ func TestRemoteSkillsCannotBeTakenOrShadowCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = r.Register(assistant.RemoteSkill{Name: "Weather"}, other, ask)
-	if store.CodeOf(err) != store.CodeConflict {
+	if parley.CodeOf(err) != parley.CodeConflict {
 		t.Fatalf("another service took the skill: %v", err)
 	}
 	if _, err := r.Register(assistant.RemoteSkill{Name: "weather"}, weather, ask); err != nil {
 		t.Fatalf("the same service registering again (a reconnect): %v", err)
 	}
 	for _, bad := range []assistant.RemoteSkill{{Name: "help"}, {Name: "search", Aliases: []string{"learn"}}, {Name: "x", Aliases: []string{"时间"}}} {
-		if _, err := r.Register(bad, other, ask); store.CodeOf(err) != store.CodeBadRequest {
+		if _, err := r.Register(bad, other, ask); parley.CodeOf(err) != parley.CodeBadRequest {
 			t.Fatalf("%+v shadows a built-in command, yet: %v", bad, err)
 		}
 	}

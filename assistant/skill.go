@@ -4,13 +4,14 @@ import (
 	"context"
 	"time"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
 // Request is a question put to the assistant, with what it knows around it.
 type Request struct {
 	Msg  Incoming
-	Room *store.Room
+	Room *parley.Room
 	// Text is the message with the bot's mention removed and tidied.
 	Text string
 	Lang string

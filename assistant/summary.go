@@ -7,7 +7,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/parley-chat/parley/store"
+	"github.com/parley-chat/parley"
 )
 
 // summaryWindow is how many recent messages a summary covers.
@@ -27,7 +27,7 @@ func (a *Assistant) summary(ctx context.Context, req *Request) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var said []store.Message
+	var said []parley.Message
 	for _, m := range msgs {
 		if m.Deleted || m.SenderID == a.cfg.Bot.ID || m.ID == req.Msg.ID || Mentions(m.Text, a.cfg.Bot.Username) {
 			continue
@@ -118,7 +118,7 @@ func words(text string) []string {
 
 // highlights picks the n messages whose words are most frequent in the
 // room, in the order they were said.
-func highlights(msgs []store.Message, freq map[string]int, names map[string]string, n int) []string {
+func highlights(msgs []parley.Message, freq map[string]int, names map[string]string, n int) []string {
 	type scored struct {
 		i     int
 		score float64

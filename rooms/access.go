@@ -4,48 +4,48 @@ import (
 	"context"
 	"strings"
 
-	"github.com/parley-chat/parley/store"
+	"github.com/parley-chat/parley"
 )
 
 // member returns the caller's membership of a room, which is all that most
 // actions need: one read in the common case. Without a membership the
 // answer is roomFor's (NOT_FOUND for a room the caller may not know of),
 // or FORBIDDEN for a public room the caller has not joined.
-func (h *Hub) member(ctx context.Context, userID, roomID string) (*store.Membership, error) {
+func (h *Hub) member(ctx context.Context, userID, roomID string) (*parley.Membership, error) {
 	roomID = strings.TrimSpace(roomID)
 	if roomID == "" {
-		return nil, store.Errorf(store.CodeBadRequest, "room is required")
+		return nil, parley.Errorf(parley.CodeBadRequest, "room is required")
 	}
 	m, err := h.store.Memberships.Get(ctx, roomID, userID)
-	if store.CodeOf(err) != store.CodeNotFound {
+	if parley.CodeOf(err) != parley.CodeNotFound {
 		return m, err
 	}
 	if _, _, err := h.roomFor(ctx, userID, roomID); err != nil {
 		return nil, err
 	}
-	return nil, store.Errorf(store.CodeForbidden, "you are not a member of this room")
+	return nil, parley.Errorf(parley.CodeForbidden, "you are not a member of this room")
 }
 
 // roomFor loads a room the caller may see, with their membership (nil for a
 // public room they have not joined). A private or direct room the caller
 // is not in is NOT_FOUND, exactly as a room that does not exist.
-func (h *Hub) roomFor(ctx context.Context, userID, roomID string) (*store.Room, *store.Membership, error) {
+func (h *Hub) roomFor(ctx context.Context, userID, roomID string) (*parley.Room, *parley.Membership, error) {
 	roomID = strings.TrimSpace(roomID)
 	if roomID == "" {
-		return nil, nil, store.Errorf(store.CodeBadRequest, "room is required")
+		return nil, nil, parley.Errorf(parley.CodeBadRequest, "room is required")
 	}
 	room, err := h.store.Rooms.ByID(ctx, roomID)
-	if store.CodeOf(err) == store.CodeNotFound {
-		return nil, nil, store.Errorf(store.CodeNotFound, "room not found")
+	if parley.CodeOf(err) == parley.CodeNotFound {
+		return nil, nil, parley.Errorf(parley.CodeNotFound, "room not found")
 	}
 	if err != nil {
 		return nil, nil, err
 	}
 	m, err := h.store.Memberships.Get(ctx, roomID, userID)
 	switch {
-	case store.CodeOf(err) == store.CodeNotFound && (room.Private || room.Kind == store.RoomDirect):
-		return nil, nil, store.Errorf(store.CodeNotFound, "room not found")
-	case store.CodeOf(err) == store.CodeNotFound:
+	case parley.CodeOf(err) == parley.CodeNotFound && (room.Private || room.Kind == parley.RoomDirect):
+		return nil, nil, parley.Errorf(parley.CodeNotFound, "room not found")
+	case parley.CodeOf(err) == parley.CodeNotFound:
 		return room, nil, nil
 	case err != nil:
 		return nil, nil, err

@@ -4,14 +4,14 @@ import (
 	"context"
 	"strings"
 
-	"github.com/parley-chat/parley/store"
+	"github.com/parley-chat/parley"
 )
 
 // DeleteMessage tombstones a message: its sender and the room's moderators
 // may. The seq stays, so cursors and history keep their meaning.
-func (h *Hub) DeleteMessage(ctx context.Context, user store.User, roomID, id string) error {
+func (h *Hub) DeleteMessage(ctx context.Context, user parley.User, roomID, id string) error {
 	if strings.TrimSpace(id) == "" {
-		return store.Errorf(store.CodeBadRequest, "id is required")
+		return parley.Errorf(parley.CodeBadRequest, "id is required")
 	}
 	ctx, cancel := h.ctx(ctx)
 	defer cancel()
@@ -21,13 +21,13 @@ func (h *Hub) DeleteMessage(ctx context.Context, user store.User, roomID, id str
 	}
 	msg, err := h.store.Messages.Get(ctx, m.RoomID, id)
 	if err != nil {
-		if store.CodeOf(err) == store.CodeNotFound {
-			return store.Errorf(store.CodeNotFound, "message not found")
+		if parley.CodeOf(err) == parley.CodeNotFound {
+			return parley.Errorf(parley.CodeNotFound, "message not found")
 		}
 		return err
 	}
 	if msg.SenderID != user.ID && !m.Role.CanModerate() {
-		return store.Errorf(store.CodeForbidden, "only the sender or a moderator may delete this message")
+		return parley.Errorf(parley.CodeForbidden, "only the sender or a moderator may delete this message")
 	}
 	if msg.Deleted {
 		return nil

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/monitoring"
 	"github.com/parley-chat/parley/store"
 	"github.com/parley-chat/parley/store/groupcommit"
@@ -76,7 +77,7 @@ type Hub struct {
 
 	mu        sync.Mutex
 	observers []func(Message)
-	residents []store.User
+	residents []parley.User
 	closeOnce sync.Once
 }
 
@@ -104,7 +105,7 @@ func New(cfg Config) *Hub {
 		cfg.Now = time.Now
 	}
 	if cfg.NewID == nil {
-		cfg.NewID = store.NewID
+		cfg.NewID = parley.NewID
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -145,7 +146,7 @@ func (h *Hub) ctx(parent context.Context) (context.Context, context.CancelFunc) 
 	return context.WithTimeout(parent, h.cfg.StoreTimeout)
 }
 
-func (h *Hub) now() time.Time { return store.Millis(h.cfg.Now()) }
+func (h *Hub) now() time.Time { return parley.Millis(h.cfg.Now()) }
 
 // roomTopic is the Emitter room name of a Parley room.
 func roomTarget(roomID string) Target { return Target{Rooms: []string{roomID}} }

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/rooms"
 	"github.com/parley-chat/parley/store"
 	"github.com/parley-chat/parley/store/sqlite"
@@ -121,7 +122,7 @@ type fixture struct {
 	seq atomic.Int64
 }
 
-var systemUser = store.User{ID: "system", Username: "parley", DisplayName: "Parley", Kind: store.KindService}
+var systemUser = parley.User{ID: "system", Username: "parley", DisplayName: "Parley", Kind: parley.KindService}
 
 // newHub builds a hub over a fresh SQLite store with a recording emitter, a
 // fake clock and the default room.
@@ -151,7 +152,7 @@ func newHub(t *testing.T, tweak func(*rooms.Config)) *fixture {
 	if err := st.Users.Create(ctx, &sys); err != nil {
 		t.Fatalf("create system user: %v", err)
 	}
-	if err := f.hub.EnsureRoom(ctx, store.DefaultRoomID, "general", "", sys.ID); err != nil {
+	if err := f.hub.EnsureRoom(ctx, parley.DefaultRoomID, "general", "", sys.ID); err != nil {
 		t.Fatalf("ensure default room: %v", err)
 	}
 	return f
@@ -159,9 +160,9 @@ func newHub(t *testing.T, tweak func(*rooms.Config)) *fixture {
 
 // user creates an account that is a member of the default room, and
 // forgets the events that caused.
-func (f *fixture) user(name string) store.User {
+func (f *fixture) user(name string) parley.User {
 	f.t.Helper()
-	u := store.User{ID: "id-" + name, Username: name, DisplayName: strings.ToUpper(name[:1]) + name[1:], Kind: store.KindHuman, CreatedAt: f.clk.Now()}
+	u := parley.User{ID: "id-" + name, Username: name, DisplayName: strings.ToUpper(name[:1]) + name[1:], Kind: parley.KindHuman, CreatedAt: f.clk.Now()}
 	if err := f.st.Users.Create(f.ctx, &u); err != nil {
 		f.t.Fatalf("create user %s: %v", name, err)
 	}
@@ -173,7 +174,7 @@ func (f *fixture) user(name string) store.User {
 }
 
 // room creates a group room owned by owner and forgets the events.
-func (f *fixture) room(owner store.User, name string, private bool) rooms.Room {
+func (f *fixture) room(owner parley.User, name string, private bool) rooms.Room {
 	f.t.Helper()
 	r, err := f.hub.CreateRoom(f.ctx, owner, name, "", private)
 	if err != nil {
@@ -183,12 +184,12 @@ func (f *fixture) room(owner store.User, name string, private bool) rooms.Room {
 	return r
 }
 
-func (f *fixture) send(u store.User, room, text string) (rooms.Message, error) {
+func (f *fixture) send(u parley.User, room, text string) (rooms.Message, error) {
 	id := fmt.Sprintf("c%d", f.seq.Add(1))
 	return f.hub.Send(f.ctx, u, rooms.SendRequest{Room: room, Text: text, ClientMsgID: id}, nil)
 }
 
-func (f *fixture) mustSend(u store.User, room, text string) rooms.Message {
+func (f *fixture) mustSend(u parley.User, room, text string) rooms.Message {
 	f.t.Helper()
 	m, err := f.send(u, room, text)
 	if err != nil {
@@ -198,7 +199,7 @@ func (f *fixture) mustSend(u store.User, room, text string) rooms.Message {
 }
 
 // history returns every message of a room as u sees it.
-func (f *fixture) history(u store.User, room string) []rooms.Message {
+func (f *fixture) history(u parley.User, room string) []rooms.Message {
 	f.t.Helper()
 	p, err := f.hub.History(f.ctx, u, room, 0, rooms.MaxPageSize)
 	if err != nil {
@@ -207,9 +208,9 @@ func (f *fixture) history(u store.User, room string) []rooms.Message {
 	return p.Messages
 }
 
-func wantCode(t *testing.T, err error, code store.Code) {
+func wantCode(t *testing.T, err error, code parley.Code) {
 	t.Helper()
-	if got := store.CodeOf(err); got != code {
+	if got := parley.CodeOf(err); got != code {
 		t.Fatalf("error = %v (code %q), want code %s", err, got, code)
 	}
 }
@@ -227,17 +228,17 @@ func TestSendStoresAcksThenFansOutOnce(t *testing.T) {
 	alice := f.user("alice")
 
 	var acked []rooms.Message
-	msg, err := f.hub.Send(f.ctx, alice, rooms.SendRequest{Room: store.DefaultRoomID, Text: "  hello world \n", ClientMsgID: "m1"}, func(m rooms.Message) {
+	msg, err := f.hub.Send(f.ctx, alice, rooms.SendRequest{Room: parley.DefaultRoomID, Text: "  hello world \n", ClientMsgID: "m1"}, func(m rooms.Message) {
 		acked = append(acked, m)
 		f.rec.mark("ack")
 	})
 	if err != nil {
 		t.Fatalf("Send: %v", err)
 	}
-	if msg.Text != "hello world" || msg.Seq != 1 || msg.Room != store.DefaultRoomID || msg.ClientMsgID != "m1" || msg.ID == "" {
+	if msg.Text != "hello world" || msg.Seq != 1 || msg.Room != parley.DefaultRoomID || msg.ClientMsgID != "m1" || msg.ID == "" {
 		t.Errorf("message = %+v", msg)
 	}
-	if msg.Sender.ID != alice.ID || msg.Sender.Username != "alice" || msg.Sender.DisplayName != "Alice" || msg.Sender.Kind != store.KindHuman {
+	if msg.Sender.ID != alice.ID || msg.Sender.Username != "alice" || msg.Sender.DisplayName != "Alice" || msg.Sender.Kind != parley.KindHuman {
 		t.Errorf("sender = %+v", msg.Sender)
 	}
 	if msg.Mentions == nil {
@@ -251,14 +252,14 @@ func TestSendStoresAcksThenFansOutOnce(t *testing.T) {
 		t.Fatalf("calls = %v, want %v (ack before the room sees it, one emit)", got, want)
 	}
 	em := f.rec.emits(rooms.EventMessage)[0]
-	if want := (rooms.Target{Rooms: []string{store.DefaultRoomID}}); !reflect.DeepEqual(em.Target, want) {
+	if want := (rooms.Target{Rooms: []string{parley.DefaultRoomID}}); !reflect.DeepEqual(em.Target, want) {
 		t.Errorf("emit target = %+v, want %+v (the sender's other sockets too)", em.Target, want)
 	}
 	if !reflect.DeepEqual(em.Payload, msg) {
 		t.Errorf("emitted %+v, want %+v", em.Payload, msg)
 	}
 
-	hist := f.history(alice, store.DefaultRoomID)
+	hist := f.history(alice, parley.DefaultRoomID)
 	if len(hist) != 1 || hist[0].ID != msg.ID || hist[0].Text != "hello world" || hist[0].Sender.Username != "alice" {
 		t.Fatalf("history = %+v", hist)
 	}
@@ -267,7 +268,7 @@ func TestSendStoresAcksThenFansOutOnce(t *testing.T) {
 func TestSendDuplicateClientMsgID(t *testing.T) {
 	f := newHub(t, nil)
 	alice, bob := f.user("alice"), f.user("bob")
-	req := rooms.SendRequest{Room: store.DefaultRoomID, Text: "once", ClientMsgID: "retry-1"}
+	req := rooms.SendRequest{Room: parley.DefaultRoomID, Text: "once", ClientMsgID: "retry-1"}
 	acks := 0
 	ack := func(rooms.Message) { acks++ }
 
@@ -291,14 +292,14 @@ func TestSendDuplicateClientMsgID(t *testing.T) {
 	}
 
 	// The key is per sender: bob's message with the same key is new.
-	other, err := f.hub.Send(f.ctx, bob, rooms.SendRequest{Room: store.DefaultRoomID, Text: "mine", ClientMsgID: "retry-1"}, nil)
+	other, err := f.hub.Send(f.ctx, bob, rooms.SendRequest{Room: parley.DefaultRoomID, Text: "mine", ClientMsgID: "retry-1"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if other.ID == first.ID || other.Seq != 2 {
 		t.Errorf("bob's message = %+v, want a new message with seq 2", other)
 	}
-	if got := seqs(f.history(alice, store.DefaultRoomID)); !reflect.DeepEqual(got, []int64{1, 2}) {
+	if got := seqs(f.history(alice, parley.DefaultRoomID)); !reflect.DeepEqual(got, []int64{1, 2}) {
 		t.Errorf("stored seqs = %v, want [1 2]", got)
 	}
 }
@@ -308,7 +309,7 @@ func TestSendValidation(t *testing.T) {
 	alice := f.user("alice")
 
 	ten := strings.Repeat("é", 10) // 10 characters, 20 bytes
-	if m, err := f.hub.Send(f.ctx, alice, rooms.SendRequest{Room: store.DefaultRoomID, Text: "  \t" + ten + " \n", ClientMsgID: "ok"}, nil); err != nil {
+	if m, err := f.hub.Send(f.ctx, alice, rooms.SendRequest{Room: parley.DefaultRoomID, Text: "  \t" + ten + " \n", ClientMsgID: "ok"}, nil); err != nil {
 		t.Fatalf("10 characters (after trimming) with a limit of 10: %v", err)
 	} else if m.Text != ten {
 		t.Errorf("stored %q, want the trimmed text", m.Text)
@@ -318,25 +319,25 @@ func TestSendValidation(t *testing.T) {
 	tests := []struct {
 		name string
 		req  rooms.SendRequest
-		code store.Code
+		code parley.Code
 	}{
-		{"too long in characters", rooms.SendRequest{Room: store.DefaultRoomID, Text: ten + "x", ClientMsgID: "a"}, store.CodeTooLarge},
-		{"empty text", rooms.SendRequest{Room: store.DefaultRoomID, Text: "", ClientMsgID: "b"}, store.CodeBadRequest},
-		{"blank text", rooms.SendRequest{Room: store.DefaultRoomID, Text: " \n\t ", ClientMsgID: "c"}, store.CodeBadRequest},
-		{"invalid UTF-8", rooms.SendRequest{Room: store.DefaultRoomID, Text: "bad \xff", ClientMsgID: "d"}, store.CodeBadRequest},
-		{"missing clientMsgId", rooms.SendRequest{Room: store.DefaultRoomID, Text: "hi"}, store.CodeBadRequest},
-		{"clientMsgId too long", rooms.SendRequest{Room: store.DefaultRoomID, Text: "hi", ClientMsgID: strings.Repeat("k", 129)}, store.CodeBadRequest},
-		{"missing room", rooms.SendRequest{Text: "hi", ClientMsgID: "e"}, store.CodeBadRequest},
-		{"blank room", rooms.SendRequest{Room: "  ", Text: "hi", ClientMsgID: "f"}, store.CodeBadRequest},
-		{"unknown room", rooms.SendRequest{Room: "no-such-room", Text: "hi", ClientMsgID: "g"}, store.CodeNotFound},
+		{"too long in characters", rooms.SendRequest{Room: parley.DefaultRoomID, Text: ten + "x", ClientMsgID: "a"}, parley.CodeTooLarge},
+		{"empty text", rooms.SendRequest{Room: parley.DefaultRoomID, Text: "", ClientMsgID: "b"}, parley.CodeBadRequest},
+		{"blank text", rooms.SendRequest{Room: parley.DefaultRoomID, Text: " \n\t ", ClientMsgID: "c"}, parley.CodeBadRequest},
+		{"invalid UTF-8", rooms.SendRequest{Room: parley.DefaultRoomID, Text: "bad \xff", ClientMsgID: "d"}, parley.CodeBadRequest},
+		{"missing clientMsgId", rooms.SendRequest{Room: parley.DefaultRoomID, Text: "hi"}, parley.CodeBadRequest},
+		{"clientMsgId too long", rooms.SendRequest{Room: parley.DefaultRoomID, Text: "hi", ClientMsgID: strings.Repeat("k", 129)}, parley.CodeBadRequest},
+		{"missing room", rooms.SendRequest{Text: "hi", ClientMsgID: "e"}, parley.CodeBadRequest},
+		{"blank room", rooms.SendRequest{Room: "  ", Text: "hi", ClientMsgID: "f"}, parley.CodeBadRequest},
+		{"unknown room", rooms.SendRequest{Room: "no-such-room", Text: "hi", ClientMsgID: "g"}, parley.CodeNotFound},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			acked := false
 			_, err := f.hub.Send(f.ctx, alice, tt.req, func(rooms.Message) { acked = true })
 			wantCode(t, err, tt.code)
-			if store.MessageOf(err) == "internal error" {
-				t.Errorf("message %q does not tell the user what is wrong", store.MessageOf(err))
+			if parley.ErrorMessage(err) == "internal error" {
+				t.Errorf("message %q does not tell the user what is wrong", parley.ErrorMessage(err))
 			}
 			if acked {
 				t.Error("a refused message was acked")
@@ -346,7 +347,7 @@ func TestSendValidation(t *testing.T) {
 	if recs := f.rec.records(); len(recs) != 0 {
 		t.Errorf("refused messages caused calls: %+v", recs)
 	}
-	if n := len(f.history(alice, store.DefaultRoomID)); n != 1 {
+	if n := len(f.history(alice, parley.DefaultRoomID)); n != 1 {
 		t.Errorf("%d messages stored, want only the valid one", n)
 	}
 }
@@ -358,18 +359,18 @@ func TestSendRoomAccess(t *testing.T) {
 	priv := f.room(bob, "bob's secret room", true)
 
 	_, err := f.send(alice, pub.ID, "hi")
-	wantCode(t, err, store.CodeForbidden)
+	wantCode(t, err, parley.CodeForbidden)
 
 	_, errPriv := f.send(alice, priv.ID, "hi")
-	wantCode(t, errPriv, store.CodeNotFound)
+	wantCode(t, errPriv, parley.CodeNotFound)
 	_, errNone := f.send(alice, "does-not-exist", "hi")
-	if store.MessageOf(errPriv) != store.MessageOf(errNone) {
-		t.Errorf("a private room answers %q but a missing one %q: that tells outsiders it exists", store.MessageOf(errPriv), store.MessageOf(errNone))
+	if parley.ErrorMessage(errPriv) != parley.ErrorMessage(errNone) {
+		t.Errorf("a private room answers %q but a missing one %q: that tells outsiders it exists", parley.ErrorMessage(errPriv), parley.ErrorMessage(errNone))
 	}
 	_, err = f.hub.History(f.ctx, alice, priv.ID, 0, 0)
-	wantCode(t, err, store.CodeNotFound)
+	wantCode(t, err, parley.CodeNotFound)
 	_, _, err = f.hub.Join(f.ctx, alice, priv.ID)
-	wantCode(t, err, store.CodeNotFound)
+	wantCode(t, err, parley.CodeNotFound)
 
 	if recs := f.rec.records(); len(recs) != 0 {
 		t.Errorf("refused calls emitted %+v", recs)
@@ -382,7 +383,7 @@ func TestSendRoomAccess(t *testing.T) {
 func TestSendMasksSensitiveWords(t *testing.T) {
 	f := newHub(t, nil) // the shipped list
 	alice := f.user("alice")
-	msg := f.mustSend(alice, store.DefaultRoomID, "Well SHIT, 你是傻逼 in class")
+	msg := f.mustSend(alice, parley.DefaultRoomID, "Well SHIT, 你是傻逼 in class")
 	want := "Well ****, 你是** in class"
 	if msg.Text != want {
 		t.Errorf("acked text %q, want %q", msg.Text, want)
@@ -390,7 +391,7 @@ func TestSendMasksSensitiveWords(t *testing.T) {
 	if got := f.rec.emits(rooms.EventMessage)[0].Payload.(rooms.Message).Text; got != want {
 		t.Errorf("emitted text %q, want %q", got, want)
 	}
-	if got := f.history(alice, store.DefaultRoomID)[0].Text; got != want {
+	if got := f.history(alice, parley.DefaultRoomID)[0].Text; got != want {
 		t.Errorf("stored text %q, want %q", got, want)
 	}
 }
@@ -398,7 +399,7 @@ func TestSendMasksSensitiveWords(t *testing.T) {
 func TestSendCustomFilter(t *testing.T) {
 	f := newHub(t, func(c *rooms.Config) { c.Filter = rooms.NewFilter([]string{"pineapple"}) })
 	alice := f.user("alice")
-	if got := f.mustSend(alice, store.DefaultRoomID, "Pineapple on pizza? shit.").Text; got != "********* on pizza? shit." {
+	if got := f.mustSend(alice, parley.DefaultRoomID, "Pineapple on pizza? shit.").Text; got != "********* on pizza? shit." {
 		t.Errorf("text %q: the configured list must replace the shipped one", got)
 	}
 }
@@ -408,14 +409,14 @@ func TestSendMentionsKeepExistingUsers(t *testing.T) {
 	alice := f.user("alice")
 	f.user("bob")
 	f.user("carol")
-	msg := f.mustSend(alice, store.DefaultRoomID, "@Bob, @ghost and @carol. mail bob@example.com @bob")
+	msg := f.mustSend(alice, parley.DefaultRoomID, "@Bob, @ghost and @carol. mail bob@example.com @bob")
 	if want := []string{"bob", "carol"}; !reflect.DeepEqual(msg.Mentions, want) {
 		t.Errorf("mentions = %q, want %q", msg.Mentions, want)
 	}
-	if got := f.history(alice, store.DefaultRoomID)[0].Mentions; !reflect.DeepEqual(got, []string{"bob", "carol"}) {
+	if got := f.history(alice, parley.DefaultRoomID)[0].Mentions; !reflect.DeepEqual(got, []string{"bob", "carol"}) {
 		t.Errorf("stored mentions = %q", got)
 	}
-	if got := f.mustSend(alice, store.DefaultRoomID, "nobody here @ghost").Mentions; got == nil || len(got) != 0 {
+	if got := f.mustSend(alice, parley.DefaultRoomID, "nobody here @ghost").Mentions; got == nil || len(got) != 0 {
 		t.Errorf("mentions = %#v, want an empty list", got)
 	}
 }
@@ -424,24 +425,24 @@ func TestSendRateLimited(t *testing.T) {
 	f := newHub(t, func(c *rooms.Config) { c.SendRate = 1; c.SendBurst = 3 })
 	alice, bob := f.user("alice"), f.user("bob")
 	for i := range 3 {
-		f.mustSend(alice, store.DefaultRoomID, fmt.Sprint("burst ", i))
+		f.mustSend(alice, parley.DefaultRoomID, fmt.Sprint("burst ", i))
 	}
 	f.rec.reset()
 	acked := false
-	_, err := f.hub.Send(f.ctx, alice, rooms.SendRequest{Room: store.DefaultRoomID, Text: "one too many", ClientMsgID: "x"}, func(rooms.Message) { acked = true })
-	wantCode(t, err, store.CodeRateLimited)
+	_, err := f.hub.Send(f.ctx, alice, rooms.SendRequest{Room: parley.DefaultRoomID, Text: "one too many", ClientMsgID: "x"}, func(rooms.Message) { acked = true })
+	wantCode(t, err, parley.CodeRateLimited)
 	if acked || len(f.rec.records()) != 0 {
 		t.Errorf("a rate-limited send was acked (%v) or emitted %+v", acked, f.rec.records())
 	}
-	if n := len(f.history(alice, store.DefaultRoomID)); n != 3 {
+	if n := len(f.history(alice, parley.DefaultRoomID)); n != 3 {
 		t.Errorf("%d messages stored, want 3", n)
 	}
 	// Another user is not affected; alice may send again once a token is back.
-	f.mustSend(bob, store.DefaultRoomID, "bob is fine")
+	f.mustSend(bob, parley.DefaultRoomID, "bob is fine")
 	f.clk.Add(time.Second)
-	f.mustSend(alice, store.DefaultRoomID, "a second later")
-	_, err = f.send(alice, store.DefaultRoomID, "but only one")
-	wantCode(t, err, store.CodeRateLimited)
+	f.mustSend(alice, parley.DefaultRoomID, "a second later")
+	_, err = f.send(alice, parley.DefaultRoomID, "but only one")
+	wantCode(t, err, parley.CodeRateLimited)
 }
 
 func TestOnMessageSeesNewMessagesOnly(t *testing.T) {
@@ -455,7 +456,7 @@ func TestOnMessageSeesNewMessagesOnly(t *testing.T) {
 		mu.Unlock()
 		f.rec.mark("observer")
 	})
-	req := rooms.SendRequest{Room: store.DefaultRoomID, Text: "hi", ClientMsgID: "k1"}
+	req := rooms.SendRequest{Room: parley.DefaultRoomID, Text: "hi", ClientMsgID: "k1"}
 	first, err := f.hub.Send(f.ctx, alice, req, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -478,11 +479,11 @@ func TestHistoryPages(t *testing.T) {
 	f := newHub(t, nil)
 	alice := f.user("alice")
 	for i := 1; i <= 5; i++ {
-		f.mustSend(alice, store.DefaultRoomID, fmt.Sprint("m", i))
+		f.mustSend(alice, parley.DefaultRoomID, fmt.Sprint("m", i))
 	}
 	page := func(before int64, limit int) rooms.Page {
 		t.Helper()
-		p, err := f.hub.History(f.ctx, alice, store.DefaultRoomID, before, limit)
+		p, err := f.hub.History(f.ctx, alice, parley.DefaultRoomID, before, limit)
 		if err != nil {
 			t.Fatalf("History(before=%d, limit=%d): %v", before, limit, err)
 		}
@@ -505,10 +506,10 @@ func TestHistoryPages(t *testing.T) {
 			t.Errorf("History(before=%d, limit=%d) = %v hasMore=%v, want %v hasMore=%v (oldest first)", tt.before, tt.limit, got, p.HasMore, tt.want, tt.more)
 		}
 	}
-	_, err := f.hub.History(f.ctx, alice, store.DefaultRoomID, 0, -1)
-	wantCode(t, err, store.CodeBadRequest)
-	_, err = f.hub.History(f.ctx, alice, store.DefaultRoomID, -1, 10)
-	wantCode(t, err, store.CodeBadRequest)
+	_, err := f.hub.History(f.ctx, alice, parley.DefaultRoomID, 0, -1)
+	wantCode(t, err, parley.CodeBadRequest)
+	_, err = f.hub.History(f.ctx, alice, parley.DefaultRoomID, -1, 10)
+	wantCode(t, err, parley.CodeBadRequest)
 }
 
 func TestSyncAndRead(t *testing.T) {
@@ -516,11 +517,11 @@ func TestSyncAndRead(t *testing.T) {
 	alice, bob := f.user("alice"), f.user("bob")
 	other := f.room(alice, "other", false) // bob is not in it
 	for i := 1; i <= 3; i++ {
-		f.mustSend(alice, store.DefaultRoomID, fmt.Sprint("m", i))
+		f.mustSend(alice, parley.DefaultRoomID, fmt.Sprint("m", i))
 	}
 	f.mustSend(alice, other.ID, "elsewhere")
 
-	sync := func(u store.User, cursors map[string]int64) map[string]rooms.Page {
+	sync := func(u parley.User, cursors map[string]int64) map[string]rooms.Page {
 		t.Helper()
 		out, err := f.hub.Sync(f.ctx, u, cursors)
 		if err != nil {
@@ -535,68 +536,68 @@ func TestSyncAndRead(t *testing.T) {
 	if len(got) != 1 {
 		t.Fatalf("bob's sync covers %d rooms, want only general: %v", len(got), got)
 	}
-	if s := seqs(got[store.DefaultRoomID].Messages); !reflect.DeepEqual(s, []int64{1, 2, 3}) {
+	if s := seqs(got[parley.DefaultRoomID].Messages); !reflect.DeepEqual(s, []int64{1, 2, 3}) {
 		t.Fatalf("sync without cursor = %v, want [1 2 3]", s)
 	}
 
-	if rs, err := f.hub.Read(f.ctx, bob, store.DefaultRoomID, 2); err != nil || rs != 2 {
+	if rs, err := f.hub.Read(f.ctx, bob, parley.DefaultRoomID, 2); err != nil || rs != 2 {
 		t.Fatalf("Read(2) = %d, %v", rs, err)
 	}
-	if s := seqs(sync(bob, nil)[store.DefaultRoomID].Messages); !reflect.DeepEqual(s, []int64{3}) {
+	if s := seqs(sync(bob, nil)[parley.DefaultRoomID].Messages); !reflect.DeepEqual(s, []int64{3}) {
 		t.Errorf("sync after reading 2 = %v, want [3]", s)
 	}
 	// A cursor the client names wins over the stored one.
-	if s := seqs(sync(bob, map[string]int64{store.DefaultRoomID: 0})[store.DefaultRoomID].Messages); !reflect.DeepEqual(s, []int64{1, 2, 3}) {
+	if s := seqs(sync(bob, map[string]int64{parley.DefaultRoomID: 0})[parley.DefaultRoomID].Messages); !reflect.DeepEqual(s, []int64{1, 2, 3}) {
 		t.Errorf("sync from cursor 0 = %v, want [1 2 3]", s)
 	}
 	// Cursors of rooms one is not in are ignored, not an error.
-	if got := sync(bob, map[string]int64{other.ID: 0, "gone": 7}); len(got) != 1 || len(got[store.DefaultRoomID].Messages) != 1 {
+	if got := sync(bob, map[string]int64{other.ID: 0, "gone": 7}); len(got) != 1 || len(got[parley.DefaultRoomID].Messages) != 1 {
 		t.Errorf("sync with foreign cursors = %v", got)
 	}
 
 	// The read cursor never moves backwards, and stops at the last message.
-	if rs, err := f.hub.Read(f.ctx, bob, store.DefaultRoomID, 1); err != nil || rs != 2 {
+	if rs, err := f.hub.Read(f.ctx, bob, parley.DefaultRoomID, 1); err != nil || rs != 2 {
 		t.Errorf("Read(1) after Read(2) = %d, %v; want it to stay at 2", rs, err)
 	}
-	if rs, err := f.hub.Read(f.ctx, bob, store.DefaultRoomID, 99); err != nil || rs != 3 {
+	if rs, err := f.hub.Read(f.ctx, bob, parley.DefaultRoomID, 99); err != nil || rs != 3 {
 		t.Errorf("Read(99) = %d, %v; want 3, the last seq", rs, err)
 	}
-	caught := sync(bob, nil)[store.DefaultRoomID]
+	caught := sync(bob, nil)[parley.DefaultRoomID]
 	if caught.Messages == nil || len(caught.Messages) != 0 || caught.HasMore {
 		t.Errorf("caught-up sync = %#v, want an empty (non-nil) list", caught)
 	}
 	// The sender has read her own messages.
-	if n := len(sync(alice, nil)[store.DefaultRoomID].Messages); n != 0 {
+	if n := len(sync(alice, nil)[parley.DefaultRoomID].Messages); n != 0 {
 		t.Errorf("alice's own messages came back as unread: %d", n)
 	}
 
-	_, err := f.hub.Sync(f.ctx, bob, map[string]int64{store.DefaultRoomID: -1})
-	wantCode(t, err, store.CodeBadRequest)
-	_, err = f.hub.Read(f.ctx, bob, store.DefaultRoomID, -1)
-	wantCode(t, err, store.CodeBadRequest)
+	_, err := f.hub.Sync(f.ctx, bob, map[string]int64{parley.DefaultRoomID: -1})
+	wantCode(t, err, parley.CodeBadRequest)
+	_, err = f.hub.Read(f.ctx, bob, parley.DefaultRoomID, -1)
+	wantCode(t, err, parley.CodeBadRequest)
 	_, err = f.hub.Read(f.ctx, bob, other.ID, 1)
-	wantCode(t, err, store.CodeForbidden)
+	wantCode(t, err, parley.CodeForbidden)
 }
 
 func TestSyncHasMore(t *testing.T) {
 	f := newHub(t, nil)
 	alice, bob := f.user("alice"), f.user("bob")
 	for i := 1; i <= rooms.MaxPageSize+1; i++ {
-		f.mustSend(alice, store.DefaultRoomID, fmt.Sprint("m", i))
+		f.mustSend(alice, parley.DefaultRoomID, fmt.Sprint("m", i))
 	}
 	out, err := f.hub.Sync(f.ctx, bob, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := out[store.DefaultRoomID]
+	p := out[parley.DefaultRoomID]
 	if len(p.Messages) != rooms.MaxPageSize || !p.HasMore || p.Messages[0].Seq != 1 {
 		t.Fatalf("sync of %d messages: got %d (first seq %d), hasMore=%v", rooms.MaxPageSize+1, len(p.Messages), p.Messages[0].Seq, p.HasMore)
 	}
-	out, err = f.hub.Sync(f.ctx, bob, map[string]int64{store.DefaultRoomID: int64(rooms.MaxPageSize)})
+	out, err = f.hub.Sync(f.ctx, bob, map[string]int64{parley.DefaultRoomID: int64(rooms.MaxPageSize)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p := out[store.DefaultRoomID]; len(p.Messages) != 1 || p.HasMore {
+	if p := out[parley.DefaultRoomID]; len(p.Messages) != 1 || p.HasMore {
 		t.Errorf("second sync = %d messages, hasMore=%v; want the last one", len(p.Messages), p.HasMore)
 	}
 }
@@ -610,7 +611,7 @@ func TestJoinAndLeave(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Join: %v", err)
 	}
-	if room.ID != pub.ID || room.Role != store.RoleMember {
+	if room.ID != pub.ID || room.Role != parley.RoleMember {
 		t.Errorf("joined room = %+v", room)
 	}
 	names := map[string]bool{}
@@ -635,7 +636,7 @@ func TestJoinAndLeave(t *testing.T) {
 	if _, _, err := f.hub.Join(f.ctx, bob, pub.ID); err != nil {
 		t.Fatal(err)
 	}
-	if room, _, err := f.hub.Join(f.ctx, alice, pub.ID); err != nil || room.Role != store.RoleMember {
+	if room, _, err := f.hub.Join(f.ctx, alice, pub.ID); err != nil || room.Role != parley.RoleMember {
 		t.Fatalf("second join: %+v, %v", room, err)
 	}
 	if recs := f.rec.records(); len(recs) != 0 {
@@ -654,7 +655,7 @@ func TestJoinAndLeave(t *testing.T) {
 		t.Errorf("leave calls = %+v\nwant %+v", got, want)
 	}
 	_, err = f.send(alice, pub.ID, "still here?")
-	wantCode(t, err, store.CodeForbidden)
+	wantCode(t, err, parley.CodeForbidden)
 	f.rec.reset()
 	if err := f.hub.Leave(f.ctx, alice, pub.ID); err != nil {
 		t.Errorf("leaving a room one is not in: %v", err)
@@ -663,14 +664,14 @@ func TestJoinAndLeave(t *testing.T) {
 		t.Errorf("leaving again emitted %+v", recs)
 	}
 	_, _, err = f.hub.Join(f.ctx, alice, "no-such-room")
-	wantCode(t, err, store.CodeNotFound)
+	wantCode(t, err, parley.CodeNotFound)
 }
 
 func TestKick(t *testing.T) {
 	f := newHub(t, nil)
 	alice, bob, carol := f.user("alice"), f.user("bob"), f.user("carol")
 	pub := f.room(bob, "pub", false)
-	for _, u := range []store.User{alice, carol} {
+	for _, u := range []parley.User{alice, carol} {
 		if _, _, err := f.hub.Join(f.ctx, u, pub.ID); err != nil {
 			t.Fatal(err)
 		}
@@ -678,9 +679,9 @@ func TestKick(t *testing.T) {
 	f.rec.reset()
 
 	err := f.hub.Kick(f.ctx, alice, pub.ID, "carol")
-	wantCode(t, err, store.CodeForbidden)
+	wantCode(t, err, parley.CodeForbidden)
 	err = f.hub.Kick(f.ctx, alice, pub.ID, "bob")
-	wantCode(t, err, store.CodeForbidden)
+	wantCode(t, err, parley.CodeForbidden)
 	if recs := f.rec.records(); len(recs) != 0 {
 		t.Errorf("a refused kick emitted %+v", recs)
 	}
@@ -704,11 +705,11 @@ func TestKick(t *testing.T) {
 		t.Errorf("carol's sockets were not unsubscribed: %+v", recs)
 	}
 	_, err = f.send(carol, pub.ID, "let me back")
-	wantCode(t, err, store.CodeForbidden)
+	wantCode(t, err, parley.CodeForbidden)
 
-	wantCode(t, f.hub.Kick(f.ctx, bob, pub.ID, "carol"), store.CodeNotFound)
-	wantCode(t, f.hub.Kick(f.ctx, bob, pub.ID, "nobody"), store.CodeNotFound)
-	wantCode(t, f.hub.Kick(f.ctx, bob, pub.ID, "bob"), store.CodeBadRequest)
+	wantCode(t, f.hub.Kick(f.ctx, bob, pub.ID, "carol"), parley.CodeNotFound)
+	wantCode(t, f.hub.Kick(f.ctx, bob, pub.ID, "nobody"), parley.CodeNotFound)
+	wantCode(t, f.hub.Kick(f.ctx, bob, pub.ID, "bob"), parley.CodeBadRequest)
 }
 
 func TestInvitePrivateRoom(t *testing.T) {
@@ -716,7 +717,7 @@ func TestInvitePrivateRoom(t *testing.T) {
 	alice, bob, carol := f.user("alice"), f.user("bob"), f.user("carol")
 	priv := f.room(bob, "secret", true)
 
-	wantCode(t, f.hub.Invite(f.ctx, alice, priv.ID, "carol"), store.CodeNotFound)
+	wantCode(t, f.hub.Invite(f.ctx, alice, priv.ID, "carol"), parley.CodeNotFound)
 	if err := f.hub.Invite(f.ctx, bob, priv.ID, "alice"); err != nil {
 		t.Fatalf("owner invites: %v", err)
 	}
@@ -725,9 +726,9 @@ func TestInvitePrivateRoom(t *testing.T) {
 	}
 	f.mustSend(alice, priv.ID, "thanks")
 	// A plain member may not invite.
-	wantCode(t, f.hub.Invite(f.ctx, alice, priv.ID, "carol"), store.CodeForbidden)
+	wantCode(t, f.hub.Invite(f.ctx, alice, priv.ID, "carol"), parley.CodeForbidden)
 	_, err := f.send(carol, priv.ID, "hi")
-	wantCode(t, err, store.CodeNotFound)
+	wantCode(t, err, parley.CodeNotFound)
 }
 
 func TestOpenDirect(t *testing.T) {
@@ -738,7 +739,7 @@ func TestOpenDirect(t *testing.T) {
 	if err != nil {
 		t.Fatalf("OpenDirect: %v", err)
 	}
-	if ab.Kind != store.RoomDirect || !ab.Private {
+	if ab.Kind != parley.RoomDirect || !ab.Private {
 		t.Errorf("direct room = %+v", ab)
 	}
 	joins := f.rec.records()
@@ -758,62 +759,62 @@ func TestOpenDirect(t *testing.T) {
 	}
 	f.mustSend(bob, ab.ID, "psst")
 	_, err = f.send(carol, ab.ID, "can I join?")
-	wantCode(t, err, store.CodeNotFound)
-	wantCode(t, f.hub.Leave(f.ctx, alice, ab.ID), store.CodeBadRequest)
+	wantCode(t, err, parley.CodeNotFound)
+	wantCode(t, f.hub.Leave(f.ctx, alice, ab.ID), parley.CodeBadRequest)
 
 	_, err = f.hub.OpenDirect(f.ctx, alice, "alice")
-	wantCode(t, err, store.CodeBadRequest)
+	wantCode(t, err, parley.CodeBadRequest)
 	_, err = f.hub.OpenDirect(f.ctx, alice, "nobody")
-	wantCode(t, err, store.CodeNotFound)
+	wantCode(t, err, parley.CodeNotFound)
 	_, err = f.hub.OpenDirect(f.ctx, alice, "")
-	wantCode(t, err, store.CodeBadRequest)
+	wantCode(t, err, parley.CodeBadRequest)
 }
 
 func TestDeleteMessage(t *testing.T) {
 	f := newHub(t, nil)
 	alice, bob := f.user("alice"), f.user("bob")
-	m := f.mustSend(alice, store.DefaultRoomID, "oops")
+	m := f.mustSend(alice, parley.DefaultRoomID, "oops")
 	f.rec.reset()
 
-	wantCode(t, f.hub.DeleteMessage(f.ctx, bob, store.DefaultRoomID, m.ID), store.CodeForbidden)
-	if err := f.hub.DeleteMessage(f.ctx, alice, store.DefaultRoomID, m.ID); err != nil {
+	wantCode(t, f.hub.DeleteMessage(f.ctx, bob, parley.DefaultRoomID, m.ID), parley.CodeForbidden)
+	if err := f.hub.DeleteMessage(f.ctx, alice, parley.DefaultRoomID, m.ID); err != nil {
 		t.Fatalf("sender deletes: %v", err)
 	}
 	dels := f.rec.emits(rooms.EventDeleted)
-	if len(dels) != 1 || dels[0].Payload != (rooms.DeletedEvent{Room: store.DefaultRoomID, ID: m.ID, Seq: m.Seq}) {
+	if len(dels) != 1 || dels[0].Payload != (rooms.DeletedEvent{Room: parley.DefaultRoomID, ID: m.ID, Seq: m.Seq}) {
 		t.Errorf("deleted events = %+v", dels)
 	}
-	h := f.history(bob, store.DefaultRoomID)
+	h := f.history(bob, parley.DefaultRoomID)
 	if len(h) != 1 || !h[0].Deleted || h[0].Text != "" || h[0].Seq != m.Seq {
 		t.Errorf("history after delete = %+v, want a tombstone with the same seq", h)
 	}
-	if err := f.hub.DeleteMessage(f.ctx, alice, store.DefaultRoomID, m.ID); err != nil {
+	if err := f.hub.DeleteMessage(f.ctx, alice, parley.DefaultRoomID, m.ID); err != nil {
 		t.Errorf("deleting twice: %v", err)
 	}
 	if n := len(f.rec.emits(rooms.EventDeleted)); n != 1 {
 		t.Errorf("deleting twice emitted %d events, want 1", n)
 	}
-	wantCode(t, f.hub.DeleteMessage(f.ctx, alice, store.DefaultRoomID, "nope"), store.CodeNotFound)
-	wantCode(t, f.hub.DeleteMessage(f.ctx, alice, store.DefaultRoomID, ""), store.CodeBadRequest)
+	wantCode(t, f.hub.DeleteMessage(f.ctx, alice, parley.DefaultRoomID, "nope"), parley.CodeNotFound)
+	wantCode(t, f.hub.DeleteMessage(f.ctx, alice, parley.DefaultRoomID, ""), parley.CodeBadRequest)
 }
 
 func TestTyping(t *testing.T) {
 	f := newHub(t, nil)
 	alice, bob := f.user("alice"), f.user("bob")
-	if err := f.hub.Typing(f.ctx, alice, store.DefaultRoomID, true); err != nil {
+	if err := f.hub.Typing(f.ctx, alice, parley.DefaultRoomID, true); err != nil {
 		t.Fatal(err)
 	}
 	want := []record{{
 		Kind: "emit", Event: rooms.EventTyping,
-		Target:  rooms.Target{Rooms: []string{store.DefaultRoomID}, ExceptUser: alice.ID},
-		Payload: rooms.TypingEvent{Room: store.DefaultRoomID, User: rooms.UserOf(alice), Typing: true},
+		Target:  rooms.Target{Rooms: []string{parley.DefaultRoomID}, ExceptUser: alice.ID},
+		Payload: rooms.TypingEvent{Room: parley.DefaultRoomID, User: rooms.UserOf(alice), Typing: true},
 	}}
 	if got := f.rec.records(); !reflect.DeepEqual(got, want) {
 		t.Errorf("typing calls = %+v\nwant %+v", got, want)
 	}
 	f.rec.reset()
 	priv := f.room(bob, "secret", true)
-	wantCode(t, f.hub.Typing(f.ctx, alice, priv.ID, true), store.CodeNotFound)
+	wantCode(t, f.hub.Typing(f.ctx, alice, priv.ID, true), parley.CodeNotFound)
 	if recs := f.rec.records(); len(recs) != 0 {
 		t.Errorf("refused typing emitted %+v", recs)
 	}
@@ -833,7 +834,7 @@ func TestPresenceReconnectWithinGrace(t *testing.T) {
 	// A grace period far longer than the test: every reconnect is within it.
 	f := newHub(t, func(c *rooms.Config) { c.PresenceGrace = time.Hour })
 	alice := f.user("alice")
-	roomIDs := []string{store.DefaultRoomID}
+	roomIDs := []string{parley.DefaultRoomID}
 
 	f.hub.Connected(alice, "c1", roomIDs)
 	want := []record{{
@@ -872,7 +873,7 @@ func TestPresenceOfflineAfterGrace(t *testing.T) {
 	alice := f.user("alice")
 	own := f.room(alice, "own", false)
 
-	f.hub.Connected(alice, "c1", []string{store.DefaultRoomID, own.ID})
+	f.hub.Connected(alice, "c1", []string{parley.DefaultRoomID, own.ID})
 	f.hub.Disconnected(alice, "c1")
 	deadline := time.Now().Add(2 * time.Second)
 	for len(presenceEvents(f.rec, false)) == 0 && time.Now().Before(deadline) {
@@ -895,7 +896,7 @@ func TestPresenceOfflineAfterGrace(t *testing.T) {
 
 	// Coming back after being announced offline is announced again.
 	f.rec.reset()
-	f.hub.Connected(alice, "c2", []string{store.DefaultRoomID})
+	f.hub.Connected(alice, "c2", []string{parley.DefaultRoomID})
 	if on := presenceEvents(f.rec, true); len(on) != 1 {
 		t.Errorf("online events on return = %+v, want one", on)
 	}
@@ -904,7 +905,7 @@ func TestPresenceOfflineAfterGrace(t *testing.T) {
 func TestPresenceNoAnnouncementAfterClose(t *testing.T) {
 	f := newHub(t, func(c *rooms.Config) { c.PresenceGrace = 10 * time.Millisecond })
 	alice := f.user("alice")
-	f.hub.Connected(alice, "c1", []string{store.DefaultRoomID})
+	f.hub.Connected(alice, "c1", []string{parley.DefaultRoomID})
 	f.rec.reset()
 	f.hub.Disconnected(alice, "c1")
 	f.hub.Close()
@@ -917,16 +918,16 @@ func TestPresenceNoAnnouncementAfterClose(t *testing.T) {
 func TestCloseThenSend(t *testing.T) {
 	f := newHub(t, nil)
 	alice := f.user("alice")
-	f.mustSend(alice, store.DefaultRoomID, "before")
+	f.mustSend(alice, parley.DefaultRoomID, "before")
 	f.hub.Close()
 	f.hub.Close() // safe twice
 	acked := false
-	_, err := f.hub.Send(f.ctx, alice, rooms.SendRequest{Room: store.DefaultRoomID, Text: "after", ClientMsgID: "late"}, func(rooms.Message) { acked = true })
-	wantCode(t, err, store.CodeUnavailable)
+	_, err := f.hub.Send(f.ctx, alice, rooms.SendRequest{Room: parley.DefaultRoomID, Text: "after", ClientMsgID: "late"}, func(rooms.Message) { acked = true })
+	wantCode(t, err, parley.CodeUnavailable)
 	if acked || len(f.rec.emits(rooms.EventMessage)) != 1 {
 		t.Errorf("a send after Close was acked (%v) or emitted", acked)
 	}
-	if n := len(f.history(alice, store.DefaultRoomID)); n != 1 {
+	if n := len(f.history(alice, parley.DefaultRoomID)); n != 1 {
 		t.Errorf("%d messages stored, want only the one sent before Close", n)
 	}
 }
@@ -938,16 +939,16 @@ func TestCreateRoomValidation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Name != "Book club" || r.Topic != "novels" || r.Role != store.RoleOwner || r.Kind != store.RoomGroup {
+	if r.Name != "Book club" || r.Topic != "novels" || r.Role != parley.RoleOwner || r.Kind != parley.RoomGroup {
 		t.Errorf("room = %+v", r)
 	}
 	if got := f.rec.records(); len(got) != 1 || !reflect.DeepEqual(got[0], record{Kind: "join", User: alice.ID, Room: r.ID}) {
 		t.Errorf("create calls = %+v, want the owner's sockets subscribed", got)
 	}
 	_, err = f.hub.CreateRoom(f.ctx, alice, "   ", "", false)
-	wantCode(t, err, store.CodeBadRequest)
+	wantCode(t, err, parley.CodeBadRequest)
 	_, err = f.hub.CreateRoom(f.ctx, alice, strings.Repeat("名", 65), "", false)
-	wantCode(t, err, store.CodeTooLarge)
+	wantCode(t, err, parley.CodeTooLarge)
 	if _, err = f.hub.CreateRoom(f.ctx, alice, strings.Repeat("名", 64), "", false); err != nil {
 		t.Errorf("64-character name: %v", err)
 	}
@@ -1011,15 +1012,15 @@ func TestAdminCannotKickOwner(t *testing.T) {
 	f := newHub(t, nil)
 	owner, admin, carol := f.user("owner"), f.user("admin1"), f.user("carol")
 	pub := f.room(owner, "pub", false)
-	for _, m := range []store.Membership{
-		{RoomID: pub.ID, UserID: admin.ID, Role: store.RoleAdmin},
-		{RoomID: pub.ID, UserID: carol.ID, Role: store.RoleMember},
+	for _, m := range []parley.Membership{
+		{RoomID: pub.ID, UserID: admin.ID, Role: parley.RoleAdmin},
+		{RoomID: pub.ID, UserID: carol.ID, Role: parley.RoleMember},
 	} {
 		if _, err := f.st.Memberships.Add(f.ctx, m); err != nil {
 			t.Fatal(err)
 		}
 	}
-	wantCode(t, f.hub.Kick(f.ctx, admin, pub.ID, "owner"), store.CodeForbidden)
+	wantCode(t, f.hub.Kick(f.ctx, admin, pub.ID, "owner"), parley.CodeForbidden)
 	if _, err := f.st.Memberships.Get(f.ctx, pub.ID, owner.ID); err != nil {
 		t.Fatalf("the owner was removed: %v", err)
 	}

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/parley-chat/parley/store"
+	"github.com/parley-chat/parley"
 )
 
 // Room field limits.
@@ -15,20 +15,20 @@ const (
 )
 
 // CreateRoom makes a group room owned by user, who becomes its first member.
-func (h *Hub) CreateRoom(ctx context.Context, user store.User, name, topic string, private bool) (Room, error) {
+func (h *Hub) CreateRoom(ctx context.Context, user parley.User, name, topic string, private bool) (Room, error) {
 	name, topic = strings.TrimSpace(name), strings.TrimSpace(topic)
 	switch {
 	case name == "":
-		return Room{}, store.Errorf(store.CodeBadRequest, "name is required")
+		return Room{}, parley.Errorf(parley.CodeBadRequest, "name is required")
 	case utf8.RuneCountInString(name) > maxRoomName:
-		return Room{}, store.Errorf(store.CodeTooLarge, "name is longer than %d characters", maxRoomName)
+		return Room{}, parley.Errorf(parley.CodeTooLarge, "name is longer than %d characters", maxRoomName)
 	case utf8.RuneCountInString(topic) > maxRoomTopic:
-		return Room{}, store.Errorf(store.CodeTooLarge, "topic is longer than %d characters", maxRoomTopic)
+		return Room{}, parley.Errorf(parley.CodeTooLarge, "topic is longer than %d characters", maxRoomTopic)
 	}
 	ctx, cancel := h.ctx(ctx)
 	defer cancel()
-	r := &store.Room{
-		ID: h.cfg.NewID(), Name: name, Topic: topic, Kind: store.RoomGroup,
+	r := &parley.Room{
+		ID: h.cfg.NewID(), Name: name, Topic: topic, Kind: parley.RoomGroup,
 		Private: private, OwnerID: user.ID, CreatedAt: h.now(),
 	}
 	if err := h.store.Rooms.Create(ctx, r, user.ID); err != nil {
@@ -37,7 +37,7 @@ func (h *Hub) CreateRoom(ctx context.Context, user store.User, name, topic strin
 	h.emit.JoinRoom(user.ID, r.ID)
 	h.joinResidents(ctx, r)
 	v := RoomOf(*r)
-	v.Role = store.RoleOwner
+	v.Role = parley.RoleOwner
 	return v, nil
 }
 
@@ -45,13 +45,13 @@ func (h *Hub) CreateRoom(ctx context.Context, user store.User, name, topic strin
 // (the default room), owned by ownerID.
 func (h *Hub) EnsureRoom(ctx context.Context, id, name, topic, ownerID string) error {
 	_, err := h.store.Rooms.ByID(ctx, id)
-	if store.CodeOf(err) != store.CodeNotFound {
+	if parley.CodeOf(err) != parley.CodeNotFound {
 		return err
 	}
-	err = h.store.Rooms.Create(ctx, &store.Room{
-		ID: id, Name: name, Topic: topic, Kind: store.RoomGroup, OwnerID: ownerID, CreatedAt: h.now(),
+	err = h.store.Rooms.Create(ctx, &parley.Room{
+		ID: id, Name: name, Topic: topic, Kind: parley.RoomGroup, OwnerID: ownerID, CreatedAt: h.now(),
 	}, ownerID)
-	if store.CodeOf(err) == store.CodeConflict { // another node made it first
+	if parley.CodeOf(err) == parley.CodeConflict { // another node made it first
 		return nil
 	}
 	return err
@@ -59,14 +59,14 @@ func (h *Hub) EnsureRoom(ctx context.Context, id, name, topic, ownerID string) e
 
 // Join adds user to a public group room (idempotent) and returns the room
 // and its members.
-func (h *Hub) Join(ctx context.Context, user store.User, roomID string) (Room, []User, error) {
+func (h *Hub) Join(ctx context.Context, user parley.User, roomID string) (Room, []User, error) {
 	ctx, cancel := h.ctx(ctx)
 	defer cancel()
 	room, m, err := h.roomFor(ctx, user.ID, roomID)
 	if err != nil {
 		return Room{}, nil, err
 	}
-	role := store.RoleMember
+	role := parley.RoleMember
 	if m == nil {
 		if _, err := h.addMember(ctx, room, user); err != nil {
 			return Room{}, nil, err
@@ -86,10 +86,10 @@ func (h *Hub) Join(ctx context.Context, user store.User, roomID string) (Room, [
 // addMember stores the membership, subscribes the user's sockets and tells
 // the room. A newcomer starts with the room's past read: their unread count
 // is what arrives after they joined, while history still shows the past.
-func (h *Hub) addMember(ctx context.Context, room *store.Room, user store.User) (bool, error) {
+func (h *Hub) addMember(ctx context.Context, room *parley.Room, user parley.User) (bool, error) {
 	roomID := room.ID
-	added, err := h.store.Memberships.Add(ctx, store.Membership{
-		RoomID: roomID, UserID: user.ID, Role: store.RoleMember, JoinedAt: h.now(), ReadSeq: room.LastSeq,
+	added, err := h.store.Memberships.Add(ctx, parley.Membership{
+		RoomID: roomID, UserID: user.ID, Role: parley.RoleMember, JoinedAt: h.now(), ReadSeq: room.LastSeq,
 	})
 	if err != nil || !added {
 		return added, err
@@ -100,10 +100,10 @@ func (h *Hub) addMember(ctx context.Context, room *store.Room, user store.User) 
 }
 
 // Welcome makes a new account a member of the default room.
-func (h *Hub) Welcome(ctx context.Context, user store.User) error {
+func (h *Hub) Welcome(ctx context.Context, user parley.User) error {
 	ctx, cancel := h.ctx(ctx)
 	defer cancel()
-	room, err := h.store.Rooms.ByID(ctx, store.DefaultRoomID)
+	room, err := h.store.Rooms.ByID(ctx, parley.DefaultRoomID)
 	if err != nil {
 		return err
 	}
@@ -113,17 +113,17 @@ func (h *Hub) Welcome(ctx context.Context, user store.User) error {
 
 // Leave ends user's membership of a group room. Leaving a room one is not
 // in is a no-op.
-func (h *Hub) Leave(ctx context.Context, user store.User, roomID string) error {
+func (h *Hub) Leave(ctx context.Context, user parley.User, roomID string) error {
 	ctx, cancel := h.ctx(ctx)
 	defer cancel()
 	room, m, err := h.roomFor(ctx, user.ID, roomID)
 	if err != nil || m == nil {
 		return err // leaving a room one is not in changes nothing
 	}
-	if room.Kind == store.RoomDirect {
-		return store.Errorf(store.CodeBadRequest, "direct rooms cannot be left")
+	if room.Kind == parley.RoomDirect {
+		return parley.Errorf(parley.CodeBadRequest, "direct rooms cannot be left")
 	}
-	if err := h.store.Memberships.Remove(ctx, room.ID, user.ID); err != nil && store.CodeOf(err) != store.CodeNotFound {
+	if err := h.store.Memberships.Remove(ctx, room.ID, user.ID); err != nil && parley.CodeOf(err) != parley.CodeNotFound {
 		return err
 	}
 	h.emit.Emit(roomTarget(room.ID), EventMember, MemberEvent{Room: room.ID, User: UserOf(user), Action: "left"})
@@ -147,7 +147,7 @@ func (h *Hub) Members(ctx context.Context, roomID string) ([]User, error) {
 }
 
 // RoomsOf lists user's rooms with unread counts.
-func (h *Hub) RoomsOf(ctx context.Context, user store.User) ([]Room, error) {
+func (h *Hub) RoomsOf(ctx context.Context, user parley.User) ([]Room, error) {
 	ctx, cancel := h.ctx(ctx)
 	defer cancel()
 	urs, err := h.store.Memberships.RoomsOf(ctx, user.ID)
@@ -181,7 +181,7 @@ func (h *Hub) PublicRooms(ctx context.Context) ([]Room, error) {
 
 // OpenDirect returns the 1:1 room of user and the account named username,
 // creating it the first time.
-func (h *Hub) OpenDirect(ctx context.Context, user store.User, username string) (Room, error) {
+func (h *Hub) OpenDirect(ctx context.Context, user parley.User, username string) (Room, error) {
 	ctx, cancel := h.ctx(ctx)
 	defer cancel()
 	other, err := h.userByName(ctx, username)
@@ -189,14 +189,14 @@ func (h *Hub) OpenDirect(ctx context.Context, user store.User, username string) 
 		return Room{}, err
 	}
 	if other.ID == user.ID {
-		return Room{}, store.Errorf(store.CodeBadRequest, "you cannot open a direct room with yourself")
+		return Room{}, parley.Errorf(parley.CodeBadRequest, "you cannot open a direct room with yourself")
 	}
 	names := []string{user.Username, other.Username}
 	if names[0] > names[1] {
 		names[0], names[1] = names[1], names[0]
 	}
-	room, created, err := h.store.Rooms.OpenDirect(ctx, &store.Room{
-		ID: h.cfg.NewID(), Name: names[0] + "," + names[1], Kind: store.RoomDirect,
+	room, created, err := h.store.Rooms.OpenDirect(ctx, &parley.Room{
+		ID: h.cfg.NewID(), Name: names[0] + "," + names[1], Kind: parley.RoomDirect,
 		Private: true, CreatedAt: h.now(),
 	}, user.ID, other.ID)
 	if err != nil {
@@ -207,13 +207,13 @@ func (h *Hub) OpenDirect(ctx context.Context, user store.User, username string) 
 		h.emit.JoinRoom(other.ID, room.ID)
 	}
 	v := RoomOf(*room)
-	v.Role = store.RoleMember
+	v.Role = parley.RoleMember
 	return v, nil
 }
 
 // Invite adds the account named username to a room; only its owners and
 // admins may.
-func (h *Hub) Invite(ctx context.Context, user store.User, roomID, username string) error {
+func (h *Hub) Invite(ctx context.Context, user parley.User, roomID, username string) error {
 	ctx, cancel := h.ctx(ctx)
 	defer cancel()
 	room, other, err := h.moderateUser(ctx, user, roomID, username)
@@ -226,7 +226,7 @@ func (h *Hub) Invite(ctx context.Context, user store.User, roomID, username stri
 
 // Kick removes the account named username from a room; only its owners and
 // admins may, and nobody may kick the owner.
-func (h *Hub) Kick(ctx context.Context, user store.User, roomID, username string) error {
+func (h *Hub) Kick(ctx context.Context, user parley.User, roomID, username string) error {
 	ctx, cancel := h.ctx(ctx)
 	defer cancel()
 	room, other, err := h.moderateUser(ctx, user, roomID, username)
@@ -234,16 +234,16 @@ func (h *Hub) Kick(ctx context.Context, user store.User, roomID, username string
 		return err
 	}
 	if other.ID == user.ID {
-		return store.Errorf(store.CodeBadRequest, "use room:leave to leave a room")
+		return parley.Errorf(parley.CodeBadRequest, "use room:leave to leave a room")
 	}
 	// Admins moderate too (the role is stored; promoting to it is not
 	// exposed yet), but the room stays its owner's.
 	if other.ID == room.OwnerID {
-		return store.Errorf(store.CodeForbidden, "the owner cannot be kicked")
+		return parley.Errorf(parley.CodeForbidden, "the owner cannot be kicked")
 	}
 	if err := h.store.Memberships.Remove(ctx, room.ID, other.ID); err != nil {
-		if store.CodeOf(err) == store.CodeNotFound {
-			return store.Errorf(store.CodeNotFound, "%s is not a member of this room", other.Username)
+		if parley.CodeOf(err) == parley.CodeNotFound {
+			return parley.Errorf(parley.CodeNotFound, "%s is not a member of this room", other.Username)
 		}
 		return err
 	}
@@ -255,7 +255,7 @@ func (h *Hub) Kick(ctx context.Context, user store.User, roomID, username string
 
 // moderateUser loads a room the caller moderates and the account a
 // moderation action is about.
-func (h *Hub) moderateUser(ctx context.Context, user store.User, roomID, username string) (*store.Room, *store.User, error) {
+func (h *Hub) moderateUser(ctx context.Context, user parley.User, roomID, username string) (*parley.Room, *parley.User, error) {
 	room, err := h.moderate(ctx, user, roomID)
 	if err != nil {
 		return nil, nil, err
@@ -268,31 +268,31 @@ func (h *Hub) moderateUser(ctx context.Context, user store.User, roomID, usernam
 }
 
 // moderate loads a group room the caller owns or administers.
-func (h *Hub) moderate(ctx context.Context, user store.User, roomID string) (*store.Room, error) {
+func (h *Hub) moderate(ctx context.Context, user parley.User, roomID string) (*parley.Room, error) {
 	room, m, err := h.roomFor(ctx, user.ID, roomID)
 	if err != nil {
 		return nil, err
 	}
 	if m == nil {
-		return nil, store.Errorf(store.CodeForbidden, "you are not a member of this room")
+		return nil, parley.Errorf(parley.CodeForbidden, "you are not a member of this room")
 	}
-	if room.Kind == store.RoomDirect {
-		return nil, store.Errorf(store.CodeBadRequest, "direct rooms have no moderators")
+	if room.Kind == parley.RoomDirect {
+		return nil, parley.Errorf(parley.CodeBadRequest, "direct rooms have no moderators")
 	}
 	if !m.Role.CanModerate() {
-		return nil, store.Errorf(store.CodeForbidden, "only the room's owners and admins may do that")
+		return nil, parley.Errorf(parley.CodeForbidden, "only the room's owners and admins may do that")
 	}
 	return room, nil
 }
 
-func (h *Hub) userByName(ctx context.Context, username string) (*store.User, error) {
-	name := store.NormalizeUsername(username)
+func (h *Hub) userByName(ctx context.Context, username string) (*parley.User, error) {
+	name := parley.NormalizeUsername(username)
 	if name == "" {
-		return nil, store.Errorf(store.CodeBadRequest, "user is required")
+		return nil, parley.Errorf(parley.CodeBadRequest, "user is required")
 	}
 	u, err := h.store.Users.ByUsername(ctx, name)
-	if store.CodeOf(err) == store.CodeNotFound {
-		return nil, store.Errorf(store.CodeNotFound, "no user named %q", name)
+	if parley.CodeOf(err) == parley.CodeNotFound {
+		return nil, parley.Errorf(parley.CodeNotFound, "no user named %q", name)
 	}
 	return u, err
 }

@@ -5,7 +5,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/parley-chat/parley/store"
+	"github.com/parley-chat/parley"
 )
 
 // presence tracks this node's sockets per user. A user is online from their
@@ -25,7 +25,7 @@ func newPresence(h *Hub) *presence {
 
 // Connected records a new socket of user; roomIDs are the user's rooms, to
 // which an online announcement goes when this is their first socket.
-func (h *Hub) Connected(user store.User, connID string, roomIDs []string) {
+func (h *Hub) Connected(user parley.User, connID string, roomIDs []string) {
 	h.metrics.connections.Inc()
 	h.users.put(user)
 	p := h.presence
@@ -53,7 +53,7 @@ func (h *Hub) Connected(user store.User, connID string, roomIDs []string) {
 
 // Disconnected forgets a socket; when it was the user's last one the user
 // goes offline after the grace period unless they come back.
-func (h *Hub) Disconnected(user store.User, connID string) {
+func (h *Hub) Disconnected(user parley.User, connID string) {
 	h.metrics.connections.Dec()
 	p := h.presence
 	p.mu.Lock()
@@ -84,7 +84,7 @@ func (h *Hub) Online(userID string) bool {
 	return connected || leaving
 }
 
-func (p *presence) announceOffline(user store.User) {
+func (p *presence) announceOffline(user parley.User) {
 	p.mu.Lock()
 	if _, back := p.conns[user.ID]; back || p.closed {
 		p.mu.Unlock()

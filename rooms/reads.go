@@ -3,7 +3,7 @@ package rooms
 import (
 	"context"
 
-	"github.com/parley-chat/parley/store"
+	"github.com/parley-chat/parley"
 )
 
 // Page sizes for history and sync.
@@ -14,9 +14,9 @@ const (
 
 // History returns a page of a room's messages older than before (0: the
 // newest), oldest first.
-func (h *Hub) History(ctx context.Context, user store.User, roomID string, before int64, limit int) (Page, error) {
+func (h *Hub) History(ctx context.Context, user parley.User, roomID string, before int64, limit int) (Page, error) {
 	if before < 0 {
-		return Page{}, store.Errorf(store.CodeBadRequest, "before must not be negative")
+		return Page{}, parley.Errorf(parley.CodeBadRequest, "before must not be negative")
 	}
 	limit, err := pageSize(limit)
 	if err != nil {
@@ -44,10 +44,10 @@ func (h *Hub) History(ctx context.Context, user store.User, roomID string, befor
 // Cursors for rooms the user is no longer in are ignored: a reconnecting
 // client must still get the rest. hasMore tells the client to sync again
 // from the last seq it got.
-func (h *Hub) Sync(ctx context.Context, user store.User, cursors map[string]int64) (map[string]Page, error) {
+func (h *Hub) Sync(ctx context.Context, user parley.User, cursors map[string]int64) (map[string]Page, error) {
 	for room, seq := range cursors {
 		if seq < 0 {
-			return nil, store.Errorf(store.CodeBadRequest, "cursor for room %q must not be negative", room)
+			return nil, parley.Errorf(parley.CodeBadRequest, "cursor for room %q must not be negative", room)
 		}
 	}
 	ctx, cancel := h.ctx(ctx)
@@ -80,9 +80,9 @@ func (h *Hub) Sync(ctx context.Context, user store.User, cursors map[string]int6
 }
 
 // Read advances user's read cursor in a room; it never moves backwards.
-func (h *Hub) Read(ctx context.Context, user store.User, roomID string, seq int64) (int64, error) {
+func (h *Hub) Read(ctx context.Context, user parley.User, roomID string, seq int64) (int64, error) {
 	if seq < 0 {
-		return 0, store.Errorf(store.CodeBadRequest, "seq must not be negative")
+		return 0, parley.Errorf(parley.CodeBadRequest, "seq must not be negative")
 	}
 	ctx, cancel := h.ctx(ctx)
 	defer cancel()
@@ -96,7 +96,7 @@ func (h *Hub) Read(ctx context.Context, user store.User, roomID string, seq int6
 func pageSize(limit int) (int, error) {
 	switch {
 	case limit < 0:
-		return 0, store.Errorf(store.CodeBadRequest, "limit must not be negative")
+		return 0, parley.Errorf(parley.CodeBadRequest, "limit must not be negative")
 	case limit == 0:
 		return DefaultPageSize, nil
 	case limit > MaxPageSize:

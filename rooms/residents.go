@@ -3,12 +3,12 @@ package rooms
 import (
 	"context"
 
-	"github.com/parley-chat/parley/store"
+	"github.com/parley-chat/parley"
 )
 
 // AddResident makes an account that belongs in every group room (the
 // assistant) a member of roomID, private or not. Adding it again is a no-op.
-func (h *Hub) AddResident(ctx context.Context, user store.User, roomID string) error {
+func (h *Hub) AddResident(ctx context.Context, user parley.User, roomID string) error {
 	ctx, cancel := h.ctx(ctx)
 	defer cancel()
 	room, err := h.store.Rooms.ByID(ctx, roomID)
@@ -21,16 +21,16 @@ func (h *Hub) AddResident(ctx context.Context, user store.User, roomID string) e
 
 // SetResidents names the accounts every group room created from now on
 // starts with, besides its owner.
-func (h *Hub) SetResidents(users ...store.User) {
+func (h *Hub) SetResidents(users ...parley.User) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.residents = append([]store.User(nil), users...)
+	h.residents = append([]parley.User(nil), users...)
 }
 
 // joinResidents adds the residents to a new room. A failure is logged, not
 // returned: the room exists and the assistant also joins when first
 // mentioned there.
-func (h *Hub) joinResidents(ctx context.Context, room *store.Room) {
+func (h *Hub) joinResidents(ctx context.Context, room *parley.Room) {
 	h.mu.Lock()
 	rs := h.residents
 	h.mu.Unlock()

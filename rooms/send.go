@@ -6,7 +6,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/parley-chat/parley/store"
+	"github.com/parley-chat/parley"
 )
 
 // maxClientMsgID bounds the client's idempotency key.
@@ -30,7 +30,7 @@ type SendRequest struct {
 // called once the message is stored and before the room sees it. A retry
 // with the same ClientMsgID returns the stored original and is not fanned
 // out again.
-func (h *Hub) Send(ctx context.Context, sender store.User, req SendRequest, ack func(Message)) (Message, error) {
+func (h *Hub) Send(ctx context.Context, sender parley.User, req SendRequest, ack func(Message)) (Message, error) {
 	received := req.ReceivedAt
 	if received.IsZero() {
 		received = h.cfg.Now()
@@ -38,7 +38,7 @@ func (h *Hub) Send(ctx context.Context, sender store.User, req SendRequest, ack 
 	h.metrics.received.Inc()
 	if !h.limiter.Allow(sender.ID) {
 		h.metrics.rateLimited.Inc()
-		return Message{}, store.Errorf(store.CodeRateLimited, "you are sending messages too fast")
+		return Message{}, parley.Errorf(parley.CodeRateLimited, "you are sending messages too fast")
 	}
 	return h.send(ctx, sender, req, received, ack)
 }
@@ -46,7 +46,7 @@ func (h *Hub) Send(ctx context.Context, sender store.User, req SendRequest, ack 
 // Post is Send for the server's own accounts (the assistant): the same
 // validation, filter, durable append and fan-out, without the per-user rate
 // limit meant for people, and not counted as a received client event.
-func (h *Hub) Post(ctx context.Context, sender store.User, req SendRequest) (Message, error) {
+func (h *Hub) Post(ctx context.Context, sender parley.User, req SendRequest) (Message, error) {
 	received := req.ReceivedAt
 	if received.IsZero() {
 		received = h.cfg.Now()
@@ -54,7 +54,7 @@ func (h *Hub) Post(ctx context.Context, sender store.User, req SendRequest) (Mes
 	return h.send(ctx, sender, req, received, nil)
 }
 
-func (h *Hub) send(ctx context.Context, sender store.User, req SendRequest, received time.Time, ack func(Message)) (Message, error) {
+func (h *Hub) send(ctx context.Context, sender parley.User, req SendRequest, received time.Time, ack func(Message)) (Message, error) {
 	text, err := h.validate(req)
 	if err != nil {
 		return Message{}, err
@@ -70,7 +70,7 @@ func (h *Hub) send(ctx context.Context, sender store.User, req SendRequest, rece
 	if err != nil {
 		return Message{}, err
 	}
-	res, err := h.committer.Append(ctx, store.Message{
+	res, err := h.committer.Append(ctx, parley.Message{
 		ID:          h.cfg.NewID(),
 		RoomID:      member.RoomID,
 		SenderID:    sender.ID,
@@ -111,24 +111,24 @@ func (h *Hub) publish(msg Message, received time.Time) {
 
 func (h *Hub) validate(req SendRequest) (string, error) {
 	if strings.TrimSpace(req.Room) == "" {
-		return "", store.Errorf(store.CodeBadRequest, "room is required")
+		return "", parley.Errorf(parley.CodeBadRequest, "room is required")
 	}
 	if req.ClientMsgID == "" {
-		return "", store.Errorf(store.CodeBadRequest, "clientMsgId is required")
+		return "", parley.Errorf(parley.CodeBadRequest, "clientMsgId is required")
 	}
 	if len(req.ClientMsgID) > maxClientMsgID {
-		return "", store.Errorf(store.CodeBadRequest, "clientMsgId is longer than %d characters", maxClientMsgID)
+		return "", parley.Errorf(parley.CodeBadRequest, "clientMsgId is longer than %d characters", maxClientMsgID)
 	}
 	text := strings.TrimSpace(req.Text)
 	if !utf8.ValidString(text) {
-		return "", store.Errorf(store.CodeBadRequest, "text is not valid UTF-8")
+		return "", parley.Errorf(parley.CodeBadRequest, "text is not valid UTF-8")
 	}
 	n := utf8.RuneCountInString(text)
 	if n == 0 {
-		return "", store.Errorf(store.CodeBadRequest, "text is empty")
+		return "", parley.Errorf(parley.CodeBadRequest, "text is empty")
 	}
 	if n > h.cfg.MaxTextLength {
-		return "", store.Errorf(store.CodeTooLarge, "text is longer than %d characters", h.cfg.MaxTextLength)
+		return "", parley.Errorf(parley.CodeTooLarge, "text is longer than %d characters", h.cfg.MaxTextLength)
 	}
 	return text, nil
 }
@@ -138,7 +138,7 @@ func (h *Hub) mentions(ctx context.Context, text string) ([]string, error) {
 	var out []string
 	for _, name := range MentionCandidates(text) {
 		u, err := h.store.Users.ByUsername(ctx, name)
-		if store.CodeOf(err) == store.CodeNotFound {
+		if parley.CodeOf(err) == parley.CodeNotFound {
 			continue
 		}
 		if err != nil {

@@ -3,12 +3,12 @@ package rooms
 import (
 	"context"
 
-	"github.com/parley-chat/parley/store"
+	"github.com/parley-chat/parley"
 )
 
 // Typing tells the other members of a room that user started or stopped
 // typing. Nothing is stored.
-func (h *Hub) Typing(ctx context.Context, user store.User, roomID string, typing bool) error {
+func (h *Hub) Typing(ctx context.Context, user parley.User, roomID string, typing bool) error {
 	ctx, cancel := h.ctx(ctx)
 	defer cancel()
 	m, err := h.member(ctx, user.ID, roomID)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -23,7 +24,7 @@ func newUserCache(users store.Users) *userCache {
 	return &userCache{users: users, byID: map[string]User{}}
 }
 
-func (c *userCache) put(u store.User) User {
+func (c *userCache) put(u parley.User) User {
 	v := UserOf(u)
 	c.mu.Lock()
 	if len(c.byID) >= userCacheSize {
@@ -60,13 +61,13 @@ func (c *userCache) resolve(ctx context.Context, ids []string) (map[string]User,
 	}
 	for _, id := range missing {
 		if _, ok := out[id]; !ok {
-			out[id] = User{ID: id, Username: "unknown", DisplayName: "Unknown user", Kind: store.KindHuman}
+			out[id] = User{ID: id, Username: "unknown", DisplayName: "Unknown user", Kind: parley.KindHuman}
 		}
 	}
 	return out, nil
 }
 
-func (c *userCache) view(ctx context.Context, msgs []store.Message) ([]Message, error) {
+func (c *userCache) view(ctx context.Context, msgs []parley.Message) ([]Message, error) {
 	ids := make([]string, 0, len(msgs))
 	for _, m := range msgs {
 		ids = append(ids, m.SenderID)

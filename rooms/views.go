@@ -3,7 +3,7 @@ package rooms
 import (
 	"time"
 
-	"github.com/parley-chat/parley/store"
+	"github.com/parley-chat/parley"
 )
 
 // Time marshals as RFC 3339 with milliseconds in UTC, the wire format of
@@ -18,16 +18,16 @@ func (t Time) MarshalJSON() ([]byte, error) {
 
 // User is the wire shape of an account.
 type User struct {
-	ID          string         `json:"id"`
-	Username    string         `json:"username"`
-	DisplayName string         `json:"displayName"`
-	Kind        store.UserKind `json:"kind"`
+	ID          string          `json:"id"`
+	Username    string          `json:"username"`
+	DisplayName string          `json:"displayName"`
+	Kind        parley.UserKind `json:"kind"`
 	// Online is set in member lists only.
 	Online *bool `json:"online,omitempty"`
 }
 
 // UserOf projects an account onto the wire, never its password hash.
-func UserOf(u store.User) User {
+func UserOf(u parley.User) User {
 	name := u.DisplayName
 	if name == "" {
 		name = u.Username
@@ -37,19 +37,19 @@ func UserOf(u store.User) User {
 
 // Room is the wire shape of a room. Unread is only set in a member's list.
 type Room struct {
-	ID        string         `json:"id"`
-	Name      string         `json:"name"`
-	Topic     string         `json:"topic"`
-	Kind      store.RoomKind `json:"kind"`
-	Private   bool           `json:"private"`
-	CreatedAt Time           `json:"createdAt"`
-	LastSeq   int64          `json:"lastSeq"`
-	Unread    *int64         `json:"unread,omitempty"`
-	Role      store.Role     `json:"role,omitempty"`
+	ID        string          `json:"id"`
+	Name      string          `json:"name"`
+	Topic     string          `json:"topic"`
+	Kind      parley.RoomKind `json:"kind"`
+	Private   bool            `json:"private"`
+	CreatedAt Time            `json:"createdAt"`
+	LastSeq   int64           `json:"lastSeq"`
+	Unread    *int64          `json:"unread,omitempty"`
+	Role      parley.Role     `json:"role,omitempty"`
 }
 
 // RoomOf projects a room onto the wire.
-func RoomOf(r store.Room) Room {
+func RoomOf(r parley.Room) Room {
 	return Room{
 		ID: r.ID, Name: r.Name, Topic: r.Topic, Kind: r.Kind, Private: r.Private,
 		CreatedAt: Time(r.CreatedAt), LastSeq: r.LastSeq,
@@ -71,7 +71,7 @@ type Message struct {
 }
 
 // MessageOf projects a stored message and its sender onto the wire.
-func MessageOf(m store.Message, sender User) Message {
+func MessageOf(m parley.Message, sender User) Message {
 	mentions := m.Mentions
 	if mentions == nil {
 		mentions = []string{}

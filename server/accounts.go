@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/rooms"
 	"github.com/parley-chat/parley/store"
 )
@@ -38,7 +39,7 @@ func newAccounts(cfg Config) *accounts {
 	}
 	r := map[string]bool{}
 	for _, n := range cfg.ReservedUsernames {
-		r[store.NormalizeUsername(n)] = true
+		r[parley.NormalizeUsername(n)] = true
 	}
 	// Logging in as an unknown user still costs one bcrypt comparison, so
 	// response times do not tell which usernames exist.
@@ -47,13 +48,13 @@ func newAccounts(cfg Config) *accounts {
 }
 
 // register creates a human account and makes it a member of the default room.
-func (a *accounts) register(ctx context.Context, username, password, displayName string) (*store.User, error) {
-	name := store.NormalizeUsername(username)
+func (a *accounts) register(ctx context.Context, username, password, displayName string) (*parley.User, error) {
+	name := parley.NormalizeUsername(username)
 	if !rooms.ValidUsername(name) {
-		return nil, store.Errorf(store.CodeBadRequest, "username must be 3-32 characters of a-z, 0-9, '_', '.' or '-'")
+		return nil, parley.Errorf(parley.CodeBadRequest, "username must be 3-32 characters of a-z, 0-9, '_', '.' or '-'")
 	}
 	if a.reserved[name] {
-		return nil, store.Errorf(store.CodeConflict, "username %q is taken", name)
+		return nil, parley.Errorf(parley.CodeConflict, "username %q is taken", name)
 	}
 	if err := checkPassword(password); err != nil {
 		return nil, err
@@ -63,19 +64,19 @@ func (a *accounts) register(ctx context.Context, username, password, displayName
 		displayName = name
 	}
 	if utf8.RuneCountInString(displayName) > maxDisplayName {
-		return nil, store.Errorf(store.CodeTooLarge, "displayName is longer than %d characters", maxDisplayName)
+		return nil, parley.Errorf(parley.CodeTooLarge, "displayName is longer than %d characters", maxDisplayName)
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), a.cost)
 	if err != nil {
-		return nil, store.Wrap(store.CodeInternal, err, "hash password")
+		return nil, parley.Wrap(parley.CodeInternal, err, "hash password")
 	}
-	u := &store.User{
-		ID: a.newID(), Username: name, DisplayName: displayName, Kind: store.KindHuman,
-		PasswordHash: string(hash), CreatedAt: store.Millis(a.now()),
+	u := &parley.User{
+		ID: a.newID(), Username: name, DisplayName: displayName, Kind: parley.KindHuman,
+		PasswordHash: string(hash), CreatedAt: parley.Millis(a.now()),
 	}
 	if err := a.users.Create(ctx, u); err != nil {
-		if store.CodeOf(err) == store.CodeConflict {
-			return nil, store.Errorf(store.CodeConflict, "username %q is taken", name)
+		if parley.CodeOf(err) == parley.CodeConflict {
+			return nil, parley.Errorf(parley.CodeConflict, "username %q is taken", name)
 		}
 		return nil, err
 	}
@@ -87,10 +88,10 @@ func (a *accounts) register(ctx context.Context, username, password, displayName
 
 // login returns the account whose password matches, or UNAUTHORIZED without
 // saying which of the two was wrong.
-func (a *accounts) login(ctx context.Context, username, password string) (*store.User, error) {
-	bad := store.Errorf(store.CodeUnauthorized, "wrong username or password")
-	u, err := a.users.ByUsername(ctx, store.NormalizeUsername(username))
-	if store.CodeOf(err) == store.CodeNotFound {
+func (a *accounts) login(ctx context.Context, username, password string) (*parley.User, error) {
+	bad := parley.Errorf(parley.CodeUnauthorized, "wrong username or password")
+	u, err := a.users.ByUsername(ctx, parley.NormalizeUsername(username))
+	if parley.CodeOf(err) == parley.CodeNotFound {
 		_ = bcrypt.CompareHashAndPassword(a.dummy, []byte(password))
 		return nil, bad
 	}
@@ -106,9 +107,9 @@ func (a *accounts) login(ctx context.Context, username, password string) (*store
 func checkPassword(p string) error {
 	switch {
 	case len(p) < minPassword:
-		return store.Errorf(store.CodeBadRequest, "password must be at least %d characters", minPassword)
+		return parley.Errorf(parley.CodeBadRequest, "password must be at least %d characters", minPassword)
 	case len(p) > maxPassword:
-		return store.Errorf(store.CodeBadRequest, "password must be at most %d bytes", maxPassword)
+		return parley.Errorf(parley.CodeBadRequest, "password must be at most %d bytes", maxPassword)
 	}
 	return nil
 }

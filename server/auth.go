@@ -6,8 +6,7 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
-
-	"github.com/parley-chat/parley/store"
+	"github.com/parley-chat/parley"
 )
 
 // Tokens issues and verifies the signed bearer tokens of users and services.
@@ -53,7 +52,7 @@ func (t *Tokens) IssueFor(userID string, ttl time.Duration) (string, time.Time, 
 // Verify returns the user id of a valid, unexpired token, or UNAUTHORIZED.
 func (t *Tokens) Verify(token string) (string, error) {
 	if token == "" {
-		return "", store.Errorf(store.CodeUnauthorized, "a token is required")
+		return "", parley.Errorf(parley.CodeUnauthorized, "a token is required")
 	}
 	var claims jwt.RegisteredClaims
 	_, err := jwt.ParseWithClaims(token, &claims, func(*jwt.Token) (any, error) { return t.secret, nil },
@@ -64,12 +63,12 @@ func (t *Tokens) Verify(token string) (string, error) {
 	)
 	if err != nil {
 		if errors.Is(err, jwt.ErrTokenExpired) {
-			return "", store.Wrap(store.CodeUnauthorized, err, "the token has expired")
+			return "", parley.Wrap(parley.CodeUnauthorized, err, "the token has expired")
 		}
-		return "", store.Wrap(store.CodeUnauthorized, err, "the token is not valid")
+		return "", parley.Wrap(parley.CodeUnauthorized, err, "the token is not valid")
 	}
 	if claims.Subject == "" {
-		return "", store.Errorf(store.CodeUnauthorized, "the token is not valid")
+		return "", parley.Errorf(parley.CodeUnauthorized, "the token is not valid")
 	}
 	return claims.Subject, nil
 }

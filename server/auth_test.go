@@ -7,8 +7,8 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/server"
-	"github.com/parley-chat/parley/store"
 )
 
 var secret = []byte("0123456789abcdef0123456789abcdef")
@@ -19,11 +19,11 @@ var t0 = time.Date(2024, 3, 4, 5, 6, 7, 0, time.UTC)
 
 func wantUnauthorized(t *testing.T, err error, msgPart string) {
 	t.Helper()
-	if store.CodeOf(err) != store.CodeUnauthorized {
+	if parley.CodeOf(err) != parley.CodeUnauthorized {
 		t.Fatalf("err = %v, want UNAUTHORIZED", err)
 	}
-	if msgPart != "" && !strings.Contains(store.MessageOf(err), msgPart) {
-		t.Errorf("message %q does not mention %q", store.MessageOf(err), msgPart)
+	if msgPart != "" && !strings.Contains(parley.ErrorMessage(err), msgPart) {
+		t.Errorf("message %q does not mention %q", parley.ErrorMessage(err), msgPart)
 	}
 }
 

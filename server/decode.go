@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/parley-chat/parley/store"
+	"github.com/parley-chat/parley"
 )
 
 // decodeJSON reads a JSON object into dst with errors a client can act on.
@@ -17,7 +17,7 @@ func decodeJSON(r io.Reader, dst any) error {
 		return err // the body limit middleware's 413 comes through here
 	}
 	if len(bytes.TrimSpace(b)) == 0 {
-		return store.Errorf(store.CodeBadRequest, "a JSON object body is required")
+		return parley.Errorf(parley.CodeBadRequest, "a JSON object body is required")
 	}
 	return unmarshalObject(b, dst)
 }
@@ -26,11 +26,11 @@ func decodeJSON(r io.Reader, dst any) error {
 // maps, slices and float64s) into dst.
 func decodePayload(raw any, dst any) error {
 	if _, ok := raw.(map[string]any); !ok {
-		return store.Errorf(store.CodeBadRequest, "payload must be an object")
+		return parley.Errorf(parley.CodeBadRequest, "payload must be an object")
 	}
 	b, err := json.Marshal(raw)
 	if err != nil {
-		return store.Errorf(store.CodeBadRequest, "payload is not valid JSON")
+		return parley.Errorf(parley.CodeBadRequest, "payload is not valid JSON")
 	}
 	return unmarshalObject(b, dst)
 }
@@ -39,9 +39,9 @@ func unmarshalObject(b []byte, dst any) error {
 	b = bytes.TrimSpace(b)
 	if len(b) == 0 || b[0] != '{' {
 		if json.Valid(b) {
-			return store.Errorf(store.CodeBadRequest, "body must be a JSON object")
+			return parley.Errorf(parley.CodeBadRequest, "body must be a JSON object")
 		}
-		return store.Errorf(store.CodeBadRequest, "malformed JSON")
+		return parley.Errorf(parley.CodeBadRequest, "malformed JSON")
 	}
 	err := json.Unmarshal(b, dst)
 	var syntax *json.SyntaxError
@@ -50,15 +50,15 @@ func unmarshalObject(b []byte, dst any) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &syntax):
-		return store.Errorf(store.CodeBadRequest, "malformed JSON at byte %d", syntax.Offset)
+		return parley.Errorf(parley.CodeBadRequest, "malformed JSON at byte %d", syntax.Offset)
 	case errors.As(err, &typ):
 		field := typ.Field
 		if field == "" {
 			field = "value"
 		}
-		return store.Errorf(store.CodeBadRequest, "%s must be %s", field, article(typ.Type.Kind().String()))
+		return parley.Errorf(parley.CodeBadRequest, "%s must be %s", field, article(typ.Type.Kind().String()))
 	}
-	return store.Errorf(store.CodeBadRequest, "malformed JSON: %v", err)
+	return parley.Errorf(parley.CodeBadRequest, "malformed JSON: %v", err)
 }
 
 func article(kind string) string {

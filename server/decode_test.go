@@ -6,16 +6,16 @@ import (
 	"testing"
 	"testing/iotest"
 
-	"github.com/parley-chat/parley/store"
+	"github.com/parley-chat/parley"
 )
 
 func wantBadRequest(t *testing.T, err error, msgPart string) {
 	t.Helper()
-	if store.CodeOf(err) != store.CodeBadRequest {
+	if parley.CodeOf(err) != parley.CodeBadRequest {
 		t.Fatalf("err = %v, want BAD_REQUEST", err)
 	}
-	if !strings.Contains(store.MessageOf(err), msgPart) {
-		t.Errorf("message %q does not contain %q", store.MessageOf(err), msgPart)
+	if !strings.Contains(parley.ErrorMessage(err), msgPart) {
+		t.Errorf("message %q does not contain %q", parley.ErrorMessage(err), msgPart)
 	}
 }
 

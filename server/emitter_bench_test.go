@@ -10,16 +10,16 @@ import (
 	"github.com/zishang520/socket.io/adapters/redis/v3"
 	"github.com/zishang520/socket.io/adapters/redis/v3/adapter"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/rooms"
-	"github.com/parley-chat/parley/store"
 )
 
 // BenchmarkEmitMessage is the cost of handing one message event to the
 // Socket.IO server (encoding and, with Redis, publishing), without sockets
 // to write to: the part of a broadcast that does not grow with the room.
 func BenchmarkEmitMessage(b *testing.B) {
-	sender := rooms.User{ID: "u1", Username: "alice", DisplayName: "Alice", Kind: store.KindHuman}
-	msg := rooms.MessageOf(store.Message{
+	sender := rooms.User{ID: "u1", Username: "alice", DisplayName: "Alice", Kind: parley.KindHuman}
+	msg := rooms.MessageOf(parley.Message{
 		ID: "01a2354f0ea96b410c7ed35a6fa161ff", RoomID: "general", Seq: 1234,
 		Text: "a message of ordinary length, with a mention of @bob in it", Mentions: []string{"bob"},
 		ClientMsgID: "c-1", CreatedAt: time.Now(),
@@ -46,7 +46,7 @@ func BenchmarkEmitMessage(b *testing.B) {
 		rdb := goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:6379"})
 		defer rdb.Close()
 		opts := &adapter.RedisAdapterOptions{}
-		opts.SetKey("parley-bench-" + store.NewID())
+		opts.SetKey("parley-bench-" + parley.NewID())
 		run(b, SocketOptions{Adapter: &adapter.RedisAdapterBuilder{Redis: redis.NewRedisClient(ctx, rdb), Opts: opts}})
 	})
 }

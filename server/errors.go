@@ -5,26 +5,25 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
-
-	"github.com/parley-chat/parley/store"
+	"github.com/parley-chat/parley"
 )
 
-var statusOf = map[store.Code]int{
-	store.CodeBadRequest:   http.StatusBadRequest,
-	store.CodeUnauthorized: http.StatusUnauthorized,
-	store.CodeForbidden:    http.StatusForbidden,
-	store.CodeNotFound:     http.StatusNotFound,
-	store.CodeConflict:     http.StatusConflict,
-	store.CodeTooLarge:     http.StatusRequestEntityTooLarge,
-	store.CodeRateLimited:  http.StatusTooManyRequests,
-	store.CodeUnavailable:  http.StatusServiceUnavailable,
-	store.CodeInternal:     http.StatusInternalServerError,
+var statusOf = map[parley.Code]int{
+	parley.CodeBadRequest:   http.StatusBadRequest,
+	parley.CodeUnauthorized: http.StatusUnauthorized,
+	parley.CodeForbidden:    http.StatusForbidden,
+	parley.CodeNotFound:     http.StatusNotFound,
+	parley.CodeConflict:     http.StatusConflict,
+	parley.CodeTooLarge:     http.StatusRequestEntityTooLarge,
+	parley.CodeRateLimited:  http.StatusTooManyRequests,
+	parley.CodeUnavailable:  http.StatusServiceUnavailable,
+	parley.CodeInternal:     http.StatusInternalServerError,
 }
 
 // errorBody is the wire shape of an error, in REST bodies and acks alike.
 type errorBody struct {
-	Code    store.Code `json:"code"`
-	Message string     `json:"message"`
+	Code    parley.Code `json:"code"`
+	Message string      `json:"message"`
 }
 
 // classify turns any error into a code and a message safe to show, and
@@ -35,31 +34,31 @@ func (s *Server) classify(err error, where string) errorBody {
 	if errors.As(err, &he) {
 		err = fromHTTPError(he)
 	}
-	code := store.CodeOf(err)
+	code := parley.CodeOf(err)
 	s.errors.WithLabelValues(string(code)).Inc()
-	if code == store.CodeInternal || code == store.CodeUnavailable {
+	if code == parley.CodeInternal || code == parley.CodeUnavailable {
 		s.log.Error("request failed", "where", where, "code", code, "err", err)
 	}
-	return errorBody{Code: code, Message: store.MessageOf(err)}
+	return errorBody{Code: code, Message: parley.ErrorMessage(err)}
 }
 
 func fromHTTPError(he *echo.HTTPError) error {
 	switch he.Code {
 	case http.StatusRequestEntityTooLarge:
-		return store.Errorf(store.CodeTooLarge, "request body is too large")
+		return parley.Errorf(parley.CodeTooLarge, "request body is too large")
 	case http.StatusNotFound:
-		return store.Errorf(store.CodeNotFound, "not found")
+		return parley.Errorf(parley.CodeNotFound, "not found")
 	case http.StatusMethodNotAllowed:
-		return store.Errorf(store.CodeBadRequest, "method not allowed")
+		return parley.Errorf(parley.CodeBadRequest, "method not allowed")
 	case http.StatusUnauthorized:
-		return store.Errorf(store.CodeUnauthorized, "unauthorized")
+		return parley.Errorf(parley.CodeUnauthorized, "unauthorized")
 	case http.StatusForbidden:
-		return store.Errorf(store.CodeForbidden, "forbidden")
+		return parley.Errorf(parley.CodeForbidden, "forbidden")
 	}
 	if he.Code >= 400 && he.Code < 500 {
-		return store.Errorf(store.CodeBadRequest, "%v", he.Message)
+		return parley.Errorf(parley.CodeBadRequest, "%v", he.Message)
 	}
-	return store.Wrap(store.CodeInternal, he, "internal error")
+	return parley.Wrap(parley.CodeInternal, he, "internal error")
 }
 
 // handleError is Echo's error handler: every REST error leaves in the

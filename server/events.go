@@ -4,15 +4,15 @@ import (
 	"context"
 	"time"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/rooms"
-	"github.com/parley-chat/parley/store"
 )
 
 // handlers are one socket's event handlers: each turns a decoded payload
 // into one hub call and the fields of its ack.
 type handlers struct {
 	hub  *rooms.Hub
-	user store.User
+	user parley.User
 }
 
 // decoded adapts a handler of a typed payload to an eventFunc, so every
@@ -125,7 +125,7 @@ func (h *handlers) sync(ctx context.Context, p any, _ func(map[string]any)) (map
 
 func (h *handlers) read(ctx context.Context, req readPayload) (map[string]any, error) {
 	if req.Seq == nil {
-		return nil, store.Errorf(store.CodeBadRequest, "seq is required")
+		return nil, parley.Errorf(parley.CodeBadRequest, "seq is required")
 	}
 	readSeq, err := h.hub.Read(ctx, h.user, req.Room, *req.Seq)
 	if err != nil {
@@ -136,7 +136,7 @@ func (h *handlers) read(ctx context.Context, req readPayload) (map[string]any, e
 
 func (h *handlers) typing(ctx context.Context, req typingPayload) (map[string]any, error) {
 	if req.Typing == nil {
-		return nil, store.Errorf(store.CodeBadRequest, "typing is required")
+		return nil, parley.Errorf(parley.CodeBadRequest, "typing is required")
 	}
 	return nil, h.hub.Typing(ctx, h.user, req.Room, *req.Typing)
 }

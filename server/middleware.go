@@ -9,8 +9,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-
-	"github.com/parley-chat/parley/store"
+	"github.com/parley-chat/parley"
 )
 
 // observeHTTP records REST latency by route pattern (never the raw path,
@@ -35,7 +34,7 @@ func (s *Server) observeHTTP(next echo.HandlerFunc) echo.HandlerFunc {
 			if errors.As(err, &he) {
 				answered = fromHTTPError(he)
 			}
-			status = statusOf[store.CodeOf(answered)]
+			status = statusOf[parley.CodeOf(answered)]
 		}
 		s.http.WithLabelValues(route, strconv.Itoa(status/100)+"xx").Observe(time.Since(start).Seconds())
 		return err
@@ -51,7 +50,7 @@ func (s *Server) checkOrigin(next echo.HandlerFunc) echo.HandlerFunc {
 		if origin == "" || s.originAllowed(origin, c.Request().Host) {
 			return next(c)
 		}
-		return store.Errorf(store.CodeForbidden, "origin %s is not allowed", origin)
+		return parley.Errorf(parley.CodeForbidden, "origin %s is not allowed", origin)
 	}
 }
 
@@ -72,14 +71,14 @@ func contextWithTimeout(c echo.Context, d time.Duration) (context.Context, conte
 }
 
 // userOfToken loads the account a bearer token was issued to.
-func (s *Server) userOfToken(ctx context.Context, token string) (*store.User, error) {
+func (s *Server) userOfToken(ctx context.Context, token string) (*parley.User, error) {
 	id, err := s.tokens.Verify(token)
 	if err != nil {
 		return nil, err
 	}
 	u, err := s.store.Users.ByID(ctx, id)
-	if store.CodeOf(err) == store.CodeNotFound {
-		return nil, store.Errorf(store.CodeUnauthorized, "the token's account no longer exists")
+	if parley.CodeOf(err) == parley.CodeNotFound {
+		return nil, parley.Errorf(parley.CodeUnauthorized, "the token's account no longer exists")
 	}
 	return u, err
 }

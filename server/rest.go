@@ -8,8 +8,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/rooms"
-	"github.com/parley-chat/parley/store"
 )
 
 const userKey = "parley.user"
@@ -50,7 +50,7 @@ func (s *Server) login(c echo.Context) error {
 	return s.respondSession(c, http.StatusOK, u)
 }
 
-func (s *Server) respondSession(c echo.Context, status int, u *store.User) error {
+func (s *Server) respondSession(c echo.Context, status int, u *parley.User) error {
 	tok, _, err := s.tokens.Issue(u.ID)
 	if err != nil {
 		return err
@@ -64,7 +64,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		h := c.Request().Header.Get(echo.HeaderAuthorization)
 		tok, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok {
-			return store.Errorf(store.CodeUnauthorized, "an Authorization: Bearer token is required")
+			return parley.Errorf(parley.CodeUnauthorized, "an Authorization: Bearer token is required")
 		}
 		u, err := s.userOfToken(c.Request().Context(), strings.TrimSpace(tok))
 		if err != nil {
@@ -75,7 +75,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-func caller(c echo.Context) store.User { return c.Get(userKey).(store.User) }
+func caller(c echo.Context) parley.User { return c.Get(userKey).(parley.User) }
 
 func (s *Server) me(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"user": rooms.UserOf(caller(c))})
@@ -136,7 +136,7 @@ func queryInt(c echo.Context, name string) (int64, error) {
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
-		return 0, store.Errorf(store.CodeBadRequest, "%s must be an integer", name)
+		return 0, parley.Errorf(parley.CodeBadRequest, "%s must be an integer", name)
 	}
 	return n, nil
 }
@@ -146,7 +146,7 @@ func (s *Server) readyz(c echo.Context) error {
 	defer cancel()
 	if err := s.cfg.Ready(ctx); err != nil {
 		s.log.Warn("not ready", "err", err)
-		return c.JSON(http.StatusServiceUnavailable, map[string]any{"error": errorBody{Code: store.CodeUnavailable, Message: "not ready: " + store.MessageOf(err)}})
+		return c.JSON(http.StatusServiceUnavailable, map[string]any{"error": errorBody{Code: parley.CodeUnavailable, Message: "not ready: " + parley.ErrorMessage(err)}})
 	}
 	return c.JSON(http.StatusOK, map[string]any{"ok": true})
 }

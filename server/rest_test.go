@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/monitoring"
 	"github.com/parley-chat/parley/rooms"
 	"github.com/parley-chat/parley/server"
@@ -43,11 +44,11 @@ func newTestServer(t *testing.T, tweaks ...func(*server.Config)) *testServer {
 	sio := server.NewSocketServer(server.SocketOptions{})
 	hub := rooms.New(rooms.Config{Store: st, Emitter: server.NewEmitter(sio, log), Metrics: reg, Logger: log})
 	t.Cleanup(hub.Close)
-	sys := store.User{ID: "system", Username: "parley", DisplayName: "Parley", Kind: store.KindService}
+	sys := parley.User{ID: "system", Username: "parley", DisplayName: "Parley", Kind: parley.KindService}
 	if err := st.Users.Create(ctx, &sys); err != nil {
 		t.Fatal(err)
 	}
-	if err := hub.EnsureRoom(ctx, store.DefaultRoomID, "general", "", sys.ID); err != nil {
+	if err := hub.EnsureRoom(ctx, parley.DefaultRoomID, "general", "", sys.ID); err != nil {
 		t.Fatal(err)
 	}
 	cfg := server.Config{
@@ -125,7 +126,7 @@ func (s *testServer) register(username, password string) string {
 }
 
 // wantError checks the DESIGN error shape and returns the message.
-func wantError(t *testing.T, res response, status int, code store.Code) string {
+func wantError(t *testing.T, res response, status int, code parley.Code) string {
 	t.Helper()
 	if res.Status != status {
 		t.Fatalf("status %d, want %d: %s", res.Status, status, res.Raw)
@@ -142,7 +143,7 @@ func wantError(t *testing.T, res response, status int, code store.Code) string {
 }
 
 // errorsTotal reads parley_errors_total{code}.
-func (s *testServer) errorsTotal(code store.Code) float64 {
+func (s *testServer) errorsTotal(code parley.Code) float64 {
 	s.t.Helper()
 	mfs, err := s.reg.Gatherer().Gather()
 	if err != nil {
@@ -190,7 +191,7 @@ func TestRegisterThenMe(t *testing.T) {
 	// New users are in the default room.
 	mine := s.do("GET", "/api/rooms", tok, nil)
 	list, _ := mine.Body["rooms"].([]any)
-	if mine.Status != http.StatusOK || len(list) != 1 || list[0].(map[string]any)["id"] != store.DefaultRoomID {
+	if mine.Status != http.StatusOK || len(list) != 1 || list[0].(map[string]any)["id"] != parley.DefaultRoomID {
 		t.Errorf("/api/rooms = %d %s, want the general room", mine.Status, mine.Raw)
 	}
 	if list[0].(map[string]any)["unread"] != float64(0) {
@@ -201,12 +202,12 @@ func TestRegisterThenMe(t *testing.T) {
 func TestRegisterConflicts(t *testing.T) {
 	s := newTestServer(t)
 	s.register("alice", "password1")
-	before := s.errorsTotal(store.CodeConflict)
+	before := s.errorsTotal(parley.CodeConflict)
 	for _, name := range []string{"alice", "ALICE", " Alice", "admin", "Parley"} {
 		res := s.do("POST", "/api/auth/register", "", map[string]string{"username": name, "password": "password2"})
-		wantError(t, res, http.StatusConflict, store.CodeConflict)
+		wantError(t, res, http.StatusConflict, parley.CodeConflict)
 	}
-	if got := s.errorsTotal(store.CodeConflict) - before; got != 5 {
+	if got := s.errorsTotal(parley.CodeConflict) - before; got != 5 {
 		t.Errorf("errors_total{code=CONFLICT} grew by %v, want 5", got)
 	}
 	// The original account still logs in with its own password.
@@ -217,7 +218,7 @@ func TestRegisterConflicts(t *testing.T) {
 
 func TestRegisterValidation(t *testing.T) {
 	s := newTestServer(t)
-	before := s.errorsTotal(store.CodeBadRequest)
+	before := s.errorsTotal(parley.CodeBadRequest)
 	for _, tt := range []struct {
 		name, username, password string
 	}{
@@ -231,10 +232,10 @@ func TestRegisterValidation(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			res := s.do("POST", "/api/auth/register", "", map[string]string{"username": tt.username, "password": tt.password})
-			wantError(t, res, http.StatusBadRequest, store.CodeBadRequest)
+			wantError(t, res, http.StatusBadRequest, parley.CodeBadRequest)
 		})
 	}
-	if got := s.errorsTotal(store.CodeBadRequest) - before; got != 7 {
+	if got := s.errorsTotal(parley.CodeBadRequest) - before; got != 7 {
 		t.Errorf("errors_total{code=BAD_REQUEST} grew by %v, want 7", got)
 	}
 	// Nothing was created: the name is still free.
@@ -254,15 +255,15 @@ func TestLogin(t *testing.T) {
 		t.Errorf("login token refused by /api/me: %d %s", me.Status, me.Raw)
 	}
 
-	before := s.errorsTotal(store.CodeUnauthorized)
-	wrong := wantError(t, s.do("POST", "/api/auth/login", "", map[string]string{"username": "alice", "password": "password2"}), http.StatusUnauthorized, store.CodeUnauthorized)
-	unknown := wantError(t, s.do("POST", "/api/auth/login", "", map[string]string{"username": "bob", "password": "password1"}), http.StatusUnauthorized, store.CodeUnauthorized)
+	before := s.errorsTotal(parley.CodeUnauthorized)
+	wrong := wantError(t, s.do("POST", "/api/auth/login", "", map[string]string{"username": "alice", "password": "password2"}), http.StatusUnauthorized, parley.CodeUnauthorized)
+	unknown := wantError(t, s.do("POST", "/api/auth/login", "", map[string]string{"username": "bob", "password": "password1"}), http.StatusUnauthorized, parley.CodeUnauthorized)
 	if wrong != unknown {
 		t.Errorf("wrong password says %q but unknown user %q: that reveals which usernames exist", wrong, unknown)
 	}
 	// The system account has no password and cannot log in.
-	wantError(t, s.do("POST", "/api/auth/login", "", map[string]string{"username": "parley", "password": ""}), http.StatusUnauthorized, store.CodeUnauthorized)
-	if got := s.errorsTotal(store.CodeUnauthorized) - before; got != 3 {
+	wantError(t, s.do("POST", "/api/auth/login", "", map[string]string{"username": "parley", "password": ""}), http.StatusUnauthorized, parley.CodeUnauthorized)
+	if got := s.errorsTotal(parley.CodeUnauthorized) - before; got != 3 {
 		t.Errorf("errors_total{code=UNAUTHORIZED} grew by %v, want 3", got)
 	}
 }
@@ -282,12 +283,12 @@ func bodyOfSize(t *testing.T, username string, n int) string {
 func TestBodyTooLarge(t *testing.T) {
 	s := newTestServer(t)
 	big := bodyOfSize(t, "alice", 64<<10+1)
-	before := s.errorsTotal(store.CodeTooLarge)
+	before := s.errorsTotal(parley.CodeTooLarge)
 	// With a Content-Length...
-	wantError(t, s.do("POST", "/api/auth/register", "", big), http.StatusRequestEntityTooLarge, store.CodeTooLarge)
+	wantError(t, s.do("POST", "/api/auth/register", "", big), http.StatusRequestEntityTooLarge, parley.CodeTooLarge)
 	// ...and streamed without one.
-	wantError(t, s.do("POST", "/api/auth/register", "", io.MultiReader(strings.NewReader(big))), http.StatusRequestEntityTooLarge, store.CodeTooLarge)
-	if got := s.errorsTotal(store.CodeTooLarge) - before; got != 2 {
+	wantError(t, s.do("POST", "/api/auth/register", "", io.MultiReader(strings.NewReader(big))), http.StatusRequestEntityTooLarge, parley.CodeTooLarge)
+	if got := s.errorsTotal(parley.CodeTooLarge) - before; got != 2 {
 		t.Errorf("errors_total{code=TOO_LARGE} grew by %v, want 2", got)
 	}
 	// Exactly 64 KiB is a normal request, streamed or not.
@@ -303,11 +304,11 @@ func TestMalformedJSON(t *testing.T) {
 	s := newTestServer(t)
 	for _, body := range []string{`{"username": "alice",`, `[]`, ``, `{"username": 5, "password": "password1"}`} {
 		res := s.do("POST", "/api/auth/register", "", body)
-		wantError(t, res, http.StatusBadRequest, store.CodeBadRequest)
+		wantError(t, res, http.StatusBadRequest, parley.CodeBadRequest)
 	}
 	tok := s.register("alice", "password1")
-	wantError(t, s.do("POST", "/api/rooms", tok, `{"name": `), http.StatusBadRequest, store.CodeBadRequest)
-	wantError(t, s.do("POST", "/api/rooms", tok, `{"name": "x", "private": "yes"}`), http.StatusBadRequest, store.CodeBadRequest)
+	wantError(t, s.do("POST", "/api/rooms", tok, `{"name": `), http.StatusBadRequest, parley.CodeBadRequest)
+	wantError(t, s.do("POST", "/api/rooms", tok, `{"name": "x", "private": "yes"}`), http.StatusBadRequest, parley.CodeBadRequest)
 }
 
 func TestAuthRequired(t *testing.T) {
@@ -325,26 +326,26 @@ func TestAuthRequired(t *testing.T) {
 		}
 	}
 	for _, path := range []string{"/api/me", "/api/rooms", "/api/rooms/public", "/api/rooms/general/messages"} {
-		wantError(t, s.do("GET", path, "", nil), http.StatusUnauthorized, store.CodeUnauthorized)
+		wantError(t, s.do("GET", path, "", nil), http.StatusUnauthorized, parley.CodeUnauthorized)
 	}
-	wantError(t, s.do("POST", "/api/rooms", "", map[string]any{"name": "x"}), http.StatusUnauthorized, store.CodeUnauthorized)
+	wantError(t, s.do("POST", "/api/rooms", "", map[string]any{"name": "x"}), http.StatusUnauthorized, parley.CodeUnauthorized)
 	// A valid token of an account that does not exist (any more).
 	ghost, _, err := server.NewTokens(secret, time.Hour, nil).Issue("deleted-user")
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantError(t, s.do("GET", "/api/me", ghost, nil), http.StatusUnauthorized, store.CodeUnauthorized)
+	wantError(t, s.do("GET", "/api/me", ghost, nil), http.StatusUnauthorized, parley.CodeUnauthorized)
 }
 
 func TestNotFound(t *testing.T) {
 	s := newTestServer(t)
 	tok := s.register("alice", "password1")
-	before := s.errorsTotal(store.CodeNotFound)
-	wantError(t, s.do("GET", "/api/nope", "", nil), http.StatusNotFound, store.CodeNotFound)
-	wantError(t, s.do("POST", "/api/auth/nope", "", `{}`), http.StatusNotFound, store.CodeNotFound)
-	wantError(t, s.do("GET", "/api/rooms/general/nope", tok, nil), http.StatusNotFound, store.CodeNotFound)
-	wantError(t, s.do("GET", "/no/such/page", "", nil), http.StatusNotFound, store.CodeNotFound)
-	if got := s.errorsTotal(store.CodeNotFound) - before; got != 4 {
+	before := s.errorsTotal(parley.CodeNotFound)
+	wantError(t, s.do("GET", "/api/nope", "", nil), http.StatusNotFound, parley.CodeNotFound)
+	wantError(t, s.do("POST", "/api/auth/nope", "", `{}`), http.StatusNotFound, parley.CodeNotFound)
+	wantError(t, s.do("GET", "/api/rooms/general/nope", tok, nil), http.StatusNotFound, parley.CodeNotFound)
+	wantError(t, s.do("GET", "/no/such/page", "", nil), http.StatusNotFound, parley.CodeNotFound)
+	if got := s.errorsTotal(parley.CodeNotFound) - before; got != 4 {
 		t.Errorf("errors_total{code=NOT_FOUND} grew by %v, want 4", got)
 	}
 }
@@ -382,7 +383,7 @@ func TestCreateAndListRooms(t *testing.T) {
 	if res := s.do("POST", "/api/rooms", alice, map[string]any{"name": "Secret", "private": true}); res.Status != http.StatusCreated {
 		t.Fatalf("create private: %d %s", res.Status, res.Raw)
 	}
-	wantError(t, s.do("POST", "/api/rooms", alice, map[string]any{"name": "  "}), http.StatusBadRequest, store.CodeBadRequest)
+	wantError(t, s.do("POST", "/api/rooms", alice, map[string]any{"name": "  "}), http.StatusBadRequest, parley.CodeBadRequest)
 
 	public := roomIDs(t, s.do("GET", "/api/rooms/public", bob, nil))
 	if public["Book club"] == nil || public["general"] == nil || public["Secret"] != nil || len(public) != 2 {
@@ -399,9 +400,9 @@ func TestCreateAndListRooms(t *testing.T) {
 	// Messages: members only; private rooms do not exist for outsiders.
 	id := room["id"].(string)
 	secretID := mine["Secret"]["id"].(string)
-	wantError(t, s.do("GET", "/api/rooms/"+id+"/messages", bob, nil), http.StatusForbidden, store.CodeForbidden)
-	wantError(t, s.do("GET", "/api/rooms/"+secretID+"/messages", bob, nil), http.StatusNotFound, store.CodeNotFound)
-	wantError(t, s.do("GET", "/api/rooms/nope/messages", bob, nil), http.StatusNotFound, store.CodeNotFound)
+	wantError(t, s.do("GET", "/api/rooms/"+id+"/messages", bob, nil), http.StatusForbidden, parley.CodeForbidden)
+	wantError(t, s.do("GET", "/api/rooms/"+secretID+"/messages", bob, nil), http.StatusNotFound, parley.CodeNotFound)
+	wantError(t, s.do("GET", "/api/rooms/nope/messages", bob, nil), http.StatusNotFound, parley.CodeNotFound)
 }
 
 func TestRoomMessages(t *testing.T) {
@@ -412,7 +413,7 @@ func TestRoomMessages(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, text := range []string{"one", "two", "three"} {
-		if _, err := s.hub.Send(context.Background(), *alice, rooms.SendRequest{Room: store.DefaultRoomID, Text: text, ClientMsgID: string(rune('a' + i))}, nil); err != nil {
+		if _, err := s.hub.Send(context.Background(), *alice, rooms.SendRequest{Room: parley.DefaultRoomID, Text: text, ClientMsgID: string(rune('a' + i))}, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -433,11 +434,11 @@ func TestRoomMessages(t *testing.T) {
 		t.Errorf("before=2: %s", res.Raw)
 	}
 
-	before := s.errorsTotal(store.CodeBadRequest)
+	before := s.errorsTotal(parley.CodeBadRequest)
 	for _, q := range []string{"limit=abc", "before=xyz", "limit=1.5", "limit=-1", "before=-3"} {
-		wantError(t, s.do("GET", "/api/rooms/general/messages?"+q, tok, nil), http.StatusBadRequest, store.CodeBadRequest)
+		wantError(t, s.do("GET", "/api/rooms/general/messages?"+q, tok, nil), http.StatusBadRequest, parley.CodeBadRequest)
 	}
-	if got := s.errorsTotal(store.CodeBadRequest) - before; got != 5 {
+	if got := s.errorsTotal(parley.CodeBadRequest) - before; got != 5 {
 		t.Errorf("errors_total{code=BAD_REQUEST} grew by %v, want 5", got)
 	}
 }
@@ -457,7 +458,7 @@ func TestHealthAndReadiness(t *testing.T) {
 
 	s.hub.Close()
 	_ = s.st.Backend.Close()
-	wantError(t, s.do("GET", "/readyz", "", nil), http.StatusServiceUnavailable, store.CodeUnavailable)
+	wantError(t, s.do("GET", "/readyz", "", nil), http.StatusServiceUnavailable, parley.CodeUnavailable)
 	if res := s.do("GET", "/healthz", "", nil); res.Status != http.StatusOK {
 		t.Errorf("/healthz with the store down: %d, want 200 while the process runs", res.Status)
 	}

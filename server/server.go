@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/zishang520/socket.io/servers/socket/v3"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/assistant"
 	"github.com/parley-chat/parley/monitoring"
 	"github.com/parley-chat/parley/rooms"
@@ -96,7 +97,7 @@ func New(cfg Config) *Server {
 		cfg.Now = time.Now
 	}
 	if cfg.NewID == nil {
-		cfg.NewID = store.NewID
+		cfg.NewID = parley.NewID
 	}
 	if cfg.ServiceTokenTTL <= 0 {
 		cfg.ServiceTokenTTL = time.Hour
@@ -130,7 +131,7 @@ func New(cfg Config) *Server {
 		sockets:     newSocketMetrics(reg),
 	}
 	reg.GaugeFunc("ready", "1 while this node is ready (its /readyz checks pass), else 0; read at scrape time.", s.readyValue)
-	for _, c := range store.Codes {
+	for _, c := range parley.Codes {
 		s.errors.WithLabelValues(string(c))
 	}
 	s.accounts = newAccounts(cfg)
@@ -196,5 +197,5 @@ func (s *Server) routes(reg *monitoring.Registry) {
 	authed.GET("/rooms/public", s.publicRooms)
 	authed.POST("/rooms", s.createRoom)
 	authed.GET("/rooms/:id/messages", s.roomMessages)
-	api.Any("/*", func(c echo.Context) error { return store.Errorf(store.CodeNotFound, "no such endpoint") })
+	api.Any("/*", func(c echo.Context) error { return parley.Errorf(parley.CodeNotFound, "no such endpoint") })
 }

@@ -11,9 +11,9 @@ import (
 	"github.com/zishang520/socket.io/servers/socket/v3"
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/assistant"
 	"github.com/parley-chat/parley/rooms"
-	"github.com/parley-chat/parley/store"
 )
 
 // maxSkills bounds the skills one service socket may offer.
@@ -32,18 +32,18 @@ func (s *Server) serviceToken(c echo.Context) error {
 		return err
 	}
 	if req.AppID == "" || req.Secret == "" {
-		return store.Errorf(store.CodeBadRequest, "appId and secret are required")
+		return parley.Errorf(parley.CodeBadRequest, "appId and secret are required")
 	}
 	svc, err := s.store.Services.ByAppID(c.Request().Context(), req.AppID)
 	hash := s.accounts.dummy
 	if err == nil {
 		hash = []byte(svc.SecretHash)
-	} else if store.CodeOf(err) != store.CodeNotFound {
+	} else if parley.CodeOf(err) != parley.CodeNotFound {
 		return err
 	}
 	// Compared even for unknown app ids, so timing does not tell which exist.
 	if bcrypt.CompareHashAndPassword(hash, []byte(req.Secret)) != nil || err != nil || !s.serviceAllowed(req.AppID) {
-		return store.Errorf(store.CodeUnauthorized, "unknown app id or wrong secret")
+		return parley.Errorf(parley.CodeUnauthorized, "unknown app id or wrong secret")
 	}
 	tok, exp, err := s.tokens.IssueFor(svc.UserID, s.cfg.ServiceTokenTTL)
 	if err != nil {
@@ -68,19 +68,19 @@ func (s *Server) serviceAllowed(appID string) bool {
 // registerSkill lets a service socket offer a skill until it disconnects.
 // The assistant's requests reach it as `skill:request` events, answered
 // through the event's ack.
-func (s *Server) registerSkill(sock *socket.Socket, user store.User, registered *atomic.Int32, req assistant.RemoteSkill) (map[string]any, error) {
+func (s *Server) registerSkill(sock *socket.Socket, user parley.User, registered *atomic.Int32, req assistant.RemoteSkill) (map[string]any, error) {
 	if s.cfg.Skills == nil {
-		return nil, store.Errorf(store.CodeUnavailable, "this server has no assistant to offer skills to")
+		return nil, parley.Errorf(parley.CodeUnavailable, "this server has no assistant to offer skills to")
 	}
 	req.Name = strings.ToLower(strings.TrimSpace(req.Name))
 	if !rooms.ValidUsername(req.Name) {
-		return nil, store.Errorf(store.CodeBadRequest, "skill name must be 3-32 characters of a-z, 0-9, '_', '.' or '-'")
+		return nil, parley.Errorf(parley.CodeBadRequest, "skill name must be 3-32 characters of a-z, 0-9, '_', '.' or '-'")
 	}
 	if len(req.Aliases) > maxSkills || len(req.Slots) > 4 {
-		return nil, store.Errorf(store.CodeBadRequest, "too many aliases or slots")
+		return nil, parley.Errorf(parley.CodeBadRequest, "too many aliases or slots")
 	}
 	if n := registered.Add(1); n > maxSkills {
-		return nil, store.Errorf(store.CodeBadRequest, "a connection may offer at most %d skills", maxSkills)
+		return nil, parley.Errorf(parley.CodeBadRequest, "a connection may offer at most %d skills", maxSkills)
 	}
 	unregister, err := s.cfg.Skills.Register(req, user, s.askOver(sock))
 	if err != nil {
@@ -110,7 +110,7 @@ func (s *Server) askOver(sock *socket.Socket) assistant.AskFunc {
 		}
 		err = sock.Timeout(s.cfg.SkillTimeout).Emit("skill:request", payload, socket.Ack(func(args []any, err error) {
 			if err != nil || len(args) == 0 {
-				done <- result{err: store.Errorf(store.CodeUnavailable, "the service did not answer in time")}
+				done <- result{err: parley.Errorf(parley.CodeUnavailable, "the service did not answer in time")}
 				return
 			}
 			var ans assistant.SkillMessage
@@ -127,7 +127,7 @@ func (s *Server) askOver(sock *socket.Socket) assistant.AskFunc {
 		case r := <-done:
 			return r.msg, r.err
 		case <-ctx.Done():
-			return assistant.SkillMessage{}, store.Wrap(store.CodeUnavailable, ctx.Err(), "the service did not answer in time")
+			return assistant.SkillMessage{}, parley.Wrap(parley.CodeUnavailable, ctx.Err(), "the service did not answer in time")
 		}
 	}
 }

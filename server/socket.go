@@ -8,8 +8,8 @@ import (
 
 	"github.com/zishang520/socket.io/servers/socket/v3"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/assistant"
-	"github.com/parley-chat/parley/store"
 )
 
 // bindSocket installs the handshake authentication and the event handlers.
@@ -20,15 +20,15 @@ func (s *Server) bindSocket() {
 		defer cancel()
 		u, err := s.userOfToken(ctx, tok)
 		if err != nil {
-			code := store.CodeOf(err)
-			if code != store.CodeUnauthorized {
+			code := parley.CodeOf(err)
+			if code != parley.CodeUnauthorized {
 				s.log.Error("socket auth", "err", err)
 				s.sockets.connects.WithLabelValues(connectUnavailable).Inc()
-				next(socket.NewExtendedError("unavailable", map[string]any{"code": string(store.CodeUnavailable)}))
+				next(socket.NewExtendedError("unavailable", map[string]any{"code": string(parley.CodeUnavailable)}))
 				return
 			}
 			s.sockets.connects.WithLabelValues(connectUnauthorized).Inc()
-			next(socket.NewExtendedError("unauthorized", map[string]any{"code": string(store.CodeUnauthorized)}))
+			next(socket.NewExtendedError("unauthorized", map[string]any{"code": string(parley.CodeUnauthorized)}))
 			return
 		}
 		sock.SetData(*u)
@@ -36,7 +36,7 @@ func (s *Server) bindSocket() {
 	})
 	_ = s.io.On("connection", func(args ...any) {
 		sock := args[0].(*socket.Socket)
-		user, ok := sock.Data().(store.User)
+		user, ok := sock.Data().(parley.User)
 		if !ok {
 			sock.Disconnect(true)
 			return
@@ -45,7 +45,7 @@ func (s *Server) bindSocket() {
 	})
 }
 
-func (s *Server) onConnect(sock *socket.Socket, user store.User) {
+func (s *Server) onConnect(sock *socket.Socket, user parley.User) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	ids, err := s.hub.RoomIDsOf(ctx, user.ID)
@@ -84,8 +84,8 @@ func (s *Server) onConnect(sock *socket.Socket, user store.User) {
 	s.on(sock, "message:delete", decoded(h.deleteMessage))
 	var registered atomic.Int32
 	s.on(sock, "skill:register", decoded(func(ctx context.Context, req assistant.RemoteSkill) (map[string]any, error) {
-		if user.Kind != store.KindService {
-			return nil, store.Errorf(store.CodeForbidden, "only service clients offer skills")
+		if user.Kind != parley.KindService {
+			return nil, parley.Errorf(parley.CodeForbidden, "only service clients offer skills")
 		}
 		return s.registerSkill(sock, user, &registered, req)
 	}))
@@ -140,7 +140,7 @@ func (s *Server) on(sock *socket.Socket, event string, fn eventFunc) {
 		}
 		defer func() {
 			if r := recover(); r != nil {
-				fail(store.Wrap(store.CodeInternal, fmt.Errorf("panic: %v", r), "internal error"))
+				fail(parley.Wrap(parley.CodeInternal, fmt.Errorf("panic: %v", r), "internal error"))
 			}
 		}()
 		fields, err := fn(context.Background(), payload, reply)

@@ -1,29 +1,30 @@
-// Package store holds Parley's domain types, its error codes and the small
-// storage interfaces that every backend (store/sqlite, store/mongo)
-// implements. Backends translate their driver errors into *Error so callers
-// never see a driver type. The behaviour every backend must share is written
-// down once, as executable tests, in store/storetest.
+// Package store holds the small storage interfaces that every backend
+// (store/sqlite, store/mongo) implements for the domain types of package
+// parley. Backends translate their driver errors into the typed errors of
+// this package (ErrNotFound, ErrConflict, ...), so callers never see a
+// driver type and never get a backend's wording. The behaviour every
+// backend must share is written down once, as executable tests, in
+// store/storetest.
 package store
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"time"
+
+	"github.com/parley-chat/parley"
 )
 
 // Users stores accounts.
 type Users interface {
 	// Create inserts u. It returns CONFLICT when the username is taken
 	// (case-insensitively) and BAD_REQUEST when ID or Username is empty.
-	Create(ctx context.Context, u *User) error
+	Create(ctx context.Context, u *parley.User) error
 	// ByID returns NOT_FOUND when no user has that id.
-	ByID(ctx context.Context, id string) (*User, error)
+	ByID(ctx context.Context, id string) (*parley.User, error)
 	// ByUsername matches case-insensitively; NOT_FOUND when nobody has it.
-	ByUsername(ctx context.Context, username string) (*User, error)
+	ByUsername(ctx context.Context, username string) (*parley.User, error)
 	// ByIDs returns the users that exist among ids, in no particular order;
 	// unknown ids are skipped, never an error.
-	ByIDs(ctx context.Context, ids []string) ([]User, error)
+	ByIDs(ctx context.Context, ids []string) ([]parley.User, error)
 }
 
 // Rooms stores rooms. Membership is kept by Memberships.
@@ -31,16 +32,16 @@ type Rooms interface {
 	// Create inserts a group room and makes ownerID its owner and first
 	// member, atomically. It returns CONFLICT if the id exists, NOT_FOUND if
 	// the owner does not, BAD_REQUEST for an empty id or name.
-	Create(ctx context.Context, r *Room, ownerID string) error
+	Create(ctx context.Context, r *parley.Room, ownerID string) error
 	// ByID returns NOT_FOUND when no room has that id.
-	ByID(ctx context.Context, id string) (*Room, error)
+	ByID(ctx context.Context, id string) (*parley.Room, error)
 	// Public lists the group rooms that are not private, by name.
-	Public(ctx context.Context) ([]Room, error)
+	Public(ctx context.Context) ([]parley.Room, error)
 	// OpenDirect returns the direct room of users a and b, creating it (with
 	// both as members) the first time; r supplies id and createdAt for that
 	// case. created reports whether this call made it. It returns
 	// NOT_FOUND if either user does not exist and BAD_REQUEST if a == b.
-	OpenDirect(ctx context.Context, r *Room, a, b string) (room *Room, created bool, err error)
+	OpenDirect(ctx context.Context, r *parley.Room, a, b string) (room *parley.Room, created bool, err error)
 }
 
 // Memberships stores who is in which room and how far each member has read.
@@ -49,15 +50,15 @@ type Memberships interface {
 	// [0, the room's lastSeq]. It is idempotent: added is false (and the
 	// stored membership kept) if the user was already a member.
 	// NOT_FOUND if the room or user does not exist.
-	Add(ctx context.Context, m Membership) (added bool, err error)
+	Add(ctx context.Context, m parley.Membership) (added bool, err error)
 	// Remove ends a membership; NOT_FOUND if the user was not a member.
 	Remove(ctx context.Context, roomID, userID string) error
 	// Get returns NOT_FOUND when userID is not a member of roomID.
-	Get(ctx context.Context, roomID, userID string) (*Membership, error)
+	Get(ctx context.Context, roomID, userID string) (*parley.Membership, error)
 	// Members lists a room's members with their accounts, oldest first.
-	Members(ctx context.Context, roomID string) ([]Member, error)
+	Members(ctx context.Context, roomID string) ([]parley.Member, error)
 	// RoomsOf lists the rooms userID belongs to, with unread counts.
-	RoomsOf(ctx context.Context, userID string) ([]UserRoom, error)
+	RoomsOf(ctx context.Context, userID string) ([]parley.UserRoom, error)
 	// MarkRead moves the read cursor forward to seq (capped at the room's
 	// lastSeq); it never moves it backwards. It returns the resulting
 	// readSeq, or NOT_FOUND when the user is not a member.
@@ -74,19 +75,19 @@ type Messages interface {
 	// room, BAD_REQUEST fields) are reported in the result and do not stop
 	// the batch; a returned error means nothing in the batch was stored
 	// (UNAVAILABLE or INTERNAL).
-	Append(ctx context.Context, msgs []Message) ([]AppendResult, error)
+	Append(ctx context.Context, msgs []parley.Message) ([]AppendResult, error)
 	// History returns up to limit messages of a room with seq < before
 	// (before <= 0: from the newest), oldest first, and whether older ones
 	// exist.
-	History(ctx context.Context, roomID string, before int64, limit int) ([]Message, bool, error)
+	History(ctx context.Context, roomID string, before int64, limit int) ([]parley.Message, bool, error)
 	// After returns up to limit messages with seq > after, oldest first, and
 	// whether newer ones exist beyond them.
-	After(ctx context.Context, roomID string, after int64, limit int) ([]Message, bool, error)
+	After(ctx context.Context, roomID string, after int64, limit int) ([]parley.Message, bool, error)
 	// Get returns NOT_FOUND if the room has no message with that id.
-	Get(ctx context.Context, roomID, id string) (*Message, error)
+	Get(ctx context.Context, roomID, id string) (*parley.Message, error)
 	// Delete turns a message into a tombstone (empty text, Deleted set,
 	// same seq) and returns it; NOT_FOUND if absent. Deleting twice is fine.
-	Delete(ctx context.Context, roomID, id string) (*Message, error)
+	Delete(ctx context.Context, roomID, id string) (*parley.Message, error)
 }
 
 // Backend is the lifecycle of a store's connection.
@@ -108,22 +109,3 @@ type Store struct {
 	Services    Services
 	Backend     Backend
 }
-
-// NewID returns a 128-bit identifier in hex: 48 bits of Unix milliseconds
-// then 80 random bits. Time-ordered ids land on the right-hand pages of the
-// databases' unique indexes instead of random ones, which more than doubles
-// append throughput on SQLite (BenchmarkAppendGroupCommitIDOrder). Callers
-// that need deterministic ids in tests inject their own generator instead.
-func NewID() string {
-	var b [16]byte
-	ms := uint64(time.Now().UnixMilli())
-	for i := 5; i >= 0; i-- {
-		b[i] = byte(ms)
-		ms >>= 8
-	}
-	_, _ = rand.Read(b[6:])
-	return hex.EncodeToString(b[:])
-}
-
-// Millis truncates t to the millisecond precision that every backend keeps.
-func Millis(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }

@@ -19,6 +19,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 	"github.com/parley-chat/parley/store/groupcommit"
 	"github.com/parley-chat/parley/store/sqlite"
@@ -90,13 +91,13 @@ func run(o options) error {
 		},
 	})
 	defer c.Close()
-	appendOne := func(m store.Message) error {
+	appendOne := func(m parley.Message) error {
 		_, err := c.Append(ctx, m)
 		return err
 	}
 	if o.direct {
-		appendOne = func(m store.Message) error {
-			res, err := s.Messages.Append(ctx, []store.Message{m})
+		appendOne = func(m parley.Message) error {
+			res, err := s.Messages.Append(ctx, []parley.Message{m})
 			if err == nil {
 				err = res[0].Err
 			}
@@ -116,8 +117,8 @@ func run(o options) error {
 			for t := range due {
 				sent++
 				key := fmt.Sprintf("c-%d-%d", g, sent)
-				err := appendOne(store.Message{
-					ID:          store.NewID(),
+				err := appendOne(parley.Message{
+					ID:          parley.NewID(),
 					RoomID:      rooms[(g+sent)%len(rooms)],
 					SenderID:    users[g],
 					Text:        "a message of typical length, about sixty characters long",
@@ -180,19 +181,19 @@ func run(o options) error {
 // member of every room, as in a busy deployment.
 func setup(ctx context.Context, s *store.Store, nUsers, nRooms int) (users, rooms []string, err error) {
 	for i := range nUsers {
-		u := store.User{ID: store.NewID(), Username: fmt.Sprintf("user%d", i), Kind: store.KindHuman}
+		u := parley.User{ID: parley.NewID(), Username: fmt.Sprintf("user%d", i), Kind: parley.KindHuman}
 		if err := s.Users.Create(ctx, &u); err != nil {
 			return nil, nil, err
 		}
 		users = append(users, u.ID)
 	}
 	for i := range nRooms {
-		r := store.Room{ID: store.NewID(), Name: fmt.Sprintf("room%d", i)}
+		r := parley.Room{ID: parley.NewID(), Name: fmt.Sprintf("room%d", i)}
 		if err := s.Rooms.Create(ctx, &r, users[0]); err != nil {
 			return nil, nil, err
 		}
 		for _, u := range users[1:] {
-			if _, err := s.Memberships.Add(ctx, store.Membership{RoomID: r.ID, UserID: u}); err != nil {
+			if _, err := s.Memberships.Add(ctx, parley.Membership{RoomID: r.ID, UserID: u}); err != nil {
 				return nil, nil, err
 			}
 		}

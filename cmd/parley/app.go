@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/assistant"
 	"github.com/parley-chat/parley/monitoring"
 	"github.com/parley-chat/parley/monitoring/storemetrics"
@@ -20,7 +21,7 @@ import (
 )
 
 // systemUser owns the default room. It cannot log in.
-var systemUser = store.User{ID: "system", Username: "parley", DisplayName: "Parley", Kind: store.KindService}
+var systemUser = parley.User{ID: "system", Username: "parley", DisplayName: "Parley", Kind: parley.KindService}
 
 // maxFrame bounds one Socket.IO frame: a 4000-character message in UTF-8
 // with its JSON envelope fits many times over.
@@ -176,11 +177,11 @@ func (m *Main) open(ctx context.Context) error {
 // seed creates the system account and the default room on first start.
 func (m *Main) seed(ctx context.Context) error {
 	u := systemUser
-	u.CreatedAt = store.Millis(time.Now())
-	if err := m.store.Users.Create(ctx, &u); err != nil && store.CodeOf(err) != store.CodeConflict {
+	u.CreatedAt = parley.Millis(time.Now())
+	if err := m.store.Users.Create(ctx, &u); err != nil && parley.CodeOf(err) != parley.CodeConflict {
 		return fmt.Errorf("create system user: %w", err)
 	}
-	if err := m.hub.EnsureRoom(ctx, store.DefaultRoomID, "general", "Everyone's room", systemUser.ID); err != nil {
+	if err := m.hub.EnsureRoom(ctx, parley.DefaultRoomID, "general", "Everyone's room", systemUser.ID); err != nil {
 		return fmt.Errorf("create default room: %w", err)
 	}
 	return nil

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/assistant"
 	"github.com/parley-chat/parley/monitoring"
 	"github.com/parley-chat/parley/rooms"
-	"github.com/parley-chat/parley/store"
 )
 
 // openAssistant creates the bot's account on first start, makes it a
@@ -54,7 +54,7 @@ func (m *Main) openAssistant(ctx context.Context, filter *rooms.Filter, remotes 
 	m.hub.OnMessage(func(msg rooms.Message) {
 		m.assistant.Notice(assistant.Incoming{
 			ID: msg.ID, RoomID: msg.Room, Seq: msg.Seq, Text: msg.Text, Mentions: msg.Mentions,
-			Sender: store.User{ID: msg.Sender.ID, Username: msg.Sender.Username, DisplayName: msg.Sender.DisplayName, Kind: msg.Sender.Kind},
+			Sender: parley.User{ID: msg.Sender.ID, Username: msg.Sender.Username, DisplayName: msg.Sender.DisplayName, Kind: msg.Sender.Kind},
 			At:     time.Time(msg.CreatedAt),
 		})
 	})
@@ -62,8 +62,8 @@ func (m *Main) openAssistant(ctx context.Context, filter *rooms.Filter, remotes 
 }
 
 // ensureBot returns the assistant's account, creating it the first time.
-func (m *Main) ensureBot(ctx context.Context) (*store.User, error) {
-	u, err := m.ensureAccount(ctx, m.cfg.AssistantName, "Assistant", store.KindBot)
+func (m *Main) ensureBot(ctx context.Context) (*parley.User, error) {
+	u, err := m.ensureAccount(ctx, m.cfg.AssistantName, "Assistant", parley.KindBot)
 	if err != nil {
 		return nil, fmt.Errorf("assistant account (PARLEY_ASSISTANT_NAME): %w", err)
 	}
@@ -74,12 +74,12 @@ func (m *Main) ensureBot(ctx context.Context) (*store.User, error) {
 // the first time (or reading the one another node of the cluster just
 // made). An existing account of another kind is an error: the name is
 // taken.
-func (m *Main) ensureAccount(ctx context.Context, username, displayName string, kind store.UserKind) (*store.User, error) {
+func (m *Main) ensureAccount(ctx context.Context, username, displayName string, kind parley.UserKind) (*parley.User, error) {
 	u, err := m.store.Users.ByUsername(ctx, username)
-	if store.CodeOf(err) == store.CodeNotFound {
-		u = &store.User{ID: store.NewID(), Username: username, DisplayName: displayName, Kind: kind, CreatedAt: store.Millis(time.Now())}
+	if parley.CodeOf(err) == parley.CodeNotFound {
+		u = &parley.User{ID: parley.NewID(), Username: username, DisplayName: displayName, Kind: kind, CreatedAt: parley.Millis(time.Now())}
 		err = m.store.Users.Create(ctx, u)
-		if store.CodeOf(err) == store.CodeConflict {
+		if parley.CodeOf(err) == parley.CodeConflict {
 			u, err = m.store.Users.ByUsername(ctx, username)
 		}
 	}
@@ -95,8 +95,8 @@ func (m *Main) ensureAccount(ctx context.Context, username, displayName string, 
 // hubChat is the hub as the assistant sees it.
 type hubChat struct{ hub *rooms.Hub }
 
-func (c hubChat) Post(ctx context.Context, bot store.User, roomID, text, streamID string) (string, error) {
-	msg, err := c.hub.Post(ctx, bot, rooms.SendRequest{Room: roomID, Text: text, ClientMsgID: "assistant-" + store.NewID(), StreamID: streamID})
+func (c hubChat) Post(ctx context.Context, bot parley.User, roomID, text, streamID string) (string, error) {
+	msg, err := c.hub.Post(ctx, bot, rooms.SendRequest{Room: roomID, Text: text, ClientMsgID: "assistant-" + parley.NewID(), StreamID: streamID})
 	return msg.ID, err
 }
 
@@ -104,10 +104,10 @@ func (c hubChat) Stream(roomID, streamID, delta string, done bool) {
 	c.hub.Stream(roomID, streamID, delta, done)
 }
 
-func (c hubChat) Typing(ctx context.Context, bot store.User, roomID string, typing bool) error {
+func (c hubChat) Typing(ctx context.Context, bot parley.User, roomID string, typing bool) error {
 	return c.hub.Typing(ctx, bot, roomID, typing)
 }
 
-func (c hubChat) Join(ctx context.Context, bot store.User, roomID string) error {
+func (c hubChat) Join(ctx context.Context, bot parley.User, roomID string) error {
 	return c.hub.AddResident(ctx, bot, roomID)
 }

@@ -13,9 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parley-chat/parley"
 	goredis "github.com/redis/go-redis/v9"
-
-	"github.com/parley-chat/parley/store"
 )
 
 // testRedisURL is the Redis the cluster test uses: $PARLEY_TEST_REDIS_URL,
@@ -47,7 +46,7 @@ func testRedisURL(t *testing.T) string {
 func TestTwoNodesShareRoomsThroughRedis(t *testing.T) {
 	url := testRedisURL(t)
 	dir := t.TempDir()
-	prefix := "parley-test-" + store.NewID() // other runs on this Redis must not hear us
+	prefix := "parley-test-" + parley.NewID() // other runs on this Redis must not hear us
 	var nodes []*node
 	for range 2 {
 		cfg := testConfig(t, dir)
@@ -64,16 +63,16 @@ func TestTwoNodesShareRoomsThroughRedis(t *testing.T) {
 	bob := nodes[1].poller(nodes[1].register("bob"))
 	// An answered event means the connection handler has run, so the
 	// socket is in its rooms and its handlers listen.
-	alice.call("history", map[string]any{"room": store.DefaultRoomID})
-	bob.call("history", map[string]any{"room": store.DefaultRoomID})
+	alice.call("history", map[string]any{"room": parley.DefaultRoomID})
+	bob.call("history", map[string]any{"room": parley.DefaultRoomID})
 
-	ack := alice.call("message:send", map[string]any{"room": store.DefaultRoomID, "text": "hello from node 1", "clientMsgId": "c1"})
+	ack := alice.call("message:send", map[string]any{"room": parley.DefaultRoomID, "text": "hello from node 1", "clientMsgId": "c1"})
 	if ok, _ := ack["ok"].(bool); !ok {
 		t.Fatalf("send on node 1: %v", ack)
 	}
 	// A second message marks the end: the adapter keeps one publisher's
 	// order, so a duplicate of the first would arrive before it.
-	alice.call("message:send", map[string]any{"room": store.DefaultRoomID, "text": "done", "clientMsgId": "c2"})
+	alice.call("message:send", map[string]any{"room": parley.DefaultRoomID, "text": "done", "clientMsgId": "c2"})
 	got := bob.messagesUntil("done", 15*time.Second)
 	n := 0
 	for _, text := range got {
@@ -98,8 +97,8 @@ func TestTwoNodesShareRoomsThroughRedis(t *testing.T) {
 	// Both nodes run an assistant; only the node that accepted a mention
 	// answers it. The second question marks the end: one worker answers
 	// one user's questions in order.
-	alice.call("message:send", map[string]any{"room": store.DefaultRoomID, "text": "@assistant time", "clientMsgId": "c3"})
-	alice.call("message:send", map[string]any{"room": store.DefaultRoomID, "text": "@assistant learn x => y", "clientMsgId": "c4"})
+	alice.call("message:send", map[string]any{"room": parley.DefaultRoomID, "text": "@assistant time", "clientMsgId": "c3"})
+	alice.call("message:send", map[string]any{"room": parley.DefaultRoomID, "text": "@assistant learn x => y", "clientMsgId": "c4"})
 	answers := 0
 	got = bob.messagesUntil("@alice Shall I remember that the answer to “x” is “y”? (yes/no)", 15*time.Second)
 	for _, text := range got {

@@ -6,12 +6,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/parley-chat/parley"
 	goredis "github.com/redis/go-redis/v9"
 	sioredis "github.com/zishang520/socket.io/adapters/redis/v3"
 	"github.com/zishang520/socket.io/adapters/redis/v3/adapter"
 	"github.com/zishang520/socket.io/servers/socket/v3"
-
-	"github.com/parley-chat/parley/store"
 )
 
 // redisLink is this node's connection to Redis, which carries every
@@ -72,7 +71,7 @@ func (m *Main) readiness(ctx context.Context) error {
 		return nil
 	}
 	if err := m.redis.client.Ping(ctx).Err(); err != nil {
-		return store.Wrap(store.CodeUnavailable, err, "redis is unavailable")
+		return parley.Wrap(parley.CodeUnavailable, err, "redis is unavailable")
 	}
 	return nil
 }

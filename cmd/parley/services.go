@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/rooms"
 	"github.com/parley-chat/parley/store"
 )
@@ -33,10 +34,10 @@ func (m *Main) ensureServices(ctx context.Context) error {
 			}
 			continue
 		}
-		if store.CodeOf(err) != store.CodeNotFound {
+		if parley.CodeOf(err) != parley.CodeNotFound {
 			return fmt.Errorf("service %s: %w", appID, err)
 		}
-		u, err := m.ensureAccount(ctx, appID, appID, store.KindService)
+		u, err := m.ensureAccount(ctx, appID, appID, parley.KindService)
 		if err != nil {
 			return fmt.Errorf("service %s account: %w", appID, err)
 		}
@@ -44,8 +45,8 @@ func (m *Main) ensureServices(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		err = m.store.Services.Create(ctx, &store.Service{AppID: appID, SecretHash: string(hash), UserID: u.ID, CreatedAt: store.Millis(time.Now())})
-		if err != nil && store.CodeOf(err) != store.CodeConflict {
+		err = m.store.Services.Create(ctx, &store.Service{AppID: appID, SecretHash: string(hash), UserID: u.ID, CreatedAt: parley.Millis(time.Now())})
+		if err != nil && parley.CodeOf(err) != parley.CodeConflict {
 			return fmt.Errorf("service %s: %w", appID, err)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 	"github.com/parley-chat/parley/store/mongo"
 	"github.com/parley-chat/parley/store/sqlite"
@@ -59,7 +60,7 @@ func retryOpen[T any](ctx context.Context, log *slog.Logger, b backoff, open fun
 			}
 			return v, nil
 		}
-		if store.CodeOf(err) != store.CodeUnavailable {
+		if parley.CodeOf(err) != parley.CodeUnavailable {
 			return zero, err
 		}
 		wait = b.next(wait)

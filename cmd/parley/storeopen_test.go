@@ -9,13 +9,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parley-chat/parley/store"
+	"github.com/parley-chat/parley"
 )
 
 func TestRetryOpen(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	fast := backoff{First: time.Millisecond, Max: 4 * time.Millisecond}
-	down := store.Errorf(store.CodeUnavailable, "no server")
+	down := parley.Errorf(parley.CodeUnavailable, "no server")
 
 	calls := 0
 	v, err := retryOpen(t.Context(), log, fast, func(context.Context) (int, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -26,7 +27,7 @@ func newTimedMemberships(next store.Memberships, m *metrics) *timedMemberships {
 	}
 }
 
-func (t *timedMemberships) Add(ctx context.Context, mb store.Membership) (_ bool, err error) {
+func (t *timedMemberships) Add(ctx context.Context, mb parley.Membership) (_ bool, err error) {
 	defer t.add.done(time.Now(), &err)
 	return t.next.Add(ctx, mb)
 }
@@ -36,17 +37,17 @@ func (t *timedMemberships) Remove(ctx context.Context, roomID, userID string) (e
 	return t.next.Remove(ctx, roomID, userID)
 }
 
-func (t *timedMemberships) Get(ctx context.Context, roomID, userID string) (_ *store.Membership, err error) {
+func (t *timedMemberships) Get(ctx context.Context, roomID, userID string) (_ *parley.Membership, err error) {
 	defer t.get.done(time.Now(), &err)
 	return t.next.Get(ctx, roomID, userID)
 }
 
-func (t *timedMemberships) Members(ctx context.Context, roomID string) (_ []store.Member, err error) {
+func (t *timedMemberships) Members(ctx context.Context, roomID string) (_ []parley.Member, err error) {
 	defer t.members.done(time.Now(), &err)
 	return t.next.Members(ctx, roomID)
 }
 
-func (t *timedMemberships) RoomsOf(ctx context.Context, userID string) (_ []store.UserRoom, err error) {
+func (t *timedMemberships) RoomsOf(ctx context.Context, userID string) (_ []parley.UserRoom, err error) {
 	defer t.roomsOf.done(time.Now(), &err)
 	return t.next.RoomsOf(ctx, userID)
 }

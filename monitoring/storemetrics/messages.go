@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -28,27 +29,27 @@ func newTimedMessages(next store.Messages, m *metrics) *timedMessages {
 	}
 }
 
-func (t *timedMessages) Append(ctx context.Context, msgs []store.Message) (_ []store.AppendResult, err error) {
+func (t *timedMessages) Append(ctx context.Context, msgs []parley.Message) (_ []store.AppendResult, err error) {
 	defer t.appendOp.done(time.Now(), &err)
 	return t.next.Append(ctx, msgs)
 }
 
-func (t *timedMessages) History(ctx context.Context, roomID string, before int64, limit int) (_ []store.Message, _ bool, err error) {
+func (t *timedMessages) History(ctx context.Context, roomID string, before int64, limit int) (_ []parley.Message, _ bool, err error) {
 	defer t.history.done(time.Now(), &err)
 	return t.next.History(ctx, roomID, before, limit)
 }
 
-func (t *timedMessages) After(ctx context.Context, roomID string, after int64, limit int) (_ []store.Message, _ bool, err error) {
+func (t *timedMessages) After(ctx context.Context, roomID string, after int64, limit int) (_ []parley.Message, _ bool, err error) {
 	defer t.after.done(time.Now(), &err)
 	return t.next.After(ctx, roomID, after, limit)
 }
 
-func (t *timedMessages) Get(ctx context.Context, roomID, id string) (_ *store.Message, err error) {
+func (t *timedMessages) Get(ctx context.Context, roomID, id string) (_ *parley.Message, err error) {
 	defer t.get.done(time.Now(), &err)
 	return t.next.Get(ctx, roomID, id)
 }
 
-func (t *timedMessages) Delete(ctx context.Context, roomID, id string) (_ *store.Message, err error) {
+func (t *timedMessages) Delete(ctx context.Context, roomID, id string) (_ *parley.Message, err error) {
 	defer t.del.done(time.Now(), &err)
 	return t.next.Delete(ctx, roomID, id)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -24,22 +25,22 @@ func newTimedRooms(next store.Rooms, m *metrics) *timedRooms {
 	}
 }
 
-func (t *timedRooms) Create(ctx context.Context, r *store.Room, ownerID string) (err error) {
+func (t *timedRooms) Create(ctx context.Context, r *parley.Room, ownerID string) (err error) {
 	defer t.create.done(time.Now(), &err)
 	return t.next.Create(ctx, r, ownerID)
 }
 
-func (t *timedRooms) ByID(ctx context.Context, id string) (_ *store.Room, err error) {
+func (t *timedRooms) ByID(ctx context.Context, id string) (_ *parley.Room, err error) {
 	defer t.byID.done(time.Now(), &err)
 	return t.next.ByID(ctx, id)
 }
 
-func (t *timedRooms) Public(ctx context.Context) (_ []store.Room, err error) {
+func (t *timedRooms) Public(ctx context.Context) (_ []parley.Room, err error) {
 	defer t.public.done(time.Now(), &err)
 	return t.next.Public(ctx)
 }
 
-func (t *timedRooms) OpenDirect(ctx context.Context, r *store.Room, a, b string) (_ *store.Room, _ bool, err error) {
+func (t *timedRooms) OpenDirect(ctx context.Context, r *parley.Room, a, b string) (_ *parley.Room, _ bool, err error) {
 	defer t.openDirect.done(time.Now(), &err)
 	return t.next.OpenDirect(ctx, r, a, b)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/monitoring"
 	"github.com/parley-chat/parley/store"
 )
@@ -81,7 +82,7 @@ func (o op) done(start time.Time, err *error) {
 	if *err == nil {
 		return
 	}
-	if c := store.CodeOf(*err); c == store.CodeUnavailable || c == store.CodeInternal {
+	if c := parley.CodeOf(*err); c == parley.CodeUnavailable || c == parley.CodeInternal {
 		o.errors.Inc()
 	}
 }

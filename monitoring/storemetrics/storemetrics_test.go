@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/monitoring"
 	"github.com/parley-chat/parley/monitoring/storemetrics"
 	"github.com/parley-chat/parley/store"
@@ -63,19 +64,19 @@ func series(t *testing.T, reg *monitoring.Registry) (calls map[string]uint64, er
 func TestCallsAndFaultsRecordedByOp(t *testing.T) {
 	st, reg := openTimed(t)
 	ctx := context.Background()
-	u := store.User{ID: store.NewID(), Username: "ann", Kind: store.KindHuman, PasswordHash: "x"}
+	u := parley.User{ID: parley.NewID(), Username: "ann", Kind: parley.KindHuman, PasswordHash: "x"}
 	if err := st.Users.Create(ctx, &u); err != nil {
 		t.Fatal(err)
 	}
 	// A domain answer is a call, not a store error.
-	if _, err := st.Users.ByUsername(ctx, "nobody"); store.CodeOf(err) != store.CodeNotFound {
+	if _, err := st.Users.ByUsername(ctx, "nobody"); parley.CodeOf(err) != parley.CodeNotFound {
 		t.Fatalf("ByUsername(nobody) = %v, want NOT_FOUND", err)
 	}
 	// A closed database is a store error.
 	if err := st.Backend.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Users.ByID(ctx, u.ID); store.CodeOf(err) != store.CodeUnavailable {
+	if _, err := st.Users.ByID(ctx, u.ID); parley.CodeOf(err) != parley.CodeUnavailable {
 		t.Fatalf("ByID after Close = %v, want UNAVAILABLE", err)
 	}
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -24,22 +25,22 @@ func newTimedUsers(next store.Users, m *metrics) *timedUsers {
 	}
 }
 
-func (t *timedUsers) Create(ctx context.Context, u *store.User) (err error) {
+func (t *timedUsers) Create(ctx context.Context, u *parley.User) (err error) {
 	defer t.create.done(time.Now(), &err)
 	return t.next.Create(ctx, u)
 }
 
-func (t *timedUsers) ByID(ctx context.Context, id string) (_ *store.User, err error) {
+func (t *timedUsers) ByID(ctx context.Context, id string) (_ *parley.User, err error) {
 	defer t.byID.done(time.Now(), &err)
 	return t.next.ByID(ctx, id)
 }
 
-func (t *timedUsers) ByUsername(ctx context.Context, username string) (_ *store.User, err error) {
+func (t *timedUsers) ByUsername(ctx context.Context, username string) (_ *parley.User, err error) {
 	defer t.byUsername.done(time.Now(), &err)
 	return t.next.ByUsername(ctx, username)
 }
 
-func (t *timedUsers) ByIDs(ctx context.Context, ids []string) (_ []store.User, err error) {
+func (t *timedUsers) ByIDs(ctx context.Context, ids []string) (_ []parley.User, err error) {
 	defer t.byIDs.done(time.Now(), &err)
 	return t.next.ByIDs(ctx, ids)
 }

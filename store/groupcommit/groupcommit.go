@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -31,7 +32,7 @@ type Config struct {
 
 type request struct {
 	ctx  context.Context
-	msg  store.Message
+	msg  parley.Message
 	done chan outcome
 }
 
@@ -77,22 +78,22 @@ func New(messages store.Messages, cfg Config) *Committer {
 // message may still be stored: retrying with the same ClientMsgID is safe),
 // the batch's error if its transaction failed, and otherwise the message's
 // own result (whose Err may be set).
-func (c *Committer) Append(ctx context.Context, m store.Message) (store.AppendResult, error) {
+func (c *Committer) Append(ctx context.Context, m parley.Message) (store.AppendResult, error) {
 	if err := ctx.Err(); err != nil {
-		return store.AppendResult{}, store.Wrap(store.CodeUnavailable, err, "message was not stored in time")
+		return store.AppendResult{}, parley.Wrap(parley.CodeUnavailable, err, "message was not stored in time")
 	}
 	req := request{ctx: ctx, msg: m, done: make(chan outcome, 1)}
 	c.mu.RLock()
 	if c.closed {
 		c.mu.RUnlock()
-		return store.AppendResult{}, store.Errorf(store.CodeUnavailable, "server is shutting down")
+		return store.AppendResult{}, parley.Errorf(parley.CodeUnavailable, "server is shutting down")
 	}
 	select {
 	case c.queue <- req:
 		c.mu.RUnlock()
 	case <-ctx.Done():
 		c.mu.RUnlock()
-		return store.AppendResult{}, store.Wrap(store.CodeUnavailable, ctx.Err(), "message was not stored in time")
+		return store.AppendResult{}, parley.Wrap(parley.CodeUnavailable, ctx.Err(), "message was not stored in time")
 	}
 	select {
 	case o := <-req.done:
@@ -101,7 +102,7 @@ func (c *Committer) Append(ctx context.Context, m store.Message) (store.AppendRe
 		}
 		return o.res, o.err
 	case <-ctx.Done():
-		return store.AppendResult{}, store.Wrap(store.CodeUnavailable, ctx.Err(), "message was not confirmed in time")
+		return store.AppendResult{}, parley.Wrap(parley.CodeUnavailable, ctx.Err(), "message was not confirmed in time")
 	}
 }
 
@@ -163,12 +164,12 @@ func (c *Committer) fill(batch []request) []request {
 
 func (c *Committer) commit(batch []request) {
 	live := batch[:0:0]
-	msgs := make([]store.Message, 0, len(batch))
+	msgs := make([]parley.Message, 0, len(batch))
 	for _, r := range batch {
 		if r.ctx.Err() != nil {
 			// Its sender gave up before the commit: not storing it keeps
 			// "acked" and "stored" the same set.
-			r.done <- outcome{err: store.Wrap(store.CodeUnavailable, r.ctx.Err(), "message was not stored in time")}
+			r.done <- outcome{err: parley.Wrap(parley.CodeUnavailable, r.ctx.Err(), "message was not stored in time")}
 			continue
 		}
 		live = append(live, r)
@@ -185,7 +186,7 @@ func (c *Committer) commit(batch []request) {
 		c.cfg.Observe(len(live), time.Since(start), err)
 	}
 	if err == nil && len(results) != len(live) {
-		err = store.Errorf(store.CodeInternal, "store answered %d results for %d messages", len(results), len(live))
+		err = parley.Errorf(parley.CodeInternal, "store answered %d results for %d messages", len(results), len(live))
 	}
 	for i, r := range live {
 		if err != nil {

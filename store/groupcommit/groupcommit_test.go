@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -29,7 +30,7 @@ type fakeMessages struct {
 
 func newFake() *fakeMessages { return &fakeMessages{stored: map[string]bool{}} }
 
-func (f *fakeMessages) Append(ctx context.Context, msgs []store.Message) ([]store.AppendResult, error) {
+func (f *fakeMessages) Append(ctx context.Context, msgs []parley.Message) ([]store.AppendResult, error) {
 	if f.entered != nil {
 		f.entered <- struct{}{}
 	}
@@ -76,8 +77,8 @@ func (f *fakeMessages) batchSizes() []int {
 	return sizes
 }
 
-func msg(i int) store.Message {
-	return store.Message{ID: fmt.Sprint("m", i), RoomID: "r", SenderID: "u", Text: fmt.Sprint(i)}
+func msg(i int) parley.Message {
+	return parley.Message{ID: fmt.Sprint("m", i), RoomID: "r", SenderID: "u", Text: fmt.Sprint(i)}
 }
 
 // waitQueued waits until n appends sit in the committer's queue.
@@ -98,7 +99,7 @@ type result struct {
 }
 
 // appendAsync starts an Append and returns where its outcome will arrive.
-func appendAsync(ctx context.Context, c *Committer, m store.Message) <-chan result {
+func appendAsync(ctx context.Context, c *Committer, m parley.Message) <-chan result {
 	ch := make(chan result, 1)
 	go func() {
 		res, err := c.Append(ctx, m)
@@ -197,7 +198,7 @@ type slowMessages struct {
 	delay time.Duration
 }
 
-func (s *slowMessages) Append(ctx context.Context, msgs []store.Message) ([]store.AppendResult, error) {
+func (s *slowMessages) Append(ctx context.Context, msgs []parley.Message) ([]store.AppendResult, error) {
 	time.Sleep(s.delay)
 	return s.fakeMessages.Append(ctx, msgs)
 }
@@ -263,7 +264,7 @@ func TestCloseFlushesQueued(t *testing.T) {
 		t.Fatal("Close returned while a batch was still uncommitted")
 	default:
 	}
-	if _, err := c.Append(t.Context(), msg(99)); store.CodeOf(err) != store.CodeUnavailable {
+	if _, err := c.Append(t.Context(), msg(99)); parley.CodeOf(err) != parley.CodeUnavailable {
 		t.Fatalf("Append while closing: %v, want UNAVAILABLE", err)
 	}
 
@@ -281,7 +282,7 @@ func TestCloseFlushesQueued(t *testing.T) {
 	if f.isStored("m99") {
 		t.Fatal("an append refused after Close was stored")
 	}
-	if _, err := c.Append(t.Context(), msg(100)); store.CodeOf(err) != store.CodeUnavailable {
+	if _, err := c.Append(t.Context(), msg(100)); parley.CodeOf(err) != parley.CodeUnavailable {
 		t.Fatalf("Append after Close: %v, want UNAVAILABLE", err)
 	}
 	c.Close() // twice is safe and returns at once
@@ -301,7 +302,7 @@ func TestCloseRacesAppends(t *testing.T) {
 				m := msg(g*10000 + i)
 				_, err := c.Append(t.Context(), m)
 				if err != nil {
-					if store.CodeOf(err) != store.CodeUnavailable {
+					if parley.CodeOf(err) != parley.CodeUnavailable {
 						t.Errorf("Append: %v", err)
 					}
 					return
@@ -352,7 +353,7 @@ func TestCancelledBeforeCommitIsNotStored(t *testing.T) {
 	waitQueued(t, c, 2)
 	cancel()
 	r := <-gaveUp
-	if store.CodeOf(r.err) != store.CodeUnavailable || !errors.Is(r.err, context.Canceled) {
+	if parley.CodeOf(r.err) != parley.CodeUnavailable || !errors.Is(r.err, context.Canceled) {
 		t.Fatalf("cancelled append: %v, want UNAVAILABLE wrapping context.Canceled", r.err)
 	}
 
@@ -375,7 +376,7 @@ func TestCancelledBeforeCommitIsNotStored(t *testing.T) {
 	// A context that is already over never reaches the store either.
 	done, cancelNow := context.WithCancel(t.Context())
 	cancelNow()
-	if _, err := c.Append(done, msg(3)); store.CodeOf(err) != store.CodeUnavailable {
+	if _, err := c.Append(done, msg(3)); parley.CodeOf(err) != parley.CodeUnavailable {
 		t.Fatalf("append with an ended context: %v, want UNAVAILABLE", err)
 	}
 	if _, err := c.Append(t.Context(), msg(4)); err != nil { // flush
@@ -390,12 +391,12 @@ func TestCancelledBeforeCommitIsNotStored(t *testing.T) {
 // the batch; a per-message failure only its own.
 func TestErrorsReachTheirSenders(t *testing.T) {
 	f := newFake()
-	f.perMsg = map[string]error{"m1": store.Errorf(store.CodeNotFound, "room not found")}
+	f.perMsg = map[string]error{"m1": parley.Errorf(parley.CodeNotFound, "room not found")}
 	c := New(f, Config{})
 	defer c.Close()
 
 	res, err := c.Append(t.Context(), msg(1))
-	if store.CodeOf(err) != store.CodeNotFound || res.Err == nil {
+	if parley.CodeOf(err) != parley.CodeNotFound || res.Err == nil {
 		t.Fatalf("per-message failure: %+v %v, want NOT_FOUND as error and in the result", res, err)
 	}
 	if _, err := c.Append(t.Context(), msg(2)); err != nil {
@@ -403,9 +404,9 @@ func TestErrorsReachTheirSenders(t *testing.T) {
 	}
 
 	f.mu.Lock()
-	f.fail = store.Errorf(store.CodeUnavailable, "database is busy")
+	f.fail = parley.Errorf(parley.CodeUnavailable, "database is busy")
 	f.mu.Unlock()
-	if _, err := c.Append(t.Context(), msg(3)); store.CodeOf(err) != store.CodeUnavailable {
+	if _, err := c.Append(t.Context(), msg(3)); parley.CodeOf(err) != parley.CodeUnavailable {
 		t.Fatalf("failed transaction: %v, want UNAVAILABLE", err)
 	}
 }

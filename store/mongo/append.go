@@ -9,6 +9,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -34,13 +35,13 @@ import (
 // which the driver retries as a whole. A duplicate-key abort is retried here
 // (retryOnDuplicate): the next attempt's step 1 sees the concurrent original
 // and answers it, as the contract wants, never an error.
-func (s *Messages) Append(ctx context.Context, msgs []store.Message) ([]store.AppendResult, error) {
+func (s *Messages) Append(ctx context.Context, msgs []parley.Message) ([]store.AppendResult, error) {
 	if len(msgs) == 0 {
 		return []store.AppendResult{}, nil
 	}
 	ctx, cancel := s.db.bound(ctx)
 	defer cancel()
-	now := store.Millis(s.db.cfg.Now()) // one clock read stamps the whole batch
+	now := parley.Millis(s.db.cfg.Now()) // one clock read stamps the whole batch
 	results, err := retryOnDuplicate(func() ([]store.AppendResult, error) {
 		v, err := s.db.transact(ctx, func(ctx context.Context) (any, error) {
 			return s.appendTx(ctx, msgs, now)
@@ -52,10 +53,10 @@ func (s *Messages) Append(ctx context.Context, msgs []store.Message) ([]store.Ap
 	})
 	if err != nil {
 		err = storeError(err, "")
-		if store.CodeOf(err) != store.CodeInternal {
+		if parley.CodeOf(err) != parley.CodeInternal {
 			// Per-message problems are in the results; a batch error means
 			// nothing was stored, and the contract allows only these two.
-			err = store.Wrap(store.CodeUnavailable, err, "messages were not stored")
+			err = parley.Wrap(parley.CodeUnavailable, err, "messages were not stored")
 		}
 		return nil, err
 	}
@@ -64,7 +65,7 @@ func (s *Messages) Append(ctx context.Context, msgs []store.Message) ([]store.Ap
 
 // appendTx is one attempt, inside the transaction. It builds everything
 // afresh, as WithTransaction may call it again.
-func (s *Messages) appendTx(ctx context.Context, msgs []store.Message, now time.Time) ([]store.AppendResult, error) {
+func (s *Messages) appendTx(ctx context.Context, msgs []parley.Message, now time.Time) ([]store.AppendResult, error) {
 	roomIDs, ids, keys := batchKeys(msgs)
 	if len(roomIDs) == 0 {
 		// Nothing valid: every message fails validation, nothing to read.
@@ -94,7 +95,7 @@ func (s *Messages) appendTx(ctx context.Context, msgs []store.Message, now time.
 			options.FindOneAndUpdate().SetReturnDocument(options.After).SetProjection(lastSeqOnly)).Decode(&d)
 		if err != nil {
 			if isNoDocuments(err) {
-				return nil, store.Wrap(store.CodeInternal, err, "room %q vanished during an append", room)
+				return nil, parley.Wrap(parley.CodeInternal, err, "room %q vanished during an append", room)
 			}
 			return nil, err
 		}
@@ -106,7 +107,7 @@ func (s *Messages) appendTx(ctx context.Context, msgs []store.Message, now time.
 			if mongo.IsDuplicateKeyError(err) && strings.Contains(err.Error(), "roomId_seq") {
 				// Not a race (lastSeq is reserved atomically): the room's
 				// lastSeq is behind its messages. Retrying cannot help.
-				return nil, store.Wrap(store.CodeInternal, err, "a room's lastSeq is behind its messages")
+				return nil, parley.Wrap(parley.CodeInternal, err, "a room's lastSeq is behind its messages")
 			}
 			return nil, err
 		}
@@ -125,7 +126,7 @@ func (s *Messages) appendTx(ctx context.Context, msgs []store.Message, now time.
 
 // batchKeys are the rooms, ids and (sender, clientMsgId) pairs of the
 // messages that pass validation, each once.
-func batchKeys(msgs []store.Message) (roomIDs, ids []string, keys []clientKey) {
+func batchKeys(msgs []parley.Message) (roomIDs, ids []string, keys []clientKey) {
 	seenKey := map[clientKey]bool{}
 	for i := range msgs {
 		m := &msgs[i]
@@ -142,14 +143,14 @@ func batchKeys(msgs []store.Message) (roomIDs, ids []string, keys []clientKey) {
 	return uniq(roomIDs), uniq(ids), keys
 }
 
-func invalid(m *store.Message) error {
+func invalid(m *parley.Message) error {
 	switch {
 	case m.ID == "":
-		return store.Errorf(store.CodeBadRequest, "message id is required")
+		return parley.Errorf(parley.CodeBadRequest, "message id is required")
 	case m.SenderID == "":
-		return store.Errorf(store.CodeBadRequest, "message sender is required")
+		return parley.Errorf(parley.CodeBadRequest, "message sender is required")
 	case m.RoomID == "":
-		return store.Errorf(store.CodeBadRequest, "room is required")
+		return parley.Errorf(parley.CodeBadRequest, "room is required")
 	}
 	return nil
 }
@@ -157,7 +158,7 @@ func invalid(m *store.Message) error {
 // plan is what one Append attempt does, decided before anything is
 // written.
 type plan struct {
-	msgs    []store.Message
+	msgs    []parley.Message
 	results []store.AppendResult
 	insert  []int            // indexes of msgs to store, in batch order
 	dupOf   map[int]int      // index -> earlier index in the batch it repeats
@@ -167,7 +168,7 @@ type plan struct {
 // planBatch decides each message's fate from the rooms that exist and the
 // stored messages the batch collides with, checking in store/sqlite's
 // order: validation, room, (sender, clientMsgId) duplicate, id conflict.
-func planBatch(msgs []store.Message, rooms map[string]bool, existing []messageDoc, now time.Time) *plan {
+func planBatch(msgs []parley.Message, rooms map[string]bool, existing []messageDoc, now time.Time) *plan {
 	p := &plan{msgs: msgs, results: make([]store.AppendResult, len(msgs)), dupOf: map[int]int{}, perRoom: map[string]int64{}}
 	storedByKey := map[clientKey]*messageDoc{}
 	storedIDs := map[string]bool{}
@@ -187,7 +188,7 @@ func planBatch(msgs []store.Message, rooms map[string]bool, existing []messageDo
 			continue
 		}
 		if !rooms[m.RoomID] {
-			p.results[i].Err = store.Errorf(store.CodeNotFound, "room %q not found", m.RoomID)
+			p.results[i].Err = parley.Errorf(parley.CodeNotFound, "room %q not found", m.RoomID)
 			continue
 		}
 		k := clientKey{m.SenderID, m.ClientMsgID}
@@ -202,7 +203,7 @@ func planBatch(msgs []store.Message, rooms map[string]bool, existing []messageDo
 			}
 		}
 		if storedIDs[m.ID] || batchIDs[m.ID] {
-			p.results[i].Err = store.Errorf(store.CodeConflict, "message %q already exists", m.ID)
+			p.results[i].Err = parley.Errorf(parley.CodeConflict, "message %q already exists", m.ID)
 			continue
 		}
 		if m.ClientMsgID != "" {
@@ -215,7 +216,7 @@ func planBatch(msgs []store.Message, rooms map[string]bool, existing []messageDo
 		stored.Deleted = false
 		stored.CreatedAt = now
 		if !m.CreatedAt.IsZero() {
-			stored.CreatedAt = store.Millis(m.CreatedAt)
+			stored.CreatedAt = parley.Millis(m.CreatedAt)
 		}
 		// Our own copy, never nil, as reads return it.
 		stored.Mentions = append(make([]string, 0, len(m.Mentions)), m.Mentions...)

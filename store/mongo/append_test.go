@@ -3,21 +3,21 @@ package mongo
 import (
 	"testing"
 
-	"github.com/parley-chat/parley/store"
+	"github.com/parley-chat/parley"
 )
 
 // TestPlanBatch walks one Append attempt without a server: which messages
 // get seqs, which are duplicates, which fail, and that the seqs reserved per
 // room are exactly the seqs used (no gap for duplicates or failures).
 func TestPlanBatch(t *testing.T) {
-	msg := func(id, room, sender, cmid string) store.Message {
-		return store.Message{ID: id, RoomID: room, SenderID: sender, Text: id, ClientMsgID: cmid, CreatedAt: t0}
+	msg := func(id, room, sender, cmid string) parley.Message {
+		return parley.Message{ID: id, RoomID: room, SenderID: sender, Text: id, ClientMsgID: cmid, CreatedAt: t0}
 	}
 	stored := []messageDoc{
 		{ID: "old1", RoomID: "r1", Seq: 4, SenderID: "ann", Text: "original", ClientMsgID: "c1", CreatedAt: t0},
 		{ID: "taken", RoomID: "r1", Seq: 5, SenderID: "bob", Text: "other", CreatedAt: t0},
 	}
-	batch := []store.Message{
+	batch := []parley.Message{
 		0: msg("a", "r1", "ann", "c2"),    // stored: r1 seq 6
 		1: msg("b", "r1", "ann", "c1"),    // duplicate of stored old1
 		2: msg("c", "ghost", "ann", "c3"), // NOT_FOUND
@@ -60,8 +60,8 @@ func TestPlanBatch(t *testing.T) {
 	if p.results[4].Message.Seq != 6 || p.results[1].Message.Seq != 4 || p.results[1].Message.Text != "original" {
 		t.Errorf("duplicates carry %+v and %+v, want the originals' seqs 6 and 4", p.results[4].Message, p.results[1].Message)
 	}
-	for i, want := range map[int]store.Code{2: store.CodeNotFound, 3: store.CodeBadRequest, 5: store.CodeConflict, 9: store.CodeConflict} {
-		if got := store.CodeOf(p.results[i].Err); got != want {
+	for i, want := range map[int]parley.Code{2: parley.CodeNotFound, 3: parley.CodeBadRequest, 5: parley.CodeConflict, 9: parley.CodeConflict} {
+		if got := parley.CodeOf(p.results[i].Err); got != want {
 			t.Errorf("message %d: %v, want %s", i, p.results[i].Err, want)
 		}
 	}
@@ -80,7 +80,7 @@ func TestPlanBatch(t *testing.T) {
 // nothing, so no $inc is sent and no seq is consumed.
 func TestPlanBatchNothingToStore(t *testing.T) {
 	stored := []messageDoc{{ID: "m1", RoomID: "r1", Seq: 1, SenderID: "ann", ClientMsgID: "c1", CreatedAt: t0}}
-	p := planBatch([]store.Message{
+	p := planBatch([]parley.Message{
 		{ID: "m2", RoomID: "r1", SenderID: "ann", ClientMsgID: "c1"},
 		{ID: "m3", RoomID: "nope", SenderID: "ann"},
 	}, map[string]bool{"r1": true}, stored, t0)
@@ -94,7 +94,7 @@ func TestPlanBatchNothingToStore(t *testing.T) {
 }
 
 func TestBatchKeys(t *testing.T) {
-	rooms, ids, keys := batchKeys([]store.Message{
+	rooms, ids, keys := batchKeys([]parley.Message{
 		{ID: "a", RoomID: "r1", SenderID: "u", ClientMsgID: "c"},
 		{ID: "b", RoomID: "r1", SenderID: "u", ClientMsgID: "c"},
 		{ID: "c", RoomID: "r2", SenderID: "u"},

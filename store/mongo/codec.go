@@ -3,11 +3,12 @@ package mongo
 import (
 	"time"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
 // The documents of DESIGN §4. Times are BSON dates, which keep milliseconds
-// like every backend (store.Millis); the TTL index needs a date, too.
+// like every backend (parley.Millis); the TTL index needs a date, too.
 // Optional keys are omitted when empty, never stored as "": the partial and
 // sparse unique indexes skip documents that lack them.
 
@@ -20,9 +21,9 @@ type userDoc struct {
 	CreatedAt    time.Time `bson:"createdAt"`
 }
 
-func (d *userDoc) user() store.User {
-	return store.User{ID: d.ID, Username: d.Username, DisplayName: d.DisplayName,
-		Kind: store.UserKind(d.Kind), PasswordHash: d.PasswordHash, CreatedAt: d.CreatedAt.UTC()}
+func (d *userDoc) user() parley.User {
+	return parley.User{ID: d.ID, Username: d.Username, DisplayName: d.DisplayName,
+		Kind: parley.UserKind(d.Kind), PasswordHash: d.PasswordHash, CreatedAt: d.CreatedAt.UTC()}
 }
 
 type roomDoc struct {
@@ -37,13 +38,13 @@ type roomDoc struct {
 	CreatedAt time.Time `bson:"createdAt"`
 }
 
-func toRoomDoc(r *store.Room) roomDoc {
+func toRoomDoc(r *parley.Room) roomDoc {
 	return roomDoc{ID: r.ID, Name: r.Name, Topic: r.Topic, Kind: string(r.Kind), Private: r.Private,
 		OwnerID: r.OwnerID, LastSeq: r.LastSeq, DirectKey: r.DirectKey, CreatedAt: r.CreatedAt}
 }
 
-func (d *roomDoc) room() store.Room {
-	return store.Room{ID: d.ID, Name: d.Name, Topic: d.Topic, Kind: store.RoomKind(d.Kind), Private: d.Private,
+func (d *roomDoc) room() parley.Room {
+	return parley.Room{ID: d.ID, Name: d.Name, Topic: d.Topic, Kind: parley.RoomKind(d.Kind), Private: d.Private,
 		OwnerID: d.OwnerID, LastSeq: d.LastSeq, DirectKey: d.DirectKey, CreatedAt: d.CreatedAt.UTC()}
 }
 
@@ -55,8 +56,8 @@ type membershipDoc struct {
 	ReadSeq  int64     `bson:"readSeq"`
 }
 
-func (d *membershipDoc) membership() store.Membership {
-	return store.Membership{RoomID: d.RoomID, UserID: d.UserID, Role: store.Role(d.Role),
+func (d *membershipDoc) membership() parley.Membership {
+	return parley.Membership{RoomID: d.RoomID, UserID: d.UserID, Role: parley.Role(d.Role),
 		JoinedAt: d.JoinedAt.UTC(), ReadSeq: d.ReadSeq}
 }
 
@@ -73,7 +74,7 @@ type messageDoc struct {
 	CreatedAt   time.Time `bson:"createdAt"`
 }
 
-func toMessageDoc(m *store.Message) messageDoc {
+func toMessageDoc(m *parley.Message) messageDoc {
 	mentions := m.Mentions
 	if mentions == nil {
 		mentions = []string{} // an array, never null, as SQLite's '[]'
@@ -85,9 +86,9 @@ func toMessageDoc(m *store.Message) messageDoc {
 
 // message returns a non-nil Mentions, so a message always serialises
 // "mentions": [] rather than null.
-func (d *messageDoc) message() store.Message {
+func (d *messageDoc) message() parley.Message {
 	mentions := append(make([]string, 0, len(d.Mentions)), d.Mentions...)
-	return store.Message{ID: d.ID, RoomID: d.RoomID, Seq: d.Seq, SenderID: d.SenderID, Text: d.Text,
+	return parley.Message{ID: d.ID, RoomID: d.RoomID, Seq: d.Seq, SenderID: d.SenderID, Text: d.Text,
 		Mentions: mentions, ClientMsgID: d.ClientMsgID, StreamID: d.StreamID, Deleted: d.Deleted,
 		CreatedAt: d.CreatedAt.UTC()}
 }
@@ -129,14 +130,14 @@ func toTurnDocs(turns []store.Turn) []turnDoc {
 	docs := make([]turnDoc, len(turns))
 	for i, t := range turns {
 		docs[i] = turnDoc{MessageID: t.MessageID, Role: t.Role, UserID: t.UserID, Name: t.Name,
-			Text: t.Text, At: store.Millis(t.At)}
+			Text: t.Text, At: parley.Millis(t.At)}
 	}
 	return docs
 }
 
 func toDialogueDoc(d *store.Dialogue) dialogueDoc {
 	return dialogueDoc{Stage: d.Stage, Skill: d.Skill, Question: d.Question, Answer: d.Answer,
-		Slots: d.Slots, ExpiresAt: store.Millis(d.ExpiresAt)}
+		Slots: d.Slots, ExpiresAt: parley.Millis(d.ExpiresAt)}
 }
 
 func (d *memoryDoc) memory() *store.Memory {

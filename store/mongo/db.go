@@ -29,6 +29,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
 	"go.mongodb.org/mongo-driver/v2/mongo/writeconcern"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -188,7 +189,7 @@ func (db *DB) Ping(ctx context.Context) error {
 	ctx, cancel := db.bound(ctx)
 	defer cancel()
 	if err := db.client.Ping(ctx, readpref.Primary()); err != nil {
-		return store.Wrap(store.CodeUnavailable, err, "database is unavailable")
+		return parley.Wrap(parley.CodeUnavailable, err, "database is unavailable")
 	}
 	return nil
 }
@@ -232,7 +233,7 @@ func (db *DB) stamp(t time.Time) time.Time {
 	if t.IsZero() {
 		t = db.cfg.Now()
 	}
-	return store.Millis(t)
+	return parley.Millis(t)
 }
 
 // maxAttempts bounds the retries of an operation that lost a race on a
@@ -254,10 +255,10 @@ func retryOnDuplicate[T any](op func() (T, error)) (T, error) {
 			return v, err
 		}
 	}
-	return v, store.Wrap(store.CodeUnavailable, err, "database is busy; try again")
+	return v, parley.Wrap(parley.CodeUnavailable, err, "database is busy; try again")
 }
 
 func isStoreError(err error) bool {
-	var se *store.Error
+	var se *parley.Error
 	return errors.As(err, &se)
 }

@@ -4,16 +4,15 @@ import (
 	"context"
 	"errors"
 
+	"github.com/parley-chat/parley"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/topology"
-
-	"github.com/parley-chat/parley/store"
 )
 
-// storeError translates a driver error into a *store.Error, which is all
+// storeError translates a driver error into a *parley.Error, which is all
 // callers of this package ever see. notFound names the thing
 // mongo.ErrNoDocuments stands for ("room", "message"...). Errors that
-// already are *store.Error pass through unchanged.
+// already are *parley.Error pass through unchanged.
 func storeError(err error, notFound string) error {
 	if err == nil {
 		return nil
@@ -26,15 +25,15 @@ func storeError(err error, notFound string) error {
 		if notFound == "" {
 			notFound = "record"
 		}
-		return store.Wrap(store.CodeNotFound, err, "%s not found", notFound)
+		return parley.Wrap(parley.CodeNotFound, err, "%s not found", notFound)
 	case mongo.IsDuplicateKeyError(err):
-		return store.Wrap(store.CodeConflict, err, "already exists")
+		return parley.Wrap(parley.CodeConflict, err, "already exists")
 	case errors.Is(err, mongo.ErrClientDisconnected):
-		return store.Wrap(store.CodeUnavailable, err, "database is closed")
+		return parley.Wrap(parley.CodeUnavailable, err, "database is closed")
 	case isUnavailable(err):
-		return store.Wrap(store.CodeUnavailable, err, "database is unavailable")
+		return parley.Wrap(parley.CodeUnavailable, err, "database is unavailable")
 	}
-	return store.Wrap(store.CodeInternal, err, "database error")
+	return parley.Wrap(parley.CodeInternal, err, "database error")
 }
 
 // Server error codes that mean "not now" rather than "never": the primary

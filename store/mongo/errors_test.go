@@ -6,10 +6,9 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/parley-chat/parley"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/topology"
-
-	"github.com/parley-chat/parley/store"
 )
 
 func TestStoreError(t *testing.T) {
@@ -18,35 +17,35 @@ func TestStoreError(t *testing.T) {
 	for _, c := range []struct {
 		name string
 		err  error
-		want store.Code
+		want parley.Code
 	}{
 		{"nil", nil, ""},
-		{"no documents", mongo.ErrNoDocuments, store.CodeNotFound},
-		{"wrapped no documents", fmt.Errorf("find: %w", mongo.ErrNoDocuments), store.CodeNotFound},
-		{"duplicate key (insert)", dupWrite, store.CodeConflict},
-		{"duplicate key (bulk)", dupBulk, store.CodeConflict},
-		{"duplicate key (command)", mongo.CommandError{Code: 11000}, store.CodeConflict},
-		{"client closed", mongo.ErrClientDisconnected, store.CodeUnavailable},
-		{"deadline", context.DeadlineExceeded, store.CodeUnavailable},
-		{"canceled", fmt.Errorf("op: %w", context.Canceled), store.CodeUnavailable},
-		{"server selection", topology.ServerSelectionError{Wrapped: errors.New("no reachable servers")}, store.CodeUnavailable},
-		{"connection", topology.ConnectionError{Wrapped: errors.New("connection refused")}, store.CodeUnavailable},
-		{"topology closed", topology.ErrTopologyClosed, store.CodeUnavailable},
-		{"network label", mongo.CommandError{Code: 0, Labels: []string{"NetworkError"}}, store.CodeUnavailable},
-		{"transient transaction", mongo.CommandError{Code: 251, Labels: []string{"TransientTransactionError"}}, store.CodeUnavailable},
-		{"unknown commit result", mongo.CommandError{Code: 50, Labels: []string{"UnknownTransactionCommitResult"}}, store.CodeUnavailable},
-		{"not primary", mongo.CommandError{Code: 10107, Name: "NotWritablePrimary"}, store.CodeUnavailable},
-		{"stepped down", mongo.CommandError{Code: 189}, store.CodeUnavailable},
-		{"shutting down", mongo.CommandError{Code: 91}, store.CodeUnavailable},
-		{"write conflict", mongo.CommandError{Code: 112}, store.CodeUnavailable},
-		{"write concern timeout", mongo.WriteException{WriteConcernError: &mongo.WriteConcernError{Code: 64}}, store.CodeUnavailable},
-		{"max time", mongo.CommandError{Code: 50, Name: "MaxTimeMSExpired"}, store.CodeUnavailable},
-		{"bad query", mongo.CommandError{Code: 2, Name: "BadValue"}, store.CodeInternal},
-		{"plain", errors.New("boom"), store.CodeInternal},
-		{"already a store error", store.Errorf(store.CodeBadRequest, "nope"), store.CodeBadRequest},
+		{"no documents", mongo.ErrNoDocuments, parley.CodeNotFound},
+		{"wrapped no documents", fmt.Errorf("find: %w", mongo.ErrNoDocuments), parley.CodeNotFound},
+		{"duplicate key (insert)", dupWrite, parley.CodeConflict},
+		{"duplicate key (bulk)", dupBulk, parley.CodeConflict},
+		{"duplicate key (command)", mongo.CommandError{Code: 11000}, parley.CodeConflict},
+		{"client closed", mongo.ErrClientDisconnected, parley.CodeUnavailable},
+		{"deadline", context.DeadlineExceeded, parley.CodeUnavailable},
+		{"canceled", fmt.Errorf("op: %w", context.Canceled), parley.CodeUnavailable},
+		{"server selection", topology.ServerSelectionError{Wrapped: errors.New("no reachable servers")}, parley.CodeUnavailable},
+		{"connection", topology.ConnectionError{Wrapped: errors.New("connection refused")}, parley.CodeUnavailable},
+		{"topology closed", topology.ErrTopologyClosed, parley.CodeUnavailable},
+		{"network label", mongo.CommandError{Code: 0, Labels: []string{"NetworkError"}}, parley.CodeUnavailable},
+		{"transient transaction", mongo.CommandError{Code: 251, Labels: []string{"TransientTransactionError"}}, parley.CodeUnavailable},
+		{"unknown commit result", mongo.CommandError{Code: 50, Labels: []string{"UnknownTransactionCommitResult"}}, parley.CodeUnavailable},
+		{"not primary", mongo.CommandError{Code: 10107, Name: "NotWritablePrimary"}, parley.CodeUnavailable},
+		{"stepped down", mongo.CommandError{Code: 189}, parley.CodeUnavailable},
+		{"shutting down", mongo.CommandError{Code: 91}, parley.CodeUnavailable},
+		{"write conflict", mongo.CommandError{Code: 112}, parley.CodeUnavailable},
+		{"write concern timeout", mongo.WriteException{WriteConcernError: &mongo.WriteConcernError{Code: 64}}, parley.CodeUnavailable},
+		{"max time", mongo.CommandError{Code: 50, Name: "MaxTimeMSExpired"}, parley.CodeUnavailable},
+		{"bad query", mongo.CommandError{Code: 2, Name: "BadValue"}, parley.CodeInternal},
+		{"plain", errors.New("boom"), parley.CodeInternal},
+		{"already a store error", parley.Errorf(parley.CodeBadRequest, "nope"), parley.CodeBadRequest},
 	} {
 		got := storeError(c.err, "thing")
-		if code := store.CodeOf(got); code != c.want {
+		if code := parley.CodeOf(got); code != c.want {
 			t.Errorf("%s: %v -> code %q, want %q", c.name, c.err, code, c.want)
 		}
 		if c.err != nil && !errors.Is(got, c.err) && !isStoreError(c.err) {
@@ -59,7 +58,7 @@ func TestStoreError(t *testing.T) {
 			}
 		}
 	}
-	if msg := store.MessageOf(storeError(mongo.ErrNoDocuments, "room")); msg != "room not found" {
+	if msg := parley.ErrorMessage(storeError(mongo.ErrNoDocuments, "room")); msg != "room not found" {
 		t.Errorf("not-found message = %q, want \"room not found\"", msg)
 	}
 }
@@ -80,13 +79,13 @@ func TestRetryOnDuplicate(t *testing.T) {
 
 	calls = 0
 	_, err = retryOnDuplicate(func() (int, error) { calls++; return 0, dup })
-	if calls != maxAttempts || store.CodeOf(err) != store.CodeUnavailable {
+	if calls != maxAttempts || parley.CodeOf(err) != parley.CodeUnavailable {
 		t.Errorf("always duplicate: %v after %d calls, want UNAVAILABLE after %d", err, calls, maxAttempts)
 	}
 
 	// A duplicate the operation already judged (a taken id) is final.
 	calls = 0
-	conflict := store.Wrap(store.CodeConflict, dup, "room exists")
+	conflict := parley.Wrap(parley.CodeConflict, dup, "room exists")
 	_, err = retryOnDuplicate(func() (int, error) { calls++; return 0, conflict })
 	if calls != 1 || !errors.Is(err, conflict) {
 		t.Errorf("judged conflict: %v after %d calls, want it at once", err, calls)

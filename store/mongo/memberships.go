@@ -8,6 +8,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -22,12 +23,12 @@ var _ store.Memberships = (*Memberships)(nil)
 // to [0, room lastSeq]. Rooms and users are never deleted, so checking them
 // before the insert, outside a transaction, is as good as inside one; the
 // lastSeq read may be a little stale, which only clamps lower.
-func (s *Memberships) Add(ctx context.Context, m store.Membership) (bool, error) {
+func (s *Memberships) Add(ctx context.Context, m parley.Membership) (bool, error) {
 	if m.RoomID == "" || m.UserID == "" {
-		return false, store.Errorf(store.CodeBadRequest, "room and user are required")
+		return false, parley.Errorf(parley.CodeBadRequest, "room and user are required")
 	}
 	if m.Role == "" {
-		m.Role = store.RoleMember
+		m.Role = parley.RoleMember
 	}
 	joined := s.db.stamp(m.JoinedAt)
 	ctx, cancel := s.db.bound(ctx)
@@ -36,7 +37,7 @@ func (s *Memberships) Add(ctx context.Context, m store.Membership) (bool, error)
 	err := s.db.col(colRooms).FindOne(ctx, byID(m.RoomID),
 		options.FindOne().SetProjection(lastSeqOnly)).Decode(&room)
 	if isNoDocuments(err) {
-		return false, store.Wrap(store.CodeNotFound, err, "room %q not found", m.RoomID)
+		return false, parley.Wrap(parley.CodeNotFound, err, "room %q not found", m.RoomID)
 	}
 	if err != nil {
 		return false, storeError(err, "")
@@ -70,11 +71,11 @@ func (s *Memberships) Remove(ctx context.Context, roomID, userID string) error {
 }
 
 func notMember(roomID, userID string, err error) error {
-	return store.Wrap(store.CodeNotFound, err, "user %q is not a member of room %q", userID, roomID)
+	return parley.Wrap(parley.CodeNotFound, err, "user %q is not a member of room %q", userID, roomID)
 }
 
 // Get returns NOT_FOUND when userID is not a member of roomID.
-func (s *Memberships) Get(ctx context.Context, roomID, userID string) (*store.Membership, error) {
+func (s *Memberships) Get(ctx context.Context, roomID, userID string) (*parley.Membership, error) {
 	ctx, cancel := s.db.bound(ctx)
 	defer cancel()
 	var d membershipDoc
@@ -92,7 +93,7 @@ func (s *Memberships) Get(ctx context.Context, roomID, userID string) (*store.Me
 // Members lists a room's members with their accounts, oldest first. The
 // join happens here: two indexed queries instead of a $lookup pipeline.
 // An unknown room has no members.
-func (s *Memberships) Members(ctx context.Context, roomID string) ([]store.Member, error) {
+func (s *Memberships) Members(ctx context.Context, roomID string) ([]parley.Member, error) {
 	ctx, cancel := s.db.bound(ctx)
 	defer cancel()
 	filter, sort := membersOf(roomID)
@@ -100,7 +101,7 @@ func (s *Memberships) Members(ctx context.Context, roomID string) ([]store.Membe
 	if err != nil {
 		return nil, err
 	}
-	members := []store.Member{}
+	members := []parley.Member{}
 	if len(ms) == 0 {
 		return members, nil
 	}
@@ -121,21 +122,21 @@ func (s *Memberships) Members(ctx context.Context, roomID string) ([]store.Membe
 		if !ok {
 			continue // as SQLite's inner join
 		}
-		members = append(members, store.Member{User: u.user(), Role: store.Role(m.Role),
+		members = append(members, parley.Member{User: u.user(), Role: parley.Role(m.Role),
 			JoinedAt: m.JoinedAt.UTC(), ReadSeq: m.ReadSeq})
 	}
 	return members, nil
 }
 
 // RoomsOf lists userID's rooms by name (then id) with unread counts.
-func (s *Memberships) RoomsOf(ctx context.Context, userID string) ([]store.UserRoom, error) {
+func (s *Memberships) RoomsOf(ctx context.Context, userID string) ([]parley.UserRoom, error) {
 	ctx, cancel := s.db.bound(ctx)
 	defer cancel()
 	ms, err := findAll[membershipDoc](ctx, s.db.col(colMemberships), roomsOfUser(userID), nil)
 	if err != nil {
 		return nil, err
 	}
-	rooms := []store.UserRoom{}
+	rooms := []parley.UserRoom{}
 	if len(ms) == 0 {
 		return rooms, nil
 	}
@@ -157,10 +158,10 @@ func (s *Memberships) RoomsOf(ctx context.Context, userID string) ([]store.UserR
 			continue
 		}
 		r := d.room()
-		rooms = append(rooms, store.UserRoom{Room: r, Role: store.Role(m.Role), ReadSeq: m.ReadSeq,
+		rooms = append(rooms, parley.UserRoom{Room: r, Role: parley.Role(m.Role), ReadSeq: m.ReadSeq,
 			Unread: max(0, r.LastSeq-m.ReadSeq)})
 	}
-	slices.SortFunc(rooms, func(a, b store.UserRoom) int {
+	slices.SortFunc(rooms, func(a, b parley.UserRoom) int {
 		if c := strings.Compare(a.Room.Name, b.Room.Name); c != 0 {
 			return c
 		}

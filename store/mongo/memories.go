@@ -7,6 +7,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -36,7 +37,7 @@ func (s *Memories) Get(ctx context.Context, roomID string) (*store.Memory, error
 // AddTurns appends turns and keeps the newest keep.
 func (s *Memories) AddTurns(ctx context.Context, roomID string, turns []store.Turn, keep int) error {
 	if roomID == "" || keep < 1 {
-		return store.Errorf(store.CodeBadRequest, "room and a positive turn limit are required")
+		return parley.Errorf(parley.CodeBadRequest, "room and a positive turn limit are required")
 	}
 	return s.upsert(ctx, roomID, addTurns(turns, keep, s.db.stamp(time.Time{})))
 }
@@ -44,7 +45,7 @@ func (s *Memories) AddTurns(ctx context.Context, roomID string, turns []store.Tu
 // SetDialogue stores or (nil d) ends userID's dialogue in the room.
 func (s *Memories) SetDialogue(ctx context.Context, roomID, userID string, d *store.Dialogue) error {
 	if roomID == "" || userID == "" {
-		return store.Errorf(store.CodeBadRequest, "room and user are required")
+		return parley.Errorf(parley.CodeBadRequest, "room and user are required")
 	}
 	return s.upsert(ctx, roomID, setDialogue(userID, d, s.db.stamp(time.Time{})))
 }
@@ -66,7 +67,7 @@ func (s *Memories) upsert(ctx context.Context, roomID string, update any) error 
 func (s *Memories) Expire(ctx context.Context, before time.Time) (int64, error) {
 	ctx, cancel := s.db.bound(ctx)
 	defer cancel()
-	res, err := s.db.col(colMemory).DeleteMany(ctx, updatedBefore(store.Millis(before)))
+	res, err := s.db.col(colMemory).DeleteMany(ctx, updatedBefore(parley.Millis(before)))
 	if err != nil {
 		return 0, storeError(err, "")
 	}

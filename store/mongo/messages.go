@@ -7,6 +7,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -31,7 +32,7 @@ func clampLimit(n int) int {
 
 // History returns up to limit messages with seq < before (before <= 0: the
 // newest), oldest first, and whether older ones exist.
-func (s *Messages) History(ctx context.Context, roomID string, before int64, limit int) ([]store.Message, bool, error) {
+func (s *Messages) History(ctx context.Context, roomID string, before int64, limit int) ([]parley.Message, bool, error) {
 	limit = clampLimit(limit)
 	filter, sort, n := history(roomID, before, limit)
 	msgs, more, err := s.page(ctx, filter, sort, n, limit)
@@ -44,7 +45,7 @@ func (s *Messages) History(ctx context.Context, roomID string, before int64, lim
 
 // After returns up to limit messages with seq > after, oldest first, and
 // whether newer ones exist beyond them.
-func (s *Messages) After(ctx context.Context, roomID string, seq int64, limit int) ([]store.Message, bool, error) {
+func (s *Messages) After(ctx context.Context, roomID string, seq int64, limit int) ([]parley.Message, bool, error) {
 	limit = clampLimit(limit)
 	filter, sort, n := after(roomID, seq, limit)
 	return s.page(ctx, filter, sort, n, limit)
@@ -52,7 +53,7 @@ func (s *Messages) After(ctx context.Context, roomID string, seq int64, limit in
 
 // page reads up to limit messages and reports whether there was one more
 // (the queries ask for limit+1).
-func (s *Messages) page(ctx context.Context, filter, sort bson.D, n int64, limit int) ([]store.Message, bool, error) {
+func (s *Messages) page(ctx context.Context, filter, sort bson.D, n int64, limit int) ([]parley.Message, bool, error) {
 	ctx, cancel := s.db.bound(ctx)
 	defer cancel()
 	docs, err := findAll[messageDoc](ctx, s.db.col(colMessages), filter, options.Find().SetSort(sort).SetLimit(n))
@@ -63,7 +64,7 @@ func (s *Messages) page(ctx context.Context, filter, sort bson.D, n int64, limit
 	if more {
 		docs = docs[:limit]
 	}
-	msgs := make([]store.Message, len(docs))
+	msgs := make([]parley.Message, len(docs))
 	for i := range docs {
 		msgs[i] = docs[i].message()
 	}
@@ -71,7 +72,7 @@ func (s *Messages) page(ctx context.Context, filter, sort bson.D, n int64, limit
 }
 
 // Get returns NOT_FOUND if the room has no message with that id.
-func (s *Messages) Get(ctx context.Context, roomID, id string) (*store.Message, error) {
+func (s *Messages) Get(ctx context.Context, roomID, id string) (*parley.Message, error) {
 	ctx, cancel := s.db.bound(ctx)
 	defer cancel()
 	var d messageDoc
@@ -85,7 +86,7 @@ func (s *Messages) Get(ctx context.Context, roomID, id string) (*store.Message, 
 // Delete turns the message into a tombstone that keeps its id, seq, sender
 // and clientMsgId, so a late retry of the send still finds it and is not
 // stored again. One findOneAndUpdate: deleting twice is the same update.
-func (s *Messages) Delete(ctx context.Context, roomID, id string) (*store.Message, error) {
+func (s *Messages) Delete(ctx context.Context, roomID, id string) (*parley.Message, error) {
 	ctx, cancel := s.db.bound(ctx)
 	defer cancel()
 	var d messageDoc

@@ -9,6 +9,7 @@ import (
 	driver "go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 	"github.com/parley-chat/parley/store/mongo"
 	"github.com/parley-chat/parley/store/storetest"
@@ -43,7 +44,7 @@ func TestContract(t *testing.T) {
 
 func openTemp(t *testing.T, uri string) *store.Store {
 	t.Helper()
-	name := "parley_test_" + store.NewID()
+	name := "parley_test_" + parley.NewID()
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	s, err := mongo.Open(ctx, mongo.Config{URI: uri, Database: name})
@@ -77,7 +78,7 @@ func dropDatabase(t *testing.T, uri, name string) {
 // indexes again is a no-op, and a changed memory TTL is applied.
 func TestReopenKeepsIndexes(t *testing.T) {
 	uri := testURI(t)
-	name := "parley_test_" + store.NewID()
+	name := "parley_test_" + parley.NewID()
 	t.Cleanup(func() { dropDatabase(t, uri, name) })
 	for _, ttl := range []time.Duration{time.Hour, time.Hour, 2 * time.Hour} {
 		s, err := mongo.Open(t.Context(), mongo.Config{URI: uri, Database: name, MemoryTTL: ttl})
@@ -98,7 +99,7 @@ func TestUnreachable(t *testing.T) {
 		URI:       "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=300&connectTimeoutMS=300",
 		OpTimeout: 2 * time.Second,
 	})
-	if got := store.CodeOf(err); got != store.CodeUnavailable {
+	if got := parley.CodeOf(err); got != parley.CodeUnavailable {
 		t.Fatalf("Open of an unreachable server: %v (code %q), want UNAVAILABLE", err, got)
 	}
 	if took := time.Since(start); took > 5*time.Second {
@@ -110,7 +111,7 @@ func TestOpenNeedsURI(t *testing.T) {
 	if _, err := mongo.Open(t.Context(), mongo.Config{}); err == nil {
 		t.Fatal("Open without a URI succeeded")
 	}
-	if _, err := mongo.Open(t.Context(), mongo.Config{URI: "postgres://nope"}); err == nil || store.CodeOf(err) == store.CodeUnavailable {
+	if _, err := mongo.Open(t.Context(), mongo.Config{URI: "postgres://nope"}); err == nil || parley.CodeOf(err) == parley.CodeUnavailable {
 		t.Fatalf("Open of a malformed URI = %v, want a non-retryable error", err)
 	}
 }

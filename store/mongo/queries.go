@@ -7,6 +7,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -32,7 +33,7 @@ func byUsername(username string) bson.D { return bson.D{{Key: "username", Value:
 // publicRooms: group rooms that are not private, by name (then id, as
 // SQLite's ORDER BY name, id).
 func publicRooms() (filter, sort bson.D) {
-	return bson.D{{Key: "kind", Value: string(store.RoomGroup)}, {Key: "private", Value: false}},
+	return bson.D{{Key: "kind", Value: string(parley.RoomGroup)}, {Key: "private", Value: false}},
 		bson.D{{Key: "name", Value: 1}, {Key: "_id", Value: 1}}
 }
 

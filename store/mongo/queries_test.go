@@ -6,6 +6,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -90,9 +91,9 @@ func TestQueryDocuments(t *testing.T) {
 // TestDocumentsOmitEmptyKeys: the partial (senderId, clientMsgId) and sparse
 // directKey unique indexes only work if an empty value is absent, not "".
 func TestDocumentsOmitEmptyKeys(t *testing.T) {
-	wantJSON(t, "message without clientMsgId", toMessageDoc(&store.Message{ID: "m1", RoomID: "r1", Seq: 1, SenderID: "u1", Text: "hi", CreatedAt: t0}),
+	wantJSON(t, "message without clientMsgId", toMessageDoc(&parley.Message{ID: "m1", RoomID: "r1", Seq: 1, SenderID: "u1", Text: "hi", CreatedAt: t0}),
 		`{"_id":"m1","roomId":"r1","seq":1,"senderId":"u1","text":"hi","mentions":[],"createdAt":{"$date":"2026-01-02T03:04:05.006Z"}}`)
-	wantJSON(t, "group room", toRoomDoc(&store.Room{ID: "r1", Name: "n", Kind: store.RoomGroup, CreatedAt: t0}),
+	wantJSON(t, "group room", toRoomDoc(&parley.Room{ID: "r1", Name: "n", Kind: parley.RoomGroup, CreatedAt: t0}),
 		`{"_id":"r1","name":"n","topic":"","kind":"group","private":false,"ownerId":"","lastSeq":0,"createdAt":{"$date":"2026-01-02T03:04:05.006Z"}}`)
 	m := messageDoc{ID: "m1"}
 	if got := m.message().Mentions; got == nil || len(got) != 0 {

@@ -8,6 +8,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -18,18 +19,18 @@ var _ store.Rooms = (*Rooms)(nil)
 
 // Create inserts a group room with ownerID as owner and first member, in
 // one transaction. It fills in r's Kind, OwnerID and a zero CreatedAt.
-func (s *Rooms) Create(ctx context.Context, r *store.Room, ownerID string) error {
+func (s *Rooms) Create(ctx context.Context, r *parley.Room, ownerID string) error {
 	if r == nil || r.ID == "" {
-		return store.Errorf(store.CodeBadRequest, "room id is required")
+		return parley.Errorf(parley.CodeBadRequest, "room id is required")
 	}
 	if strings.TrimSpace(r.Name) == "" {
-		return store.Errorf(store.CodeBadRequest, "room name is required")
+		return parley.Errorf(parley.CodeBadRequest, "room name is required")
 	}
 	if ownerID == "" {
-		return store.Errorf(store.CodeBadRequest, "room owner is required")
+		return parley.Errorf(parley.CodeBadRequest, "room owner is required")
 	}
 	created := s.db.stamp(r.CreatedAt)
-	nr := store.Room{ID: r.ID, Name: r.Name, Topic: r.Topic, Kind: store.RoomGroup, Private: r.Private,
+	nr := parley.Room{ID: r.ID, Name: r.Name, Topic: r.Topic, Kind: parley.RoomGroup, Private: r.Private,
 		OwnerID: ownerID, CreatedAt: created}
 	ctx, cancel := s.db.bound(ctx)
 	defer cancel()
@@ -40,17 +41,17 @@ func (s *Rooms) Create(ctx context.Context, r *store.Room, ownerID string) error
 		if err := insertRoom(ctx, s.db, &nr); err != nil {
 			return nil, err
 		}
-		return nil, insertMembers(ctx, s.db, nr.ID, store.RoleOwner, created, ownerID)
+		return nil, insertMembers(ctx, s.db, nr.ID, parley.RoleOwner, created, ownerID)
 	})
 	if err != nil {
 		return storeError(err, "")
 	}
-	r.Kind, r.OwnerID, r.CreatedAt, r.LastSeq, r.DirectKey = store.RoomGroup, ownerID, created, 0, ""
+	r.Kind, r.OwnerID, r.CreatedAt, r.LastSeq, r.DirectKey = parley.RoomGroup, ownerID, created, 0, ""
 	return nil
 }
 
 // ByID returns NOT_FOUND when no room has that id.
-func (s *Rooms) ByID(ctx context.Context, id string) (*store.Room, error) {
+func (s *Rooms) ByID(ctx context.Context, id string) (*parley.Room, error) {
 	ctx, cancel := s.db.bound(ctx)
 	defer cancel()
 	var d roomDoc
@@ -62,7 +63,7 @@ func (s *Rooms) ByID(ctx context.Context, id string) (*store.Room, error) {
 }
 
 // Public lists the public group rooms by name.
-func (s *Rooms) Public(ctx context.Context) ([]store.Room, error) {
+func (s *Rooms) Public(ctx context.Context) ([]parley.Room, error) {
 	ctx, cancel := s.db.bound(ctx)
 	defer cancel()
 	filter, sort := publicRooms()
@@ -70,7 +71,7 @@ func (s *Rooms) Public(ctx context.Context) ([]store.Room, error) {
 	if err != nil {
 		return nil, err
 	}
-	rooms := make([]store.Room, 0, len(docs))
+	rooms := make([]parley.Room, 0, len(docs))
 	for i := range docs {
 		rooms = append(rooms, docs[i].room())
 	}
@@ -82,21 +83,21 @@ func (s *Rooms) Public(ctx context.Context) ([]store.Room, error) {
 // the room collide on the unique directKey (a write conflict, which the
 // driver retries, or a duplicate key, which retryOnDuplicate retries), and
 // the loser's next attempt finds the winner's room.
-func (s *Rooms) OpenDirect(ctx context.Context, r *store.Room, a, b string) (*store.Room, bool, error) {
+func (s *Rooms) OpenDirect(ctx context.Context, r *parley.Room, a, b string) (*parley.Room, bool, error) {
 	if a == "" || b == "" {
-		return nil, false, store.Errorf(store.CodeBadRequest, "both users are required")
+		return nil, false, parley.Errorf(parley.CodeBadRequest, "both users are required")
 	}
 	if a == b {
-		return nil, false, store.Errorf(store.CodeBadRequest, "a direct room needs two different users")
+		return nil, false, parley.Errorf(parley.CodeBadRequest, "a direct room needs two different users")
 	}
 	if r == nil || r.ID == "" {
-		return nil, false, store.Errorf(store.CodeBadRequest, "room id is required")
+		return nil, false, parley.Errorf(parley.CodeBadRequest, "room id is required")
 	}
-	key := store.DirectKey(a, b)
+	key := parley.DirectKey(a, b)
 	ctx, cancel := s.db.bound(ctx)
 	defer cancel()
 	type outcome struct {
-		room    *store.Room
+		room    *parley.Room
 		created bool
 	}
 	out, err := retryOnDuplicate(func() (any, error) {
@@ -115,17 +116,17 @@ func (s *Rooms) OpenDirect(ctx context.Context, r *store.Room, a, b string) (*st
 					return nil, err
 				}
 			}
-			nr := store.Room{ID: r.ID, Name: r.Name, Topic: r.Topic, Kind: store.RoomDirect,
+			nr := parley.Room{ID: r.ID, Name: r.Name, Topic: r.Topic, Kind: parley.RoomDirect,
 				Private:   true, // only its two members may ever see it
 				DirectKey: key, CreatedAt: s.db.stamp(r.CreatedAt)}
 			if err := insertRoomRaw(ctx, s.db, &nr); err != nil {
 				if mongo.IsDuplicateKeyError(err) && !strings.Contains(err.Error(), "directKey") {
 					// The offered id is taken: no retry will change that.
-					return nil, store.Wrap(store.CodeConflict, err, "room %q already exists", nr.ID)
+					return nil, parley.Wrap(parley.CodeConflict, err, "room %q already exists", nr.ID)
 				}
 				return nil, err
 			}
-			if err := insertMembers(ctx, s.db, nr.ID, store.RoleMember, nr.CreatedAt, a, b); err != nil {
+			if err := insertMembers(ctx, s.db, nr.ID, parley.RoleMember, nr.CreatedAt, a, b); err != nil {
 				return nil, err
 			}
 			return outcome{room: &nr, created: true}, nil
@@ -139,23 +140,23 @@ func (s *Rooms) OpenDirect(ctx context.Context, r *store.Room, a, b string) (*st
 }
 
 // insertRoom stores a new room; CONFLICT if its id is taken.
-func insertRoom(ctx context.Context, db *DB, r *store.Room) error {
+func insertRoom(ctx context.Context, db *DB, r *parley.Room) error {
 	err := insertRoomRaw(ctx, db, r)
 	if mongo.IsDuplicateKeyError(err) {
-		return store.Wrap(store.CodeConflict, err, "room %q already exists", r.ID)
+		return parley.Wrap(parley.CodeConflict, err, "room %q already exists", r.ID)
 	}
 	return err
 }
 
 // insertRoomRaw leaves a duplicate key as the driver's error, for callers
 // that retry on it.
-func insertRoomRaw(ctx context.Context, db *DB, r *store.Room) error {
+func insertRoomRaw(ctx context.Context, db *DB, r *parley.Room) error {
 	_, err := db.col(colRooms).InsertOne(ctx, toRoomDoc(r))
 	return err
 }
 
 // insertMembers stores new memberships with nothing read.
-func insertMembers(ctx context.Context, db *DB, roomID string, role store.Role, joined time.Time, userIDs ...string) error {
+func insertMembers(ctx context.Context, db *DB, roomID string, role parley.Role, joined time.Time, userIDs ...string) error {
 	docs := make([]any, len(userIDs))
 	for i, u := range userIDs {
 		docs[i] = membershipDoc{RoomID: roomID, UserID: u, Role: string(role), JoinedAt: joined}

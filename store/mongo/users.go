@@ -6,6 +6,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -16,17 +17,17 @@ var _ store.Users = (*Users)(nil)
 
 // Create inserts u, normalising its username and filling in a zero
 // CreatedAt and an empty Kind (human).
-func (s *Users) Create(ctx context.Context, u *store.User) error {
+func (s *Users) Create(ctx context.Context, u *parley.User) error {
 	if u == nil || u.ID == "" {
-		return store.Errorf(store.CodeBadRequest, "user id is required")
+		return parley.Errorf(parley.CodeBadRequest, "user id is required")
 	}
-	name := store.NormalizeUsername(u.Username)
+	name := parley.NormalizeUsername(u.Username)
 	if name == "" {
-		return store.Errorf(store.CodeBadRequest, "username is required")
+		return parley.Errorf(parley.CodeBadRequest, "username is required")
 	}
 	kind := u.Kind
 	if kind == "" {
-		kind = store.KindHuman
+		kind = parley.KindHuman
 	}
 	created := s.db.stamp(u.CreatedAt)
 	ctx, cancel := s.db.bound(ctx)
@@ -36,9 +37,9 @@ func (s *Users) Create(ctx context.Context, u *store.User) error {
 	if mongo.IsDuplicateKeyError(err) {
 		// The server names the index that refused the key.
 		if strings.Contains(err.Error(), "username") {
-			return store.Wrap(store.CodeConflict, err, "username %q is taken", name)
+			return parley.Wrap(parley.CodeConflict, err, "username %q is taken", name)
 		}
-		return store.Wrap(store.CodeConflict, err, "user %q already exists", u.ID)
+		return parley.Wrap(parley.CodeConflict, err, "user %q already exists", u.ID)
 	}
 	if err != nil {
 		return storeError(err, "")
@@ -48,16 +49,16 @@ func (s *Users) Create(ctx context.Context, u *store.User) error {
 }
 
 // ByID returns NOT_FOUND when no user has that id.
-func (s *Users) ByID(ctx context.Context, id string) (*store.User, error) {
+func (s *Users) ByID(ctx context.Context, id string) (*parley.User, error) {
 	return s.findOne(ctx, byID(id))
 }
 
 // ByUsername matches case-insensitively: usernames are stored lower case.
-func (s *Users) ByUsername(ctx context.Context, username string) (*store.User, error) {
-	return s.findOne(ctx, byUsername(store.NormalizeUsername(username)))
+func (s *Users) ByUsername(ctx context.Context, username string) (*parley.User, error) {
+	return s.findOne(ctx, byUsername(parley.NormalizeUsername(username)))
 }
 
-func (s *Users) findOne(ctx context.Context, filter any) (*store.User, error) {
+func (s *Users) findOne(ctx context.Context, filter any) (*parley.User, error) {
 	ctx, cancel := s.db.bound(ctx)
 	defer cancel()
 	var d userDoc
@@ -69,8 +70,8 @@ func (s *Users) findOne(ctx context.Context, filter any) (*store.User, error) {
 }
 
 // ByIDs returns the users that exist among ids; unknown ids are skipped.
-func (s *Users) ByIDs(ctx context.Context, ids []string) ([]store.User, error) {
-	users := []store.User{}
+func (s *Users) ByIDs(ctx context.Context, ids []string) ([]parley.User, error) {
+	users := []parley.User{}
 	if len(ids) == 0 {
 		return users, nil
 	}
@@ -96,7 +97,7 @@ func exists(ctx context.Context, c *mongo.Collection, id, what string) error {
 	err := c.FindOne(ctx, byID(id), optsIDOnly()).Err()
 	if err != nil {
 		if isNoDocuments(err) {
-			return store.Wrap(store.CodeNotFound, err, "%s %q not found", what, id)
+			return parley.Wrap(parley.CodeNotFound, err, "%s %q not found", what, id)
 		}
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -96,32 +97,32 @@ func (s *appendStmts) begin(ctx context.Context, tx *sql.Tx) *batch {
 // per-message failure is in the result, and then nothing of the message was
 // written (a failed statement is backed out on its own in SQLite, and seq
 // and read state are only touched in memory until finish).
-func (b *batch) append(m *store.Message, now time.Time) (store.AppendResult, error) {
+func (b *batch) append(m *parley.Message, now time.Time) (store.AppendResult, error) {
 	switch {
 	case m.ID == "":
-		return failed(store.Errorf(store.CodeBadRequest, "message id is required")), nil
+		return failed(parley.Errorf(parley.CodeBadRequest, "message id is required")), nil
 	case m.SenderID == "":
-		return failed(store.Errorf(store.CodeBadRequest, "message sender is required")), nil
+		return failed(parley.Errorf(parley.CodeBadRequest, "message sender is required")), nil
 	case m.RoomID == "":
-		return failed(store.Errorf(store.CodeBadRequest, "room is required")), nil
+		return failed(parley.Errorf(parley.CodeBadRequest, "room is required")), nil
 	}
 	room, err := b.room(m.RoomID)
 	if err != nil {
 		return store.AppendResult{}, err
 	}
 	if room == nil {
-		return failed(store.Errorf(store.CodeNotFound, "room %q not found", m.RoomID)), nil
+		return failed(parley.Errorf(parley.CodeNotFound, "room %q not found", m.RoomID)), nil
 	}
 	mentions, err := encodeMentions(m.Mentions)
 	if err != nil {
-		return failed(store.Wrap(store.CodeBadRequest, err, "invalid mentions")), nil
+		return failed(parley.Wrap(parley.CodeBadRequest, err, "invalid mentions")), nil
 	}
 	stored := *m
 	stored.Seq = room.lastSeq + 1
 	stored.Deleted = false
 	stored.CreatedAt = now
 	if !m.CreatedAt.IsZero() {
-		stored.CreatedAt = store.Millis(m.CreatedAt)
+		stored.CreatedAt = parley.Millis(m.CreatedAt)
 	}
 	// Our own copy, never nil, as reads return it.
 	stored.Mentions = append(make([]string, 0, len(m.Mentions)), m.Mentions...)
@@ -153,7 +154,7 @@ func (b *batch) append(m *store.Message, now time.Time) (store.AppendResult, err
 			return store.AppendResult{}, errors.New("insert ignored but no duplicate found")
 		}
 		if isUnique(err) {
-			return failed(store.Wrap(store.CodeConflict, err, "message %q already exists", m.ID)), nil
+			return failed(parley.Wrap(parley.CodeConflict, err, "message %q already exists", m.ID)), nil
 		}
 		return failed(storeError(err, "")), nil
 	}
@@ -182,7 +183,7 @@ func (b *batch) room(id string) (*roomState, error) {
 }
 
 // original is the stored message with that (sender, clientMsgId), or nil.
-func (b *batch) original(sender, clientMsgID string) (*store.Message, error) {
+func (b *batch) original(sender, clientMsgID string) (*parley.Message, error) {
 	m, err := scanMessage(b.byClient.QueryRowContext(b.ctx, sender, clientMsgID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil

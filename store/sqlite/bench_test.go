@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 	"github.com/parley-chat/parley/store/groupcommit"
 )
@@ -27,7 +28,7 @@ func BenchmarkAppendGroupCommit(b *testing.B) {
 	s, room, user := benchStore(b)
 	c := groupcommit.New(s.Messages, groupcommit.Config{})
 	defer c.Close()
-	benchAppend(b, room, user, func(m store.Message) error {
+	benchAppend(b, room, user, func(m parley.Message) error {
 		_, err := c.Append(b.Context(), m)
 		return err
 	})
@@ -35,8 +36,8 @@ func BenchmarkAppendGroupCommit(b *testing.B) {
 
 func BenchmarkAppendOneTxPerMessage(b *testing.B) {
 	s, room, user := benchStore(b)
-	benchAppend(b, room, user, func(m store.Message) error {
-		res, err := s.Messages.Append(b.Context(), []store.Message{m})
+	benchAppend(b, room, user, func(m parley.Message) error {
+		res, err := s.Messages.Append(b.Context(), []parley.Message{m})
 		if err == nil {
 			err = res[0].Err
 		}
@@ -54,14 +55,14 @@ func BenchmarkAppendGroupCommitIDOrder(b *testing.B) {
 		newID func(n int64) string
 	}{
 		{"random", func(int64) string { return rand.Text() }},
-		{"store.NewID", func(int64) string { return store.NewID() }},
+		{"parley.NewID", func(int64) string { return parley.NewID() }},
 		{"time-ordered", func(n int64) string { return fmt.Sprintf("%012x%020x", time.Now().UnixMilli(), n) }},
 	} {
 		b.Run(v.name, func(b *testing.B) {
 			s, room, user := benchStore(b)
 			c := groupcommit.New(s.Messages, groupcommit.Config{})
 			defer c.Close()
-			benchAppendIDs(b, room, user, v.newID, func(m store.Message) error {
+			benchAppendIDs(b, room, user, v.newID, func(m parley.Message) error {
 				_, err := c.Append(b.Context(), m)
 				return err
 			})
@@ -69,11 +70,11 @@ func BenchmarkAppendGroupCommitIDOrder(b *testing.B) {
 	}
 }
 
-func benchAppend(b *testing.B, roomID, userID string, appendOne func(store.Message) error) {
-	benchAppendIDs(b, roomID, userID, func(int64) string { return store.NewID() }, appendOne)
+func benchAppend(b *testing.B, roomID, userID string, appendOne func(parley.Message) error) {
+	benchAppendIDs(b, roomID, userID, func(int64) string { return parley.NewID() }, appendOne)
 }
 
-func benchAppendIDs(b *testing.B, roomID, userID string, newID func(int64) string, appendOne func(store.Message) error) {
+func benchAppendIDs(b *testing.B, roomID, userID string, newID func(int64) string, appendOne func(parley.Message) error) {
 	var n atomic.Int64
 	b.SetParallelism(benchParallelism)
 	b.ReportAllocs()
@@ -82,7 +83,7 @@ func benchAppendIDs(b *testing.B, roomID, userID string, newID func(int64) strin
 		for pb.Next() {
 			seq := n.Add(1)
 			i := strconv.FormatInt(seq, 10)
-			m := store.Message{ID: newID(seq), RoomID: roomID, SenderID: userID,
+			m := parley.Message{ID: newID(seq), RoomID: roomID, SenderID: userID,
 				Text: "hello, this is message " + i, ClientMsgID: "c" + i}
 			if err := appendOne(m); err != nil {
 				b.Error(err)
@@ -99,11 +100,11 @@ func benchStore(b *testing.B) (*store.Store, string, string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	u := store.User{ID: store.NewID(), Username: "bench", Kind: store.KindHuman}
+	u := parley.User{ID: parley.NewID(), Username: "bench", Kind: parley.KindHuman}
 	if err := s.Users.Create(b.Context(), &u); err != nil {
 		b.Fatal(err)
 	}
-	r := store.Room{ID: store.NewID(), Name: "bench"}
+	r := parley.Room{ID: parley.NewID(), Name: "bench"}
 	if err := s.Rooms.Create(b.Context(), &r, u.ID); err != nil {
 		b.Fatal(err)
 	}

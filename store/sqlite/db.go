@@ -27,6 +27,7 @@ import (
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -190,7 +191,7 @@ func dsn(cfg Config, readOnly bool) string {
 func (db *DB) Ping(ctx context.Context) error {
 	var one int
 	if err := db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
-		return store.Wrap(store.CodeUnavailable, err, "database is unavailable")
+		return parley.Wrap(parley.CodeUnavailable, err, "database is unavailable")
 	}
 	return nil
 }
@@ -212,7 +213,7 @@ func (db *DB) Close() error {
 }
 
 // writeTx runs fn in one BEGIN IMMEDIATE transaction and commits it. Errors
-// come back as *store.Error; fn may return either kind.
+// come back as *parley.Error; fn may return either kind.
 func (db *DB) writeTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -233,5 +234,5 @@ func (db *DB) stamp(t time.Time) time.Time {
 	if t.IsZero() {
 		t = db.now()
 	}
-	return store.Millis(t)
+	return parley.Millis(t)
 }

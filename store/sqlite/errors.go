@@ -6,21 +6,20 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/parley-chat/parley"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
-
-	"github.com/parley-chat/parley/store"
 )
 
-// storeError translates a driver error into a *store.Error, which is all
+// storeError translates a driver error into a *parley.Error, which is all
 // callers of this package ever see. notFound names the thing sql.ErrNoRows
-// stands for ("room", "message"...). Errors that already are *store.Error
+// stands for ("room", "message"...). Errors that already are *parley.Error
 // pass through unchanged.
 func storeError(err error, notFound string) error {
 	if err == nil {
 		return nil
 	}
-	var se *store.Error
+	var se *parley.Error
 	if errors.As(err, &se) {
 		return err
 	}
@@ -29,27 +28,27 @@ func storeError(err error, notFound string) error {
 		if notFound == "" {
 			notFound = "record"
 		}
-		return store.Wrap(store.CodeNotFound, err, "%s not found", notFound)
+		return parley.Wrap(parley.CodeNotFound, err, "%s not found", notFound)
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
-		return store.Wrap(store.CodeUnavailable, err, "database did not answer in time")
+		return parley.Wrap(parley.CodeUnavailable, err, "database did not answer in time")
 	case errors.Is(err, sql.ErrConnDone), isClosed(err):
-		return store.Wrap(store.CodeUnavailable, err, "database is closed")
+		return parley.Wrap(parley.CodeUnavailable, err, "database is closed")
 	}
 	switch sqliteCode(err) & 0xff {
 	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
-		return store.Wrap(store.CodeUnavailable, err, "database is busy")
+		return parley.Wrap(parley.CodeUnavailable, err, "database is busy")
 	case sqlite3.SQLITE_INTERRUPT:
 		// modernc interrupts a statement whose context ended.
-		return store.Wrap(store.CodeUnavailable, err, "database did not answer in time")
+		return parley.Wrap(parley.CodeUnavailable, err, "database did not answer in time")
 	case sqlite3.SQLITE_CONSTRAINT:
 		switch sqliteCode(err) {
 		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-			return store.Wrap(store.CodeConflict, err, "already exists")
+			return parley.Wrap(parley.CodeConflict, err, "already exists")
 		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-			return store.Wrap(store.CodeNotFound, err, "a referenced record does not exist")
+			return parley.Wrap(parley.CodeNotFound, err, "a referenced record does not exist")
 		}
 	}
-	return store.Wrap(store.CodeInternal, err, "database error")
+	return parley.Wrap(parley.CodeInternal, err, "database error")
 }
 
 // sqliteCode is the (extended) SQLite result code in err's chain, or 0.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -15,7 +16,7 @@ var _ store.KnowledgeBase = (*Knowledge)(nil)
 // Teach stores k, replacing an earlier answer to the same question.
 func (s *Knowledge) Teach(ctx context.Context, k store.Knowledge) error {
 	if k.Question == "" || k.Answer == "" {
-		return store.Errorf(store.CodeBadRequest, "question and answer are required")
+		return parley.Errorf(parley.CodeBadRequest, "question and answer are required")
 	}
 	created := s.db.stamp(k.CreatedAt)
 	return s.db.writeTx(ctx, func(tx *sql.Tx) error {
@@ -53,7 +54,7 @@ func (s *Knowledge) Forget(ctx context.Context, roomID, question string) error {
 		}
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
 			if err == nil {
-				err = store.Errorf(store.CodeNotFound, "nothing was taught for %q", question)
+				err = parley.Errorf(parley.CodeNotFound, "nothing was taught for %q", question)
 			}
 			return err
 		}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -16,12 +17,12 @@ var _ store.Memberships = (*Memberships)(nil)
 // Add makes m.UserID a member of m.RoomID; a second Add keeps the stored
 // membership. An empty Role means member, a zero JoinedAt means now, and
 // ReadSeq is clamped to [0, room lastSeq].
-func (s *Memberships) Add(ctx context.Context, m store.Membership) (bool, error) {
+func (s *Memberships) Add(ctx context.Context, m parley.Membership) (bool, error) {
 	if m.RoomID == "" || m.UserID == "" {
-		return false, store.Errorf(store.CodeBadRequest, "room and user are required")
+		return false, parley.Errorf(parley.CodeBadRequest, "room and user are required")
 	}
 	if m.Role == "" {
-		m.Role = store.RoleMember
+		m.Role = parley.RoleMember
 	}
 	joined := s.db.stamp(m.JoinedAt)
 	added := false
@@ -63,33 +64,33 @@ func (s *Memberships) Remove(ctx context.Context, roomID, userID string) error {
 			return err
 		}
 		if n == 0 {
-			return store.Errorf(store.CodeNotFound, "user %q is not a member of room %q", userID, roomID)
+			return parley.Errorf(parley.CodeNotFound, "user %q is not a member of room %q", userID, roomID)
 		}
 		return nil
 	})
 }
 
 // Get returns NOT_FOUND when userID is not a member of roomID.
-func (s *Memberships) Get(ctx context.Context, roomID, userID string) (*store.Membership, error) {
-	m := store.Membership{RoomID: roomID, UserID: userID}
+func (s *Memberships) Get(ctx context.Context, roomID, userID string) (*parley.Membership, error) {
+	m := parley.Membership{RoomID: roomID, UserID: userID}
 	var role string
 	var joined int64
 	err := s.db.read.QueryRowContext(ctx,
 		`SELECT role, joined_at, read_seq FROM memberships WHERE user_id = ? AND room_id = ?`,
 		userID, roomID).Scan(&role, &joined, &m.ReadSeq)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, store.Wrap(store.CodeNotFound, err, "user %q is not a member of room %q", userID, roomID)
+		return nil, parley.Wrap(parley.CodeNotFound, err, "user %q is not a member of room %q", userID, roomID)
 	}
 	if err != nil {
 		return nil, storeError(err, "")
 	}
-	m.Role, m.JoinedAt = store.Role(role), fromMillis(joined)
+	m.Role, m.JoinedAt = parley.Role(role), fromMillis(joined)
 	return &m, nil
 }
 
 // Members lists a room's members with their accounts, oldest first. An
 // unknown room has no members.
-func (s *Memberships) Members(ctx context.Context, roomID string) ([]store.Member, error) {
+func (s *Memberships) Members(ctx context.Context, roomID string) ([]parley.Member, error) {
 	rows, err := s.db.read.QueryContext(ctx,
 		`SELECT u.id, u.username, u.display_name, u.kind, u.password_hash, u.created_at,
 		        m.role, m.joined_at, m.read_seq
@@ -100,17 +101,17 @@ func (s *Memberships) Members(ctx context.Context, roomID string) ([]store.Membe
 		return nil, storeError(err, "")
 	}
 	defer rows.Close()
-	members := []store.Member{}
+	members := []parley.Member{}
 	for rows.Next() {
-		var mb store.Member
+		var mb parley.Member
 		var kind, role string
 		var created, joined int64
 		if err := rows.Scan(&mb.User.ID, &mb.User.Username, &mb.User.DisplayName, &kind,
 			&mb.User.PasswordHash, &created, &role, &joined, &mb.ReadSeq); err != nil {
 			return nil, storeError(err, "")
 		}
-		mb.User.Kind, mb.User.CreatedAt = store.UserKind(kind), fromMillis(created)
-		mb.Role, mb.JoinedAt = store.Role(role), fromMillis(joined)
+		mb.User.Kind, mb.User.CreatedAt = parley.UserKind(kind), fromMillis(created)
+		mb.Role, mb.JoinedAt = parley.Role(role), fromMillis(joined)
 		members = append(members, mb)
 	}
 	if err := rows.Err(); err != nil {
@@ -120,7 +121,7 @@ func (s *Memberships) Members(ctx context.Context, roomID string) ([]store.Membe
 }
 
 // RoomsOf lists userID's rooms by name with unread counts.
-func (s *Memberships) RoomsOf(ctx context.Context, userID string) ([]store.UserRoom, error) {
+func (s *Memberships) RoomsOf(ctx context.Context, userID string) ([]parley.UserRoom, error) {
 	rows, err := s.db.read.QueryContext(ctx,
 		`SELECT r.id, r.name, r.topic, r.kind, r.private, r.owner_id, r.last_seq,
 		        COALESCE(r.direct_key, ''), r.created_at, m.role, m.read_seq
@@ -131,9 +132,9 @@ func (s *Memberships) RoomsOf(ctx context.Context, userID string) ([]store.UserR
 		return nil, storeError(err, "")
 	}
 	defer rows.Close()
-	rooms := []store.UserRoom{}
+	rooms := []parley.UserRoom{}
 	for rows.Next() {
-		var ur store.UserRoom
+		var ur parley.UserRoom
 		var kind, role string
 		var created int64
 		r := &ur.Room
@@ -141,8 +142,8 @@ func (s *Memberships) RoomsOf(ctx context.Context, userID string) ([]store.UserR
 			&r.DirectKey, &created, &role, &ur.ReadSeq); err != nil {
 			return nil, storeError(err, "")
 		}
-		r.Kind, r.CreatedAt = store.RoomKind(kind), fromMillis(created)
-		ur.Role = store.Role(role)
+		r.Kind, r.CreatedAt = parley.RoomKind(kind), fromMillis(created)
+		ur.Role = parley.Role(role)
 		ur.Unread = max(0, r.LastSeq-ur.ReadSeq)
 		rooms = append(rooms, ur)
 	}
@@ -163,7 +164,7 @@ func (s *Memberships) MarkRead(ctx context.Context, roomID, userID string, seq i
 			  WHERE user_id = ? AND room_id = ?
 			  RETURNING read_seq`, seq, userID, roomID).Scan(&readSeq)
 		if errors.Is(err, sql.ErrNoRows) {
-			return store.Wrap(store.CodeNotFound, err, "user %q is not a member of room %q", userID, roomID)
+			return parley.Wrap(parley.CodeNotFound, err, "user %q is not a member of room %q", userID, roomID)
 		}
 		return err
 	})

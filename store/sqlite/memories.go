@@ -7,6 +7,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -29,11 +30,11 @@ func (s *Memories) Get(ctx context.Context, roomID string) (*store.Memory, error
 // AddTurns appends turns and keeps the newest keep.
 func (s *Memories) AddTurns(ctx context.Context, roomID string, turns []store.Turn, keep int) error {
 	if roomID == "" || keep < 1 {
-		return store.Errorf(store.CodeBadRequest, "room and a positive turn limit are required")
+		return parley.Errorf(parley.CodeBadRequest, "room and a positive turn limit are required")
 	}
 	return s.update(ctx, roomID, func(m *store.Memory) {
 		for _, t := range turns {
-			t.At = store.Millis(t.At)
+			t.At = parley.Millis(t.At)
 			m.Turns = append(m.Turns, t)
 		}
 		if n := len(m.Turns); n > keep {
@@ -45,7 +46,7 @@ func (s *Memories) AddTurns(ctx context.Context, roomID string, turns []store.Tu
 // SetDialogue stores or (nil d) ends userID's dialogue in the room.
 func (s *Memories) SetDialogue(ctx context.Context, roomID, userID string, d *store.Dialogue) error {
 	if roomID == "" || userID == "" {
-		return store.Errorf(store.CodeBadRequest, "room and user are required")
+		return parley.Errorf(parley.CodeBadRequest, "room and user are required")
 	}
 	return s.update(ctx, roomID, func(m *store.Memory) {
 		if d == nil {
@@ -53,7 +54,7 @@ func (s *Memories) SetDialogue(ctx context.Context, roomID, userID string, d *st
 			return
 		}
 		c := *d
-		c.ExpiresAt = store.Millis(c.ExpiresAt)
+		c.ExpiresAt = parley.Millis(c.ExpiresAt)
 		m.Dialogues[userID] = c
 	})
 }
@@ -111,10 +112,10 @@ func loadMemory(ctx context.Context, q querier, roomID string) (*store.Memory, e
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(turns), &m.Turns); err != nil {
-		return nil, store.Wrap(store.CodeInternal, err, "memory of room %q is corrupt", roomID)
+		return nil, parley.Wrap(parley.CodeInternal, err, "memory of room %q is corrupt", roomID)
 	}
 	if err := json.Unmarshal([]byte(state), &m.Dialogues); err != nil {
-		return nil, store.Wrap(store.CodeInternal, err, "memory of room %q is corrupt", roomID)
+		return nil, parley.Wrap(parley.CodeInternal, err, "memory of room %q is corrupt", roomID)
 	}
 	if m.Dialogues == nil {
 		m.Dialogues = map[string]store.Dialogue{}

@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -32,12 +33,12 @@ func clampLimit(n int) int {
 }
 
 // Append stores msgs in one IMMEDIATE transaction (see batch.go).
-func (s *Messages) Append(ctx context.Context, msgs []store.Message) ([]store.AppendResult, error) {
+func (s *Messages) Append(ctx context.Context, msgs []parley.Message) ([]store.AppendResult, error) {
 	if len(msgs) == 0 {
 		return []store.AppendResult{}, nil
 	}
 	results := make([]store.AppendResult, len(msgs))
-	now := store.Millis(s.db.now()) // one clock read stamps the whole batch
+	now := parley.Millis(s.db.now()) // one clock read stamps the whole batch
 	err := s.db.writeTx(ctx, func(tx *sql.Tx) error {
 		b := s.db.stmts.begin(ctx, tx)
 		for i := range msgs {
@@ -57,7 +58,7 @@ func (s *Messages) Append(ctx context.Context, msgs []store.Message) ([]store.Ap
 
 // History returns up to limit messages with seq < before (before <= 0: the
 // newest), oldest first, and whether older ones exist.
-func (s *Messages) History(ctx context.Context, roomID string, before int64, limit int) ([]store.Message, bool, error) {
+func (s *Messages) History(ctx context.Context, roomID string, before int64, limit int) ([]parley.Message, bool, error) {
 	limit = clampLimit(limit)
 	if before <= 0 {
 		before = math.MaxInt64
@@ -75,7 +76,7 @@ func (s *Messages) History(ctx context.Context, roomID string, before int64, lim
 
 // After returns up to limit messages with seq > after, oldest first, and
 // whether newer ones exist beyond them.
-func (s *Messages) After(ctx context.Context, roomID string, after int64, limit int) ([]store.Message, bool, error) {
+func (s *Messages) After(ctx context.Context, roomID string, after int64, limit int) ([]parley.Message, bool, error) {
 	limit = clampLimit(limit)
 	rows, err := s.db.read.QueryContext(ctx,
 		`SELECT `+msgCols+` FROM messages WHERE room_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
@@ -84,7 +85,7 @@ func (s *Messages) After(ctx context.Context, roomID string, after int64, limit 
 }
 
 // Get returns NOT_FOUND if the room has no message with that id.
-func (s *Messages) Get(ctx context.Context, roomID, id string) (*store.Message, error) {
+func (s *Messages) Get(ctx context.Context, roomID, id string) (*parley.Message, error) {
 	m, err := scanMessage(s.db.read.QueryRowContext(ctx,
 		`SELECT `+msgCols+` FROM messages WHERE id = ? AND room_id = ?`, id, roomID))
 	if err != nil {
@@ -96,8 +97,8 @@ func (s *Messages) Get(ctx context.Context, roomID, id string) (*store.Message, 
 // Delete turns the message into a tombstone that keeps its id, seq, sender
 // and clientMsgId, so a late retry of the send still finds it and is not
 // stored again.
-func (s *Messages) Delete(ctx context.Context, roomID, id string) (*store.Message, error) {
-	var m *store.Message
+func (s *Messages) Delete(ctx context.Context, roomID, id string) (*parley.Message, error) {
+	var m *parley.Message
 	err := s.db.writeTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		m, err = scanMessage(tx.QueryRowContext(ctx,
@@ -105,7 +106,7 @@ func (s *Messages) Delete(ctx context.Context, roomID, id string) (*store.Messag
 			  WHERE id = ? AND room_id = ?
 			  RETURNING `+msgCols, id, roomID))
 		if errors.Is(err, sql.ErrNoRows) {
-			return store.Wrap(store.CodeNotFound, err, "message not found")
+			return parley.Wrap(parley.CodeNotFound, err, "message not found")
 		}
 		return err
 	})
@@ -117,12 +118,12 @@ func (s *Messages) Delete(ctx context.Context, roomID, id string) (*store.Messag
 
 // scanPage reads up to limit messages and reports whether there was one
 // more (the queries ask for limit+1).
-func scanPage(rows *sql.Rows, err error, limit int) ([]store.Message, bool, error) {
+func scanPage(rows *sql.Rows, err error, limit int) ([]parley.Message, bool, error) {
 	if err != nil {
 		return nil, false, storeError(err, "")
 	}
 	defer rows.Close()
-	msgs := make([]store.Message, 0, min(limit, 64))
+	msgs := make([]parley.Message, 0, min(limit, 64))
 	more := false
 	for rows.Next() {
 		if len(msgs) == limit {
@@ -141,8 +142,8 @@ func scanPage(rows *sql.Rows, err error, limit int) ([]store.Message, bool, erro
 	return msgs, more, nil
 }
 
-func scanMessage(sc scanner) (*store.Message, error) {
-	var m store.Message
+func scanMessage(sc scanner) (*parley.Message, error) {
+	var m parley.Message
 	var mentions string
 	var created int64
 	if err := sc.Scan(&m.ID, &m.RoomID, &m.Seq, &m.SenderID, &m.Text, &mentions,

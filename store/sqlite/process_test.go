@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 	"github.com/parley-chat/parley/store/groupcommit"
 )
@@ -36,9 +37,9 @@ func TestSeparateProcesses(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "procs.db")
 	s := openTemp(t, path)
-	u := store.User{ID: store.NewID(), Username: "ann", Kind: store.KindHuman}
+	u := parley.User{ID: parley.NewID(), Username: "ann", Kind: parley.KindHuman}
 	must(t, s.Users.Create(t.Context(), &u))
-	r := store.Room{ID: store.NewID(), Name: "shared"}
+	r := parley.Room{ID: parley.NewID(), Name: "shared"}
 	must(t, s.Rooms.Create(t.Context(), &r, u.ID))
 
 	const procs = 2
@@ -109,7 +110,7 @@ func appendFrom(t *testing.T, s *store.Store, roomID, userID, name string) {
 		wg.Go(func() {
 			for i := range procPerWriter {
 				key := fmt.Sprintf("%s-w%d-%d", name, w, i)
-				res, err := c.Append(t.Context(), store.Message{ID: store.NewID(), RoomID: roomID,
+				res, err := c.Append(t.Context(), parley.Message{ID: parley.NewID(), RoomID: roomID,
 					SenderID: userID, Text: key, ClientMsgID: key})
 				if err != nil || res.Duplicate {
 					t.Errorf("%s: %+v %v", key, res, err)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -19,36 +20,36 @@ const roomCols = `id, name, topic, kind, private, owner_id, last_seq, COALESCE(d
 
 // Create inserts a group room with ownerID as owner and first member. It
 // fills in r's Kind, OwnerID and a zero CreatedAt.
-func (s *Rooms) Create(ctx context.Context, r *store.Room, ownerID string) error {
+func (s *Rooms) Create(ctx context.Context, r *parley.Room, ownerID string) error {
 	if r == nil || r.ID == "" {
-		return store.Errorf(store.CodeBadRequest, "room id is required")
+		return parley.Errorf(parley.CodeBadRequest, "room id is required")
 	}
 	if strings.TrimSpace(r.Name) == "" {
-		return store.Errorf(store.CodeBadRequest, "room name is required")
+		return parley.Errorf(parley.CodeBadRequest, "room name is required")
 	}
 	if ownerID == "" {
-		return store.Errorf(store.CodeBadRequest, "room owner is required")
+		return parley.Errorf(parley.CodeBadRequest, "room owner is required")
 	}
 	created := s.db.stamp(r.CreatedAt)
 	err := s.db.writeTx(ctx, func(tx *sql.Tx) error {
 		if err := userExists(ctx, tx, ownerID); err != nil {
 			return err
 		}
-		nr := store.Room{ID: r.ID, Name: r.Name, Topic: r.Topic, Kind: store.RoomGroup, Private: r.Private, OwnerID: ownerID, CreatedAt: created}
+		nr := parley.Room{ID: r.ID, Name: r.Name, Topic: r.Topic, Kind: parley.RoomGroup, Private: r.Private, OwnerID: ownerID, CreatedAt: created}
 		if err := insertRoom(ctx, tx, &nr); err != nil {
 			return err
 		}
-		return insertMember(ctx, tx, nr.ID, ownerID, store.RoleOwner, created)
+		return insertMember(ctx, tx, nr.ID, ownerID, parley.RoleOwner, created)
 	})
 	if err != nil {
 		return err
 	}
-	r.Kind, r.OwnerID, r.CreatedAt, r.LastSeq, r.DirectKey = store.RoomGroup, ownerID, created, 0, ""
+	r.Kind, r.OwnerID, r.CreatedAt, r.LastSeq, r.DirectKey = parley.RoomGroup, ownerID, created, 0, ""
 	return nil
 }
 
 // ByID returns NOT_FOUND when no room has that id.
-func (s *Rooms) ByID(ctx context.Context, id string) (*store.Room, error) {
+func (s *Rooms) ByID(ctx context.Context, id string) (*parley.Room, error) {
 	r, err := scanRoom(s.db.read.QueryRowContext(ctx, `SELECT `+roomCols+` FROM rooms WHERE id = ?`, id))
 	if err != nil {
 		return nil, storeError(err, "room")
@@ -57,15 +58,15 @@ func (s *Rooms) ByID(ctx context.Context, id string) (*store.Room, error) {
 }
 
 // Public lists the public group rooms by name.
-func (s *Rooms) Public(ctx context.Context) ([]store.Room, error) {
+func (s *Rooms) Public(ctx context.Context) ([]parley.Room, error) {
 	rows, err := s.db.read.QueryContext(ctx,
 		`SELECT `+roomCols+` FROM rooms WHERE kind = ? AND private = 0 ORDER BY name, id`,
-		string(store.RoomGroup))
+		string(parley.RoomGroup))
 	if err != nil {
 		return nil, storeError(err, "")
 	}
 	defer rows.Close()
-	rooms := []store.Room{}
+	rooms := []parley.Room{}
 	for rows.Next() {
 		r, err := scanRoom(rows)
 		if err != nil {
@@ -83,18 +84,18 @@ func (s *Rooms) Public(ctx context.Context) ([]store.Room, error) {
 // Lookup and insert share one IMMEDIATE transaction, so concurrent callers
 // (in this process or another) serialise on the write lock and all but the
 // first find the room the first one made.
-func (s *Rooms) OpenDirect(ctx context.Context, r *store.Room, a, b string) (*store.Room, bool, error) {
+func (s *Rooms) OpenDirect(ctx context.Context, r *parley.Room, a, b string) (*parley.Room, bool, error) {
 	if a == "" || b == "" {
-		return nil, false, store.Errorf(store.CodeBadRequest, "both users are required")
+		return nil, false, parley.Errorf(parley.CodeBadRequest, "both users are required")
 	}
 	if a == b {
-		return nil, false, store.Errorf(store.CodeBadRequest, "a direct room needs two different users")
+		return nil, false, parley.Errorf(parley.CodeBadRequest, "a direct room needs two different users")
 	}
 	if r == nil || r.ID == "" {
-		return nil, false, store.Errorf(store.CodeBadRequest, "room id is required")
+		return nil, false, parley.Errorf(parley.CodeBadRequest, "room id is required")
 	}
-	key := store.DirectKey(a, b)
-	var room *store.Room
+	key := parley.DirectKey(a, b)
+	var room *parley.Room
 	created := false
 	err := s.db.writeTx(ctx, func(tx *sql.Tx) error {
 		created = false
@@ -112,11 +113,11 @@ func (s *Rooms) OpenDirect(ctx context.Context, r *store.Room, a, b string) (*st
 				return err
 			}
 		}
-		nr := store.Room{
+		nr := parley.Room{
 			ID:        r.ID,
 			Name:      r.Name,
 			Topic:     r.Topic,
-			Kind:      store.RoomDirect,
+			Kind:      parley.RoomDirect,
 			Private:   true, // only its two members may ever see it
 			DirectKey: key,
 			CreatedAt: s.db.stamp(r.CreatedAt),
@@ -125,7 +126,7 @@ func (s *Rooms) OpenDirect(ctx context.Context, r *store.Room, a, b string) (*st
 			return err
 		}
 		for _, id := range []string{a, b} {
-			if err := insertMember(ctx, tx, nr.ID, id, store.RoleMember, nr.CreatedAt); err != nil {
+			if err := insertMember(ctx, tx, nr.ID, id, parley.RoleMember, nr.CreatedAt); err != nil {
 				return err
 			}
 		}
@@ -139,7 +140,7 @@ func (s *Rooms) OpenDirect(ctx context.Context, r *store.Room, a, b string) (*st
 }
 
 // insertRoom stores a new room; CONFLICT if its id is taken.
-func insertRoom(ctx context.Context, tx *sql.Tx, r *store.Room) error {
+func insertRoom(ctx context.Context, tx *sql.Tx, r *parley.Room) error {
 	var directKey any // NULL for group rooms: the unique index skips them
 	if r.DirectKey != "" {
 		directKey = r.DirectKey
@@ -149,13 +150,13 @@ func insertRoom(ctx context.Context, tx *sql.Tx, r *store.Room) error {
 		 VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)`,
 		r.ID, r.Name, r.Topic, string(r.Kind), r.Private, r.OwnerID, directKey, toMillis(r.CreatedAt))
 	if isUnique(err) {
-		return store.Wrap(store.CodeConflict, err, "room %q already exists", r.ID)
+		return parley.Wrap(parley.CodeConflict, err, "room %q already exists", r.ID)
 	}
 	return err
 }
 
 // insertMember stores a new membership with nothing read.
-func insertMember(ctx context.Context, tx *sql.Tx, roomID, userID string, role store.Role, joined time.Time) error {
+func insertMember(ctx context.Context, tx *sql.Tx, roomID, userID string, role parley.Role, joined time.Time) error {
 	_, err := tx.ExecContext(ctx,
 		`INSERT INTO memberships (user_id, room_id, role, joined_at, read_seq) VALUES (?, ?, ?, ?, 0)`,
 		userID, roomID, string(role), toMillis(joined))
@@ -167,7 +168,7 @@ func userExists(ctx context.Context, q querier, id string) error {
 	var one int
 	err := q.QueryRowContext(ctx, `SELECT 1 FROM users WHERE id = ?`, id).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
-		return store.Wrap(store.CodeNotFound, err, "user %q not found", id)
+		return parley.Wrap(parley.CodeNotFound, err, "user %q not found", id)
 	}
 	return err
 }
@@ -177,7 +178,7 @@ func roomExists(ctx context.Context, q querier, id string) error {
 	var one int
 	err := q.QueryRowContext(ctx, `SELECT 1 FROM rooms WHERE id = ?`, id).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
-		return store.Wrap(store.CodeNotFound, err, "room %q not found", id)
+		return parley.Wrap(parley.CodeNotFound, err, "room %q not found", id)
 	}
 	return err
 }
@@ -187,14 +188,14 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-func scanRoom(sc scanner) (*store.Room, error) {
-	var r store.Room
+func scanRoom(sc scanner) (*parley.Room, error) {
+	var r parley.Room
 	var kind string
 	var created int64
 	if err := sc.Scan(&r.ID, &r.Name, &r.Topic, &kind, &r.Private, &r.OwnerID, &r.LastSeq, &r.DirectKey, &created); err != nil {
 		return nil, err
 	}
-	r.Kind = store.RoomKind(kind)
+	r.Kind = parley.RoomKind(kind)
 	r.CreatedAt = fromMillis(created)
 	return &r, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -15,7 +16,7 @@ var _ store.Services = (*Services)(nil)
 // Create stores an integration's credentials.
 func (s *Services) Create(ctx context.Context, svc *store.Service) error {
 	if svc == nil || svc.AppID == "" || svc.SecretHash == "" || svc.UserID == "" {
-		return store.Errorf(store.CodeBadRequest, "app id, secret and user are required")
+		return parley.Errorf(parley.CodeBadRequest, "app id, secret and user are required")
 	}
 	created := s.db.stamp(svc.CreatedAt)
 	err := s.db.writeTx(ctx, func(tx *sql.Tx) error {
@@ -26,7 +27,7 @@ func (s *Services) Create(ctx context.Context, svc *store.Service) error {
 			`INSERT INTO services (app_id, secret_hash, user_id, created_at) VALUES (?, ?, ?, ?)`,
 			svc.AppID, svc.SecretHash, svc.UserID, toMillis(created))
 		if isUnique(err) {
-			return store.Wrap(store.CodeConflict, err, "service %q exists", svc.AppID)
+			return parley.Wrap(parley.CodeConflict, err, "service %q exists", svc.AppID)
 		}
 		return err
 	})
@@ -54,7 +55,7 @@ func (s *Services) ByAppID(ctx context.Context, appID string) (*store.Service, e
 // SetSecret replaces the secret hash.
 func (s *Services) SetSecret(ctx context.Context, appID, secretHash string) error {
 	if secretHash == "" {
-		return store.Errorf(store.CodeBadRequest, "secret is required")
+		return parley.Errorf(parley.CodeBadRequest, "secret is required")
 	}
 	return s.db.writeTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx,
@@ -64,7 +65,7 @@ func (s *Services) SetSecret(ctx context.Context, appID, secretHash string) erro
 		}
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
 			if err == nil {
-				err = store.Errorf(store.CodeNotFound, "service %q not found", appID)
+				err = parley.Errorf(parley.CodeNotFound, "service %q not found", appID)
 			}
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 	"github.com/parley-chat/parley/store/groupcommit"
 	"github.com/parley-chat/parley/store/sqlite"
@@ -45,20 +46,20 @@ func sqliteOpen(tb testing.TB, path string) (*store.Store, error) {
 func TestTwoProcessesShareOneFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "shared.db")
 	a, b := openTemp(t, path), openTemp(t, path)
-	u := store.User{ID: store.NewID(), Username: "ann", Kind: store.KindHuman}
+	u := parley.User{ID: parley.NewID(), Username: "ann", Kind: parley.KindHuman}
 	must(t, a.Users.Create(t.Context(), &u))
-	r := store.Room{ID: store.NewID(), Name: "shared"}
+	r := parley.Room{ID: parley.NewID(), Name: "shared"}
 	must(t, a.Rooms.Create(t.Context(), &r, u.ID))
 
 	const perWriter = 40
-	var appenders []func(store.Message) (store.AppendResult, error)
+	var appenders []func(parley.Message) (store.AppendResult, error)
 	for _, s := range []*store.Store{a, b} {
 		c := groupcommit.New(s.Messages, groupcommit.Config{})
 		t.Cleanup(c.Close)
 		appenders = append(appenders,
-			func(m store.Message) (store.AppendResult, error) { return c.Append(t.Context(), m) },
-			func(m store.Message) (store.AppendResult, error) {
-				res, err := s.Messages.Append(t.Context(), []store.Message{m})
+			func(m parley.Message) (store.AppendResult, error) { return c.Append(t.Context(), m) },
+			func(m parley.Message) (store.AppendResult, error) {
+				res, err := s.Messages.Append(t.Context(), []parley.Message{m})
 				if err != nil {
 					return store.AppendResult{}, err
 				}
@@ -73,7 +74,7 @@ func TestTwoProcessesShareOneFile(t *testing.T) {
 		app := appenders[w%len(appenders)]
 		wg.Go(func() {
 			for i := range perWriter {
-				m := store.Message{ID: store.NewID(), RoomID: r.ID, SenderID: u.ID,
+				m := parley.Message{ID: parley.NewID(), RoomID: r.ID, SenderID: u.ID,
 					Text: fmt.Sprintf("w%d-%d", w, i), ClientMsgID: fmt.Sprintf("w%d-%d", w, i)}
 				res, err := app(m)
 				if err != nil || res.Duplicate {
@@ -114,12 +115,12 @@ func TestReopenContinues(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "reopen.db")
 	s, err := sqlite.Open(t.Context(), sqlite.Config{Path: path})
 	must(t, err)
-	u := store.User{ID: store.NewID(), Username: "ann", Kind: store.KindHuman}
+	u := parley.User{ID: parley.NewID(), Username: "ann", Kind: parley.KindHuman}
 	must(t, s.Users.Create(t.Context(), &u))
-	r := store.Room{ID: store.NewID(), Name: "kept"}
+	r := parley.Room{ID: parley.NewID(), Name: "kept"}
 	must(t, s.Rooms.Create(t.Context(), &r, u.ID))
 	for i := range 3 {
-		_, err := s.Messages.Append(t.Context(), []store.Message{{ID: store.NewID(), RoomID: r.ID,
+		_, err := s.Messages.Append(t.Context(), []parley.Message{{ID: parley.NewID(), RoomID: r.ID,
 			SenderID: u.ID, Text: fmt.Sprint(i), ClientMsgID: fmt.Sprint("c", i)}})
 		must(t, err)
 	}
@@ -131,9 +132,9 @@ func TestReopenContinues(t *testing.T) {
 	if got.ID != u.ID {
 		t.Fatalf("user after reopen = %+v", got)
 	}
-	res, err := s.Messages.Append(t.Context(), []store.Message{
-		{ID: store.NewID(), RoomID: r.ID, SenderID: u.ID, Text: "again", ClientMsgID: "c1"},
-		{ID: store.NewID(), RoomID: r.ID, SenderID: u.ID, Text: "new", ClientMsgID: "c9"},
+	res, err := s.Messages.Append(t.Context(), []parley.Message{
+		{ID: parley.NewID(), RoomID: r.ID, SenderID: u.ID, Text: "again", ClientMsgID: "c1"},
+		{ID: parley.NewID(), RoomID: r.ID, SenderID: u.ID, Text: "new", ClientMsgID: "c9"},
 	})
 	must(t, err)
 	if !res[0].Duplicate || res[0].Message.Seq != 2 {
@@ -157,9 +158,9 @@ func TestBusyIsUnavailable(t *testing.T) {
 	s, err := sqlite.Open(t.Context(), sqlite.Config{Path: path, BusyTimeout: 100 * time.Millisecond})
 	must(t, err)
 	t.Cleanup(func() { _ = s.Backend.Close() })
-	u := store.User{ID: store.NewID(), Username: "ann", Kind: store.KindHuman}
+	u := parley.User{ID: parley.NewID(), Username: "ann", Kind: parley.KindHuman}
 	must(t, s.Users.Create(t.Context(), &u))
-	r := store.Room{ID: store.NewID(), Name: "locked"}
+	r := parley.Room{ID: parley.NewID(), Name: "locked"}
 	must(t, s.Rooms.Create(t.Context(), &r, u.ID))
 
 	other, err := sql.Open("sqlite", path)
@@ -172,15 +173,15 @@ func TestBusyIsUnavailable(t *testing.T) {
 	must(t, err)
 
 	start := time.Now()
-	_, err = s.Messages.Append(t.Context(), []store.Message{{ID: store.NewID(), RoomID: r.ID, SenderID: u.ID, Text: "x"}})
-	if code := store.CodeOf(err); code != store.CodeUnavailable {
+	_, err = s.Messages.Append(t.Context(), []parley.Message{{ID: parley.NewID(), RoomID: r.ID, SenderID: u.ID, Text: "x"}})
+	if code := parley.CodeOf(err); code != parley.CodeUnavailable {
 		t.Fatalf("Append under a foreign write lock: %v (code %q), want UNAVAILABLE", err, code)
 	}
 	if waited := time.Since(start); waited < 80*time.Millisecond {
 		t.Fatalf("gave up after %v, before the busy timeout", waited)
 	}
 	_, err = s.Memberships.MarkRead(t.Context(), r.ID, u.ID, 0)
-	if code := store.CodeOf(err); code != store.CodeUnavailable {
+	if code := parley.CodeOf(err); code != parley.CodeUnavailable {
 		t.Fatalf("MarkRead under a foreign write lock: %v, want UNAVAILABLE", err)
 	}
 	// Reads are not blocked by a writer in WAL mode.
@@ -190,7 +191,7 @@ func TestBusyIsUnavailable(t *testing.T) {
 
 	_, err = conn.ExecContext(t.Context(), "ROLLBACK")
 	must(t, err)
-	res, err := s.Messages.Append(t.Context(), []store.Message{{ID: store.NewID(), RoomID: r.ID, SenderID: u.ID, Text: "x"}})
+	res, err := s.Messages.Append(t.Context(), []parley.Message{{ID: parley.NewID(), RoomID: r.ID, SenderID: u.ID, Text: "x"}})
 	must(t, err)
 	if res[0].Err != nil || res[0].Message.Seq != 1 {
 		t.Fatalf("Append after the lock was released = %+v, want seq 1", res[0])

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"strings"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -17,17 +18,17 @@ const userCols = `id, username, display_name, kind, password_hash, created_at`
 
 // Create inserts u, normalising its username and filling in a zero
 // CreatedAt and an empty Kind (human).
-func (s *Users) Create(ctx context.Context, u *store.User) error {
+func (s *Users) Create(ctx context.Context, u *parley.User) error {
 	if u == nil || u.ID == "" {
-		return store.Errorf(store.CodeBadRequest, "user id is required")
+		return parley.Errorf(parley.CodeBadRequest, "user id is required")
 	}
-	name := store.NormalizeUsername(u.Username)
+	name := parley.NormalizeUsername(u.Username)
 	if name == "" {
-		return store.Errorf(store.CodeBadRequest, "username is required")
+		return parley.Errorf(parley.CodeBadRequest, "username is required")
 	}
 	kind := u.Kind
 	if kind == "" {
-		kind = store.KindHuman
+		kind = parley.KindHuman
 	}
 	created := s.db.stamp(u.CreatedAt)
 	err := s.db.writeTx(ctx, func(tx *sql.Tx) error {
@@ -36,9 +37,9 @@ func (s *Users) Create(ctx context.Context, u *store.User) error {
 			u.ID, name, u.DisplayName, string(kind), u.PasswordHash, toMillis(created))
 		if isUnique(err) {
 			if strings.Contains(err.Error(), "users.username") {
-				return store.Wrap(store.CodeConflict, err, "username %q is taken", name)
+				return parley.Wrap(parley.CodeConflict, err, "username %q is taken", name)
 			}
-			return store.Wrap(store.CodeConflict, err, "user %q already exists", u.ID)
+			return parley.Wrap(parley.CodeConflict, err, "user %q already exists", u.ID)
 		}
 		return err
 	})
@@ -50,7 +51,7 @@ func (s *Users) Create(ctx context.Context, u *store.User) error {
 }
 
 // ByID returns NOT_FOUND when no user has that id.
-func (s *Users) ByID(ctx context.Context, id string) (*store.User, error) {
+func (s *Users) ByID(ctx context.Context, id string) (*parley.User, error) {
 	row := s.db.read.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, id)
 	u, err := scanUser(row)
 	if err != nil {
@@ -60,9 +61,9 @@ func (s *Users) ByID(ctx context.Context, id string) (*store.User, error) {
 }
 
 // ByUsername matches case-insensitively.
-func (s *Users) ByUsername(ctx context.Context, username string) (*store.User, error) {
+func (s *Users) ByUsername(ctx context.Context, username string) (*parley.User, error) {
 	row := s.db.read.QueryRowContext(ctx,
-		`SELECT `+userCols+` FROM users WHERE username = ?`, store.NormalizeUsername(username))
+		`SELECT `+userCols+` FROM users WHERE username = ?`, parley.NormalizeUsername(username))
 	u, err := scanUser(row)
 	if err != nil {
 		return nil, storeError(err, "user")
@@ -74,7 +75,7 @@ func (s *Users) ByUsername(ctx context.Context, username string) (*store.User, e
 const idChunk = 500
 
 // ByIDs returns the users that exist among ids; unknown ids are skipped.
-func (s *Users) ByIDs(ctx context.Context, ids []string) ([]store.User, error) {
+func (s *Users) ByIDs(ctx context.Context, ids []string) ([]parley.User, error) {
 	seen := make(map[string]bool, len(ids))
 	uniq := make([]any, 0, len(ids))
 	for _, id := range ids {
@@ -83,7 +84,7 @@ func (s *Users) ByIDs(ctx context.Context, ids []string) ([]store.User, error) {
 			uniq = append(uniq, id)
 		}
 	}
-	users := make([]store.User, 0, len(uniq))
+	users := make([]parley.User, 0, len(uniq))
 	for len(uniq) > 0 {
 		n := min(len(uniq), idChunk)
 		rows, err := s.db.read.QueryContext(ctx,
@@ -111,14 +112,14 @@ func (s *Users) ByIDs(ctx context.Context, ids []string) ([]store.User, error) {
 // scanner is what *sql.Row and *sql.Rows have in common.
 type scanner interface{ Scan(dest ...any) error }
 
-func scanUser(sc scanner) (*store.User, error) {
-	var u store.User
+func scanUser(sc scanner) (*parley.User, error) {
+	var u parley.User
 	var kind string
 	var created int64
 	if err := sc.Scan(&u.ID, &u.Username, &u.DisplayName, &kind, &u.PasswordHash, &created); err != nil {
 		return nil, err
 	}
-	u.Kind = store.UserKind(kind)
+	u.Kind = parley.UserKind(kind)
 	u.CreatedAt = fromMillis(created)
 	return &u, nil
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -112,14 +113,14 @@ func testMemoryExpire(t *testing.T, s *store.Store) {
 }
 
 func testMemoryBadRequest(t *testing.T, s *store.Store) {
-	wantCode(t, s.Memories.AddTurns(ctx(t), "", []store.Turn{turn(1)}, 1), store.CodeBadRequest)
-	wantCode(t, s.Memories.AddTurns(ctx(t), "r1", []store.Turn{turn(1)}, 0), store.CodeBadRequest)
-	wantCode(t, s.Memories.SetDialogue(ctx(t), "r1", "", nil), store.CodeBadRequest)
+	wantCode(t, s.Memories.AddTurns(ctx(t), "", []store.Turn{turn(1)}, 1), parley.CodeBadRequest)
+	wantCode(t, s.Memories.AddTurns(ctx(t), "r1", []store.Turn{turn(1)}, 0), parley.CodeBadRequest)
+	wantCode(t, s.Memories.SetDialogue(ctx(t), "r1", "", nil), parley.CodeBadRequest)
 }
 
 func testKnowledge(t *testing.T, s *store.Store) {
 	_, err := s.Knowledge.Lookup(ctx(t), "r1", "wifi password")
-	wantCode(t, err, store.CodeNotFound)
+	wantCode(t, err, parley.CodeNotFound)
 
 	must(t, s.Knowledge.Teach(ctx(t), store.Knowledge{RoomID: "r1", Question: "wifi password", Answer: "ask bob", TaughtBy: "u1"}))
 	must(t, s.Knowledge.Teach(ctx(t), store.Knowledge{RoomID: "r1", Question: "wifi password", Answer: "hunter2", TaughtBy: "u2"}))
@@ -129,14 +130,14 @@ func testKnowledge(t *testing.T, s *store.Store) {
 		t.Fatalf("Lookup = %+v, want the newer answer taught by u2", k)
 	}
 	_, err = s.Knowledge.Lookup(ctx(t), "r2", "wifi password")
-	wantCode(t, err, store.CodeNotFound)
+	wantCode(t, err, parley.CodeNotFound)
 
 	must(t, s.Knowledge.Forget(ctx(t), "r1", "wifi password"))
 	_, err = s.Knowledge.Lookup(ctx(t), "r1", "wifi password")
-	wantCode(t, err, store.CodeNotFound)
-	wantCode(t, s.Knowledge.Forget(ctx(t), "r1", "wifi password"), store.CodeNotFound)
-	wantCode(t, s.Knowledge.Teach(ctx(t), store.Knowledge{RoomID: "r1", Question: "q"}), store.CodeBadRequest)
-	wantCode(t, s.Knowledge.Teach(ctx(t), store.Knowledge{RoomID: "r1", Answer: "a"}), store.CodeBadRequest)
+	wantCode(t, err, parley.CodeNotFound)
+	wantCode(t, s.Knowledge.Forget(ctx(t), "r1", "wifi password"), parley.CodeNotFound)
+	wantCode(t, s.Knowledge.Teach(ctx(t), store.Knowledge{RoomID: "r1", Question: "q"}), parley.CodeBadRequest)
+	wantCode(t, s.Knowledge.Teach(ctx(t), store.Knowledge{RoomID: "r1", Answer: "a"}), parley.CodeBadRequest)
 }
 
 func testKnowledgeRoomFirst(t *testing.T, s *store.Store) {
@@ -164,10 +165,10 @@ func testServices(t *testing.T, s *store.Store) {
 		t.Fatalf("ByAppID = %+v, want %+v", *got, svc)
 	}
 	dup := svc
-	wantCode(t, s.Services.Create(ctx(t), &dup), store.CodeConflict)
+	wantCode(t, s.Services.Create(ctx(t), &dup), parley.CodeConflict)
 	ghost := store.Service{AppID: "ghost", SecretHash: "h", UserID: "no-such-user"}
-	wantCode(t, s.Services.Create(ctx(t), &ghost), store.CodeNotFound)
-	wantCode(t, s.Services.Create(ctx(t), &store.Service{AppID: "x", UserID: bot.ID}), store.CodeBadRequest)
+	wantCode(t, s.Services.Create(ctx(t), &ghost), parley.CodeNotFound)
+	wantCode(t, s.Services.Create(ctx(t), &store.Service{AppID: "x", UserID: bot.ID}), parley.CodeBadRequest)
 
 	must(t, s.Services.SetSecret(ctx(t), "weather-app", "h2"))
 	got, err = s.Services.ByAppID(ctx(t), "weather-app")
@@ -175,7 +176,7 @@ func testServices(t *testing.T, s *store.Store) {
 	if got.SecretHash != "h2" {
 		t.Fatalf("secret hash after rotation = %q, want h2", got.SecretHash)
 	}
-	wantCode(t, s.Services.SetSecret(ctx(t), "ghost", "h"), store.CodeNotFound)
+	wantCode(t, s.Services.SetSecret(ctx(t), "ghost", "h"), parley.CodeNotFound)
 	_, err = s.Services.ByAppID(ctx(t), "ghost")
-	wantCode(t, err, store.CodeNotFound)
+	wantCode(t, err, parley.CodeNotFound)
 }

@@ -3,6 +3,7 @@ package storetest
 import (
 	"testing"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -17,9 +18,9 @@ func testPingAndClose(t *testing.T, s *store.Store) {
 	if err := s.Backend.Close(); err != nil {
 		t.Fatalf("second Close: %v", err)
 	}
-	wantCode(t, s.Backend.Ping(ctx(t)), store.CodeUnavailable)
+	wantCode(t, s.Backend.Ping(ctx(t)), parley.CodeUnavailable)
 	_, err := s.Users.ByID(ctx(t), u.ID)
-	wantCode(t, err, store.CodeUnavailable)
-	_, err = s.Messages.Append(ctx(t), []store.Message{{ID: store.NewID(), RoomID: "general", SenderID: u.ID, Text: "late"}})
-	wantCode(t, err, store.CodeUnavailable)
+	wantCode(t, err, parley.CodeUnavailable)
+	_, err = s.Messages.Append(ctx(t), []parley.Message{{ID: parley.NewID(), RoomID: "general", SenderID: u.ID, Text: "late"}})
+	wantCode(t, err, parley.CodeUnavailable)
 }

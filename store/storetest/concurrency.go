@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 	"github.com/parley-chat/parley/store/groupcommit"
 )
@@ -24,12 +25,12 @@ const (
 )
 
 // appender is one way of getting a message stored.
-type appender func(m store.Message) (store.AppendResult, error)
+type appender func(m parley.Message) (store.AppendResult, error)
 
 func direct(t *testing.T, s *store.Store) appender {
 	c := ctx(t)
-	return func(m store.Message) (store.AppendResult, error) {
-		res, err := s.Messages.Append(c, []store.Message{m})
+	return func(m parley.Message) (store.AppendResult, error) {
+		res, err := s.Messages.Append(c, []parley.Message{m})
 		if err != nil {
 			return store.AppendResult{}, err
 		}
@@ -41,15 +42,15 @@ func committed(t *testing.T, s *store.Store) appender {
 	c := groupcommit.New(s.Messages, groupcommit.Config{})
 	t.Cleanup(c.Close)
 	cx := ctx(t)
-	return func(m store.Message) (store.AppendResult, error) { return c.Append(cx, m) }
+	return func(m parley.Message) (store.AppendResult, error) { return c.Append(cx, m) }
 }
 
 // hammer runs writers goroutines that each store perWriter messages through
 // the appender chosen for them, and returns every stored message.
-func hammer(t *testing.T, r store.Room, u store.User, pick func(w int) appender) []store.Message {
+func hammer(t *testing.T, r parley.Room, u parley.User, pick func(w int) appender) []parley.Message {
 	t.Helper()
 	var mu sync.Mutex
-	var stored []store.Message
+	var stored []parley.Message
 	var failures atomic.Int64
 	var wg sync.WaitGroup
 	start := make(chan struct{})
@@ -82,10 +83,10 @@ func hammer(t *testing.T, r store.Room, u store.User, pick func(w int) appender)
 // checkLog verifies that the acked messages hold exactly seqs 1..n, that the
 // stored log is that same gap-free sequence, and that each seq holds the
 // message it was acked with.
-func checkLog(t *testing.T, s *store.Store, r store.Room, acked []store.Message) {
+func checkLog(t *testing.T, s *store.Store, r parley.Room, acked []parley.Message) {
 	t.Helper()
 	n := int64(len(acked))
-	slices.SortFunc(acked, func(a, b store.Message) int { return int(a.Seq - b.Seq) })
+	slices.SortFunc(acked, func(a, b parley.Message) int { return int(a.Seq - b.Seq) })
 	wantSeqs(t, acked, 1, n)
 
 	log, more, err := s.Messages.After(ctx(t), r.ID, 0, int(n)+1)

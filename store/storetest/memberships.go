@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -21,19 +22,19 @@ func testMemberAdd(t *testing.T, s *store.Store) {
 	owner, u := newUser(t, s, "own"), newUser(t, s, "usr")
 	r := newRoom(t, s, "room", owner, false)
 
-	added, err := s.Memberships.Add(ctx(t), store.Membership{RoomID: r.ID, UserID: u.ID, Role: store.RoleMember, JoinedAt: baseTime})
+	added, err := s.Memberships.Add(ctx(t), parley.Membership{RoomID: r.ID, UserID: u.ID, Role: parley.RoleMember, JoinedAt: baseTime})
 	must(t, err)
 	if !added {
 		t.Fatal("first Add reported added=false")
 	}
-	added, err = s.Memberships.Add(ctx(t), store.Membership{RoomID: r.ID, UserID: u.ID, Role: store.RoleAdmin, JoinedAt: baseTime.Add(time.Hour)})
+	added, err = s.Memberships.Add(ctx(t), parley.Membership{RoomID: r.ID, UserID: u.ID, Role: parley.RoleAdmin, JoinedAt: baseTime.Add(time.Hour)})
 	must(t, err)
 	if added {
 		t.Fatal("second Add reported added=true")
 	}
 	m, err := s.Memberships.Get(ctx(t), r.ID, u.ID)
 	must(t, err)
-	want := store.Membership{RoomID: r.ID, UserID: u.ID, Role: store.RoleMember, JoinedAt: baseTime}
+	want := parley.Membership{RoomID: r.ID, UserID: u.ID, Role: parley.RoleMember, JoinedAt: baseTime}
 	if *m != want {
 		t.Fatalf("Get = %+v, want %+v (the first Add's)", *m, want)
 	}
@@ -43,7 +44,7 @@ func testMemberAdd(t *testing.T, s *store.Store) {
 	appendN(t, s, r, owner, 3)
 	for _, tc := range []struct{ give, want int64 }{{2, 2}, {100, 3}, {-1, 0}} {
 		nu := newUser(t, s, fmt.Sprintf("rs%d", tc.want))
-		_, err := s.Memberships.Add(ctx(t), store.Membership{RoomID: r.ID, UserID: nu.ID, Role: store.RoleMember, JoinedAt: baseTime, ReadSeq: tc.give})
+		_, err := s.Memberships.Add(ctx(t), parley.Membership{RoomID: r.ID, UserID: nu.ID, Role: parley.RoleMember, JoinedAt: baseTime, ReadSeq: tc.give})
 		must(t, err)
 		m, err := s.Memberships.Get(ctx(t), r.ID, nu.ID)
 		must(t, err)
@@ -53,11 +54,11 @@ func testMemberAdd(t *testing.T, s *store.Store) {
 	}
 
 	// The owner's membership is not downgraded by a later Add either.
-	added, err = s.Memberships.Add(ctx(t), store.Membership{RoomID: r.ID, UserID: owner.ID, Role: store.RoleMember, JoinedAt: baseTime})
+	added, err = s.Memberships.Add(ctx(t), parley.Membership{RoomID: r.ID, UserID: owner.ID, Role: parley.RoleMember, JoinedAt: baseTime})
 	must(t, err)
 	m, err = s.Memberships.Get(ctx(t), r.ID, owner.ID)
 	must(t, err)
-	if added || m.Role != store.RoleOwner {
+	if added || m.Role != parley.RoleOwner {
 		t.Fatalf("re-adding the owner: added=%v role=%q", added, m.Role)
 	}
 }
@@ -65,13 +66,13 @@ func testMemberAdd(t *testing.T, s *store.Store) {
 func testMemberAddNotFound(t *testing.T, s *store.Store) {
 	owner := newUser(t, s, "own")
 	r := newRoom(t, s, "room", owner, false)
-	_, err := s.Memberships.Add(ctx(t), store.Membership{RoomID: store.NewID(), UserID: owner.ID, Role: store.RoleMember, JoinedAt: baseTime})
-	wantCode(t, err, store.CodeNotFound)
-	ghost := store.NewID()
-	_, err = s.Memberships.Add(ctx(t), store.Membership{RoomID: r.ID, UserID: ghost, Role: store.RoleMember, JoinedAt: baseTime})
-	wantCode(t, err, store.CodeNotFound)
+	_, err := s.Memberships.Add(ctx(t), parley.Membership{RoomID: parley.NewID(), UserID: owner.ID, Role: parley.RoleMember, JoinedAt: baseTime})
+	wantCode(t, err, parley.CodeNotFound)
+	ghost := parley.NewID()
+	_, err = s.Memberships.Add(ctx(t), parley.Membership{RoomID: r.ID, UserID: ghost, Role: parley.RoleMember, JoinedAt: baseTime})
+	wantCode(t, err, parley.CodeNotFound)
 	_, err = s.Memberships.Get(ctx(t), r.ID, ghost)
-	wantCode(t, err, store.CodeNotFound)
+	wantCode(t, err, parley.CodeNotFound)
 }
 
 func testMemberRemove(t *testing.T, s *store.Store) {
@@ -81,8 +82,8 @@ func testMemberRemove(t *testing.T, s *store.Store) {
 
 	must(t, s.Memberships.Remove(ctx(t), r.ID, u.ID))
 	_, err := s.Memberships.Get(ctx(t), r.ID, u.ID)
-	wantCode(t, err, store.CodeNotFound)
-	wantCode(t, s.Memberships.Remove(ctx(t), r.ID, u.ID), store.CodeNotFound)
+	wantCode(t, err, parley.CodeNotFound)
+	wantCode(t, s.Memberships.Remove(ctx(t), r.ID, u.ID), parley.CodeNotFound)
 	rooms, err := s.Memberships.RoomsOf(ctx(t), u.ID)
 	must(t, err)
 	if len(rooms) != 0 {
@@ -96,10 +97,10 @@ func testMemberRemove(t *testing.T, s *store.Store) {
 func testMembers(t *testing.T, s *store.Store) {
 	owner := newUser(t, s, "zed") // names sort opposite to join order
 	r := newRoom(t, s, "room", owner, false)
-	later := []store.User{newUser(t, s, "yan"), newUser(t, s, "xia")}
+	later := []parley.User{newUser(t, s, "yan"), newUser(t, s, "xia")}
 	for i, u := range later {
-		_, err := s.Memberships.Add(ctx(t), store.Membership{
-			RoomID: r.ID, UserID: u.ID, Role: store.RoleAdmin,
+		_, err := s.Memberships.Add(ctx(t), parley.Membership{
+			RoomID: r.ID, UserID: u.ID, Role: parley.RoleAdmin,
 			JoinedAt: baseTime.Add(time.Duration(i+1) * time.Minute),
 		})
 		must(t, err)
@@ -113,12 +114,12 @@ func testMembers(t *testing.T, s *store.Store) {
 	if len(got) != 3 || got[0] != "zed" || got[1] != "yan" || got[2] != "xia" {
 		t.Fatalf("Members = %v, want [zed yan xia]", got)
 	}
-	if m := members[1]; m.Role != store.RoleAdmin || !m.JoinedAt.Equal(baseTime.Add(time.Minute)) ||
-		m.User.DisplayName != "The yan" || m.User.Kind != store.KindHuman {
+	if m := members[1]; m.Role != parley.RoleAdmin || !m.JoinedAt.Equal(baseTime.Add(time.Minute)) ||
+		m.User.DisplayName != "The yan" || m.User.Kind != parley.KindHuman {
 		t.Fatalf("Members[1] = %+v", m)
 	}
 
-	none, err := s.Memberships.Members(ctx(t), store.NewID())
+	none, err := s.Memberships.Members(ctx(t), parley.NewID())
 	must(t, err)
 	if len(none) != 0 {
 		t.Fatalf("Members of an unknown room = %+v", none)
@@ -135,17 +136,17 @@ func testRoomsOf(t *testing.T, s *store.Store) {
 
 	rooms, err := s.Memberships.RoomsOf(ctx(t), alice.ID)
 	must(t, err)
-	byName := map[string]store.UserRoom{}
+	byName := map[string]parley.UserRoom{}
 	for _, r := range rooms {
 		byName[r.Room.Name] = r
 	}
 	if len(rooms) != 2 {
 		t.Fatalf("alice is in %d rooms, want 2", len(rooms))
 	}
-	if b := byName["busy"]; b.Room.LastSeq != 3 || b.ReadSeq != 0 || b.Unread != 3 || b.Role != store.RoleOwner {
+	if b := byName["busy"]; b.Room.LastSeq != 3 || b.ReadSeq != 0 || b.Unread != 3 || b.Role != parley.RoleOwner {
 		t.Fatalf("alice's busy = %+v, want lastSeq 3 readSeq 0 unread 3 owner", b)
 	}
-	if q := byName["quiet"]; q.Unread != 0 || q.Role != store.RoleMember || !q.Room.Private {
+	if q := byName["quiet"]; q.Unread != 0 || q.Role != parley.RoleMember || !q.Room.Private {
 		t.Fatalf("alice's quiet = %+v", q)
 	}
 
@@ -196,7 +197,7 @@ func testMarkRead(t *testing.T, s *store.Store) {
 		t.Fatalf("stored readSeq = %d, want 5", m.ReadSeq)
 	}
 	_, err = s.Memberships.MarkRead(ctx(t), r.ID, eve.ID, 1)
-	wantCode(t, err, store.CodeNotFound)
-	_, err = s.Memberships.MarkRead(ctx(t), store.NewID(), alice.ID, 1)
-	wantCode(t, err, store.CodeNotFound)
+	wantCode(t, err, parley.CodeNotFound)
+	_, err = s.Memberships.MarkRead(ctx(t), parley.NewID(), alice.ID, 1)
+	wantCode(t, err, parley.CodeNotFound)
 }

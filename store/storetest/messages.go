@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -26,7 +27,7 @@ func testAppendSeqs(t *testing.T, s *store.Store) {
 	r := newRoom(t, s, "room", u, false)
 	other := newRoom(t, s, "other", u, false)
 
-	var batch []store.Message
+	var batch []parley.Message
 	for i := range 5 {
 		batch = append(batch, newMsg(r, u, fmt.Sprint("m", i), ""))
 	}
@@ -91,7 +92,7 @@ func testAppendFields(t *testing.T, s *store.Store) {
 	}
 }
 
-func sameMessage(a, b store.Message) bool {
+func sameMessage(a, b parley.Message) bool {
 	return a.ID == b.ID && a.RoomID == b.RoomID && a.Seq == b.Seq && a.SenderID == b.SenderID &&
 		a.Text == b.Text && slices.Equal(a.Mentions, b.Mentions) && a.ClientMsgID == b.ClientMsgID &&
 		a.StreamID == b.StreamID && a.Deleted == b.Deleted && a.CreatedAt.Equal(b.CreatedAt)
@@ -114,7 +115,7 @@ func testDuplicateAcrossBatches(t *testing.T, s *store.Store) {
 		t.Fatalf("same-id retry = %+v, want the original as duplicate", res)
 	}
 	_, err := s.Messages.Get(ctx(t), r.ID, retry.ID)
-	wantCode(t, err, store.CodeNotFound)
+	wantCode(t, err, parley.CodeNotFound)
 
 	// The same clientMsgId from another sender is a different message, and
 	// the duplicates consumed no seq.
@@ -133,7 +134,7 @@ func testDuplicateAcrossBatches(t *testing.T, s *store.Store) {
 	wantSeqs(t, msgs, 1, 4)
 }
 
-func newMsgWithID(m store.Message) store.Message {
+func newMsgWithID(m parley.Message) parley.Message {
 	m.Seq = 0
 	m.Text = "retried with the same id"
 	return m
@@ -166,7 +167,7 @@ func testAppendPerMessageErrors(t *testing.T, s *store.Store) {
 	r := newRoom(t, s, "room", u, false)
 	taken := appendOK(t, s, newMsg(r, u, "taken", ""))[0].Message
 
-	ghostRoom := newMsg(store.Room{ID: store.NewID()}, u, "nowhere", "g1")
+	ghostRoom := newMsg(parley.Room{ID: parley.NewID()}, u, "nowhere", "g1")
 	noID := newMsg(r, u, "no id", "n1")
 	noID.ID = ""
 	noSender := newMsg(r, u, "no sender", "s1")
@@ -175,11 +176,11 @@ func testAppendPerMessageErrors(t *testing.T, s *store.Store) {
 	sameID.ID = taken.ID
 	ok1, ok2 := newMsg(r, u, "ok 1", "o1"), newMsg(r, u, "ok 2", "o2")
 
-	res, err := s.Messages.Append(ctx(t), []store.Message{ok1, ghostRoom, noID, noSender, sameID, ok2})
+	res, err := s.Messages.Append(ctx(t), []parley.Message{ok1, ghostRoom, noID, noSender, sameID, ok2})
 	must(t, err)
-	wantCodes := []store.Code{"", store.CodeNotFound, store.CodeBadRequest, store.CodeBadRequest, store.CodeConflict, ""}
+	wantCodes := []parley.Code{"", parley.CodeNotFound, parley.CodeBadRequest, parley.CodeBadRequest, parley.CodeConflict, ""}
 	for i, want := range wantCodes {
-		if got := store.CodeOf(res[i].Err); got != want {
+		if got := parley.CodeOf(res[i].Err); got != want {
 			t.Fatalf("message %d: error %v, want code %q", i, res[i].Err, want)
 		}
 	}
@@ -212,7 +213,7 @@ func testAppendAdvancesReadCursor(t *testing.T, s *store.Store) {
 		t.Fatalf("seq = %d, want 5", res[2].Message.Seq)
 	}
 	for _, c := range []struct {
-		u    store.User
+		u    parley.User
 		want int64
 	}{{ann, 5}, {bob, 4}} {
 		m, err := s.Memberships.Get(ctx(t), r.ID, c.u.ID)
@@ -225,14 +226,14 @@ func testAppendAdvancesReadCursor(t *testing.T, s *store.Store) {
 	// A sender who is not a member (a bot posting by id) gets no membership.
 	appendOK(t, s, newMsg(r, outsider, "drive-by", ""))
 	_, err := s.Memberships.Get(ctx(t), r.ID, outsider.ID)
-	wantCode(t, err, store.CodeNotFound)
+	wantCode(t, err, parley.CodeNotFound)
 }
 
 func testHistory(t *testing.T, s *store.Store) {
 	u := newUser(t, s, "ann")
 	r := newRoom(t, s, "room", u, false)
 	appendN(t, s, r, u, 60)
-	history := func(before int64, limit int) ([]store.Message, bool, error) {
+	history := func(before int64, limit int) ([]parley.Message, bool, error) {
 		return s.Messages.History(ctx(t), r.ID, before, limit)
 	}
 
@@ -254,7 +255,7 @@ func testAfter(t *testing.T, s *store.Store) {
 	u := newUser(t, s, "ann")
 	r := newRoom(t, s, "room", u, false)
 	appendN(t, s, r, u, 25)
-	after := func(seq int64, limit int) ([]store.Message, bool, error) {
+	after := func(seq int64, limit int) ([]parley.Message, bool, error) {
 		return s.Messages.After(ctx(t), r.ID, seq, limit)
 	}
 
@@ -266,9 +267,9 @@ func testAfter(t *testing.T, s *store.Store) {
 
 // wantPage checks a History/After answer: seqs from..to (to < from: none)
 // and hasMore. It is curried so a call's three results pass straight in.
-func wantPage(t *testing.T, what string) func([]store.Message, bool, error) func(from, to int64, more bool) []store.Message {
-	return func(page []store.Message, more bool, err error) func(int64, int64, bool) []store.Message {
-		return func(from, to int64, wantMore bool) []store.Message {
+func wantPage(t *testing.T, what string) func([]parley.Message, bool, error) func(from, to int64, more bool) []parley.Message {
+	return func(page []parley.Message, more bool, err error) func(int64, int64, bool) []parley.Message {
+		return func(from, to int64, wantMore bool) []parley.Message {
 			t.Helper()
 			if err != nil {
 				t.Fatalf("%s: %v", what, err)
@@ -324,11 +325,11 @@ func testDelete(t *testing.T, s *store.Store) {
 		t.Fatalf("retry of a deleted message = %+v, want the tombstone as duplicate", res)
 	}
 
-	_, err = s.Messages.Delete(ctx(t), r.ID, store.NewID())
-	wantCode(t, err, store.CodeNotFound)
+	_, err = s.Messages.Delete(ctx(t), r.ID, parley.NewID())
+	wantCode(t, err, parley.CodeNotFound)
 	other := newRoom(t, s, "other", u, false)
 	_, err = s.Messages.Delete(ctx(t), other.ID, msgs[0].ID)
-	wantCode(t, err, store.CodeNotFound)
+	wantCode(t, err, parley.CodeNotFound)
 	got, err = s.Messages.Get(ctx(t), r.ID, msgs[0].ID)
 	must(t, err)
 	if got.Deleted {
@@ -342,7 +343,7 @@ func testGetNotFound(t *testing.T, s *store.Store) {
 	other := newRoom(t, s, "other", u, false)
 	m := appendOK(t, s, newMsg(r, u, "here", ""))[0].Message
 	_, err := s.Messages.Get(ctx(t), other.ID, m.ID)
-	wantCode(t, err, store.CodeNotFound)
-	_, err = s.Messages.Get(ctx(t), r.ID, store.NewID())
-	wantCode(t, err, store.CodeNotFound)
+	wantCode(t, err, parley.CodeNotFound)
+	_, err = s.Messages.Get(ctx(t), r.ID, parley.NewID())
+	wantCode(t, err, parley.CodeNotFound)
 }

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -19,12 +20,12 @@ var roomTests = []test{
 
 func testRoomCreate(t *testing.T, s *store.Store) {
 	owner := newUser(t, s, "olga")
-	r := store.Room{ID: store.NewID(), Name: "lobby", Topic: "hi", Private: true, CreatedAt: baseTime}
+	r := parley.Room{ID: parley.NewID(), Name: "lobby", Topic: "hi", Private: true, CreatedAt: baseTime}
 	must(t, s.Rooms.Create(ctx(t), &r, owner.ID))
 
 	got, err := s.Rooms.ByID(ctx(t), r.ID)
 	must(t, err)
-	want := store.Room{ID: r.ID, Name: "lobby", Topic: "hi", Kind: store.RoomGroup, Private: true,
+	want := parley.Room{ID: r.ID, Name: "lobby", Topic: "hi", Kind: parley.RoomGroup, Private: true,
 		OwnerID: owner.ID, CreatedAt: baseTime}
 	if *got != want {
 		t.Fatalf("ByID = %+v, want %+v", *got, want)
@@ -32,12 +33,12 @@ func testRoomCreate(t *testing.T, s *store.Store) {
 
 	m, err := s.Memberships.Get(ctx(t), r.ID, owner.ID)
 	must(t, err)
-	if m.Role != store.RoleOwner || m.ReadSeq != 0 {
+	if m.Role != parley.RoleOwner || m.ReadSeq != 0 {
 		t.Fatalf("owner membership = %+v, want role owner, readSeq 0", *m)
 	}
 	members, err := s.Memberships.Members(ctx(t), r.ID)
 	must(t, err)
-	if len(members) != 1 || members[0].User.ID != owner.ID || members[0].Role != store.RoleOwner {
+	if len(members) != 1 || members[0].User.ID != owner.ID || members[0].Role != parley.RoleOwner {
 		t.Fatalf("Members = %+v, want just the owner", members)
 	}
 }
@@ -46,24 +47,24 @@ func testRoomCreateErrors(t *testing.T, s *store.Store) {
 	owner := newUser(t, s, "oscar")
 	r := newRoom(t, s, "dup", owner, false)
 
-	again := store.Room{ID: r.ID, Name: "other", CreatedAt: baseTime}
-	wantCode(t, s.Rooms.Create(ctx(t), &again, owner.ID), store.CodeConflict)
+	again := parley.Room{ID: r.ID, Name: "other", CreatedAt: baseTime}
+	wantCode(t, s.Rooms.Create(ctx(t), &again, owner.ID), parley.CodeConflict)
 	got, err := s.Rooms.ByID(ctx(t), r.ID)
 	must(t, err)
 	if got.Name != "dup" {
 		t.Fatalf("conflicting create renamed the room to %q", got.Name)
 	}
 
-	orphan := store.Room{ID: store.NewID(), Name: "orphan", CreatedAt: baseTime}
-	wantCode(t, s.Rooms.Create(ctx(t), &orphan, store.NewID()), store.CodeNotFound)
+	orphan := parley.Room{ID: parley.NewID(), Name: "orphan", CreatedAt: baseTime}
+	wantCode(t, s.Rooms.Create(ctx(t), &orphan, parley.NewID()), parley.CodeNotFound)
 	_, err = s.Rooms.ByID(ctx(t), orphan.ID)
-	wantCode(t, err, store.CodeNotFound) // atomic: no room without its owner
+	wantCode(t, err, parley.CodeNotFound) // atomic: no room without its owner
 
-	wantCode(t, s.Rooms.Create(ctx(t), &store.Room{Name: "no id"}, owner.ID), store.CodeBadRequest)
-	wantCode(t, s.Rooms.Create(ctx(t), &store.Room{ID: store.NewID()}, owner.ID), store.CodeBadRequest)
+	wantCode(t, s.Rooms.Create(ctx(t), &parley.Room{Name: "no id"}, owner.ID), parley.CodeBadRequest)
+	wantCode(t, s.Rooms.Create(ctx(t), &parley.Room{ID: parley.NewID()}, owner.ID), parley.CodeBadRequest)
 
-	_, err = s.Rooms.ByID(ctx(t), store.NewID())
-	wantCode(t, err, store.CodeNotFound)
+	_, err = s.Rooms.ByID(ctx(t), parley.NewID())
+	wantCode(t, err, parley.CodeNotFound)
 }
 
 func testRoomPublic(t *testing.T, s *store.Store) {
@@ -71,7 +72,7 @@ func testRoomPublic(t *testing.T, s *store.Store) {
 	newRoom(t, s, "zebra", a, false)
 	newRoom(t, s, "apple", a, false)
 	newRoom(t, s, "secret", a, true)
-	_, _, err := s.Rooms.OpenDirect(ctx(t), &store.Room{ID: store.NewID(), Name: "amy+bill", CreatedAt: baseTime}, a.ID, b.ID)
+	_, _, err := s.Rooms.OpenDirect(ctx(t), &parley.Room{ID: parley.NewID(), Name: "amy+bill", CreatedAt: baseTime}, a.ID, b.ID)
 	must(t, err)
 
 	rooms, err := s.Rooms.Public(ctx(t))
@@ -87,43 +88,43 @@ func testRoomPublic(t *testing.T, s *store.Store) {
 
 func testOpenDirect(t *testing.T, s *store.Store) {
 	a, b, c := newUser(t, s, "ada"), newUser(t, s, "bo"), newUser(t, s, "cy")
-	first := store.Room{ID: store.NewID(), Name: "ada+bo", CreatedAt: baseTime}
+	first := parley.Room{ID: parley.NewID(), Name: "ada+bo", CreatedAt: baseTime}
 	room, created, err := s.Rooms.OpenDirect(ctx(t), &first, a.ID, b.ID)
 	must(t, err)
 	if !created {
 		t.Fatal("first OpenDirect did not report created")
 	}
-	if room.ID != first.ID || room.Kind != store.RoomDirect || room.DirectKey != store.DirectKey(a.ID, b.ID) ||
+	if room.ID != first.ID || room.Kind != parley.RoomDirect || room.DirectKey != parley.DirectKey(a.ID, b.ID) ||
 		room.Name != "ada+bo" || !room.CreatedAt.Equal(baseTime) {
 		t.Fatalf("OpenDirect = %+v", *room)
 	}
 
 	// The other way round, with a fresh id offered: the same room.
-	again, created, err := s.Rooms.OpenDirect(ctx(t), &store.Room{ID: store.NewID(), Name: "bo+ada", CreatedAt: baseTime}, b.ID, a.ID)
+	again, created, err := s.Rooms.OpenDirect(ctx(t), &parley.Room{ID: parley.NewID(), Name: "bo+ada", CreatedAt: baseTime}, b.ID, a.ID)
 	must(t, err)
 	if created || again.ID != first.ID {
 		t.Fatalf("second OpenDirect = %s created=%v, want %s created=false", again.ID, created, first.ID)
 	}
 
-	for _, u := range []store.User{a, b} {
+	for _, u := range []parley.User{a, b} {
 		m, err := s.Memberships.Get(ctx(t), first.ID, u.ID)
 		must(t, err)
-		if m.Role != store.RoleMember {
+		if m.Role != parley.RoleMember {
 			t.Fatalf("%s has role %q in the direct room, want member", u.Username, m.Role)
 		}
 	}
 	_, err = s.Memberships.Get(ctx(t), first.ID, c.ID)
-	wantCode(t, err, store.CodeNotFound)
+	wantCode(t, err, parley.CodeNotFound)
 
 	// A different pair gets a different room.
-	other, created, err := s.Rooms.OpenDirect(ctx(t), &store.Room{ID: store.NewID(), Name: "ada+cy", CreatedAt: baseTime}, a.ID, c.ID)
+	other, created, err := s.Rooms.OpenDirect(ctx(t), &parley.Room{ID: parley.NewID(), Name: "ada+cy", CreatedAt: baseTime}, a.ID, c.ID)
 	must(t, err)
 	if !created || other.ID == first.ID {
 		t.Fatalf("ada+cy: %s created=%v", other.ID, created)
 	}
 	got, err := s.Rooms.ByID(ctx(t), first.ID)
 	must(t, err)
-	if got.Kind != store.RoomDirect || got.DirectKey != store.DirectKey(a.ID, b.ID) {
+	if got.Kind != parley.RoomDirect || got.DirectKey != parley.DirectKey(a.ID, b.ID) {
 		t.Fatalf("ByID(direct) = %+v", *got)
 	}
 }
@@ -144,7 +145,7 @@ func testOpenDirectConcurrent(t *testing.T, s *store.Store) {
 			if i%2 == 1 {
 				x, y = y, x
 			}
-			r, made, err := s.Rooms.OpenDirect(c, &store.Room{ID: store.NewID(), Name: "dm", CreatedAt: baseTime}, x, y)
+			r, made, err := s.Rooms.OpenDirect(c, &parley.Room{ID: parley.NewID(), Name: "dm", CreatedAt: baseTime}, x, y)
 			if err == nil {
 				ids[i], created[i] = r.ID, made
 			}
@@ -175,14 +176,14 @@ func testOpenDirectConcurrent(t *testing.T, s *store.Store) {
 
 func testOpenDirectErrors(t *testing.T, s *store.Store) {
 	a := newUser(t, s, "solo")
-	_, _, err := s.Rooms.OpenDirect(ctx(t), &store.Room{ID: store.NewID(), CreatedAt: baseTime}, a.ID, a.ID)
-	wantCode(t, err, store.CodeBadRequest)
+	_, _, err := s.Rooms.OpenDirect(ctx(t), &parley.Room{ID: parley.NewID(), CreatedAt: baseTime}, a.ID, a.ID)
+	wantCode(t, err, parley.CodeBadRequest)
 
-	ghost := store.NewID()
-	_, _, err = s.Rooms.OpenDirect(ctx(t), &store.Room{ID: store.NewID(), CreatedAt: baseTime}, a.ID, ghost)
-	wantCode(t, err, store.CodeNotFound)
-	_, _, err = s.Rooms.OpenDirect(ctx(t), &store.Room{ID: store.NewID(), CreatedAt: baseTime}, ghost, a.ID)
-	wantCode(t, err, store.CodeNotFound)
+	ghost := parley.NewID()
+	_, _, err = s.Rooms.OpenDirect(ctx(t), &parley.Room{ID: parley.NewID(), CreatedAt: baseTime}, a.ID, ghost)
+	wantCode(t, err, parley.CodeNotFound)
+	_, _, err = s.Rooms.OpenDirect(ctx(t), &parley.Room{ID: parley.NewID(), CreatedAt: baseTime}, ghost, a.ID)
+	wantCode(t, err, parley.CodeNotFound)
 	rooms, err := s.Memberships.RoomsOf(ctx(t), a.ID)
 	must(t, err)
 	if len(rooms) != 0 {

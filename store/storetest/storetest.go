@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -49,9 +50,9 @@ func ctx(t *testing.T) context.Context {
 	return c
 }
 
-func wantCode(t *testing.T, err error, want store.Code) {
+func wantCode(t *testing.T, err error, want parley.Code) {
 	t.Helper()
-	if got := store.CodeOf(err); got != want {
+	if got := parley.CodeOf(err); got != want {
 		t.Fatalf("error %v: code %q, want %q", err, got, want)
 	}
 }
@@ -67,13 +68,13 @@ func must(t *testing.T, err error) {
 // compared exactly.
 var baseTime = time.Date(2026, 1, 2, 3, 4, 5, 6_000_000, time.UTC)
 
-func newUser(t *testing.T, s *store.Store, username string) store.User {
+func newUser(t *testing.T, s *store.Store, username string) parley.User {
 	t.Helper()
-	u := store.User{
-		ID:           store.NewID(),
+	u := parley.User{
+		ID:           parley.NewID(),
 		Username:     username,
 		DisplayName:  "The " + username,
-		Kind:         store.KindHuman,
+		Kind:         parley.KindHuman,
 		PasswordHash: "hash-of-" + username,
 		CreatedAt:    baseTime,
 	}
@@ -81,13 +82,13 @@ func newUser(t *testing.T, s *store.Store, username string) store.User {
 	return u
 }
 
-func newRoom(t *testing.T, s *store.Store, name string, owner store.User, private bool) store.Room {
+func newRoom(t *testing.T, s *store.Store, name string, owner parley.User, private bool) parley.Room {
 	t.Helper()
-	r := store.Room{
-		ID:        store.NewID(),
+	r := parley.Room{
+		ID:        parley.NewID(),
 		Name:      name,
 		Topic:     "about " + name,
-		Kind:      store.RoomGroup,
+		Kind:      parley.RoomGroup,
 		Private:   private,
 		CreatedAt: baseTime,
 	}
@@ -95,10 +96,10 @@ func newRoom(t *testing.T, s *store.Store, name string, owner store.User, privat
 	return r
 }
 
-func join(t *testing.T, s *store.Store, r store.Room, u store.User) {
+func join(t *testing.T, s *store.Store, r parley.Room, u parley.User) {
 	t.Helper()
-	added, err := s.Memberships.Add(ctx(t), store.Membership{
-		RoomID: r.ID, UserID: u.ID, Role: store.RoleMember, JoinedAt: baseTime,
+	added, err := s.Memberships.Add(ctx(t), parley.Membership{
+		RoomID: r.ID, UserID: u.ID, Role: parley.RoleMember, JoinedAt: baseTime,
 	})
 	must(t, err)
 	if !added {
@@ -106,9 +107,9 @@ func join(t *testing.T, s *store.Store, r store.Room, u store.User) {
 	}
 }
 
-func newMsg(r store.Room, sender store.User, text, clientMsgID string) store.Message {
-	return store.Message{
-		ID:          store.NewID(),
+func newMsg(r parley.Room, sender parley.User, text, clientMsgID string) parley.Message {
+	return parley.Message{
+		ID:          parley.NewID(),
 		RoomID:      r.ID,
 		SenderID:    sender.ID,
 		Text:        text,
@@ -120,7 +121,7 @@ func newMsg(r store.Room, sender store.User, text, clientMsgID string) store.Mes
 
 // appendOK appends msgs as one batch and fails on any error, per message
 // or not.
-func appendOK(t *testing.T, s *store.Store, msgs ...store.Message) []store.AppendResult {
+func appendOK(t *testing.T, s *store.Store, msgs ...parley.Message) []store.AppendResult {
 	t.Helper()
 	res, err := s.Messages.Append(ctx(t), msgs)
 	must(t, err)
@@ -136,9 +137,9 @@ func appendOK(t *testing.T, s *store.Store, msgs ...store.Message) []store.Appen
 }
 
 // appendN appends n messages one batch each and returns them as stored.
-func appendN(t *testing.T, s *store.Store, r store.Room, sender store.User, n int) []store.Message {
+func appendN(t *testing.T, s *store.Store, r parley.Room, sender parley.User, n int) []parley.Message {
 	t.Helper()
-	out := make([]store.Message, 0, n)
+	out := make([]parley.Message, 0, n)
 	for i := range n {
 		res := appendOK(t, s, newMsg(r, sender, fmt.Sprintf("message %d", i+1), fmt.Sprintf("c%d", i+1)))
 		out = append(out, res[0].Message)
@@ -147,7 +148,7 @@ func appendN(t *testing.T, s *store.Store, r store.Room, sender store.User, n in
 }
 
 // wantSeqs checks that msgs carry exactly the seqs from..to in order.
-func wantSeqs(t *testing.T, msgs []store.Message, from, to int64) {
+func wantSeqs(t *testing.T, msgs []parley.Message, from, to int64) {
 	t.Helper()
 	if want := int(to - from + 1); len(msgs) != max(want, 0) {
 		t.Fatalf("got %d messages (%v), want seqs %d..%d", len(msgs), seqsOf(msgs), from, to)
@@ -159,7 +160,7 @@ func wantSeqs(t *testing.T, msgs []store.Message, from, to int64) {
 	}
 }
 
-func seqsOf(msgs []store.Message) []int64 {
+func seqsOf(msgs []parley.Message) []int64 {
 	s := make([]int64, len(msgs))
 	for i, m := range msgs {
 		s[i] = m.Seq

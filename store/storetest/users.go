@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -17,11 +18,11 @@ var userTests = []test{
 }
 
 func testUserCreateAndLookup(t *testing.T, s *store.Store) {
-	u := store.User{
-		ID:           store.NewID(),
+	u := parley.User{
+		ID:           parley.NewID(),
 		Username:     "Alice",
 		DisplayName:  "Alice A.",
-		Kind:         store.KindBot,
+		Kind:         parley.KindBot,
 		PasswordHash: "$2a$10$hash",
 		CreatedAt:    baseTime,
 	}
@@ -48,15 +49,15 @@ func testUserCreateAndLookup(t *testing.T, s *store.Store) {
 
 func testUserConflict(t *testing.T, s *store.Store) {
 	bob := newUser(t, s, "bob")
-	other := store.User{ID: store.NewID(), Username: "BOB", Kind: store.KindHuman, CreatedAt: baseTime}
-	wantCode(t, s.Users.Create(ctx(t), &other), store.CodeConflict)
+	other := parley.User{ID: parley.NewID(), Username: "BOB", Kind: parley.KindHuman, CreatedAt: baseTime}
+	wantCode(t, s.Users.Create(ctx(t), &other), parley.CodeConflict)
 
-	sameID := store.User{ID: bob.ID, Username: "robert", Kind: store.KindHuman, CreatedAt: baseTime}
-	wantCode(t, s.Users.Create(ctx(t), &sameID), store.CodeConflict)
+	sameID := parley.User{ID: bob.ID, Username: "robert", Kind: parley.KindHuman, CreatedAt: baseTime}
+	wantCode(t, s.Users.Create(ctx(t), &sameID), parley.CodeConflict)
 
 	// Neither failed create left anything behind.
 	_, err := s.Users.ByUsername(ctx(t), "robert")
-	wantCode(t, err, store.CodeNotFound)
+	wantCode(t, err, parley.CodeNotFound)
 	got, err := s.Users.ByUsername(ctx(t), "bob")
 	must(t, err)
 	if got.ID != bob.ID {
@@ -65,22 +66,22 @@ func testUserConflict(t *testing.T, s *store.Store) {
 }
 
 func testUserBadRequest(t *testing.T, s *store.Store) {
-	wantCode(t, s.Users.Create(ctx(t), &store.User{Username: "carol", Kind: store.KindHuman}), store.CodeBadRequest)
-	wantCode(t, s.Users.Create(ctx(t), &store.User{ID: store.NewID(), Kind: store.KindHuman}), store.CodeBadRequest)
+	wantCode(t, s.Users.Create(ctx(t), &parley.User{Username: "carol", Kind: parley.KindHuman}), parley.CodeBadRequest)
+	wantCode(t, s.Users.Create(ctx(t), &parley.User{ID: parley.NewID(), Kind: parley.KindHuman}), parley.CodeBadRequest)
 }
 
 func testUserNotFound(t *testing.T, s *store.Store) {
 	newUser(t, s, "dave")
-	_, err := s.Users.ByID(ctx(t), store.NewID())
-	wantCode(t, err, store.CodeNotFound)
+	_, err := s.Users.ByID(ctx(t), parley.NewID())
+	wantCode(t, err, parley.CodeNotFound)
 	_, err = s.Users.ByUsername(ctx(t), "nobody")
-	wantCode(t, err, store.CodeNotFound)
+	wantCode(t, err, parley.CodeNotFound)
 }
 
 func testUserByIDs(t *testing.T, s *store.Store) {
 	a, b := newUser(t, s, "anna"), newUser(t, s, "ben")
 	newUser(t, s, "cleo")
-	got, err := s.Users.ByIDs(ctx(t), []string{a.ID, store.NewID(), b.ID, a.ID})
+	got, err := s.Users.ByIDs(ctx(t), []string{a.ID, parley.NewID(), b.ID, a.ID})
 	must(t, err)
 	var names []string
 	for _, u := range got {

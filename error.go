@@ -1,4 +1,4 @@
-package store
+package parley
 
 import (
 	"errors"
@@ -66,9 +66,9 @@ func CodeOf(err error) Code {
 	return CodeInternal
 }
 
-// MessageOf returns the user-facing message of err. Internal causes are never
+// ErrorMessage returns the user-facing message of err. Internal causes are never
 // exposed: an error without a Parley code reads "internal error".
-func MessageOf(err error) string {
+func ErrorMessage(err error) string {
 	var e *Error
 	if errors.As(err, &e) && e.Code != CodeInternal {
 		return e.Message
