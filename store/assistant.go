@@ -45,14 +45,14 @@ type Memory struct {
 // UpdatedAt; memories left alone for long are expired.
 type Memories interface {
 	// Get returns the room's memory. A room the assistant has no memory of
-	// yet gets an empty Memory, never NOT_FOUND.
+	// yet gets an empty Memory, never ErrNotFound.
 	Get(ctx context.Context, roomID string) (*Memory, error)
 	// AddTurns appends turns to the room's memory and keeps only the newest
-	// keep of them, in one atomic step. BAD_REQUEST for an empty room id or
+	// keep of them, in one atomic step. ErrInvalid for an empty room id or
 	// keep < 1.
 	AddTurns(ctx context.Context, roomID string, turns []Turn, keep int) error
 	// SetDialogue stores d as userID's dialogue in the room, leaving other
-	// users' dialogues alone; a nil d ends it. BAD_REQUEST for empty ids.
+	// users' dialogues alone; a nil d ends it. ErrInvalid for empty ids.
 	SetDialogue(ctx context.Context, roomID, userID string, d *Dialogue) error
 	// Expire deletes the memories not written since before and returns how
 	// many went.
@@ -73,12 +73,12 @@ type Knowledge struct {
 // KnowledgeBase stores taught answers.
 type KnowledgeBase interface {
 	// Teach stores k, replacing an earlier answer to the same question in
-	// the same room. BAD_REQUEST for an empty question or answer.
+	// the same room. ErrInvalid for an empty question or answer.
 	Teach(ctx context.Context, k Knowledge) error
 	// Lookup returns the answer taught in roomID, else the one taught for
-	// every room; NOT_FOUND when there is neither.
+	// every room; ErrNotFound when there is neither.
 	Lookup(ctx context.Context, roomID, question string) (*Knowledge, error)
-	// Forget removes what was taught in roomID for question; NOT_FOUND when
+	// Forget removes what was taught in roomID for question; ErrNotFound when
 	// nothing was.
 	Forget(ctx context.Context, roomID, question string) error
 }
@@ -94,12 +94,12 @@ type Service struct {
 
 // Services stores integrations' credentials.
 type Services interface {
-	// Create stores s. CONFLICT if the app id exists, NOT_FOUND if its user
-	// does not, BAD_REQUEST for an empty app id, secret hash or user id.
+	// Create stores s. ErrConflict if the app id exists, ErrNotFound if its user
+	// does not, ErrInvalid for an empty app id, secret hash or user id.
 	Create(ctx context.Context, s *Service) error
-	// ByAppID returns NOT_FOUND when no service has that app id.
+	// ByAppID returns ErrNotFound when no service has that app id.
 	ByAppID(ctx context.Context, appID string) (*Service, error)
-	// SetSecret replaces a service's secret hash (rotation); NOT_FOUND when
+	// SetSecret replaces a service's secret hash (rotation); ErrNotFound when
 	// no service has that app id.
 	SetSecret(ctx context.Context, appID, secretHash string) error
 }

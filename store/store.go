@@ -15,12 +15,12 @@ import (
 
 // Users stores accounts.
 type Users interface {
-	// Create inserts u. It returns CONFLICT when the username is taken
-	// (case-insensitively) and BAD_REQUEST when ID or Username is empty.
+	// Create inserts u. It returns ErrConflict when the username is taken
+	// (case-insensitively) and ErrInvalid when ID or Username is empty.
 	Create(ctx context.Context, u *parley.User) error
-	// ByID returns NOT_FOUND when no user has that id.
+	// ByID returns ErrNotFound when no user has that id.
 	ByID(ctx context.Context, id string) (*parley.User, error)
-	// ByUsername matches case-insensitively; NOT_FOUND when nobody has it.
+	// ByUsername matches case-insensitively; ErrNotFound when nobody has it.
 	ByUsername(ctx context.Context, username string) (*parley.User, error)
 	// ByIDs returns the users that exist among ids, in no particular order;
 	// unknown ids are skipped, never an error.
@@ -30,17 +30,17 @@ type Users interface {
 // Rooms stores rooms. Membership is kept by Memberships.
 type Rooms interface {
 	// Create inserts a group room and makes ownerID its owner and first
-	// member, atomically. It returns CONFLICT if the id exists, NOT_FOUND if
-	// the owner does not, BAD_REQUEST for an empty id or name.
+	// member, atomically. It returns ErrConflict if the id exists, ErrNotFound if
+	// the owner does not, ErrInvalid for an empty id or name.
 	Create(ctx context.Context, r *parley.Room, ownerID string) error
-	// ByID returns NOT_FOUND when no room has that id.
+	// ByID returns ErrNotFound when no room has that id.
 	ByID(ctx context.Context, id string) (*parley.Room, error)
 	// Public lists the group rooms that are not private, by name.
 	Public(ctx context.Context) ([]parley.Room, error)
 	// OpenDirect returns the direct room of users a and b, creating it (with
 	// both as members) the first time; r supplies id and createdAt for that
 	// case. created reports whether this call made it. It returns
-	// NOT_FOUND if either user does not exist and BAD_REQUEST if a == b.
+	// ErrNotFound if either user does not exist and ErrInvalid if a == b.
 	OpenDirect(ctx context.Context, r *parley.Room, a, b string) (room *parley.Room, created bool, err error)
 }
 
@@ -49,11 +49,11 @@ type Memberships interface {
 	// Add makes m.UserID a member of m.RoomID, with m.ReadSeq clamped to
 	// [0, the room's lastSeq]. It is idempotent: added is false (and the
 	// stored membership kept) if the user was already a member.
-	// NOT_FOUND if the room or user does not exist.
+	// ErrNotFound if the room or user does not exist.
 	Add(ctx context.Context, m parley.Membership) (added bool, err error)
-	// Remove ends a membership; NOT_FOUND if the user was not a member.
+	// Remove ends a membership; ErrNotFound if the user was not a member.
 	Remove(ctx context.Context, roomID, userID string) error
-	// Get returns NOT_FOUND when userID is not a member of roomID.
+	// Get returns ErrNotFound when userID is not a member of roomID.
 	Get(ctx context.Context, roomID, userID string) (*parley.Membership, error)
 	// Members lists a room's members with their accounts, oldest first.
 	Members(ctx context.Context, roomID string) ([]parley.Member, error)
@@ -61,7 +61,7 @@ type Memberships interface {
 	RoomsOf(ctx context.Context, userID string) ([]parley.UserRoom, error)
 	// MarkRead moves the read cursor forward to seq (capped at the room's
 	// lastSeq); it never moves it backwards. It returns the resulting
-	// readSeq, or NOT_FOUND when the user is not a member.
+	// readSeq, or ErrNotFound when the user is not a member.
 	MarkRead(ctx context.Context, roomID, userID string, seq int64) (int64, error)
 }
 
@@ -71,10 +71,10 @@ type Messages interface {
 	// next seq of its room. A message whose (SenderID, ClientMsgID) was
 	// stored before (or earlier in the same batch) is not stored again: its
 	// result carries the original with Duplicate set. The sender's read
-	// cursor advances to their own message. Per-message failures (NOT_FOUND
-	// room, BAD_REQUEST fields) are reported in the result and do not stop
+	// cursor advances to their own message. Per-message failures (ErrNotFound
+	// room, ErrInvalid fields) are reported in the result and do not stop
 	// the batch; a returned error means nothing in the batch was stored
-	// (UNAVAILABLE or INTERNAL).
+	// (ErrUnavailable or INTERNAL).
 	Append(ctx context.Context, msgs []parley.Message) ([]AppendResult, error)
 	// History returns up to limit messages of a room with seq < before
 	// (before <= 0: from the newest), oldest first, and whether older ones
@@ -83,16 +83,16 @@ type Messages interface {
 	// After returns up to limit messages with seq > after, oldest first, and
 	// whether newer ones exist beyond them.
 	After(ctx context.Context, roomID string, after int64, limit int) ([]parley.Message, bool, error)
-	// Get returns NOT_FOUND if the room has no message with that id.
+	// Get returns ErrNotFound if the room has no message with that id.
 	Get(ctx context.Context, roomID, id string) (*parley.Message, error)
 	// Delete turns a message into a tombstone (empty text, Deleted set,
-	// same seq) and returns it; NOT_FOUND if absent. Deleting twice is fine.
+	// same seq) and returns it; ErrNotFound if absent. Deleting twice is fine.
 	Delete(ctx context.Context, roomID, id string) (*parley.Message, error)
 }
 
 // Backend is the lifecycle of a store's connection.
 type Backend interface {
-	// Ping returns UNAVAILABLE when the database does not answer.
+	// Ping returns ErrUnavailable when the database does not answer.
 	Ping(ctx context.Context) error
 	// Close releases the database; safe to call twice.
 	Close() error

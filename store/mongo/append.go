@@ -2,6 +2,7 @@ package mongo
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -56,7 +57,7 @@ func (s *Messages) Append(ctx context.Context, msgs []parley.Message) ([]store.A
 		if parley.CodeOf(err) != parley.CodeInternal {
 			// Per-message problems are in the results; a batch error means
 			// nothing was stored, and the contract allows only these two.
-			err = parley.Wrap(parley.CodeUnavailable, err, "messages were not stored")
+			err = fmt.Errorf("messages were not stored: %w: %w", store.ErrUnavailable, err)
 		}
 		return nil, err
 	}
@@ -95,7 +96,7 @@ func (s *Messages) appendTx(ctx context.Context, msgs []parley.Message, now time
 			options.FindOneAndUpdate().SetReturnDocument(options.After).SetProjection(lastSeqOnly)).Decode(&d)
 		if err != nil {
 			if isNoDocuments(err) {
-				return nil, parley.Wrap(parley.CodeInternal, err, "room %q vanished during an append", room)
+				return nil, fmt.Errorf("room %q vanished during an append: %w", room, err)
 			}
 			return nil, err
 		}
@@ -107,7 +108,7 @@ func (s *Messages) appendTx(ctx context.Context, msgs []parley.Message, now time
 			if mongo.IsDuplicateKeyError(err) && strings.Contains(err.Error(), "roomId_seq") {
 				// Not a race (lastSeq is reserved atomically): the room's
 				// lastSeq is behind its messages. Retrying cannot help.
-				return nil, parley.Wrap(parley.CodeInternal, err, "a room's lastSeq is behind its messages")
+				return nil, fmt.Errorf("a room's lastSeq is behind its messages: %w", err)
 			}
 			return nil, err
 		}
@@ -146,11 +147,11 @@ func batchKeys(msgs []parley.Message) (roomIDs, ids []string, keys []clientKey) 
 func invalid(m *parley.Message) error {
 	switch {
 	case m.ID == "":
-		return parley.Errorf(parley.CodeBadRequest, "message id is required")
+		return fmt.Errorf("message id is required: %w", store.ErrInvalid)
 	case m.SenderID == "":
-		return parley.Errorf(parley.CodeBadRequest, "message sender is required")
+		return fmt.Errorf("message sender is required: %w", store.ErrInvalid)
 	case m.RoomID == "":
-		return parley.Errorf(parley.CodeBadRequest, "room is required")
+		return fmt.Errorf("room is required: %w", store.ErrInvalid)
 	}
 	return nil
 }
@@ -188,7 +189,7 @@ func planBatch(msgs []parley.Message, rooms map[string]bool, existing []messageD
 			continue
 		}
 		if !rooms[m.RoomID] {
-			p.results[i].Err = parley.Errorf(parley.CodeNotFound, "room %q not found", m.RoomID)
+			p.results[i].Err = fmt.Errorf("room %q: %w", m.RoomID, store.ErrNotFound)
 			continue
 		}
 		k := clientKey{m.SenderID, m.ClientMsgID}
@@ -203,7 +204,7 @@ func planBatch(msgs []parley.Message, rooms map[string]bool, existing []messageD
 			}
 		}
 		if storedIDs[m.ID] || batchIDs[m.ID] {
-			p.results[i].Err = parley.Errorf(parley.CodeConflict, "message %q already exists", m.ID)
+			p.results[i].Err = fmt.Errorf("message %q: %w", m.ID, store.ErrConflict)
 			continue
 		}
 		if m.ClientMsgID != "" {

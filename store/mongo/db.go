@@ -189,7 +189,7 @@ func (db *DB) Ping(ctx context.Context) error {
 	ctx, cancel := db.bound(ctx)
 	defer cancel()
 	if err := db.client.Ping(ctx, readpref.Primary()); err != nil {
-		return parley.Wrap(parley.CodeUnavailable, err, "database is unavailable")
+		return fmt.Errorf("database is unavailable: %w: %w", store.ErrUnavailable, err)
 	}
 	return nil
 }
@@ -255,7 +255,7 @@ func retryOnDuplicate[T any](op func() (T, error)) (T, error) {
 			return v, err
 		}
 	}
-	return v, parley.Wrap(parley.CodeUnavailable, err, "database is busy; try again")
+	return v, fmt.Errorf("database is busy; try again: %w: %w", store.ErrUnavailable, err)
 }
 
 func isStoreError(err error) bool {

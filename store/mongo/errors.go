@@ -3,8 +3,9 @@ package mongo
 import (
 	"context"
 	"errors"
+	"fmt"
 
-	"github.com/parley-chat/parley"
+	"github.com/parley-chat/parley/store"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/topology"
 )
@@ -25,15 +26,15 @@ func storeError(err error, notFound string) error {
 		if notFound == "" {
 			notFound = "record"
 		}
-		return parley.Wrap(parley.CodeNotFound, err, "%s not found", notFound)
+		return fmt.Errorf("%s: %w: %w", notFound, store.ErrNotFound, err)
 	case mongo.IsDuplicateKeyError(err):
-		return parley.Wrap(parley.CodeConflict, err, "already exists")
+		return fmt.Errorf("duplicate key: %w: %w", store.ErrConflict, err)
 	case errors.Is(err, mongo.ErrClientDisconnected):
-		return parley.Wrap(parley.CodeUnavailable, err, "database is closed")
+		return fmt.Errorf("database is closed: %w: %w", store.ErrUnavailable, err)
 	case isUnavailable(err):
-		return parley.Wrap(parley.CodeUnavailable, err, "database is unavailable")
+		return fmt.Errorf("database is unavailable: %w: %w", store.ErrUnavailable, err)
 	}
-	return parley.Wrap(parley.CodeInternal, err, "database error")
+	return fmt.Errorf("database error: %w", err)
 }
 
 // Server error codes that mean "not now" rather than "never": the primary

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/parley-chat/parley"
+	"github.com/parley-chat/parley/store"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/topology"
 )
@@ -58,8 +59,8 @@ func TestStoreError(t *testing.T) {
 			}
 		}
 	}
-	if msg := parley.ErrorMessage(storeError(mongo.ErrNoDocuments, "room")); msg != "room not found" {
-		t.Errorf("not-found message = %q, want \"room not found\"", msg)
+	if err := storeError(mongo.ErrNoDocuments, "room"); !errors.Is(err, store.ErrNotFound) || parley.ErrorMessage(err) != store.ErrNotFound.Message {
+		t.Errorf("no documents = %v (message %q), want store.ErrNotFound with its own message", err, parley.ErrorMessage(err))
 	}
 }
 

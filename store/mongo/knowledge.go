@@ -2,11 +2,11 @@ package mongo
 
 import (
 	"context"
+	"fmt"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
-	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -19,7 +19,7 @@ var _ store.KnowledgeBase = (*Knowledge)(nil)
 // upsert on the unique (roomId, question)).
 func (s *Knowledge) Teach(ctx context.Context, k store.Knowledge) error {
 	if k.Question == "" || k.Answer == "" {
-		return parley.Errorf(parley.CodeBadRequest, "question and answer are required")
+		return fmt.Errorf("question and answer are required: %w", store.ErrInvalid)
 	}
 	created := s.db.stamp(k.CreatedAt)
 	ctx, cancel := s.db.bound(ctx)
@@ -53,7 +53,7 @@ func (s *Knowledge) Forget(ctx context.Context, roomID, question string) error {
 		return storeError(err, "")
 	}
 	if res.DeletedCount == 0 {
-		return parley.Errorf(parley.CodeNotFound, "nothing was taught for %q", question)
+		return fmt.Errorf("nothing was taught for %q: %w", question, store.ErrNotFound)
 	}
 	return nil
 }

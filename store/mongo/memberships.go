@@ -2,6 +2,7 @@ package mongo
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -25,7 +26,7 @@ var _ store.Memberships = (*Memberships)(nil)
 // lastSeq read may be a little stale, which only clamps lower.
 func (s *Memberships) Add(ctx context.Context, m parley.Membership) (bool, error) {
 	if m.RoomID == "" || m.UserID == "" {
-		return false, parley.Errorf(parley.CodeBadRequest, "room and user are required")
+		return false, fmt.Errorf("room and user are required: %w", store.ErrInvalid)
 	}
 	if m.Role == "" {
 		m.Role = parley.RoleMember
@@ -37,7 +38,7 @@ func (s *Memberships) Add(ctx context.Context, m parley.Membership) (bool, error
 	err := s.db.col(colRooms).FindOne(ctx, byID(m.RoomID),
 		options.FindOne().SetProjection(lastSeqOnly)).Decode(&room)
 	if isNoDocuments(err) {
-		return false, parley.Wrap(parley.CodeNotFound, err, "room %q not found", m.RoomID)
+		return false, fmt.Errorf("room %q: %w: %w", m.RoomID, store.ErrNotFound, err)
 	}
 	if err != nil {
 		return false, storeError(err, "")
@@ -71,7 +72,7 @@ func (s *Memberships) Remove(ctx context.Context, roomID, userID string) error {
 }
 
 func notMember(roomID, userID string, err error) error {
-	return parley.Wrap(parley.CodeNotFound, err, "user %q is not a member of room %q", userID, roomID)
+	return fmt.Errorf("user %q is not a member of room %q: %w: %w", userID, roomID, store.ErrNotFound, err)
 }
 
 // Get returns NOT_FOUND when userID is not a member of roomID.

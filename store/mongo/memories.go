@@ -2,6 +2,7 @@ package mongo
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -37,7 +38,7 @@ func (s *Memories) Get(ctx context.Context, roomID string) (*store.Memory, error
 // AddTurns appends turns and keeps the newest keep.
 func (s *Memories) AddTurns(ctx context.Context, roomID string, turns []store.Turn, keep int) error {
 	if roomID == "" || keep < 1 {
-		return parley.Errorf(parley.CodeBadRequest, "room and a positive turn limit are required")
+		return fmt.Errorf("room and a positive turn limit are required: %w", store.ErrInvalid)
 	}
 	return s.upsert(ctx, roomID, addTurns(turns, keep, s.db.stamp(time.Time{})))
 }
@@ -45,7 +46,7 @@ func (s *Memories) AddTurns(ctx context.Context, roomID string, turns []store.Tu
 // SetDialogue stores or (nil d) ends userID's dialogue in the room.
 func (s *Memories) SetDialogue(ctx context.Context, roomID, userID string, d *store.Dialogue) error {
 	if roomID == "" || userID == "" {
-		return parley.Errorf(parley.CodeBadRequest, "room and user are required")
+		return fmt.Errorf("room and user are required: %w", store.ErrInvalid)
 	}
 	return s.upsert(ctx, roomID, setDialogue(userID, d, s.db.stamp(time.Time{})))
 }

@@ -2,6 +2,7 @@ package mongo
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -21,13 +22,13 @@ var _ store.Rooms = (*Rooms)(nil)
 // one transaction. It fills in r's Kind, OwnerID and a zero CreatedAt.
 func (s *Rooms) Create(ctx context.Context, r *parley.Room, ownerID string) error {
 	if r == nil || r.ID == "" {
-		return parley.Errorf(parley.CodeBadRequest, "room id is required")
+		return fmt.Errorf("room id is required: %w", store.ErrInvalid)
 	}
 	if strings.TrimSpace(r.Name) == "" {
-		return parley.Errorf(parley.CodeBadRequest, "room name is required")
+		return fmt.Errorf("room name is required: %w", store.ErrInvalid)
 	}
 	if ownerID == "" {
-		return parley.Errorf(parley.CodeBadRequest, "room owner is required")
+		return fmt.Errorf("room owner is required: %w", store.ErrInvalid)
 	}
 	created := s.db.stamp(r.CreatedAt)
 	nr := parley.Room{ID: r.ID, Name: r.Name, Topic: r.Topic, Kind: parley.RoomGroup, Private: r.Private,
@@ -85,13 +86,13 @@ func (s *Rooms) Public(ctx context.Context) ([]parley.Room, error) {
 // the loser's next attempt finds the winner's room.
 func (s *Rooms) OpenDirect(ctx context.Context, r *parley.Room, a, b string) (*parley.Room, bool, error) {
 	if a == "" || b == "" {
-		return nil, false, parley.Errorf(parley.CodeBadRequest, "both users are required")
+		return nil, false, fmt.Errorf("both users are required: %w", store.ErrInvalid)
 	}
 	if a == b {
-		return nil, false, parley.Errorf(parley.CodeBadRequest, "a direct room needs two different users")
+		return nil, false, fmt.Errorf("a direct room needs two different users: %w", store.ErrInvalid)
 	}
 	if r == nil || r.ID == "" {
-		return nil, false, parley.Errorf(parley.CodeBadRequest, "room id is required")
+		return nil, false, fmt.Errorf("room id is required: %w", store.ErrInvalid)
 	}
 	key := parley.DirectKey(a, b)
 	ctx, cancel := s.db.bound(ctx)
@@ -122,7 +123,7 @@ func (s *Rooms) OpenDirect(ctx context.Context, r *parley.Room, a, b string) (*p
 			if err := insertRoomRaw(ctx, s.db, &nr); err != nil {
 				if mongo.IsDuplicateKeyError(err) && !strings.Contains(err.Error(), "directKey") {
 					// The offered id is taken: no retry will change that.
-					return nil, parley.Wrap(parley.CodeConflict, err, "room %q already exists", nr.ID)
+					return nil, fmt.Errorf("room %q: %w: %w", nr.ID, store.ErrConflict, err)
 				}
 				return nil, err
 			}
@@ -143,7 +144,7 @@ func (s *Rooms) OpenDirect(ctx context.Context, r *parley.Room, a, b string) (*p
 func insertRoom(ctx context.Context, db *DB, r *parley.Room) error {
 	err := insertRoomRaw(ctx, db, r)
 	if mongo.IsDuplicateKeyError(err) {
-		return parley.Wrap(parley.CodeConflict, err, "room %q already exists", r.ID)
+		return fmt.Errorf("room %q: %w: %w", r.ID, store.ErrConflict, err)
 	}
 	return err
 }

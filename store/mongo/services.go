@@ -2,10 +2,10 @@ package mongo
 
 import (
 	"context"
+	"fmt"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
-	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -18,7 +18,7 @@ var _ store.Services = (*Services)(nil)
 // insert need no transaction: users are never deleted.
 func (s *Services) Create(ctx context.Context, svc *store.Service) error {
 	if svc == nil || svc.AppID == "" || svc.SecretHash == "" || svc.UserID == "" {
-		return parley.Errorf(parley.CodeBadRequest, "app id, secret and user are required")
+		return fmt.Errorf("app id, secret and user are required: %w", store.ErrInvalid)
 	}
 	created := s.db.stamp(svc.CreatedAt)
 	ctx, cancel := s.db.bound(ctx)
@@ -29,7 +29,7 @@ func (s *Services) Create(ctx context.Context, svc *store.Service) error {
 	_, err := s.db.col(colServices).InsertOne(ctx, serviceDoc{AppID: svc.AppID, SecretHash: svc.SecretHash,
 		UserID: svc.UserID, CreatedAt: created})
 	if mongo.IsDuplicateKeyError(err) {
-		return parley.Wrap(parley.CodeConflict, err, "service %q exists", svc.AppID)
+		return fmt.Errorf("service %q: %w: %w", svc.AppID, store.ErrConflict, err)
 	}
 	if err != nil {
 		return storeError(err, "")
@@ -52,7 +52,7 @@ func (s *Services) ByAppID(ctx context.Context, appID string) (*store.Service, e
 // SetSecret replaces the secret hash.
 func (s *Services) SetSecret(ctx context.Context, appID, secretHash string) error {
 	if secretHash == "" {
-		return parley.Errorf(parley.CodeBadRequest, "secret is required")
+		return fmt.Errorf("secret is required: %w", store.ErrInvalid)
 	}
 	ctx, cancel := s.db.bound(ctx)
 	defer cancel()
@@ -61,7 +61,7 @@ func (s *Services) SetSecret(ctx context.Context, appID, secretHash string) erro
 		return storeError(err, "")
 	}
 	if res.MatchedCount == 0 {
-		return parley.Errorf(parley.CodeNotFound, "service %q not found", appID)
+		return fmt.Errorf("service %q: %w", appID, store.ErrNotFound)
 	}
 	return nil
 }

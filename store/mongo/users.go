@@ -2,6 +2,7 @@ package mongo
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -19,11 +20,11 @@ var _ store.Users = (*Users)(nil)
 // CreatedAt and an empty Kind (human).
 func (s *Users) Create(ctx context.Context, u *parley.User) error {
 	if u == nil || u.ID == "" {
-		return parley.Errorf(parley.CodeBadRequest, "user id is required")
+		return fmt.Errorf("user id is required: %w", store.ErrInvalid)
 	}
 	name := parley.NormalizeUsername(u.Username)
 	if name == "" {
-		return parley.Errorf(parley.CodeBadRequest, "username is required")
+		return fmt.Errorf("username is required: %w", store.ErrInvalid)
 	}
 	kind := u.Kind
 	if kind == "" {
@@ -37,9 +38,9 @@ func (s *Users) Create(ctx context.Context, u *parley.User) error {
 	if mongo.IsDuplicateKeyError(err) {
 		// The server names the index that refused the key.
 		if strings.Contains(err.Error(), "username") {
-			return parley.Wrap(parley.CodeConflict, err, "username %q is taken", name)
+			return fmt.Errorf("username %q: %w: %w", name, store.ErrConflict, err)
 		}
-		return parley.Wrap(parley.CodeConflict, err, "user %q already exists", u.ID)
+		return fmt.Errorf("user %q: %w: %w", u.ID, store.ErrConflict, err)
 	}
 	if err != nil {
 		return storeError(err, "")
@@ -97,7 +98,7 @@ func exists(ctx context.Context, c *mongo.Collection, id, what string) error {
 	err := c.FindOne(ctx, byID(id), optsIDOnly()).Err()
 	if err != nil {
 		if isNoDocuments(err) {
-			return parley.Wrap(parley.CodeNotFound, err, "%s %q not found", what, id)
+			return fmt.Errorf("%s %q: %w: %w", what, id, store.ErrNotFound, err)
 		}
 		return err
 	}

@@ -100,22 +100,22 @@ func (s *appendStmts) begin(ctx context.Context, tx *sql.Tx) *batch {
 func (b *batch) append(m *parley.Message, now time.Time) (store.AppendResult, error) {
 	switch {
 	case m.ID == "":
-		return failed(parley.Errorf(parley.CodeBadRequest, "message id is required")), nil
+		return failed(fmt.Errorf("message id is required: %w", store.ErrInvalid)), nil
 	case m.SenderID == "":
-		return failed(parley.Errorf(parley.CodeBadRequest, "message sender is required")), nil
+		return failed(fmt.Errorf("message sender is required: %w", store.ErrInvalid)), nil
 	case m.RoomID == "":
-		return failed(parley.Errorf(parley.CodeBadRequest, "room is required")), nil
+		return failed(fmt.Errorf("room is required: %w", store.ErrInvalid)), nil
 	}
 	room, err := b.room(m.RoomID)
 	if err != nil {
 		return store.AppendResult{}, err
 	}
 	if room == nil {
-		return failed(parley.Errorf(parley.CodeNotFound, "room %q not found", m.RoomID)), nil
+		return failed(fmt.Errorf("room %q: %w", m.RoomID, store.ErrNotFound)), nil
 	}
 	mentions, err := encodeMentions(m.Mentions)
 	if err != nil {
-		return failed(parley.Wrap(parley.CodeBadRequest, err, "invalid mentions")), nil
+		return failed(fmt.Errorf("invalid mentions: %w: %w", store.ErrInvalid, err)), nil
 	}
 	stored := *m
 	stored.Seq = room.lastSeq + 1
@@ -154,7 +154,7 @@ func (b *batch) append(m *parley.Message, now time.Time) (store.AppendResult, er
 			return store.AppendResult{}, errors.New("insert ignored but no duplicate found")
 		}
 		if isUnique(err) {
-			return failed(parley.Wrap(parley.CodeConflict, err, "message %q already exists", m.ID)), nil
+			return failed(fmt.Errorf("message %q: %w: %w", m.ID, store.ErrConflict, err)), nil
 		}
 		return failed(storeError(err, "")), nil
 	}

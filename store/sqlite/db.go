@@ -191,7 +191,7 @@ func dsn(cfg Config, readOnly bool) string {
 func (db *DB) Ping(ctx context.Context) error {
 	var one int
 	if err := db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
-		return parley.Wrap(parley.CodeUnavailable, err, "database is unavailable")
+		return fmt.Errorf("database is unavailable: %w: %w", store.ErrUnavailable, err)
 	}
 	return nil
 }

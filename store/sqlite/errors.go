@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/parley-chat/parley"
+	"github.com/parley-chat/parley/store"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -28,27 +30,27 @@ func storeError(err error, notFound string) error {
 		if notFound == "" {
 			notFound = "record"
 		}
-		return parley.Wrap(parley.CodeNotFound, err, "%s not found", notFound)
+		return fmt.Errorf("%s: %w: %w", notFound, store.ErrNotFound, err)
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
-		return parley.Wrap(parley.CodeUnavailable, err, "database did not answer in time")
+		return fmt.Errorf("database did not answer in time: %w: %w", store.ErrUnavailable, err)
 	case errors.Is(err, sql.ErrConnDone), isClosed(err):
-		return parley.Wrap(parley.CodeUnavailable, err, "database is closed")
+		return fmt.Errorf("database is closed: %w: %w", store.ErrUnavailable, err)
 	}
 	switch sqliteCode(err) & 0xff {
 	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
-		return parley.Wrap(parley.CodeUnavailable, err, "database is busy")
+		return fmt.Errorf("database is busy: %w: %w", store.ErrUnavailable, err)
 	case sqlite3.SQLITE_INTERRUPT:
 		// modernc interrupts a statement whose context ended.
-		return parley.Wrap(parley.CodeUnavailable, err, "database did not answer in time")
+		return fmt.Errorf("database did not answer in time: %w: %w", store.ErrUnavailable, err)
 	case sqlite3.SQLITE_CONSTRAINT:
 		switch sqliteCode(err) {
 		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-			return parley.Wrap(parley.CodeConflict, err, "already exists")
+			return fmt.Errorf("duplicate key: %w: %w", store.ErrConflict, err)
 		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-			return parley.Wrap(parley.CodeNotFound, err, "a referenced record does not exist")
+			return fmt.Errorf("a referenced record does not exist: %w: %w", store.ErrNotFound, err)
 		}
 	}
-	return parley.Wrap(parley.CodeInternal, err, "database error")
+	return fmt.Errorf("database error: %w", err)
 }
 
 // sqliteCode is the (extended) SQLite result code in err's chain, or 0.

@@ -3,8 +3,8 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 
-	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -16,7 +16,7 @@ var _ store.KnowledgeBase = (*Knowledge)(nil)
 // Teach stores k, replacing an earlier answer to the same question.
 func (s *Knowledge) Teach(ctx context.Context, k store.Knowledge) error {
 	if k.Question == "" || k.Answer == "" {
-		return parley.Errorf(parley.CodeBadRequest, "question and answer are required")
+		return fmt.Errorf("question and answer are required: %w", store.ErrInvalid)
 	}
 	created := s.db.stamp(k.CreatedAt)
 	return s.db.writeTx(ctx, func(tx *sql.Tx) error {
@@ -54,7 +54,7 @@ func (s *Knowledge) Forget(ctx context.Context, roomID, question string) error {
 		}
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
 			if err == nil {
-				err = parley.Errorf(parley.CodeNotFound, "nothing was taught for %q", question)
+				err = fmt.Errorf("nothing was taught for %q: %w", question, store.ErrNotFound)
 			}
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 
 	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
@@ -19,7 +20,7 @@ var _ store.Memberships = (*Memberships)(nil)
 // ReadSeq is clamped to [0, room lastSeq].
 func (s *Memberships) Add(ctx context.Context, m parley.Membership) (bool, error) {
 	if m.RoomID == "" || m.UserID == "" {
-		return false, parley.Errorf(parley.CodeBadRequest, "room and user are required")
+		return false, fmt.Errorf("room and user are required: %w", store.ErrInvalid)
 	}
 	if m.Role == "" {
 		m.Role = parley.RoleMember
@@ -64,7 +65,7 @@ func (s *Memberships) Remove(ctx context.Context, roomID, userID string) error {
 			return err
 		}
 		if n == 0 {
-			return parley.Errorf(parley.CodeNotFound, "user %q is not a member of room %q", userID, roomID)
+			return fmt.Errorf("user %q is not a member of room %q: %w", userID, roomID, store.ErrNotFound)
 		}
 		return nil
 	})
@@ -79,7 +80,7 @@ func (s *Memberships) Get(ctx context.Context, roomID, userID string) (*parley.M
 		`SELECT role, joined_at, read_seq FROM memberships WHERE user_id = ? AND room_id = ?`,
 		userID, roomID).Scan(&role, &joined, &m.ReadSeq)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, parley.Wrap(parley.CodeNotFound, err, "user %q is not a member of room %q", userID, roomID)
+		return nil, fmt.Errorf("user %q is not a member of room %q: %w: %w", userID, roomID, store.ErrNotFound, err)
 	}
 	if err != nil {
 		return nil, storeError(err, "")
@@ -164,7 +165,7 @@ func (s *Memberships) MarkRead(ctx context.Context, roomID, userID string, seq i
 			  WHERE user_id = ? AND room_id = ?
 			  RETURNING read_seq`, seq, userID, roomID).Scan(&readSeq)
 		if errors.Is(err, sql.ErrNoRows) {
-			return parley.Wrap(parley.CodeNotFound, err, "user %q is not a member of room %q", userID, roomID)
+			return fmt.Errorf("user %q is not a member of room %q: %w: %w", userID, roomID, store.ErrNotFound, err)
 		}
 		return err
 	})

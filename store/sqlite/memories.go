@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/parley-chat/parley"
@@ -30,7 +31,7 @@ func (s *Memories) Get(ctx context.Context, roomID string) (*store.Memory, error
 // AddTurns appends turns and keeps the newest keep.
 func (s *Memories) AddTurns(ctx context.Context, roomID string, turns []store.Turn, keep int) error {
 	if roomID == "" || keep < 1 {
-		return parley.Errorf(parley.CodeBadRequest, "room and a positive turn limit are required")
+		return fmt.Errorf("room and a positive turn limit are required: %w", store.ErrInvalid)
 	}
 	return s.update(ctx, roomID, func(m *store.Memory) {
 		for _, t := range turns {
@@ -46,7 +47,7 @@ func (s *Memories) AddTurns(ctx context.Context, roomID string, turns []store.Tu
 // SetDialogue stores or (nil d) ends userID's dialogue in the room.
 func (s *Memories) SetDialogue(ctx context.Context, roomID, userID string, d *store.Dialogue) error {
 	if roomID == "" || userID == "" {
-		return parley.Errorf(parley.CodeBadRequest, "room and user are required")
+		return fmt.Errorf("room and user are required: %w", store.ErrInvalid)
 	}
 	return s.update(ctx, roomID, func(m *store.Memory) {
 		if d == nil {
@@ -112,10 +113,10 @@ func loadMemory(ctx context.Context, q querier, roomID string) (*store.Memory, e
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(turns), &m.Turns); err != nil {
-		return nil, parley.Wrap(parley.CodeInternal, err, "memory of room %q is corrupt", roomID)
+		return nil, fmt.Errorf("memory of room %q is corrupt: %w", roomID, err)
 	}
 	if err := json.Unmarshal([]byte(state), &m.Dialogues); err != nil {
-		return nil, parley.Wrap(parley.CodeInternal, err, "memory of room %q is corrupt", roomID)
+		return nil, fmt.Errorf("memory of room %q is corrupt: %w", roomID, err)
 	}
 	if m.Dialogues == nil {
 		m.Dialogues = map[string]store.Dialogue{}

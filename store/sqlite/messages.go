@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"math"
 	"slices"
 
@@ -106,7 +107,7 @@ func (s *Messages) Delete(ctx context.Context, roomID, id string) (*parley.Messa
 			  WHERE id = ? AND room_id = ?
 			  RETURNING `+msgCols, id, roomID))
 		if errors.Is(err, sql.ErrNoRows) {
-			return parley.Wrap(parley.CodeNotFound, err, "message not found")
+			return fmt.Errorf("message: %w: %w", store.ErrNotFound, err)
 		}
 		return err
 	})

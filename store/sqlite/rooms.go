@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -22,13 +23,13 @@ const roomCols = `id, name, topic, kind, private, owner_id, last_seq, COALESCE(d
 // fills in r's Kind, OwnerID and a zero CreatedAt.
 func (s *Rooms) Create(ctx context.Context, r *parley.Room, ownerID string) error {
 	if r == nil || r.ID == "" {
-		return parley.Errorf(parley.CodeBadRequest, "room id is required")
+		return fmt.Errorf("room id is required: %w", store.ErrInvalid)
 	}
 	if strings.TrimSpace(r.Name) == "" {
-		return parley.Errorf(parley.CodeBadRequest, "room name is required")
+		return fmt.Errorf("room name is required: %w", store.ErrInvalid)
 	}
 	if ownerID == "" {
-		return parley.Errorf(parley.CodeBadRequest, "room owner is required")
+		return fmt.Errorf("room owner is required: %w", store.ErrInvalid)
 	}
 	created := s.db.stamp(r.CreatedAt)
 	err := s.db.writeTx(ctx, func(tx *sql.Tx) error {
@@ -86,13 +87,13 @@ func (s *Rooms) Public(ctx context.Context) ([]parley.Room, error) {
 // first find the room the first one made.
 func (s *Rooms) OpenDirect(ctx context.Context, r *parley.Room, a, b string) (*parley.Room, bool, error) {
 	if a == "" || b == "" {
-		return nil, false, parley.Errorf(parley.CodeBadRequest, "both users are required")
+		return nil, false, fmt.Errorf("both users are required: %w", store.ErrInvalid)
 	}
 	if a == b {
-		return nil, false, parley.Errorf(parley.CodeBadRequest, "a direct room needs two different users")
+		return nil, false, fmt.Errorf("a direct room needs two different users: %w", store.ErrInvalid)
 	}
 	if r == nil || r.ID == "" {
-		return nil, false, parley.Errorf(parley.CodeBadRequest, "room id is required")
+		return nil, false, fmt.Errorf("room id is required: %w", store.ErrInvalid)
 	}
 	key := parley.DirectKey(a, b)
 	var room *parley.Room
@@ -150,7 +151,7 @@ func insertRoom(ctx context.Context, tx *sql.Tx, r *parley.Room) error {
 		 VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)`,
 		r.ID, r.Name, r.Topic, string(r.Kind), r.Private, r.OwnerID, directKey, toMillis(r.CreatedAt))
 	if isUnique(err) {
-		return parley.Wrap(parley.CodeConflict, err, "room %q already exists", r.ID)
+		return fmt.Errorf("room %q: %w: %w", r.ID, store.ErrConflict, err)
 	}
 	return err
 }
@@ -168,7 +169,7 @@ func userExists(ctx context.Context, q querier, id string) error {
 	var one int
 	err := q.QueryRowContext(ctx, `SELECT 1 FROM users WHERE id = ?`, id).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
-		return parley.Wrap(parley.CodeNotFound, err, "user %q not found", id)
+		return fmt.Errorf("user %q: %w: %w", id, store.ErrNotFound, err)
 	}
 	return err
 }
@@ -178,7 +179,7 @@ func roomExists(ctx context.Context, q querier, id string) error {
 	var one int
 	err := q.QueryRowContext(ctx, `SELECT 1 FROM rooms WHERE id = ?`, id).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
-		return parley.Wrap(parley.CodeNotFound, err, "room %q not found", id)
+		return fmt.Errorf("room %q: %w: %w", id, store.ErrNotFound, err)
 	}
 	return err
 }

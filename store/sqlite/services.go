@@ -3,8 +3,8 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 
-	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -16,7 +16,7 @@ var _ store.Services = (*Services)(nil)
 // Create stores an integration's credentials.
 func (s *Services) Create(ctx context.Context, svc *store.Service) error {
 	if svc == nil || svc.AppID == "" || svc.SecretHash == "" || svc.UserID == "" {
-		return parley.Errorf(parley.CodeBadRequest, "app id, secret and user are required")
+		return fmt.Errorf("app id, secret and user are required: %w", store.ErrInvalid)
 	}
 	created := s.db.stamp(svc.CreatedAt)
 	err := s.db.writeTx(ctx, func(tx *sql.Tx) error {
@@ -27,7 +27,7 @@ func (s *Services) Create(ctx context.Context, svc *store.Service) error {
 			`INSERT INTO services (app_id, secret_hash, user_id, created_at) VALUES (?, ?, ?, ?)`,
 			svc.AppID, svc.SecretHash, svc.UserID, toMillis(created))
 		if isUnique(err) {
-			return parley.Wrap(parley.CodeConflict, err, "service %q exists", svc.AppID)
+			return fmt.Errorf("service %q: %w: %w", svc.AppID, store.ErrConflict, err)
 		}
 		return err
 	})
@@ -55,7 +55,7 @@ func (s *Services) ByAppID(ctx context.Context, appID string) (*store.Service, e
 // SetSecret replaces the secret hash.
 func (s *Services) SetSecret(ctx context.Context, appID, secretHash string) error {
 	if secretHash == "" {
-		return parley.Errorf(parley.CodeBadRequest, "secret is required")
+		return fmt.Errorf("secret is required: %w", store.ErrInvalid)
 	}
 	return s.db.writeTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx,
@@ -65,7 +65,7 @@ func (s *Services) SetSecret(ctx context.Context, appID, secretHash string) erro
 		}
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
 			if err == nil {
-				err = parley.Errorf(parley.CodeNotFound, "service %q not found", appID)
+				err = fmt.Errorf("service %q: %w", appID, store.ErrNotFound)
 			}
 			return err
 		}

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 
 	"github.com/parley-chat/parley"
@@ -20,11 +21,11 @@ const userCols = `id, username, display_name, kind, password_hash, created_at`
 // CreatedAt and an empty Kind (human).
 func (s *Users) Create(ctx context.Context, u *parley.User) error {
 	if u == nil || u.ID == "" {
-		return parley.Errorf(parley.CodeBadRequest, "user id is required")
+		return fmt.Errorf("user id is required: %w", store.ErrInvalid)
 	}
 	name := parley.NormalizeUsername(u.Username)
 	if name == "" {
-		return parley.Errorf(parley.CodeBadRequest, "username is required")
+		return fmt.Errorf("username is required: %w", store.ErrInvalid)
 	}
 	kind := u.Kind
 	if kind == "" {
@@ -37,9 +38,9 @@ func (s *Users) Create(ctx context.Context, u *parley.User) error {
 			u.ID, name, u.DisplayName, string(kind), u.PasswordHash, toMillis(created))
 		if isUnique(err) {
 			if strings.Contains(err.Error(), "users.username") {
-				return parley.Wrap(parley.CodeConflict, err, "username %q is taken", name)
+				return fmt.Errorf("username %q: %w: %w", name, store.ErrConflict, err)
 			}
-			return parley.Wrap(parley.CodeConflict, err, "user %q already exists", u.ID)
+			return fmt.Errorf("user %q: %w: %w", u.ID, store.ErrConflict, err)
 		}
 		return err
 	})

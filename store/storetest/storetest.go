@@ -9,6 +9,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -50,10 +51,20 @@ func ctx(t *testing.T) context.Context {
 	return c
 }
 
+// wantCode checks err carries code want as one of store's typed errors:
+// a backend says what went wrong with ErrNotFound, ErrConflict... and
+// leaves the wording users read to the services above it.
 func wantCode(t *testing.T, err error, want parley.Code) {
 	t.Helper()
 	if got := parley.CodeOf(err); got != want {
 		t.Fatalf("error %v: code %q, want %q", err, got, want)
+	}
+	typed := map[parley.Code]*parley.Error{
+		parley.CodeNotFound: store.ErrNotFound, parley.CodeConflict: store.ErrConflict,
+		parley.CodeBadRequest: store.ErrInvalid, parley.CodeUnavailable: store.ErrUnavailable,
+	}[want]
+	if typed != nil && !errors.Is(err, typed) {
+		t.Fatalf("error %v: code %q but not store's typed error for it", err, want)
 	}
 }
 
