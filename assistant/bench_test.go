@@ -6,7 +6,7 @@ import (
 
 	"github.com/parley-chat/parley/assistant"
 	"github.com/parley-chat/parley/assistant/assistanttest"
-	"github.com/parley-chat/parley/rooms"
+	"github.com/parley-chat/parley/protocol"
 )
 
 // BenchmarkMentionToFirstDelta measures what Parley adds between a user's
@@ -26,11 +26,11 @@ func BenchmarkMentionToFirstDelta(b *testing.B) {
 	var fromSend, fromStored time.Duration
 	b.ResetTimer()
 	for i := range b.N {
-		seen := len(f.rec.all(rooms.EventStream))
+		seen := len(f.rec.all(protocol.EventStream))
 		sent := time.Now()
 		f.say(alice, general, "@assistant hi")
 		stored := time.Now()
-		first := f.waitEvent(rooms.EventStream, seen)
+		first := f.waitEvent(protocol.EventStream, seen)
 		fromSend += first.Sub(sent)
 		fromStored += first.Sub(stored)
 		f.reply(general, i+1) // the whole reply, before the next question

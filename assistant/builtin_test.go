@@ -117,10 +117,7 @@ func TestDialogueLivesInTheStore(t *testing.T) {
 	// A second assistant (another node, or this one restarted) carries on.
 	other := assistant.New(assistant.Config{Store: f.st, Chat: &chat{hub: f.hub}, Bot: f.bot, Now: f.clock.Now})
 	f.asst.Close()
-	f.hub.OnMessage(func(m rooms.Message) {
-		other.Notice(assistant.Incoming{ID: m.ID, RoomID: m.Room, Seq: m.Seq, Text: m.Text, Mentions: m.Mentions,
-			Sender: parley.User{ID: m.Sender.ID, Username: m.Sender.Username, Kind: m.Sender.Kind}})
-	})
+	f.hub.OnMessage(func(p rooms.Posted) { other.Notice(assistant.IncomingOf(p.Message, p.Sender)) })
 	t.Cleanup(other.Close)
 	wantContains(t, f.ask(alice, general, "yes"), "Learned")
 }

@@ -18,6 +18,11 @@ type Incoming struct {
 	At       time.Time
 }
 
+// IncomingOf is the assistant's view of a message the hub stored.
+func IncomingOf(m parley.Message, sender parley.User) Incoming {
+	return Incoming{ID: m.ID, RoomID: m.RoomID, Seq: m.Seq, Sender: sender, Text: m.Text, Mentions: m.Mentions, At: m.CreatedAt}
+}
+
 // Chat is what the assistant needs of the hub: it speaks in rooms like any
 // member, so its replies are stored, ordered and synced like everyone's.
 type Chat interface {

@@ -15,6 +15,7 @@ import (
 	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/assistant"
 	"github.com/parley-chat/parley/assistant/assistanttest"
+	"github.com/parley-chat/parley/protocol"
 	"github.com/parley-chat/parley/rooms"
 	"github.com/parley-chat/parley/store"
 	"github.com/parley-chat/parley/store/sqlite"
@@ -145,12 +146,7 @@ func build(t testing.TB, tweak func(*assistant.Config)) *fixture {
 		tweak(&cfg)
 	}
 	f.asst = assistant.New(cfg)
-	f.hub.OnMessage(func(m rooms.Message) {
-		f.asst.Notice(assistant.Incoming{
-			ID: m.ID, RoomID: m.Room, Seq: m.Seq, Text: m.Text, Mentions: m.Mentions, At: time.Time(m.CreatedAt),
-			Sender: parley.User{ID: m.Sender.ID, Username: m.Sender.Username, Kind: m.Sender.Kind},
-		})
-	})
+	f.hub.OnMessage(func(p rooms.Posted) { f.asst.Notice(assistant.IncomingOf(p.Message, p.Sender)) })
 	t.Cleanup(func() {
 		f.asst.Close()
 		f.hub.Close()
@@ -176,7 +172,7 @@ func (f *fixture) user(name string) parley.User {
 }
 
 // say sends text as u in room and returns the stored message.
-func (f *fixture) say(u parley.User, room, text string) rooms.Message {
+func (f *fixture) say(u parley.User, room, text string) protocol.Message {
 	f.t.Helper()
 	m, err := f.hub.Send(f.ctx, u, rooms.SendRequest{Room: room, Text: text, ClientMsgID: fmt.Sprintf("c%d", f.n.Add(1))}, nil)
 	f.must(err)
@@ -184,10 +180,10 @@ func (f *fixture) say(u parley.User, room, text string) rooms.Message {
 }
 
 // botMessages are the bot's messages in room so far, oldest first.
-func (f *fixture) botMessages(room string) []rooms.Message {
-	var out []rooms.Message
-	for _, p := range f.rec.all(rooms.EventMessage) {
-		m := p.(rooms.Message)
+func (f *fixture) botMessages(room string) []protocol.Message {
+	var out []protocol.Message
+	for _, p := range f.rec.all(protocol.EventMessage) {
+		m := p.(protocol.Message)
 		if m.Sender.ID == f.bot.ID && m.Room == room {
 			out = append(out, m)
 		}
@@ -196,7 +192,7 @@ func (f *fixture) botMessages(room string) []rooms.Message {
 }
 
 // reply waits for the bot's n-th message (1-based) in room.
-func (f *fixture) reply(room string, n int) rooms.Message {
+func (f *fixture) reply(room string, n int) protocol.Message {
 	f.t.Helper()
 	deadline := time.After(10 * time.Second)
 	for {
@@ -213,14 +209,14 @@ func (f *fixture) reply(room string, n int) rooms.Message {
 }
 
 // ask sends text and returns the bot's next reply in room.
-func (f *fixture) ask(u parley.User, room, text string) rooms.Message {
+func (f *fixture) ask(u parley.User, room, text string) protocol.Message {
 	f.t.Helper()
 	n := len(f.botMessages(room))
 	f.say(u, room, text)
 	return f.reply(room, n+1)
 }
 
-func texts(ms []rooms.Message) []string {
+func texts(ms []protocol.Message) []string {
 	out := make([]string, len(ms))
 	for i, m := range ms {
 		out[i] = m.Text
@@ -228,7 +224,7 @@ func texts(ms []rooms.Message) []string {
 	return out
 }
 
-func wantContains(t *testing.T, m rooms.Message, parts ...string) {
+func wantContains(t *testing.T, m protocol.Message, parts ...string) {
 	t.Helper()
 	for _, p := range parts {
 		if !strings.Contains(m.Text, p) {

@@ -8,14 +8,14 @@ import (
 	"github.com/parley-chat/parley/assistant"
 	"github.com/parley-chat/parley/assistant/assistanttest"
 	"github.com/parley-chat/parley/monitoring"
-	"github.com/parley-chat/parley/rooms"
+	"github.com/parley-chat/parley/protocol"
 )
 
 // streams returns the message:stream events of streamID, in order.
-func (f *fixture) streams(streamID string) []rooms.StreamEvent {
-	var out []rooms.StreamEvent
-	for _, p := range f.rec.all(rooms.EventStream) {
-		if e := p.(rooms.StreamEvent); e.StreamID == streamID {
+func (f *fixture) streams(streamID string) []protocol.StreamEvent {
+	var out []protocol.StreamEvent
+	for _, p := range f.rec.all(protocol.EventStream) {
+		if e := p.(protocol.StreamEvent); e.StreamID == streamID {
 			out = append(out, e)
 		}
 	}

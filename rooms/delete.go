@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/parley-chat/parley"
+	"github.com/parley-chat/parley/protocol"
 )
 
 // DeleteMessage tombstones a message: its sender and the room's moderators
@@ -36,6 +37,6 @@ func (h *Hub) DeleteMessage(ctx context.Context, user parley.User, roomID, id st
 	if err != nil {
 		return err
 	}
-	h.emit.Emit(roomTarget(m.RoomID), EventDeleted, DeletedEvent{Room: m.RoomID, ID: del.ID, Seq: del.Seq})
+	h.emit.Emit(roomTarget(m.RoomID), protocol.EventDeleted, protocol.DeletedEvent{Room: m.RoomID, ID: del.ID, Seq: del.Seq})
 	return nil
 }

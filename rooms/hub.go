@@ -76,7 +76,7 @@ type Hub struct {
 	presence  *presence
 
 	mu        sync.Mutex
-	observers []func(Message)
+	observers []func(Posted)
 	residents []parley.User
 	closeOnce sync.Once
 }
@@ -126,7 +126,7 @@ func New(cfg Config) *Hub {
 
 // OnMessage registers fn to see every newly stored message (not duplicates),
 // after it was fanned out. fn must not block: the assistant hands work off.
-func (h *Hub) OnMessage(fn func(Message)) {
+func (h *Hub) OnMessage(fn func(Posted)) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.observers = append(h.observers, fn)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/parley-chat/parley"
+	"github.com/parley-chat/parley/protocol"
 	"github.com/parley-chat/parley/rooms"
 	"github.com/parley-chat/parley/store"
 	"github.com/parley-chat/parley/store/sqlite"
@@ -174,7 +175,7 @@ func (f *fixture) user(name string) parley.User {
 }
 
 // room creates a group room owned by owner and forgets the events.
-func (f *fixture) room(owner parley.User, name string, private bool) rooms.Room {
+func (f *fixture) room(owner parley.User, name string, private bool) protocol.Room {
 	f.t.Helper()
 	r, err := f.hub.CreateRoom(f.ctx, owner, name, "", private)
 	if err != nil {
@@ -184,12 +185,12 @@ func (f *fixture) room(owner parley.User, name string, private bool) rooms.Room 
 	return r
 }
 
-func (f *fixture) send(u parley.User, room, text string) (rooms.Message, error) {
+func (f *fixture) send(u parley.User, room, text string) (protocol.Message, error) {
 	id := fmt.Sprintf("c%d", f.seq.Add(1))
 	return f.hub.Send(f.ctx, u, rooms.SendRequest{Room: room, Text: text, ClientMsgID: id}, nil)
 }
 
-func (f *fixture) mustSend(u parley.User, room, text string) rooms.Message {
+func (f *fixture) mustSend(u parley.User, room, text string) protocol.Message {
 	f.t.Helper()
 	m, err := f.send(u, room, text)
 	if err != nil {
@@ -199,7 +200,7 @@ func (f *fixture) mustSend(u parley.User, room, text string) rooms.Message {
 }
 
 // history returns every message of a room as u sees it.
-func (f *fixture) history(u parley.User, room string) []rooms.Message {
+func (f *fixture) history(u parley.User, room string) []protocol.Message {
 	f.t.Helper()
 	p, err := f.hub.History(f.ctx, u, room, 0, rooms.MaxPageSize)
 	if err != nil {
@@ -215,7 +216,7 @@ func wantCode(t *testing.T, err error, code parley.Code) {
 	}
 }
 
-func seqs(msgs []rooms.Message) []int64 {
+func seqs(msgs []protocol.Message) []int64 {
 	out := make([]int64, len(msgs))
 	for i, m := range msgs {
 		out[i] = m.Seq
@@ -227,8 +228,8 @@ func TestSendStoresAcksThenFansOutOnce(t *testing.T) {
 	f := newHub(t, nil)
 	alice := f.user("alice")
 
-	var acked []rooms.Message
-	msg, err := f.hub.Send(f.ctx, alice, rooms.SendRequest{Room: parley.DefaultRoomID, Text: "  hello world \n", ClientMsgID: "m1"}, func(m rooms.Message) {
+	var acked []protocol.Message
+	msg, err := f.hub.Send(f.ctx, alice, rooms.SendRequest{Room: parley.DefaultRoomID, Text: "  hello world \n", ClientMsgID: "m1"}, func(m protocol.Message) {
 		acked = append(acked, m)
 		f.rec.mark("ack")
 	})
@@ -251,7 +252,7 @@ func TestSendStoresAcksThenFansOutOnce(t *testing.T) {
 	if got, want := f.rec.kinds(), []string{"ack", "emit:message"}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("calls = %v, want %v (ack before the room sees it, one emit)", got, want)
 	}
-	em := f.rec.emits(rooms.EventMessage)[0]
+	em := f.rec.emits(protocol.EventMessage)[0]
 	if want := (rooms.Target{Rooms: []string{parley.DefaultRoomID}}); !reflect.DeepEqual(em.Target, want) {
 		t.Errorf("emit target = %+v, want %+v (the sender's other sockets too)", em.Target, want)
 	}
@@ -270,7 +271,7 @@ func TestSendDuplicateClientMsgID(t *testing.T) {
 	alice, bob := f.user("alice"), f.user("bob")
 	req := rooms.SendRequest{Room: parley.DefaultRoomID, Text: "once", ClientMsgID: "retry-1"}
 	acks := 0
-	ack := func(rooms.Message) { acks++ }
+	ack := func(protocol.Message) { acks++ }
 
 	first, err := f.hub.Send(f.ctx, alice, req, ack)
 	if err != nil {
@@ -287,7 +288,7 @@ func TestSendDuplicateClientMsgID(t *testing.T) {
 	if acks != 2 {
 		t.Errorf("ack called %d times, want once per Send", acks)
 	}
-	if n := len(f.rec.emits(rooms.EventMessage)); n != 1 {
+	if n := len(f.rec.emits(protocol.EventMessage)); n != 1 {
 		t.Errorf("%d message emits, want 1 (no second broadcast)", n)
 	}
 
@@ -334,7 +335,7 @@ func TestSendValidation(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			acked := false
-			_, err := f.hub.Send(f.ctx, alice, tt.req, func(rooms.Message) { acked = true })
+			_, err := f.hub.Send(f.ctx, alice, tt.req, func(protocol.Message) { acked = true })
 			wantCode(t, err, tt.code)
 			if parley.ErrorMessage(err) == "internal error" {
 				t.Errorf("message %q does not tell the user what is wrong", parley.ErrorMessage(err))
@@ -388,7 +389,7 @@ func TestSendMasksSensitiveWords(t *testing.T) {
 	if msg.Text != want {
 		t.Errorf("acked text %q, want %q", msg.Text, want)
 	}
-	if got := f.rec.emits(rooms.EventMessage)[0].Payload.(rooms.Message).Text; got != want {
+	if got := f.rec.emits(protocol.EventMessage)[0].Payload.(protocol.Message).Text; got != want {
 		t.Errorf("emitted text %q, want %q", got, want)
 	}
 	if got := f.history(alice, parley.DefaultRoomID)[0].Text; got != want {
@@ -429,7 +430,7 @@ func TestSendRateLimited(t *testing.T) {
 	}
 	f.rec.reset()
 	acked := false
-	_, err := f.hub.Send(f.ctx, alice, rooms.SendRequest{Room: parley.DefaultRoomID, Text: "one too many", ClientMsgID: "x"}, func(rooms.Message) { acked = true })
+	_, err := f.hub.Send(f.ctx, alice, rooms.SendRequest{Room: parley.DefaultRoomID, Text: "one too many", ClientMsgID: "x"}, func(protocol.Message) { acked = true })
 	wantCode(t, err, parley.CodeRateLimited)
 	if acked || len(f.rec.records()) != 0 {
 		t.Errorf("a rate-limited send was acked (%v) or emitted %+v", acked, f.rec.records())
@@ -449,10 +450,10 @@ func TestOnMessageSeesNewMessagesOnly(t *testing.T) {
 	f := newHub(t, nil)
 	alice := f.user("alice")
 	var mu sync.Mutex
-	var seen []rooms.Message
-	f.hub.OnMessage(func(m rooms.Message) {
+	var seen []rooms.Posted
+	f.hub.OnMessage(func(p rooms.Posted) {
 		mu.Lock()
-		seen = append(seen, m)
+		seen = append(seen, p)
 		mu.Unlock()
 		f.rec.mark("observer")
 	})
@@ -467,7 +468,7 @@ func TestOnMessageSeesNewMessagesOnly(t *testing.T) {
 	_, _ = f.send(alice, "no-such-room", "refused")
 	mu.Lock()
 	defer mu.Unlock()
-	if len(seen) != 1 || seen[0].ID != first.ID {
+	if len(seen) != 1 || seen[0].Message.ID != first.ID || seen[0].Sender.ID != alice.ID {
 		t.Fatalf("observer saw %+v, want only the first message", seen)
 	}
 	if got, want := f.rec.kinds(), []string{"emit:message", "observer"}; !reflect.DeepEqual(got, want) {
@@ -481,7 +482,7 @@ func TestHistoryPages(t *testing.T) {
 	for i := 1; i <= 5; i++ {
 		f.mustSend(alice, parley.DefaultRoomID, fmt.Sprint("m", i))
 	}
-	page := func(before int64, limit int) rooms.Page {
+	page := func(before int64, limit int) protocol.Page {
 		t.Helper()
 		p, err := f.hub.History(f.ctx, alice, parley.DefaultRoomID, before, limit)
 		if err != nil {
@@ -521,7 +522,7 @@ func TestSyncAndRead(t *testing.T) {
 	}
 	f.mustSend(alice, other.ID, "elsewhere")
 
-	sync := func(u parley.User, cursors map[string]int64) map[string]rooms.Page {
+	sync := func(u parley.User, cursors map[string]int64) map[string]protocol.Page {
 		t.Helper()
 		out, err := f.hub.Sync(f.ctx, u, cursors)
 		if err != nil {
@@ -623,8 +624,8 @@ func TestJoinAndLeave(t *testing.T) {
 	}
 	want := []record{
 		{Kind: "join", User: alice.ID, Room: pub.ID},
-		{Kind: "emit", Target: rooms.Target{Rooms: []string{pub.ID}}, Event: rooms.EventMember,
-			Payload: rooms.MemberEvent{Room: pub.ID, User: rooms.UserOf(alice), Action: "joined"}},
+		{Kind: "emit", Target: rooms.Target{Rooms: []string{pub.ID}}, Event: protocol.EventMember,
+			Payload: protocol.MemberEvent{Room: pub.ID, User: protocol.UserOf(alice), Action: "joined"}},
 	}
 	if got := f.rec.records(); !reflect.DeepEqual(got, want) {
 		t.Errorf("join calls = %+v\nwant %+v", got, want)
@@ -647,8 +648,8 @@ func TestJoinAndLeave(t *testing.T) {
 		t.Fatalf("Leave: %v", err)
 	}
 	want = []record{
-		{Kind: "emit", Target: rooms.Target{Rooms: []string{pub.ID}}, Event: rooms.EventMember,
-			Payload: rooms.MemberEvent{Room: pub.ID, User: rooms.UserOf(alice), Action: "left"}},
+		{Kind: "emit", Target: rooms.Target{Rooms: []string{pub.ID}}, Event: protocol.EventMember,
+			Payload: protocol.MemberEvent{Room: pub.ID, User: protocol.UserOf(alice), Action: "left"}},
 		{Kind: "leave", User: alice.ID, Room: pub.ID},
 	}
 	if got := f.rec.records(); !reflect.DeepEqual(got, want) {
@@ -690,7 +691,7 @@ func TestKick(t *testing.T) {
 	if err := f.hub.Kick(f.ctx, bob, pub.ID, "Carol"); err != nil {
 		t.Fatalf("owner kicks carol: %v", err)
 	}
-	kicks := f.rec.emits(rooms.EventMember)
+	kicks := f.rec.emits(protocol.EventMember)
 	if len(kicks) != 1 {
 		t.Fatalf("member events = %+v", kicks)
 	}
@@ -698,7 +699,7 @@ func TestKick(t *testing.T) {
 	if want := (rooms.Target{Rooms: []string{pub.ID}, Users: []string{carol.ID}}); !reflect.DeepEqual(kicks[0].Target, want) {
 		t.Errorf("kick target = %+v, want %+v", kicks[0].Target, want)
 	}
-	if ev := kicks[0].Payload.(rooms.MemberEvent); ev.Action != "kicked" || ev.User.ID != carol.ID {
+	if ev := kicks[0].Payload.(protocol.MemberEvent); ev.Action != "kicked" || ev.User.ID != carol.ID {
 		t.Errorf("kick event = %+v", ev)
 	}
 	if recs := f.rec.records(); !reflect.DeepEqual(recs[len(recs)-1], record{Kind: "leave", User: carol.ID, Room: pub.ID}) {
@@ -780,8 +781,8 @@ func TestDeleteMessage(t *testing.T) {
 	if err := f.hub.DeleteMessage(f.ctx, alice, parley.DefaultRoomID, m.ID); err != nil {
 		t.Fatalf("sender deletes: %v", err)
 	}
-	dels := f.rec.emits(rooms.EventDeleted)
-	if len(dels) != 1 || dels[0].Payload != (rooms.DeletedEvent{Room: parley.DefaultRoomID, ID: m.ID, Seq: m.Seq}) {
+	dels := f.rec.emits(protocol.EventDeleted)
+	if len(dels) != 1 || dels[0].Payload != (protocol.DeletedEvent{Room: parley.DefaultRoomID, ID: m.ID, Seq: m.Seq}) {
 		t.Errorf("deleted events = %+v", dels)
 	}
 	h := f.history(bob, parley.DefaultRoomID)
@@ -791,7 +792,7 @@ func TestDeleteMessage(t *testing.T) {
 	if err := f.hub.DeleteMessage(f.ctx, alice, parley.DefaultRoomID, m.ID); err != nil {
 		t.Errorf("deleting twice: %v", err)
 	}
-	if n := len(f.rec.emits(rooms.EventDeleted)); n != 1 {
+	if n := len(f.rec.emits(protocol.EventDeleted)); n != 1 {
 		t.Errorf("deleting twice emitted %d events, want 1", n)
 	}
 	wantCode(t, f.hub.DeleteMessage(f.ctx, alice, parley.DefaultRoomID, "nope"), parley.CodeNotFound)
@@ -805,9 +806,9 @@ func TestTyping(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []record{{
-		Kind: "emit", Event: rooms.EventTyping,
+		Kind: "emit", Event: protocol.EventTyping,
 		Target:  rooms.Target{Rooms: []string{parley.DefaultRoomID}, ExceptUser: alice.ID},
-		Payload: rooms.TypingEvent{Room: parley.DefaultRoomID, User: rooms.UserOf(alice), Typing: true},
+		Payload: protocol.TypingEvent{Room: parley.DefaultRoomID, User: protocol.UserOf(alice), Typing: true},
 	}}
 	if got := f.rec.records(); !reflect.DeepEqual(got, want) {
 		t.Errorf("typing calls = %+v\nwant %+v", got, want)
@@ -822,8 +823,8 @@ func TestTyping(t *testing.T) {
 
 func presenceEvents(r *recorder, online bool) []record {
 	var out []record
-	for _, rec := range r.emits(rooms.EventPresence) {
-		if rec.Payload.(rooms.PresenceEvent).Online == online {
+	for _, rec := range r.emits(protocol.EventPresence) {
+		if rec.Payload.(protocol.PresenceEvent).Online == online {
 			out = append(out, rec)
 		}
 	}
@@ -838,9 +839,9 @@ func TestPresenceReconnectWithinGrace(t *testing.T) {
 
 	f.hub.Connected(alice, "c1", roomIDs)
 	want := []record{{
-		Kind: "emit", Event: rooms.EventPresence,
+		Kind: "emit", Event: protocol.EventPresence,
 		Target:  rooms.Target{Rooms: roomIDs, ExceptUser: alice.ID},
-		Payload: rooms.PresenceEvent{User: rooms.UserOf(alice), Online: true},
+		Payload: protocol.PresenceEvent{User: protocol.UserOf(alice), Online: true},
 	}}
 	if got := f.rec.records(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("first connection: %+v\nwant %+v", got, want)
@@ -887,7 +888,7 @@ func TestPresenceOfflineAfterGrace(t *testing.T) {
 	if tg.ExceptUser != alice.ID || len(tg.Rooms) != 2 {
 		t.Errorf("offline target = %+v, want alice's two rooms except her", tg)
 	}
-	if u := off[0].Payload.(rooms.PresenceEvent).User; u.ID != alice.ID {
+	if u := off[0].Payload.(protocol.PresenceEvent).User; u.ID != alice.ID {
 		t.Errorf("offline event about %+v", u)
 	}
 	if f.hub.Online(alice.ID) {
@@ -922,9 +923,9 @@ func TestCloseThenSend(t *testing.T) {
 	f.hub.Close()
 	f.hub.Close() // safe twice
 	acked := false
-	_, err := f.hub.Send(f.ctx, alice, rooms.SendRequest{Room: parley.DefaultRoomID, Text: "after", ClientMsgID: "late"}, func(rooms.Message) { acked = true })
+	_, err := f.hub.Send(f.ctx, alice, rooms.SendRequest{Room: parley.DefaultRoomID, Text: "after", ClientMsgID: "late"}, func(protocol.Message) { acked = true })
 	wantCode(t, err, parley.CodeUnavailable)
-	if acked || len(f.rec.emits(rooms.EventMessage)) != 1 {
+	if acked || len(f.rec.emits(protocol.EventMessage)) != 1 {
 		t.Errorf("a send after Close was acked (%v) or emitted", acked)
 	}
 	if n := len(f.history(alice, parley.DefaultRoomID)); n != 1 {

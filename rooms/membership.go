@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/parley-chat/parley"
+	"github.com/parley-chat/parley/protocol"
 )
 
 // Room field limits.
@@ -15,15 +16,15 @@ const (
 )
 
 // CreateRoom makes a group room owned by user, who becomes its first member.
-func (h *Hub) CreateRoom(ctx context.Context, user parley.User, name, topic string, private bool) (Room, error) {
+func (h *Hub) CreateRoom(ctx context.Context, user parley.User, name, topic string, private bool) (protocol.Room, error) {
 	name, topic = strings.TrimSpace(name), strings.TrimSpace(topic)
 	switch {
 	case name == "":
-		return Room{}, parley.Errorf(parley.CodeBadRequest, "name is required")
+		return protocol.Room{}, parley.Errorf(parley.CodeBadRequest, "name is required")
 	case utf8.RuneCountInString(name) > maxRoomName:
-		return Room{}, parley.Errorf(parley.CodeTooLarge, "name is longer than %d characters", maxRoomName)
+		return protocol.Room{}, parley.Errorf(parley.CodeTooLarge, "name is longer than %d characters", maxRoomName)
 	case utf8.RuneCountInString(topic) > maxRoomTopic:
-		return Room{}, parley.Errorf(parley.CodeTooLarge, "topic is longer than %d characters", maxRoomTopic)
+		return protocol.Room{}, parley.Errorf(parley.CodeTooLarge, "topic is longer than %d characters", maxRoomTopic)
 	}
 	ctx, cancel := h.ctx(ctx)
 	defer cancel()
@@ -32,11 +33,11 @@ func (h *Hub) CreateRoom(ctx context.Context, user parley.User, name, topic stri
 		Private: private, OwnerID: user.ID, CreatedAt: h.now(),
 	}
 	if err := h.store.Rooms.Create(ctx, r, user.ID); err != nil {
-		return Room{}, err
+		return protocol.Room{}, err
 	}
 	h.emit.JoinRoom(user.ID, r.ID)
 	h.joinResidents(ctx, r)
-	v := RoomOf(*r)
+	v := protocol.RoomOf(*r)
 	v.Role = parley.RoleOwner
 	return v, nil
 }
@@ -59,26 +60,26 @@ func (h *Hub) EnsureRoom(ctx context.Context, id, name, topic, ownerID string) e
 
 // Join adds user to a public group room (idempotent) and returns the room
 // and its members.
-func (h *Hub) Join(ctx context.Context, user parley.User, roomID string) (Room, []User, error) {
+func (h *Hub) Join(ctx context.Context, user parley.User, roomID string) (protocol.Room, []protocol.User, error) {
 	ctx, cancel := h.ctx(ctx)
 	defer cancel()
 	room, m, err := h.roomFor(ctx, user.ID, roomID)
 	if err != nil {
-		return Room{}, nil, err
+		return protocol.Room{}, nil, err
 	}
 	role := parley.RoleMember
 	if m == nil {
 		if _, err := h.addMember(ctx, room, user); err != nil {
-			return Room{}, nil, err
+			return protocol.Room{}, nil, err
 		}
 	} else {
 		role = m.Role
 	}
 	members, err := h.Members(ctx, room.ID)
 	if err != nil {
-		return Room{}, nil, err
+		return protocol.Room{}, nil, err
 	}
-	v := RoomOf(*room)
+	v := protocol.RoomOf(*room)
 	v.Role = role
 	return v, members, nil
 }
@@ -95,7 +96,7 @@ func (h *Hub) addMember(ctx context.Context, room *parley.Room, user parley.User
 		return added, err
 	}
 	h.emit.JoinRoom(user.ID, roomID)
-	h.emit.Emit(roomTarget(roomID), EventMember, MemberEvent{Room: roomID, User: UserOf(user), Action: "joined"})
+	h.emit.Emit(roomTarget(roomID), protocol.EventMember, protocol.MemberEvent{Room: roomID, User: protocol.UserOf(user), Action: "joined"})
 	return true, nil
 }
 
@@ -126,20 +127,20 @@ func (h *Hub) Leave(ctx context.Context, user parley.User, roomID string) error 
 	if err := h.store.Memberships.Remove(ctx, room.ID, user.ID); err != nil && parley.CodeOf(err) != parley.CodeNotFound {
 		return err
 	}
-	h.emit.Emit(roomTarget(room.ID), EventMember, MemberEvent{Room: room.ID, User: UserOf(user), Action: "left"})
+	h.emit.Emit(roomTarget(room.ID), protocol.EventMember, protocol.MemberEvent{Room: room.ID, User: protocol.UserOf(user), Action: "left"})
 	h.emit.LeaveRoom(user.ID, room.ID)
 	return nil
 }
 
 // Members lists a room's members (with presence as this node sees it).
-func (h *Hub) Members(ctx context.Context, roomID string) ([]User, error) {
+func (h *Hub) Members(ctx context.Context, roomID string) ([]protocol.User, error) {
 	ms, err := h.store.Memberships.Members(ctx, roomID)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]User, len(ms))
+	out := make([]protocol.User, len(ms))
 	for i, m := range ms {
-		out[i] = UserOf(m.User)
+		out[i] = protocol.UserOf(m.User)
 		online := h.Online(m.User.ID)
 		out[i].Online = &online
 	}
@@ -147,16 +148,16 @@ func (h *Hub) Members(ctx context.Context, roomID string) ([]User, error) {
 }
 
 // RoomsOf lists user's rooms with unread counts.
-func (h *Hub) RoomsOf(ctx context.Context, user parley.User) ([]Room, error) {
+func (h *Hub) RoomsOf(ctx context.Context, user parley.User) ([]protocol.Room, error) {
 	ctx, cancel := h.ctx(ctx)
 	defer cancel()
 	urs, err := h.store.Memberships.RoomsOf(ctx, user.ID)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Room, len(urs))
+	out := make([]protocol.Room, len(urs))
 	for i, ur := range urs {
-		out[i] = RoomOf(ur.Room)
+		out[i] = protocol.RoomOf(ur.Room)
 		unread := ur.Unread
 		out[i].Unread = &unread
 		out[i].Role = ur.Role
@@ -165,31 +166,31 @@ func (h *Hub) RoomsOf(ctx context.Context, user parley.User) ([]Room, error) {
 }
 
 // PublicRooms lists the rooms anyone may join.
-func (h *Hub) PublicRooms(ctx context.Context) ([]Room, error) {
+func (h *Hub) PublicRooms(ctx context.Context) ([]protocol.Room, error) {
 	ctx, cancel := h.ctx(ctx)
 	defer cancel()
 	rs, err := h.store.Rooms.Public(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Room, len(rs))
+	out := make([]protocol.Room, len(rs))
 	for i, r := range rs {
-		out[i] = RoomOf(r)
+		out[i] = protocol.RoomOf(r)
 	}
 	return out, nil
 }
 
 // OpenDirect returns the 1:1 room of user and the account named username,
 // creating it the first time.
-func (h *Hub) OpenDirect(ctx context.Context, user parley.User, username string) (Room, error) {
+func (h *Hub) OpenDirect(ctx context.Context, user parley.User, username string) (protocol.Room, error) {
 	ctx, cancel := h.ctx(ctx)
 	defer cancel()
 	other, err := h.userByName(ctx, username)
 	if err != nil {
-		return Room{}, err
+		return protocol.Room{}, err
 	}
 	if other.ID == user.ID {
-		return Room{}, parley.Errorf(parley.CodeBadRequest, "you cannot open a direct room with yourself")
+		return protocol.Room{}, parley.Errorf(parley.CodeBadRequest, "you cannot open a direct room with yourself")
 	}
 	names := []string{user.Username, other.Username}
 	if names[0] > names[1] {
@@ -200,13 +201,13 @@ func (h *Hub) OpenDirect(ctx context.Context, user parley.User, username string)
 		Private: true, CreatedAt: h.now(),
 	}, user.ID, other.ID)
 	if err != nil {
-		return Room{}, err
+		return protocol.Room{}, err
 	}
 	if created {
 		h.emit.JoinRoom(user.ID, room.ID)
 		h.emit.JoinRoom(other.ID, room.ID)
 	}
-	v := RoomOf(*room)
+	v := protocol.RoomOf(*room)
 	v.Role = parley.RoleMember
 	return v, nil
 }
@@ -247,8 +248,8 @@ func (h *Hub) Kick(ctx context.Context, user parley.User, roomID, username strin
 		}
 		return err
 	}
-	ev := MemberEvent{Room: room.ID, User: UserOf(*other), Action: "kicked"}
-	h.emit.Emit(Target{Rooms: []string{room.ID}, Users: []string{other.ID}}, EventMember, ev)
+	ev := protocol.MemberEvent{Room: room.ID, User: protocol.UserOf(*other), Action: "kicked"}
+	h.emit.Emit(Target{Rooms: []string{room.ID}, Users: []string{other.ID}}, protocol.EventMember, ev)
 	h.emit.LeaveRoom(other.ID, room.ID)
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/parley-chat/parley"
+	"github.com/parley-chat/parley/protocol"
 )
 
 // presence tracks this node's sockets per user. A user is online from their
@@ -46,7 +47,7 @@ func (h *Hub) Connected(user parley.User, connID string, roomIDs []string) {
 	// under the lock (Emit never blocks) so online and offline cannot
 	// overtake each other.
 	if !had && !wasPending && len(roomIDs) > 0 {
-		h.emit.Emit(Target{Rooms: roomIDs, ExceptUser: user.ID}, EventPresence, PresenceEvent{User: UserOf(user), Online: true})
+		h.emit.Emit(Target{Rooms: roomIDs, ExceptUser: user.ID}, protocol.EventPresence, protocol.PresenceEvent{User: protocol.UserOf(user), Online: true})
 	}
 	p.mu.Unlock()
 }
@@ -105,7 +106,7 @@ func (p *presence) announceOffline(user parley.User) {
 	if _, back := p.conns[user.ID]; back || p.closed || len(ids) == 0 {
 		return // came back while the rooms were looked up: still online
 	}
-	p.h.emit.Emit(Target{Rooms: ids, ExceptUser: user.ID}, EventPresence, PresenceEvent{User: UserOf(user), Online: false})
+	p.h.emit.Emit(Target{Rooms: ids, ExceptUser: user.ID}, protocol.EventPresence, protocol.PresenceEvent{User: protocol.UserOf(user), Online: false})
 }
 
 func (p *presence) close() {

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/parley-chat/parley"
+	"github.com/parley-chat/parley/protocol"
 )
 
 // Page sizes for history and sync.
@@ -14,29 +15,29 @@ const (
 
 // History returns a page of a room's messages older than before (0: the
 // newest), oldest first.
-func (h *Hub) History(ctx context.Context, user parley.User, roomID string, before int64, limit int) (Page, error) {
+func (h *Hub) History(ctx context.Context, user parley.User, roomID string, before int64, limit int) (protocol.Page, error) {
 	if before < 0 {
-		return Page{}, parley.Errorf(parley.CodeBadRequest, "before must not be negative")
+		return protocol.Page{}, parley.Errorf(parley.CodeBadRequest, "before must not be negative")
 	}
 	limit, err := pageSize(limit)
 	if err != nil {
-		return Page{}, err
+		return protocol.Page{}, err
 	}
 	ctx, cancel := h.ctx(ctx)
 	defer cancel()
 	m, err := h.member(ctx, user.ID, roomID)
 	if err != nil {
-		return Page{}, err
+		return protocol.Page{}, err
 	}
 	msgs, more, err := h.store.Messages.History(ctx, m.RoomID, before, limit)
 	if err != nil {
-		return Page{}, err
+		return protocol.Page{}, err
 	}
 	views, err := h.users.view(ctx, msgs)
 	if err != nil {
-		return Page{}, err
+		return protocol.Page{}, err
 	}
-	return Page{Messages: views, HasMore: more}, nil
+	return protocol.Page{Messages: views, HasMore: more}, nil
 }
 
 // Sync returns, for every room of user, the messages after the client's
@@ -44,7 +45,7 @@ func (h *Hub) History(ctx context.Context, user parley.User, roomID string, befo
 // Cursors for rooms the user is no longer in are ignored: a reconnecting
 // client must still get the rest. hasMore tells the client to sync again
 // from the last seq it got.
-func (h *Hub) Sync(ctx context.Context, user parley.User, cursors map[string]int64) (map[string]Page, error) {
+func (h *Hub) Sync(ctx context.Context, user parley.User, cursors map[string]int64) (map[string]protocol.Page, error) {
 	for room, seq := range cursors {
 		if seq < 0 {
 			return nil, parley.Errorf(parley.CodeBadRequest, "cursor for room %q must not be negative", room)
@@ -56,14 +57,14 @@ func (h *Hub) Sync(ctx context.Context, user parley.User, cursors map[string]int
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]Page, len(mine))
+	out := make(map[string]protocol.Page, len(mine))
 	for _, ur := range mine {
 		after, ok := cursors[ur.Room.ID]
 		if !ok {
 			after = ur.ReadSeq
 		}
 		if after >= ur.Room.LastSeq {
-			out[ur.Room.ID] = Page{Messages: []Message{}}
+			out[ur.Room.ID] = protocol.Page{Messages: []protocol.Message{}}
 			continue
 		}
 		msgs, more, err := h.store.Messages.After(ctx, ur.Room.ID, after, MaxPageSize)
@@ -74,7 +75,7 @@ func (h *Hub) Sync(ctx context.Context, user parley.User, cursors map[string]int
 		if err != nil {
 			return nil, err
 		}
-		out[ur.Room.ID] = Page{Messages: views, HasMore: more}
+		out[ur.Room.ID] = protocol.Page{Messages: views, HasMore: more}
 	}
 	return out, nil
 }

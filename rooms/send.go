@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/parley-chat/parley"
+	"github.com/parley-chat/parley/protocol"
 )
 
 // maxClientMsgID bounds the client's idempotency key.
@@ -30,7 +31,7 @@ type SendRequest struct {
 // called once the message is stored and before the room sees it. A retry
 // with the same ClientMsgID returns the stored original and is not fanned
 // out again.
-func (h *Hub) Send(ctx context.Context, sender parley.User, req SendRequest, ack func(Message)) (Message, error) {
+func (h *Hub) Send(ctx context.Context, sender parley.User, req SendRequest, ack func(protocol.Message)) (protocol.Message, error) {
 	received := req.ReceivedAt
 	if received.IsZero() {
 		received = h.cfg.Now()
@@ -38,7 +39,7 @@ func (h *Hub) Send(ctx context.Context, sender parley.User, req SendRequest, ack
 	h.metrics.received.Inc()
 	if !h.limiter.Allow(sender.ID) {
 		h.metrics.rateLimited.Inc()
-		return Message{}, parley.Errorf(parley.CodeRateLimited, "you are sending messages too fast")
+		return protocol.Message{}, parley.Errorf(parley.CodeRateLimited, "you are sending messages too fast")
 	}
 	return h.send(ctx, sender, req, received, ack)
 }
@@ -46,7 +47,7 @@ func (h *Hub) Send(ctx context.Context, sender parley.User, req SendRequest, ack
 // Post is Send for the server's own accounts (the assistant): the same
 // validation, filter, durable append and fan-out, without the per-user rate
 // limit meant for people, and not counted as a received client event.
-func (h *Hub) Post(ctx context.Context, sender parley.User, req SendRequest) (Message, error) {
+func (h *Hub) Post(ctx context.Context, sender parley.User, req SendRequest) (protocol.Message, error) {
 	received := req.ReceivedAt
 	if received.IsZero() {
 		received = h.cfg.Now()
@@ -54,21 +55,21 @@ func (h *Hub) Post(ctx context.Context, sender parley.User, req SendRequest) (Me
 	return h.send(ctx, sender, req, received, nil)
 }
 
-func (h *Hub) send(ctx context.Context, sender parley.User, req SendRequest, received time.Time, ack func(Message)) (Message, error) {
+func (h *Hub) send(ctx context.Context, sender parley.User, req SendRequest, received time.Time, ack func(protocol.Message)) (protocol.Message, error) {
 	text, err := h.validate(req)
 	if err != nil {
-		return Message{}, err
+		return protocol.Message{}, err
 	}
 	ctx, cancel := h.ctx(ctx)
 	defer cancel()
 	member, err := h.member(ctx, sender.ID, req.Room)
 	if err != nil {
-		return Message{}, err
+		return protocol.Message{}, err
 	}
 	text, _ = h.cfg.Filter.Mask(text)
 	mentions, err := h.mentions(ctx, text)
 	if err != nil {
-		return Message{}, err
+		return protocol.Message{}, err
 	}
 	res, err := h.committer.Append(ctx, parley.Message{
 		ID:          h.cfg.NewID(),
@@ -81,9 +82,9 @@ func (h *Hub) send(ctx context.Context, sender parley.User, req SendRequest, rec
 		CreatedAt:   h.now(),
 	})
 	if err != nil {
-		return Message{}, err
+		return protocol.Message{}, err
 	}
-	msg := MessageOf(res.Message, UserOf(sender))
+	msg := protocol.MessageOf(res.Message, protocol.UserOf(sender))
 	h.metrics.ackSeconds.Observe(time.Since(received).Seconds())
 	if ack != nil {
 		ack(msg)
@@ -91,21 +92,28 @@ func (h *Hub) send(ctx context.Context, sender parley.User, req SendRequest, rec
 	if res.Duplicate {
 		return msg, nil
 	}
-	h.publish(msg, received)
+	h.publish(Posted{Message: res.Message, Sender: sender}, msg, received)
 	return msg, nil
 }
 
+// Posted is a message the hub has just stored and fanned out, with its
+// sender: what observers such as the assistant are told.
+type Posted struct {
+	Message parley.Message
+	Sender  parley.User
+}
+
 // publish fans a stored message out to its room and tells observers.
-func (h *Hub) publish(msg Message, received time.Time) {
-	n := h.emit.EmitCounted(roomTarget(msg.Room), EventMessage, msg)
+func (h *Hub) publish(p Posted, wire protocol.Message, received time.Time) {
+	n := h.emit.EmitCounted(roomTarget(wire.Room), protocol.EventMessage, wire)
 	h.metrics.fanout.Observe(time.Since(received).Seconds())
 	h.metrics.delivered.Add(float64(n))
-	h.metrics.roomActive(msg.Room)
+	h.metrics.roomActive(wire.Room)
 	h.mu.Lock()
 	obs := h.observers
 	h.mu.Unlock()
 	for _, fn := range obs {
-		fn(msg)
+		fn(p)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/parley-chat/parley"
+	"github.com/parley-chat/parley/protocol"
 )
 
 // Typing tells the other members of a room that user started or stopped
@@ -15,6 +16,6 @@ func (h *Hub) Typing(ctx context.Context, user parley.User, roomID string, typin
 	if err != nil {
 		return err
 	}
-	h.emit.Emit(Target{Rooms: []string{m.RoomID}, ExceptUser: user.ID}, EventTyping, TypingEvent{Room: m.RoomID, User: UserOf(user), Typing: typing})
+	h.emit.Emit(Target{Rooms: []string{m.RoomID}, ExceptUser: user.ID}, protocol.EventTyping, protocol.TypingEvent{Room: m.RoomID, User: protocol.UserOf(user), Typing: typing})
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/parley-chat/parley"
+	"github.com/parley-chat/parley/protocol"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -17,18 +18,18 @@ const userCacheSize = 10000
 type userCache struct {
 	users store.Users
 	mu    sync.RWMutex
-	byID  map[string]User
+	byID  map[string]protocol.User
 }
 
 func newUserCache(users store.Users) *userCache {
-	return &userCache{users: users, byID: map[string]User{}}
+	return &userCache{users: users, byID: map[string]protocol.User{}}
 }
 
-func (c *userCache) put(u parley.User) User {
-	v := UserOf(u)
+func (c *userCache) put(u parley.User) protocol.User {
+	v := protocol.UserOf(u)
 	c.mu.Lock()
 	if len(c.byID) >= userCacheSize {
-		c.byID = map[string]User{}
+		c.byID = map[string]protocol.User{}
 	}
 	c.byID[u.ID] = v
 	c.mu.Unlock()
@@ -37,8 +38,8 @@ func (c *userCache) put(u parley.User) User {
 
 // resolve returns wire users for ids; unknown ids (deleted accounts) map to
 // a placeholder so history still renders.
-func (c *userCache) resolve(ctx context.Context, ids []string) (map[string]User, error) {
-	out := make(map[string]User, len(ids))
+func (c *userCache) resolve(ctx context.Context, ids []string) (map[string]protocol.User, error) {
+	out := make(map[string]protocol.User, len(ids))
 	var missing []string
 	c.mu.RLock()
 	for _, id := range ids {
@@ -61,13 +62,13 @@ func (c *userCache) resolve(ctx context.Context, ids []string) (map[string]User,
 	}
 	for _, id := range missing {
 		if _, ok := out[id]; !ok {
-			out[id] = User{ID: id, Username: "unknown", DisplayName: "Unknown user", Kind: parley.KindHuman}
+			out[id] = protocol.User{ID: id, Username: "unknown", DisplayName: "Unknown user", Kind: parley.KindHuman}
 		}
 	}
 	return out, nil
 }
 
-func (c *userCache) view(ctx context.Context, msgs []parley.Message) ([]Message, error) {
+func (c *userCache) view(ctx context.Context, msgs []parley.Message) ([]protocol.Message, error) {
 	ids := make([]string, 0, len(msgs))
 	for _, m := range msgs {
 		ids = append(ids, m.SenderID)
@@ -76,9 +77,9 @@ func (c *userCache) view(ctx context.Context, msgs []parley.Message) ([]Message,
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Message, len(msgs))
+	out := make([]protocol.Message, len(msgs))
 	for i, m := range msgs {
-		out[i] = MessageOf(m, users[m.SenderID])
+		out[i] = protocol.MessageOf(m, users[m.SenderID])
 	}
 	return out, nil
 }

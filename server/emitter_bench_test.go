@@ -11,6 +11,7 @@ import (
 	"github.com/zishang520/socket.io/adapters/redis/v3/adapter"
 
 	"github.com/parley-chat/parley"
+	"github.com/parley-chat/parley/protocol"
 	"github.com/parley-chat/parley/rooms"
 )
 
@@ -18,8 +19,8 @@ import (
 // Socket.IO server (encoding and, with Redis, publishing), without sockets
 // to write to: the part of a broadcast that does not grow with the room.
 func BenchmarkEmitMessage(b *testing.B) {
-	sender := rooms.User{ID: "u1", Username: "alice", DisplayName: "Alice", Kind: parley.KindHuman}
-	msg := rooms.MessageOf(parley.Message{
+	sender := protocol.User{ID: "u1", Username: "alice", DisplayName: "Alice", Kind: parley.KindHuman}
+	msg := protocol.MessageOf(parley.Message{
 		ID: "01a2354f0ea96b410c7ed35a6fa161ff", RoomID: "general", Seq: 1234,
 		Text: "a message of ordinary length, with a mention of @bob in it", Mentions: []string{"bob"},
 		ClientMsgID: "c-1", CreatedAt: time.Now(),
@@ -31,7 +32,7 @@ func BenchmarkEmitMessage(b *testing.B) {
 		target := rooms.Target{Rooms: []string{"general"}}
 		b.ReportAllocs()
 		for b.Loop() {
-			e.Emit(target, rooms.EventMessage, msg)
+			e.Emit(target, protocol.EventMessage, msg)
 		}
 	}
 	b.Run("local", func(b *testing.B) { run(b, SocketOptions{}) })

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/parley-chat/parley"
+	"github.com/parley-chat/parley/protocol"
 	"github.com/parley-chat/parley/rooms"
 )
 
@@ -93,7 +94,7 @@ func (h *handlers) send(ctx context.Context, p any, ack func(map[string]any)) (m
 	}
 	msg, err := h.hub.Send(ctx, h.user, rooms.SendRequest{
 		Room: req.Room, Text: req.Text, ClientMsgID: req.ClientMsgID, ReceivedAt: received,
-	}, func(m rooms.Message) { ack(map[string]any{"message": m}) })
+	}, func(m protocol.Message) { ack(map[string]any{"message": m}) })
 	if err != nil {
 		return nil, err
 	}

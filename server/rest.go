@@ -9,7 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/parley-chat/parley"
-	"github.com/parley-chat/parley/rooms"
+	"github.com/parley-chat/parley/protocol"
 )
 
 const userKey = "parley.user"
@@ -21,8 +21,8 @@ type credentials struct {
 }
 
 type session struct {
-	Token string     `json:"token"`
-	User  rooms.User `json:"user"`
+	Token string        `json:"token"`
+	User  protocol.User `json:"user"`
 }
 
 func (s *Server) register(c echo.Context) error {
@@ -55,7 +55,7 @@ func (s *Server) respondSession(c echo.Context, status int, u *parley.User) erro
 	if err != nil {
 		return err
 	}
-	return c.JSON(status, session{Token: tok, User: rooms.UserOf(*u)})
+	return c.JSON(status, session{Token: tok, User: protocol.UserOf(*u)})
 }
 
 // authenticate resolves the bearer token to an account.
@@ -78,7 +78,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 func caller(c echo.Context) parley.User { return c.Get(userKey).(parley.User) }
 
 func (s *Server) me(c echo.Context) error {
-	return c.JSON(http.StatusOK, map[string]any{"user": rooms.UserOf(caller(c))})
+	return c.JSON(http.StatusOK, map[string]any{"user": protocol.UserOf(caller(c))})
 }
 
 func (s *Server) myRooms(c echo.Context) error {

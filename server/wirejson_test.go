@@ -12,7 +12,7 @@ import (
 	"github.com/zishang520/socket.io/v3/pkg/utils"
 
 	"github.com/parley-chat/parley"
-	"github.com/parley-chat/parley/rooms"
+	"github.com/parley-chat/parley/protocol"
 )
 
 // TestWirePayloadCrossesRedisUnchanged sends each server->client payload
@@ -22,20 +22,20 @@ import (
 // and the same values.
 func TestWirePayloadCrossesRedisUnchanged(t *testing.T) {
 	at := time.Date(2026, 12, 2, 5, 6, 7, 891_000_000, time.UTC)
-	alice := rooms.User{ID: "u1", Username: "alice", DisplayName: "Alice", Kind: parley.KindHuman}
+	alice := protocol.User{ID: "u1", Username: "alice", DisplayName: "Alice", Kind: parley.KindHuman}
 	online := true
 	for _, c := range []struct {
 		event   string
 		payload any
 	}{
-		{rooms.EventMessage, rooms.MessageOf(parley.Message{ID: "m1", RoomID: "general", Seq: 9007199254740993, Text: "hi @bob", Mentions: []string{"bob"}, ClientMsgID: "c1", CreatedAt: at}, alice)},
-		{rooms.EventMessage, rooms.MessageOf(parley.Message{ID: "m2", RoomID: "general", Seq: 2, Text: "no mentions", CreatedAt: at}, alice)},
-		{rooms.EventMessage, rooms.MessageOf(parley.Message{ID: "m3", RoomID: "general", Seq: 3, Deleted: true, CreatedAt: at}, alice)},
-		{rooms.EventStream, rooms.StreamEvent{Room: "general", StreamID: "s1", Delta: "Hel", Done: false}},
-		{rooms.EventTyping, rooms.TypingEvent{Room: "general", User: alice, Typing: true}},
-		{rooms.EventPresence, rooms.PresenceEvent{User: alice, Online: false}},
-		{rooms.EventMember, rooms.MemberEvent{Room: "general", User: rooms.User{ID: "u2", Username: "bob", DisplayName: "Bob", Kind: parley.KindBot, Online: &online}, Action: "kicked"}},
-		{rooms.EventDeleted, rooms.DeletedEvent{Room: "general", ID: "m1", Seq: 1}},
+		{protocol.EventMessage, protocol.MessageOf(parley.Message{ID: "m1", RoomID: "general", Seq: 9007199254740993, Text: "hi @bob", Mentions: []string{"bob"}, ClientMsgID: "c1", CreatedAt: at}, alice)},
+		{protocol.EventMessage, protocol.MessageOf(parley.Message{ID: "m2", RoomID: "general", Seq: 2, Text: "no mentions", CreatedAt: at}, alice)},
+		{protocol.EventMessage, protocol.MessageOf(parley.Message{ID: "m3", RoomID: "general", Seq: 3, Deleted: true, CreatedAt: at}, alice)},
+		{protocol.EventStream, protocol.StreamEvent{Room: "general", StreamID: "s1", Delta: "Hel", Done: false}},
+		{protocol.EventTyping, protocol.TypingEvent{Room: "general", User: alice, Typing: true}},
+		{protocol.EventPresence, protocol.PresenceEvent{User: alice, Online: false}},
+		{protocol.EventMember, protocol.MemberEvent{Room: "general", User: protocol.User{ID: "u2", Username: "bob", DisplayName: "Bob", Kind: parley.KindBot, Online: &online}, Action: "kicked"}},
+		{protocol.EventDeleted, protocol.DeletedEvent{Room: "general", ID: "m1", Seq: 1}},
 	} {
 		data, err := encodeWire(c.payload)
 		if err != nil {

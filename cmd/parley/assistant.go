@@ -51,13 +51,7 @@ func (m *Main) openAssistant(ctx context.Context, filter *rooms.Filter, remotes 
 		Logger:            m.log,
 		Metrics:           reg,
 	})
-	m.hub.OnMessage(func(msg rooms.Message) {
-		m.assistant.Notice(assistant.Incoming{
-			ID: msg.ID, RoomID: msg.Room, Seq: msg.Seq, Text: msg.Text, Mentions: msg.Mentions,
-			Sender: parley.User{ID: msg.Sender.ID, Username: msg.Sender.Username, DisplayName: msg.Sender.DisplayName, Kind: msg.Sender.Kind},
-			At:     time.Time(msg.CreatedAt),
-		})
-	})
+	m.hub.OnMessage(func(p rooms.Posted) { m.assistant.Notice(assistant.IncomingOf(p.Message, p.Sender)) })
 	return nil
 }
 

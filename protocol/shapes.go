@@ -1,4 +1,8 @@
-package rooms
+// Package protocol is Parley's wire format: the names of the Socket.IO
+// events and the JSON shapes that clients send and receive, as described in
+// docs/protocol.md. The hub, the transport, the assistant and the Go client
+// all speak it through this package, so the protocol changes in one place.
+package protocol
 
 import (
 	"time"
@@ -88,36 +92,3 @@ type Page struct {
 	Messages []Message `json:"messages"`
 	HasMore  bool      `json:"hasMore"`
 }
-
-// Event payloads sent to clients.
-type (
-	TypingEvent struct {
-		Room   string `json:"room"`
-		User   User   `json:"user"`
-		Typing bool   `json:"typing"`
-	}
-	PresenceEvent struct {
-		User   User `json:"user"`
-		Online bool `json:"online"`
-	}
-	MemberEvent struct {
-		Room   string `json:"room"`
-		User   User   `json:"user"`
-		Action string `json:"action"`
-	}
-	DeletedEvent struct {
-		Room string `json:"room"`
-		ID   string `json:"id"`
-		Seq  int64  `json:"seq"`
-	}
-)
-
-// Server -> client event names.
-const (
-	EventMessage  = "message"
-	EventStream   = "message:stream"
-	EventTyping   = "typing"
-	EventPresence = "presence"
-	EventMember   = "room:member"
-	EventDeleted  = "message:deleted"
-)
