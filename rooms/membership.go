@@ -3,35 +3,22 @@ package rooms
 import (
 	"context"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/protocol"
 )
 
-// Room field limits.
-const (
-	maxRoomName  = 64
-	maxRoomTopic = 256
-)
-
 // CreateRoom makes a group room owned by user, who becomes its first member.
 func (h *Hub) CreateRoom(ctx context.Context, user parley.User, name, topic string, private bool) (protocol.Room, error) {
-	name, topic = strings.TrimSpace(name), strings.TrimSpace(topic)
-	switch {
-	case name == "":
-		return protocol.Room{}, parley.Errorf(parley.CodeBadRequest, "name is required")
-	case utf8.RuneCountInString(name) > maxRoomName:
-		return protocol.Room{}, parley.Errorf(parley.CodeTooLarge, "name is longer than %d characters", maxRoomName)
-	case utf8.RuneCountInString(topic) > maxRoomTopic:
-		return protocol.Room{}, parley.Errorf(parley.CodeTooLarge, "topic is longer than %d characters", maxRoomTopic)
+	r := &parley.Room{
+		ID: h.cfg.NewID(), Name: strings.TrimSpace(name), Topic: strings.TrimSpace(topic), Kind: parley.RoomGroup,
+		Private: private, OwnerID: user.ID, CreatedAt: h.now(),
+	}
+	if err := r.Validate(); err != nil {
+		return protocol.Room{}, err
 	}
 	ctx, cancel := h.ctx(ctx)
 	defer cancel()
-	r := &parley.Room{
-		ID: h.cfg.NewID(), Name: name, Topic: topic, Kind: parley.RoomGroup,
-		Private: private, OwnerID: user.ID, CreatedAt: h.now(),
-	}
 	if err := h.store.Rooms.Create(ctx, r, user.ID); err != nil {
 		return protocol.Room{}, err
 	}

@@ -2,6 +2,8 @@ package rooms
 
 import (
 	"strings"
+
+	"github.com/parley-chat/parley"
 )
 
 // maxMentions bounds the lookups one message can cause.
@@ -14,16 +16,16 @@ func MentionCandidates(text string) []string {
 	var out []string
 	seen := map[string]bool{}
 	for i := 0; i < len(text); i++ {
-		if text[i] != '@' || (i > 0 && isUsernameByte(text[i-1])) {
+		if text[i] != '@' || (i > 0 && parley.IsUsernameByte(text[i-1])) {
 			continue
 		}
 		j := i + 1
-		for j < len(text) && isUsernameByte(text[j]) {
+		for j < len(text) && parley.IsUsernameByte(text[j]) {
 			j++
 		}
 		name := strings.TrimRight(strings.ToLower(text[i+1:j]), ".-")
 		i = j - 1
-		if !ValidUsername(name) || seen[name] {
+		if !parley.IsUsername(name) || seen[name] {
 			continue
 		}
 		seen[name] = true
@@ -33,21 +35,4 @@ func MentionCandidates(text string) []string {
 		}
 	}
 	return out
-}
-
-// ValidUsername reports whether s is 3-32 characters of [a-z0-9_.-].
-func ValidUsername(s string) bool {
-	if len(s) < 3 || len(s) > 32 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if !isUsernameByte(s[i]) || s[i] >= 'A' && s[i] <= 'Z' {
-			return false
-		}
-	}
-	return true
-}
-
-func isUsernameByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-'
 }

@@ -64,26 +64,3 @@ func TestMentionCandidatesCap(t *testing.T) {
 		t.Errorf("MentionCandidates of 30 names = %q (%d), want the first 20", got, len(got))
 	}
 }
-
-func TestValidUsername(t *testing.T) {
-	for s, want := range map[string]bool{
-		"abc":                   true,
-		"alice":                 true,
-		"a_b.c-d9":              true,
-		"007":                   true,
-		strings.Repeat("x", 32): true,
-		strings.Repeat("x", 33): false,
-		"ab":                    false,
-		"":                      false,
-		"Alice":                 false, // callers normalise first
-		"al ice":                false,
-		"al@ce":                 false,
-		"élise":                 false,
-		"用户名":                   false,
-		"alice!":                false,
-	} {
-		if got := rooms.ValidUsername(s); got != want {
-			t.Errorf("ValidUsername(%q) = %v, want %v", s, got, want)
-		}
-	}
-}

@@ -72,13 +72,5 @@ func contextWithTimeout(c echo.Context, d time.Duration) (context.Context, conte
 
 // userOfToken loads the account a bearer token was issued to.
 func (s *Server) userOfToken(ctx context.Context, token string) (*parley.User, error) {
-	id, err := s.tokens.Verify(token)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.store.Users.ByID(ctx, id)
-	if parley.CodeOf(err) == parley.CodeNotFound {
-		return nil, parley.Errorf(parley.CodeUnauthorized, "the token's account no longer exists")
-	}
-	return u, err
+	return s.accounts.Authenticate(ctx, token)
 }

@@ -30,7 +30,7 @@ func (s *Server) register(c echo.Context) error {
 	if err := decodeJSON(c.Request().Body, &req); err != nil {
 		return err
 	}
-	u, err := s.accounts.register(c.Request().Context(), req.Username, req.Password, req.DisplayName)
+	u, err := s.accounts.Register(c.Request().Context(), req.Username, req.Password, req.DisplayName)
 	if err != nil {
 		return err
 	}
@@ -43,7 +43,7 @@ func (s *Server) login(c echo.Context) error {
 	if err := decodeJSON(c.Request().Body, &req); err != nil {
 		return err
 	}
-	u, err := s.accounts.login(c.Request().Context(), req.Username, req.Password)
+	u, err := s.accounts.Login(c.Request().Context(), req.Username, req.Password)
 	if err != nil {
 		return err
 	}
@@ -51,7 +51,7 @@ func (s *Server) login(c echo.Context) error {
 }
 
 func (s *Server) respondSession(c echo.Context, status int, u *parley.User) error {
-	tok, _, err := s.tokens.Issue(u.ID)
+	tok, _, err := s.accounts.IssueToken(u.ID)
 	if err != nil {
 		return err
 	}

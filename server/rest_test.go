@@ -15,6 +15,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/parley-chat/parley"
+	"github.com/parley-chat/parley/accounts"
 	"github.com/parley-chat/parley/monitoring"
 	"github.com/parley-chat/parley/rooms"
 	"github.com/parley-chat/parley/server"
@@ -22,10 +23,13 @@ import (
 	"github.com/parley-chat/parley/store/sqlite"
 )
 
+var secret = []byte("0123456789abcdef0123456789abcdef")
+
 type testServer struct {
 	t       *testing.T
 	st      *store.Store
 	hub     *rooms.Hub
+	acc     *accounts.Accounts
 	srv     *server.Server
 	handler http.Handler
 	reg     *monitoring.Registry
@@ -44,29 +48,31 @@ func newTestServer(t *testing.T, tweaks ...func(*server.Config)) *testServer {
 	sio := server.NewSocketServer(server.SocketOptions{})
 	hub := rooms.New(rooms.Config{Store: st, Emitter: server.NewEmitter(sio, log), Metrics: reg, Logger: log})
 	t.Cleanup(hub.Close)
-	sys := parley.User{ID: "system", Username: "parley", DisplayName: "Parley", Kind: parley.KindService}
-	if err := st.Users.Create(ctx, &sys); err != nil {
+	acc := accounts.New(accounts.Config{
+		Users: st.Users, Services: st.Services, Welcomer: hub,
+		Secret: secret, TokenTTL: time.Hour, BcryptCost: bcrypt.MinCost,
+	})
+	sys, err := acc.EnsureSystem(ctx)
+	if err != nil {
 		t.Fatal(err)
 	}
 	if err := hub.EnsureRoom(ctx, parley.DefaultRoomID, "general", "", sys.ID); err != nil {
 		t.Fatal(err)
 	}
 	cfg := server.Config{
-		Store:             st,
-		Hub:               hub,
-		IO:                sio,
-		Tokens:            server.NewTokens(secret, time.Hour, nil),
-		BcryptCost:        bcrypt.MinCost,
-		ReservedUsernames: []string{"parley", "admin"},
-		Metrics:           reg,
-		Logger:            log,
+		Accounts: acc,
+		Hub:      hub,
+		IO:       sio,
+		Ready:    st.Backend.Ping,
+		Metrics:  reg,
+		Logger:   log,
 	}
 	for _, tweak := range tweaks {
 		tweak(&cfg)
 	}
 	srv := server.New(cfg)
 	t.Cleanup(srv.CloseSockets)
-	return &testServer{t: t, st: st, hub: hub, srv: srv, handler: srv.Handler(), reg: reg}
+	return &testServer{t: t, st: st, hub: hub, acc: acc, srv: srv, handler: srv.Handler(), reg: reg}
 }
 
 type response struct {
@@ -330,7 +336,7 @@ func TestAuthRequired(t *testing.T) {
 	}
 	wantError(t, s.do("POST", "/api/rooms", "", map[string]any{"name": "x"}), http.StatusUnauthorized, parley.CodeUnauthorized)
 	// A valid token of an account that does not exist (any more).
-	ghost, _, err := server.NewTokens(secret, time.Hour, nil).Issue("deleted-user")
+	ghost, _, err := s.acc.IssueToken("deleted-user")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,22 +17,17 @@ import (
 	"github.com/zishang520/socket.io/servers/socket/v3"
 
 	"github.com/parley-chat/parley"
+	"github.com/parley-chat/parley/accounts"
 	"github.com/parley-chat/parley/assistant"
 	"github.com/parley-chat/parley/monitoring"
 	"github.com/parley-chat/parley/rooms"
-	"github.com/parley-chat/parley/store"
 )
 
 // Config configures the transport. Zero values take the defaults noted.
 type Config struct {
-	Store  *store.Store
-	Hub    *rooms.Hub
-	IO     *socket.Server // from NewSocketServer; the hub's Emitter wraps it
-	Tokens *Tokens
-	// BcryptCost is the password hashing cost (bcrypt.DefaultCost).
-	BcryptCost int
-	// ReservedUsernames cannot be registered (system and bot accounts).
-	ReservedUsernames []string
+	Accounts *accounts.Accounts
+	Hub      *rooms.Hub
+	IO       *socket.Server // from NewSocketServer; the hub's Emitter wraps it
 	// AllowedOrigins may call the API and open sockets from other origins;
 	// empty means same origin only.
 	AllowedOrigins []string
@@ -44,14 +39,10 @@ type Config struct {
 	// Skills receives the skills that service clients offer over their
 	// sockets (nil: service clients cannot offer skills).
 	Skills *assistant.Remotes
-	// ServiceApps are the app ids of the configured service clients; only
-	// they get tokens.
-	ServiceApps []string
-	// ServiceTokenTTL is the lifetime of service tokens (1h).
-	ServiceTokenTTL time.Duration
 	// SkillTimeout bounds a service's answer to one request (5s).
 	SkillTimeout time.Duration
 	// Ready reports whether the node can serve (store, Redis); /readyz.
+	// Required.
 	Ready   func(ctx context.Context) error
 	Metrics *monitoring.Registry
 	Logger  *slog.Logger
@@ -69,9 +60,7 @@ type Server struct {
 	echo     *echo.Echo
 	io       *socket.Server
 	hub      *rooms.Hub
-	store    *store.Store
-	tokens   *Tokens
-	accounts *accounts
+	accounts *accounts.Accounts
 	log      *slog.Logger
 	errors   *prometheus.CounterVec
 	http     *prometheus.HistogramVec
@@ -99,30 +88,23 @@ func New(cfg Config) *Server {
 	if cfg.NewID == nil {
 		cfg.NewID = parley.NewID
 	}
-	if cfg.ServiceTokenTTL <= 0 {
-		cfg.ServiceTokenTTL = time.Hour
-	}
 	if cfg.SkillTimeout <= 0 {
 		cfg.SkillTimeout = 5 * time.Second
 	}
 	if cfg.MaxQueuedPackets <= 0 {
 		cfg.MaxQueuedPackets = 1024
 	}
-	if cfg.Ready == nil {
-		cfg.Ready = cfg.Store.Backend.Ping
-	}
 	reg := monitoring.OrNew(cfg.Metrics)
 	closing, stopIO := context.WithCancel(context.Background())
 	s := &Server{
-		cfg:    cfg,
-		echo:   echo.New(),
-		io:     cfg.IO,
-		hub:    cfg.Hub,
-		store:  cfg.Store,
-		tokens: cfg.Tokens,
-		log:    cfg.Logger,
-		errors: reg.CounterVec("errors_total", "Errors answered to clients, by code.", "code"),
-		http:   reg.HistogramVec("http_request_seconds", "REST request latency by route and status class.", "route", "status"),
+		cfg:      cfg,
+		echo:     echo.New(),
+		io:       cfg.IO,
+		hub:      cfg.Hub,
+		accounts: cfg.Accounts,
+		log:      cfg.Logger,
+		errors:   reg.CounterVec("errors_total", "Errors answered to clients, by code.", "code"),
+		http:     reg.HistogramVec("http_request_seconds", "REST request latency by route and status class.", "route", "status"),
 
 		closing: closing,
 		stopIO:  stopIO,
@@ -134,7 +116,6 @@ func New(cfg Config) *Server {
 	for _, c := range parley.Codes {
 		s.errors.WithLabelValues(string(c))
 	}
-	s.accounts = newAccounts(cfg)
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError

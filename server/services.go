@@ -9,11 +9,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/zishang520/socket.io/servers/socket/v3"
-	"golang.org/x/crypto/bcrypt"
 
 	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/assistant"
-	"github.com/parley-chat/parley/rooms"
 )
 
 // maxSkills bounds the skills one service socket may offer.
@@ -31,38 +29,13 @@ func (s *Server) serviceToken(c echo.Context) error {
 	if err := decodeJSON(c.Request().Body, &req); err != nil {
 		return err
 	}
-	if req.AppID == "" || req.Secret == "" {
-		return parley.Errorf(parley.CodeBadRequest, "appId and secret are required")
-	}
-	svc, err := s.store.Services.ByAppID(c.Request().Context(), req.AppID)
-	hash := s.accounts.dummy
-	if err == nil {
-		hash = []byte(svc.SecretHash)
-	} else if parley.CodeOf(err) != parley.CodeNotFound {
-		return err
-	}
-	// Compared even for unknown app ids, so timing does not tell which exist.
-	if bcrypt.CompareHashAndPassword(hash, []byte(req.Secret)) != nil || err != nil || !s.serviceAllowed(req.AppID) {
-		return parley.Errorf(parley.CodeUnauthorized, "unknown app id or wrong secret")
-	}
-	tok, exp, err := s.tokens.IssueFor(svc.UserID, s.cfg.ServiceTokenTTL)
+	tok, exp, ttl, err := s.accounts.ServiceToken(c.Request().Context(), req.AppID, req.Secret)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{
-		"token": tok, "expires": exp.UnixMilli(), "ttl": int64(s.cfg.ServiceTokenTTL.Seconds()),
+		"token": tok, "expires": exp.UnixMilli(), "ttl": int64(ttl.Seconds()),
 	})
-}
-
-// serviceAllowed: only services still configured get tokens, so removing
-// one from the configuration revokes it.
-func (s *Server) serviceAllowed(appID string) bool {
-	for _, id := range s.cfg.ServiceApps {
-		if id == appID {
-			return true
-		}
-	}
-	return false
 }
 
 // registerSkill lets a service socket offer a skill until it disconnects.
@@ -73,7 +46,7 @@ func (s *Server) registerSkill(sock *socket.Socket, user parley.User, registered
 		return nil, parley.Errorf(parley.CodeUnavailable, "this server has no assistant to offer skills to")
 	}
 	req.Name = strings.ToLower(strings.TrimSpace(req.Name))
-	if !rooms.ValidUsername(req.Name) {
+	if !parley.IsUsername(req.Name) {
 		return nil, parley.Errorf(parley.CodeBadRequest, "skill name must be 3-32 characters of a-z, 0-9, '_', '.' or '-'")
 	}
 	if len(req.Aliases) > maxSkills || len(req.Slots) > 4 {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/parley-chat/parley"
+	"github.com/parley-chat/parley/accounts"
 	"github.com/parley-chat/parley/assistant"
 	"github.com/parley-chat/parley/monitoring"
 	"github.com/parley-chat/parley/monitoring/storemetrics"
@@ -19,9 +20,6 @@ import (
 	"github.com/parley-chat/parley/server"
 	"github.com/parley-chat/parley/store"
 )
-
-// systemUser owns the default room. It cannot log in.
-var systemUser = parley.User{ID: "system", Username: "parley", DisplayName: "Parley", Kind: parley.KindService}
 
 // maxFrame bounds one Socket.IO frame: a 4000-character message in UTF-8
 // with its JSON envelope fits many times over.
@@ -37,6 +35,7 @@ type Main struct {
 	http      *http.Server
 	store     *store.Store
 	hub       *rooms.Hub
+	accounts  *accounts.Accounts
 	server    *server.Server
 	assistant *assistant.Assistant
 	ready     chan struct{}
@@ -140,6 +139,15 @@ func (m *Main) open(ctx context.Context) error {
 		Logger:        m.log,
 		Metrics:       reg,
 	})
+	m.accounts = accounts.New(accounts.Config{
+		Users:      m.store.Users,
+		Services:   m.store.Services,
+		Welcomer:   m.hub,
+		Secret:     secret,
+		TokenTTL:   m.cfg.TokenTTL,
+		BcryptCost: m.cfg.BcryptCost,
+		Reserved:   append([]string{m.cfg.AssistantName}, m.serviceNames()...),
+	})
 	if err := m.seed(ctx); err != nil {
 		return err
 	}
@@ -147,23 +155,19 @@ func (m *Main) open(ctx context.Context) error {
 	if err := m.openAssistant(ctx, filter, remotes, reg); err != nil {
 		return err
 	}
-	if err := m.ensureServices(ctx); err != nil {
-		return err
+	if err := m.accounts.EnsureServices(ctx, m.cfg.Services); err != nil {
+		return fmt.Errorf("PARLEY_SERVICES: %w", err)
 	}
 	m.server = server.New(server.Config{
-		Store:             m.store,
-		Hub:               m.hub,
-		IO:                io,
-		Tokens:            server.NewTokens(secret, m.cfg.TokenTTL, nil),
-		BcryptCost:        m.cfg.BcryptCost,
-		ReservedUsernames: append([]string{systemUser.Username, m.cfg.AssistantName, "system", "admin"}, m.serviceNames()...),
-		Skills:            remotes,
-		ServiceApps:       m.serviceNames(),
-		AllowedOrigins:    m.cfg.AllowedOrigins,
-		Ready:             m.readiness,
-		MaxQueuedPackets:  m.cfg.MaxQueued,
-		Metrics:           reg,
-		Logger:            m.log,
+		Accounts:         m.accounts,
+		Hub:              m.hub,
+		IO:               io,
+		Skills:           remotes,
+		AllowedOrigins:   m.cfg.AllowedOrigins,
+		Ready:            m.readiness,
+		MaxQueuedPackets: m.cfg.MaxQueued,
+		Metrics:          reg,
+		Logger:           m.log,
 
 		MetricsOnOwnListener: m.cfg.MetricsAddr != "",
 	})
@@ -176,12 +180,11 @@ func (m *Main) open(ctx context.Context) error {
 
 // seed creates the system account and the default room on first start.
 func (m *Main) seed(ctx context.Context) error {
-	u := systemUser
-	u.CreatedAt = parley.Millis(time.Now())
-	if err := m.store.Users.Create(ctx, &u); err != nil && parley.CodeOf(err) != parley.CodeConflict {
-		return fmt.Errorf("create system user: %w", err)
+	sys, err := m.accounts.EnsureSystem(ctx)
+	if err != nil {
+		return err
 	}
-	if err := m.hub.EnsureRoom(ctx, parley.DefaultRoomID, "general", "Everyone's room", systemUser.ID); err != nil {
+	if err := m.hub.EnsureRoom(ctx, parley.DefaultRoomID, "general", "Everyone's room", sys.ID); err != nil {
 		return fmt.Errorf("create default room: %w", err)
 	}
 	return nil

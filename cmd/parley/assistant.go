@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/assistant"
@@ -57,31 +56,9 @@ func (m *Main) openAssistant(ctx context.Context, filter *rooms.Filter, remotes 
 
 // ensureBot returns the assistant's account, creating it the first time.
 func (m *Main) ensureBot(ctx context.Context) (*parley.User, error) {
-	u, err := m.ensureAccount(ctx, m.cfg.AssistantName, "Assistant", parley.KindBot)
+	u, err := m.accounts.EnsureAccount(ctx, m.cfg.AssistantName, "Assistant", parley.KindBot)
 	if err != nil {
 		return nil, fmt.Errorf("assistant account (PARLEY_ASSISTANT_NAME): %w", err)
-	}
-	return u, nil
-}
-
-// ensureAccount returns the account named username, creating it with kind
-// the first time (or reading the one another node of the cluster just
-// made). An existing account of another kind is an error: the name is
-// taken.
-func (m *Main) ensureAccount(ctx context.Context, username, displayName string, kind parley.UserKind) (*parley.User, error) {
-	u, err := m.store.Users.ByUsername(ctx, username)
-	if parley.CodeOf(err) == parley.CodeNotFound {
-		u = &parley.User{ID: parley.NewID(), Username: username, DisplayName: displayName, Kind: kind, CreatedAt: parley.Millis(time.Now())}
-		err = m.store.Users.Create(ctx, u)
-		if parley.CodeOf(err) == parley.CodeConflict {
-			u, err = m.store.Users.ByUsername(ctx, username)
-		}
-	}
-	if err != nil {
-		return nil, err
-	}
-	if u.Kind != kind {
-		return nil, fmt.Errorf("%q names an existing %s account; choose another name", username, u.Kind)
 	}
 	return u, nil
 }

@@ -1,4 +1,4 @@
-package server_test
+package accounts_test
 
 import (
 	"strings"
@@ -8,7 +8,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/parley-chat/parley"
-	"github.com/parley-chat/parley/server"
+	"github.com/parley-chat/parley/accounts"
 )
 
 var secret = []byte("0123456789abcdef0123456789abcdef")
@@ -28,7 +28,7 @@ func wantUnauthorized(t *testing.T, err error, msgPart string) {
 }
 
 func TestTokenRoundTrip(t *testing.T) {
-	tok := server.NewTokens(secret, time.Hour, fixedNow(t0))
+	tok := accounts.NewTokens(secret, time.Hour, fixedNow(t0))
 	s, exp, err := tok.Issue("user-1")
 	if err != nil {
 		t.Fatalf("Issue: %v", err)
@@ -41,13 +41,13 @@ func TestTokenRoundTrip(t *testing.T) {
 		t.Fatalf("Verify = %q, %v", id, err)
 	}
 	// Another Tokens with the same secret (another node) accepts it too.
-	if id, err := server.NewTokens(secret, time.Minute, fixedNow(t0.Add(30*time.Minute))).Verify(s); err != nil || id != "user-1" {
+	if id, err := accounts.NewTokens(secret, time.Minute, fixedNow(t0.Add(30*time.Minute))).Verify(s); err != nil || id != "user-1" {
 		t.Errorf("Verify on another node = %q, %v", id, err)
 	}
 }
 
 func TestTokenDefaultTTL(t *testing.T) {
-	_, exp, err := server.NewTokens(secret, 0, fixedNow(t0)).Issue("u")
+	_, exp, err := accounts.NewTokens(secret, 0, fixedNow(t0)).Issue("u")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func TestTokenDefaultTTL(t *testing.T) {
 
 func TestTokenExpired(t *testing.T) {
 	now := t0
-	tok := server.NewTokens(secret, time.Hour, func() time.Time { return now })
+	tok := accounts.NewTokens(secret, time.Hour, func() time.Time { return now })
 	s, _, err := tok.Issue("user-1")
 	if err != nil {
 		t.Fatal(err)
@@ -73,11 +73,11 @@ func TestTokenExpired(t *testing.T) {
 }
 
 func TestTokenWrongSecret(t *testing.T) {
-	s, _, err := server.NewTokens([]byte("another secret, another server!!"), time.Hour, fixedNow(t0)).Issue("user-1")
+	s, _, err := accounts.NewTokens([]byte("another secret, another server!!"), time.Hour, fixedNow(t0)).Issue("user-1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = server.NewTokens(secret, time.Hour, fixedNow(t0)).Verify(s)
+	_, err = accounts.NewTokens(secret, time.Hour, fixedNow(t0)).Verify(s)
 	wantUnauthorized(t, err, "")
 }
 
@@ -91,7 +91,7 @@ func sign(t *testing.T, m jwt.SigningMethod, key any, claims jwt.Claims) string 
 }
 
 func TestTokenForgeriesRefused(t *testing.T) {
-	tok := server.NewTokens(secret, time.Hour, fixedNow(t0))
+	tok := accounts.NewTokens(secret, time.Hour, fixedNow(t0))
 	claims := jwt.RegisteredClaims{
 		Subject:   "admin",
 		Issuer:    "parley",
@@ -133,6 +133,6 @@ func TestTokenForgeriesRefused(t *testing.T) {
 }
 
 func TestTokenEmpty(t *testing.T) {
-	_, err := server.NewTokens(secret, time.Hour, nil).Verify("")
+	_, err := accounts.NewTokens(secret, time.Hour, nil).Verify("")
 	wantUnauthorized(t, err, "required")
 }

@@ -1,0 +1,81 @@
+package parley
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Limits of the domain's text fields. Passwords are bounded in bytes
+// because bcrypt ignores everything past 72: a longer one is refused
+// rather than silently truncated.
+const (
+	MinUsername    = 3
+	MaxUsername    = 32
+	MinPassword    = 8
+	MaxPassword    = 72
+	MaxDisplayName = 64
+	MaxRoomName    = 64
+	MaxRoomTopic   = 256
+)
+
+// ValidateUsername returns BAD_REQUEST unless s, already normalized, is
+// 3-32 characters of a-z, 0-9, '_', '.' or '-'.
+func ValidateUsername(s string) error {
+	if !IsUsername(s) {
+		return Errorf(CodeBadRequest, "username must be %d-%d characters of a-z, 0-9, '_', '.' or '-'", MinUsername, MaxUsername)
+	}
+	return nil
+}
+
+// IsUsername reports whether s is a well-formed, normalized username.
+func IsUsername(s string) bool {
+	if len(s) < MinUsername || len(s) > MaxUsername {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !IsUsernameByte(s[i]) || s[i] >= 'A' && s[i] <= 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// IsUsernameByte reports whether c may appear in a username, in any case:
+// mentions are recognised case-insensitively.
+func IsUsernameByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-'
+}
+
+// ValidatePassword returns BAD_REQUEST for a password shorter than 8
+// characters or longer than 72 bytes.
+func ValidatePassword(p string) error {
+	switch {
+	case len(p) < MinPassword:
+		return Errorf(CodeBadRequest, "password must be at least %d characters", MinPassword)
+	case len(p) > MaxPassword:
+		return Errorf(CodeBadRequest, "password must be at most %d bytes", MaxPassword)
+	}
+	return nil
+}
+
+// ValidateDisplayName returns TOO_LARGE for a display name over 64
+// characters; an empty one is allowed (the username stands in).
+func ValidateDisplayName(s string) error {
+	if utf8.RuneCountInString(s) > MaxDisplayName {
+		return Errorf(CodeTooLarge, "displayName is longer than %d characters", MaxDisplayName)
+	}
+	return nil
+}
+
+// Validate checks a group room's name and topic, as trimmed by the caller.
+func (r *Room) Validate() error {
+	switch {
+	case strings.TrimSpace(r.Name) == "":
+		return Errorf(CodeBadRequest, "name is required")
+	case utf8.RuneCountInString(r.Name) > MaxRoomName:
+		return Errorf(CodeTooLarge, "name is longer than %d characters", MaxRoomName)
+	case utf8.RuneCountInString(r.Topic) > MaxRoomTopic:
+		return Errorf(CodeTooLarge, "topic is longer than %d characters", MaxRoomTopic)
+	}
+	return nil
+}
