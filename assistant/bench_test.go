@@ -26,7 +26,7 @@ func BenchmarkMentionToFirstDelta(b *testing.B) {
 	var fromSend, fromStored time.Duration
 	b.ResetTimer()
 	for i := range b.N {
-		seen := len(f.rec.all(protocol.EventStream))
+		seen := len(f.rec.Payloads(protocol.EventStream))
 		sent := time.Now()
 		f.say(alice, general, "@assistant hi")
 		stored := time.Now()
@@ -53,19 +53,9 @@ func BenchmarkMentionToFirstDelta(b *testing.B) {
 func (f *fixture) waitEvent(name string, seen int) time.Time {
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
-		f.rec.mu.Lock()
-		n := 0
-		for _, e := range f.rec.events {
-			if e.Event != name {
-				continue
-			}
-			if n == seen {
-				f.rec.mu.Unlock()
-				return e.At
-			}
-			n++
+		if at, ok := f.rec.EmittedAt(name, seen); ok {
+			return at
 		}
-		f.rec.mu.Unlock()
 		time.Sleep(100 * time.Microsecond)
 	}
 	f.t.Fatalf("no %s event #%d", name, seen+1)

@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -15,56 +13,11 @@ import (
 	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/assistant"
 	"github.com/parley-chat/parley/assistant/assistanttest"
+	"github.com/parley-chat/parley/parleytest"
 	"github.com/parley-chat/parley/protocol"
 	"github.com/parley-chat/parley/rooms"
 	"github.com/parley-chat/parley/store"
-	"github.com/parley-chat/parley/store/sqlite"
 )
-
-// emitted is one event the hub sent.
-type emitted struct {
-	Event   string
-	Payload any
-	At      time.Time
-}
-
-// recorder is a rooms.Emitter that keeps every event and lets a test wait
-// for one.
-type recorder struct {
-	mu     sync.Mutex
-	events []emitted
-	signal chan struct{}
-}
-
-func newRecorder() *recorder { return &recorder{signal: make(chan struct{}, 1)} }
-
-func (r *recorder) Emit(_ rooms.Target, event string, payload any) {
-	r.mu.Lock()
-	r.events = append(r.events, emitted{event, payload, time.Now()})
-	r.mu.Unlock()
-	select {
-	case r.signal <- struct{}{}:
-	default:
-	}
-}
-func (r *recorder) EmitCounted(t rooms.Target, event string, payload any) int {
-	r.Emit(t, event, payload)
-	return 1
-}
-func (r *recorder) JoinRoom(string, string)  {}
-func (r *recorder) LeaveRoom(string, string) {}
-
-func (r *recorder) all(event string) []any {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []any
-	for _, e := range r.events {
-		if e.Event == event {
-			out = append(out, e.Payload)
-		}
-	}
-	return out
-}
 
 // fixture is a hub on a real SQLite store with the assistant listening.
 type fixture struct {
@@ -72,26 +25,14 @@ type fixture struct {
 	ctx   context.Context
 	st    *store.Store
 	hub   *rooms.Hub
-	rec   *recorder
+	rec   *parleytest.Recorder
 	bot   parley.User
 	asst  *assistant.Assistant
-	clock *clock
+	clock *parleytest.Clock
 	n     atomic.Int64
 }
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
-// chat adapts the hub for the assistant, as cmd/parley does.
+// chat adapts the hub for the assistant, as package app does.
 type chat struct {
 	hub *rooms.Hub
 	n   atomic.Int64
@@ -109,8 +50,6 @@ func (c *chat) Join(ctx context.Context, bot parley.User, room string) error {
 	return c.hub.AddResident(ctx, bot, room)
 }
 
-var systemUser = parley.User{ID: "system", Username: "parley", Kind: parley.KindService}
-
 func newFixture(t *testing.T, tweak func(*assistant.Config)) *fixture {
 	t.Helper()
 	t.Parallel()
@@ -120,19 +59,14 @@ func newFixture(t *testing.T, tweak func(*assistant.Config)) *fixture {
 func build(t testing.TB, tweak func(*assistant.Config)) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "parley.db")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &fixture{t: t, ctx: ctx, st: st, rec: newRecorder(), clock: &clock{t: time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC)}}
+	st := parleytest.Store(t)
+	parleytest.Seed(t, st)
+	f := &fixture{t: t, ctx: ctx, st: st, rec: parleytest.NewRecorder(), clock: parleytest.NewClock(time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC))}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	f.hub = rooms.New(rooms.Config{Store: st, Emitter: f.rec, Logger: quiet, SendRate: 1000, SendBurst: 1000,
 		Filter: rooms.NewFilter([]string{"darn", "oh my gosh"})})
 	f.bot = parley.User{ID: "bot-id", Username: "assistant", DisplayName: "Assistant", Kind: parley.KindBot, CreatedAt: f.clock.Now()}
-	sys := systemUser // Create stamps what it is given
-	f.must(st.Users.Create(ctx, &sys))
 	f.must(st.Users.Create(ctx, &f.bot))
-	f.must(f.hub.EnsureRoom(ctx, parley.DefaultRoomID, "general", "", systemUser.ID))
 	f.must(f.hub.AddResident(ctx, f.bot, parley.DefaultRoomID))
 	f.hub.SetResidents(f.bot)
 	filter := rooms.NewFilter([]string{"darn", "oh my gosh"})
@@ -150,7 +84,6 @@ func build(t testing.TB, tweak func(*assistant.Config)) *fixture {
 	t.Cleanup(func() {
 		f.asst.Close()
 		f.hub.Close()
-		_ = st.Backend.Close()
 	})
 	return f
 }
@@ -182,7 +115,7 @@ func (f *fixture) say(u parley.User, room, text string) protocol.Message {
 // botMessages are the bot's messages in room so far, oldest first.
 func (f *fixture) botMessages(room string) []protocol.Message {
 	var out []protocol.Message
-	for _, p := range f.rec.all(protocol.EventMessage) {
+	for _, p := range f.rec.Payloads(protocol.EventMessage) {
 		m := p.(protocol.Message)
 		if m.Sender.ID == f.bot.ID && m.Room == room {
 			out = append(out, m)
@@ -200,7 +133,7 @@ func (f *fixture) reply(room string, n int) protocol.Message {
 			return ms[n-1]
 		}
 		select {
-		case <-f.rec.signal:
+		case <-f.rec.Signal():
 		case <-time.After(20 * time.Millisecond):
 		case <-deadline:
 			f.t.Fatalf("no reply #%d from the bot in %s; it said %v", n, room, texts(f.botMessages(room)))

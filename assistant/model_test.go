@@ -14,7 +14,7 @@ import (
 // streams returns the message:stream events of streamID, in order.
 func (f *fixture) streams(streamID string) []protocol.StreamEvent {
 	var out []protocol.StreamEvent
-	for _, p := range f.rec.all(protocol.EventStream) {
+	for _, p := range f.rec.Payloads(protocol.EventStream) {
 		if e := p.(protocol.StreamEvent); e.StreamID == streamID {
 			out = append(out, e)
 		}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
@@ -14,116 +13,21 @@ import (
 	"time"
 
 	"github.com/parley-chat/parley"
+	"github.com/parley-chat/parley/parleytest"
 	"github.com/parley-chat/parley/protocol"
 	"github.com/parley-chat/parley/rooms"
 	"github.com/parley-chat/parley/store"
-	"github.com/parley-chat/parley/store/sqlite"
 )
-
-// record is one call the hub made on its Emitter (or a marker the test
-// wrote, such as "ack").
-type record struct {
-	Kind    string // "emit", "join", "leave" or a test marker
-	Target  rooms.Target
-	Event   string
-	Payload any
-	User    string
-	Room    string
-}
-
-// recorder is a rooms.Emitter that remembers every call, in order.
-type recorder struct {
-	mu  sync.Mutex
-	log []record
-}
-
-var _ rooms.Emitter = (*recorder)(nil)
-
-func (r *recorder) add(rec record) {
-	r.mu.Lock()
-	r.log = append(r.log, rec)
-	r.mu.Unlock()
-}
-
-func (r *recorder) Emit(t rooms.Target, event string, payload any) {
-	r.add(record{Kind: "emit", Target: t, Event: event, Payload: payload})
-}
-func (r *recorder) EmitCounted(t rooms.Target, event string, payload any) int {
-	r.Emit(t, event, payload)
-	return 1
-}
-func (r *recorder) JoinRoom(userID, roomID string) {
-	r.add(record{Kind: "join", User: userID, Room: roomID})
-}
-func (r *recorder) LeaveRoom(userID, roomID string) {
-	r.add(record{Kind: "leave", User: userID, Room: roomID})
-}
-func (r *recorder) mark(kind string) { r.add(record{Kind: kind}) }
-
-func (r *recorder) records() []record {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]record(nil), r.log...)
-}
-
-// emits returns the Emit calls of event.
-func (r *recorder) emits(event string) []record {
-	var out []record
-	for _, rec := range r.records() {
-		if rec.Kind == "emit" && rec.Event == event {
-			out = append(out, rec)
-		}
-	}
-	return out
-}
-
-func (r *recorder) kinds() []string {
-	var out []string
-	for _, rec := range r.records() {
-		k := rec.Kind
-		if k == "emit" {
-			k += ":" + rec.Event
-		}
-		out = append(out, k)
-	}
-	return out
-}
-
-func (r *recorder) reset() {
-	r.mu.Lock()
-	r.log = nil
-	r.mu.Unlock()
-}
-
-// clock is a settable time source.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 type fixture struct {
 	t   *testing.T
 	ctx context.Context
 	hub *rooms.Hub
 	st  *store.Store
-	rec *recorder
-	clk *clock
+	rec *parleytest.Recorder
+	clk *parleytest.Clock
 	seq atomic.Int64
 }
-
-var systemUser = parley.User{ID: "system", Username: "parley", DisplayName: "Parley", Kind: parley.KindService}
 
 // newHub builds a hub over a fresh SQLite store with a recording emitter, a
 // fake clock and the default room.
@@ -131,12 +35,9 @@ func newHub(t *testing.T, tweak func(*rooms.Config)) *fixture {
 	t.Helper()
 	t.Parallel() // each hub has its own database: the tests share nothing
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "parley.db")})
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { _ = st.Backend.Close() })
-	f := &fixture{t: t, ctx: ctx, st: st, rec: &recorder{}, clk: &clock{t: time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)}}
+	st := parleytest.Store(t)
+	parleytest.Seed(t, st)
+	f := &fixture{t: t, ctx: ctx, st: st, rec: parleytest.NewRecorder(), clk: parleytest.NewClock(time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC))}
 	cfg := rooms.Config{
 		Store:     st,
 		Emitter:   f.rec,
@@ -149,13 +50,6 @@ func newHub(t *testing.T, tweak func(*rooms.Config)) *fixture {
 	}
 	f.hub = rooms.New(cfg)
 	t.Cleanup(f.hub.Close) // runs before the store is closed
-	sys := systemUser
-	if err := st.Users.Create(ctx, &sys); err != nil {
-		t.Fatalf("create system user: %v", err)
-	}
-	if err := f.hub.EnsureRoom(ctx, parley.DefaultRoomID, "general", "", sys.ID); err != nil {
-		t.Fatalf("ensure default room: %v", err)
-	}
 	return f
 }
 
@@ -170,7 +64,7 @@ func (f *fixture) user(name string) parley.User {
 	if err := f.hub.Welcome(f.ctx, u); err != nil {
 		f.t.Fatalf("welcome %s: %v", name, err)
 	}
-	f.rec.reset()
+	f.rec.Reset()
 	return u
 }
 
@@ -181,7 +75,7 @@ func (f *fixture) room(owner parley.User, name string, private bool) protocol.Ro
 	if err != nil {
 		f.t.Fatalf("create room %s: %v", name, err)
 	}
-	f.rec.reset()
+	f.rec.Reset()
 	return r
 }
 
@@ -231,7 +125,7 @@ func TestSendStoresAcksThenFansOutOnce(t *testing.T) {
 	var acked []protocol.Message
 	msg, err := f.hub.Send(f.ctx, alice, rooms.SendRequest{Room: parley.DefaultRoomID, Text: "  hello world \n", ClientMsgID: "m1"}, func(m protocol.Message) {
 		acked = append(acked, m)
-		f.rec.mark("ack")
+		f.rec.Mark("ack")
 	})
 	if err != nil {
 		t.Fatalf("Send: %v", err)
@@ -249,10 +143,10 @@ func TestSendStoresAcksThenFansOutOnce(t *testing.T) {
 		t.Errorf("ack got %+v, want once the returned message", acked)
 	}
 
-	if got, want := f.rec.kinds(), []string{"ack", "emit:message"}; !reflect.DeepEqual(got, want) {
+	if got, want := f.rec.Kinds(), []string{"ack", "emit:message"}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("calls = %v, want %v (ack before the room sees it, one emit)", got, want)
 	}
-	em := f.rec.emits(protocol.EventMessage)[0]
+	em := f.rec.Emits(protocol.EventMessage)[0]
 	if want := (rooms.Target{Rooms: []string{parley.DefaultRoomID}}); !reflect.DeepEqual(em.Target, want) {
 		t.Errorf("emit target = %+v, want %+v (the sender's other sockets too)", em.Target, want)
 	}
@@ -288,7 +182,7 @@ func TestSendDuplicateClientMsgID(t *testing.T) {
 	if acks != 2 {
 		t.Errorf("ack called %d times, want once per Send", acks)
 	}
-	if n := len(f.rec.emits(protocol.EventMessage)); n != 1 {
+	if n := len(f.rec.Emits(protocol.EventMessage)); n != 1 {
 		t.Errorf("%d message emits, want 1 (no second broadcast)", n)
 	}
 
@@ -315,7 +209,7 @@ func TestSendValidation(t *testing.T) {
 	} else if m.Text != ten {
 		t.Errorf("stored %q, want the trimmed text", m.Text)
 	}
-	f.rec.reset()
+	f.rec.Reset()
 
 	tests := []struct {
 		name string
@@ -345,7 +239,7 @@ func TestSendValidation(t *testing.T) {
 			}
 		})
 	}
-	if recs := f.rec.records(); len(recs) != 0 {
+	if recs := f.rec.Records(); len(recs) != 0 {
 		t.Errorf("refused messages caused calls: %+v", recs)
 	}
 	if n := len(f.history(alice, parley.DefaultRoomID)); n != 1 {
@@ -373,7 +267,7 @@ func TestSendRoomAccess(t *testing.T) {
 	_, _, err = f.hub.Join(f.ctx, alice, priv.ID)
 	wantCode(t, err, parley.CodeNotFound)
 
-	if recs := f.rec.records(); len(recs) != 0 {
+	if recs := f.rec.Records(); len(recs) != 0 {
 		t.Errorf("refused calls emitted %+v", recs)
 	}
 	// The owner can use both.
@@ -389,7 +283,7 @@ func TestSendMasksSensitiveWords(t *testing.T) {
 	if msg.Text != want {
 		t.Errorf("acked text %q, want %q", msg.Text, want)
 	}
-	if got := f.rec.emits(protocol.EventMessage)[0].Payload.(protocol.Message).Text; got != want {
+	if got := f.rec.Emits(protocol.EventMessage)[0].Payload.(protocol.Message).Text; got != want {
 		t.Errorf("emitted text %q, want %q", got, want)
 	}
 	if got := f.history(alice, parley.DefaultRoomID)[0].Text; got != want {
@@ -428,12 +322,12 @@ func TestSendRateLimited(t *testing.T) {
 	for i := range 3 {
 		f.mustSend(alice, parley.DefaultRoomID, fmt.Sprint("burst ", i))
 	}
-	f.rec.reset()
+	f.rec.Reset()
 	acked := false
 	_, err := f.hub.Send(f.ctx, alice, rooms.SendRequest{Room: parley.DefaultRoomID, Text: "one too many", ClientMsgID: "x"}, func(protocol.Message) { acked = true })
 	wantCode(t, err, parley.CodeRateLimited)
-	if acked || len(f.rec.records()) != 0 {
-		t.Errorf("a rate-limited send was acked (%v) or emitted %+v", acked, f.rec.records())
+	if acked || len(f.rec.Records()) != 0 {
+		t.Errorf("a rate-limited send was acked (%v) or emitted %+v", acked, f.rec.Records())
 	}
 	if n := len(f.history(alice, parley.DefaultRoomID)); n != 3 {
 		t.Errorf("%d messages stored, want 3", n)
@@ -455,7 +349,7 @@ func TestOnMessageSeesNewMessagesOnly(t *testing.T) {
 		mu.Lock()
 		seen = append(seen, p)
 		mu.Unlock()
-		f.rec.mark("observer")
+		f.rec.Mark("observer")
 	})
 	req := rooms.SendRequest{Room: parley.DefaultRoomID, Text: "hi", ClientMsgID: "k1"}
 	first, err := f.hub.Send(f.ctx, alice, req, nil)
@@ -471,7 +365,7 @@ func TestOnMessageSeesNewMessagesOnly(t *testing.T) {
 	if len(seen) != 1 || seen[0].Message.ID != first.ID || seen[0].Sender.ID != alice.ID {
 		t.Fatalf("observer saw %+v, want only the first message", seen)
 	}
-	if got, want := f.rec.kinds(), []string{"emit:message", "observer"}; !reflect.DeepEqual(got, want) {
+	if got, want := f.rec.Kinds(), []string{"emit:message", "observer"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("calls = %v, want %v (observers after the fan-out)", got, want)
 	}
 }
@@ -622,46 +516,46 @@ func TestJoinAndLeave(t *testing.T) {
 	if len(members) != 2 || !names["alice"] || !names["bob"] {
 		t.Errorf("members = %+v, want alice and bob", members)
 	}
-	want := []record{
+	want := []parleytest.Record{
 		{Kind: "join", User: alice.ID, Room: pub.ID},
 		{Kind: "emit", Target: rooms.Target{Rooms: []string{pub.ID}}, Event: protocol.EventMember,
 			Payload: protocol.MemberEvent{Room: pub.ID, User: protocol.UserOf(alice), Action: "joined"}},
 	}
-	if got := f.rec.records(); !reflect.DeepEqual(got, want) {
+	if got := f.rec.Records(); !reflect.DeepEqual(got, want) {
 		t.Errorf("join calls = %+v\nwant %+v", got, want)
 	}
 	f.mustSend(alice, pub.ID, "now I may talk")
 
 	// Joining again changes nothing and tells nobody.
-	f.rec.reset()
+	f.rec.Reset()
 	if _, _, err := f.hub.Join(f.ctx, bob, pub.ID); err != nil {
 		t.Fatal(err)
 	}
 	if room, _, err := f.hub.Join(f.ctx, alice, pub.ID); err != nil || room.Role != parley.RoleMember {
 		t.Fatalf("second join: %+v, %v", room, err)
 	}
-	if recs := f.rec.records(); len(recs) != 0 {
+	if recs := f.rec.Records(); len(recs) != 0 {
 		t.Errorf("joining a room again emitted %+v", recs)
 	}
 
 	if err := f.hub.Leave(f.ctx, alice, pub.ID); err != nil {
 		t.Fatalf("Leave: %v", err)
 	}
-	want = []record{
+	want = []parleytest.Record{
 		{Kind: "emit", Target: rooms.Target{Rooms: []string{pub.ID}}, Event: protocol.EventMember,
 			Payload: protocol.MemberEvent{Room: pub.ID, User: protocol.UserOf(alice), Action: "left"}},
 		{Kind: "leave", User: alice.ID, Room: pub.ID},
 	}
-	if got := f.rec.records(); !reflect.DeepEqual(got, want) {
+	if got := f.rec.Records(); !reflect.DeepEqual(got, want) {
 		t.Errorf("leave calls = %+v\nwant %+v", got, want)
 	}
 	_, err = f.send(alice, pub.ID, "still here?")
 	wantCode(t, err, parley.CodeForbidden)
-	f.rec.reset()
+	f.rec.Reset()
 	if err := f.hub.Leave(f.ctx, alice, pub.ID); err != nil {
 		t.Errorf("leaving a room one is not in: %v", err)
 	}
-	if recs := f.rec.records(); len(recs) != 0 {
+	if recs := f.rec.Records(); len(recs) != 0 {
 		t.Errorf("leaving again emitted %+v", recs)
 	}
 	_, _, err = f.hub.Join(f.ctx, alice, "no-such-room")
@@ -677,13 +571,13 @@ func TestKick(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	f.rec.reset()
+	f.rec.Reset()
 
 	err := f.hub.Kick(f.ctx, alice, pub.ID, "carol")
 	wantCode(t, err, parley.CodeForbidden)
 	err = f.hub.Kick(f.ctx, alice, pub.ID, "bob")
 	wantCode(t, err, parley.CodeForbidden)
-	if recs := f.rec.records(); len(recs) != 0 {
+	if recs := f.rec.Records(); len(recs) != 0 {
 		t.Errorf("a refused kick emitted %+v", recs)
 	}
 	f.mustSend(carol, pub.ID, "still a member")
@@ -691,7 +585,7 @@ func TestKick(t *testing.T) {
 	if err := f.hub.Kick(f.ctx, bob, pub.ID, "Carol"); err != nil {
 		t.Fatalf("owner kicks carol: %v", err)
 	}
-	kicks := f.rec.emits(protocol.EventMember)
+	kicks := f.rec.Emits(protocol.EventMember)
 	if len(kicks) != 1 {
 		t.Fatalf("member events = %+v", kicks)
 	}
@@ -702,7 +596,7 @@ func TestKick(t *testing.T) {
 	if ev := kicks[0].Payload.(protocol.MemberEvent); ev.Action != "kicked" || ev.User.ID != carol.ID {
 		t.Errorf("kick event = %+v", ev)
 	}
-	if recs := f.rec.records(); !reflect.DeepEqual(recs[len(recs)-1], record{Kind: "leave", User: carol.ID, Room: pub.ID}) {
+	if recs := f.rec.Records(); !reflect.DeepEqual(recs[len(recs)-1], parleytest.Record{Kind: "leave", User: carol.ID, Room: pub.ID}) {
 		t.Errorf("carol's sockets were not unsubscribed: %+v", recs)
 	}
 	_, err = f.send(carol, pub.ID, "let me back")
@@ -722,7 +616,7 @@ func TestInvitePrivateRoom(t *testing.T) {
 	if err := f.hub.Invite(f.ctx, bob, priv.ID, "alice"); err != nil {
 		t.Fatalf("owner invites: %v", err)
 	}
-	if got := f.rec.records(); len(got) != 2 || !reflect.DeepEqual(got[0], record{Kind: "join", User: alice.ID, Room: priv.ID}) {
+	if got := f.rec.Records(); len(got) != 2 || !reflect.DeepEqual(got[0], parleytest.Record{Kind: "join", User: alice.ID, Room: priv.ID}) {
 		t.Errorf("invite calls = %+v", got)
 	}
 	f.mustSend(alice, priv.ID, "thanks")
@@ -743,11 +637,11 @@ func TestOpenDirect(t *testing.T) {
 	if ab.Kind != parley.RoomDirect || !ab.Private {
 		t.Errorf("direct room = %+v", ab)
 	}
-	joins := f.rec.records()
+	joins := f.rec.Records()
 	if len(joins) != 2 {
 		t.Errorf("opening a new direct room: calls %+v, want both users subscribed", joins)
 	}
-	f.rec.reset()
+	f.rec.Reset()
 	ba, err := f.hub.OpenDirect(f.ctx, bob, "alice")
 	if err != nil {
 		t.Fatal(err)
@@ -755,7 +649,7 @@ func TestOpenDirect(t *testing.T) {
 	if ba.ID != ab.ID {
 		t.Fatalf("bob opened %s, alice %s: want the same room", ba.ID, ab.ID)
 	}
-	if recs := f.rec.records(); len(recs) != 0 {
+	if recs := f.rec.Records(); len(recs) != 0 {
 		t.Errorf("re-opening emitted %+v", recs)
 	}
 	f.mustSend(bob, ab.ID, "psst")
@@ -775,13 +669,13 @@ func TestDeleteMessage(t *testing.T) {
 	f := newHub(t, nil)
 	alice, bob := f.user("alice"), f.user("bob")
 	m := f.mustSend(alice, parley.DefaultRoomID, "oops")
-	f.rec.reset()
+	f.rec.Reset()
 
 	wantCode(t, f.hub.DeleteMessage(f.ctx, bob, parley.DefaultRoomID, m.ID), parley.CodeForbidden)
 	if err := f.hub.DeleteMessage(f.ctx, alice, parley.DefaultRoomID, m.ID); err != nil {
 		t.Fatalf("sender deletes: %v", err)
 	}
-	dels := f.rec.emits(protocol.EventDeleted)
+	dels := f.rec.Emits(protocol.EventDeleted)
 	if len(dels) != 1 || dels[0].Payload != (protocol.DeletedEvent{Room: parley.DefaultRoomID, ID: m.ID, Seq: m.Seq}) {
 		t.Errorf("deleted events = %+v", dels)
 	}
@@ -792,7 +686,7 @@ func TestDeleteMessage(t *testing.T) {
 	if err := f.hub.DeleteMessage(f.ctx, alice, parley.DefaultRoomID, m.ID); err != nil {
 		t.Errorf("deleting twice: %v", err)
 	}
-	if n := len(f.rec.emits(protocol.EventDeleted)); n != 1 {
+	if n := len(f.rec.Emits(protocol.EventDeleted)); n != 1 {
 		t.Errorf("deleting twice emitted %d events, want 1", n)
 	}
 	wantCode(t, f.hub.DeleteMessage(f.ctx, alice, parley.DefaultRoomID, "nope"), parley.CodeNotFound)
@@ -805,25 +699,25 @@ func TestTyping(t *testing.T) {
 	if err := f.hub.Typing(f.ctx, alice, parley.DefaultRoomID, true); err != nil {
 		t.Fatal(err)
 	}
-	want := []record{{
+	want := []parleytest.Record{{
 		Kind: "emit", Event: protocol.EventTyping,
 		Target:  rooms.Target{Rooms: []string{parley.DefaultRoomID}, ExceptUser: alice.ID},
 		Payload: protocol.TypingEvent{Room: parley.DefaultRoomID, User: protocol.UserOf(alice), Typing: true},
 	}}
-	if got := f.rec.records(); !reflect.DeepEqual(got, want) {
+	if got := f.rec.Records(); !reflect.DeepEqual(got, want) {
 		t.Errorf("typing calls = %+v\nwant %+v", got, want)
 	}
-	f.rec.reset()
+	f.rec.Reset()
 	priv := f.room(bob, "secret", true)
 	wantCode(t, f.hub.Typing(f.ctx, alice, priv.ID, true), parley.CodeNotFound)
-	if recs := f.rec.records(); len(recs) != 0 {
+	if recs := f.rec.Records(); len(recs) != 0 {
 		t.Errorf("refused typing emitted %+v", recs)
 	}
 }
 
-func presenceEvents(r *recorder, online bool) []record {
-	var out []record
-	for _, rec := range r.emits(protocol.EventPresence) {
+func presenceEvents(r *parleytest.Recorder, online bool) []parleytest.Record {
+	var out []parleytest.Record
+	for _, rec := range r.Emits(protocol.EventPresence) {
 		if rec.Payload.(protocol.PresenceEvent).Online == online {
 			out = append(out, rec)
 		}
@@ -838,18 +732,18 @@ func TestPresenceReconnectWithinGrace(t *testing.T) {
 	roomIDs := []string{parley.DefaultRoomID}
 
 	f.hub.Connected(alice, "c1", roomIDs)
-	want := []record{{
+	want := []parleytest.Record{{
 		Kind: "emit", Event: protocol.EventPresence,
 		Target:  rooms.Target{Rooms: roomIDs, ExceptUser: alice.ID},
 		Payload: protocol.PresenceEvent{User: protocol.UserOf(alice), Online: true},
 	}}
-	if got := f.rec.records(); !reflect.DeepEqual(got, want) {
+	if got := f.rec.Records(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("first connection: %+v\nwant %+v", got, want)
 	}
 	if !f.hub.Online(alice.ID) {
 		t.Error("not online after connecting")
 	}
-	f.rec.reset()
+	f.rec.Reset()
 
 	f.hub.Connected(alice, "c2", roomIDs) // a second tab
 	f.hub.Disconnected(alice, "c1")
@@ -858,7 +752,7 @@ func TestPresenceReconnectWithinGrace(t *testing.T) {
 		t.Error("offline during the grace period")
 	}
 	f.hub.Connected(alice, "c3", roomIDs) // page reload
-	if recs := f.rec.records(); len(recs) != 0 {
+	if recs := f.rec.Records(); len(recs) != 0 {
 		t.Errorf("second tab, disconnects and a reconnect within the grace emitted %+v", recs)
 	}
 	if !f.hub.Online(alice.ID) {
@@ -896,7 +790,7 @@ func TestPresenceOfflineAfterGrace(t *testing.T) {
 	}
 
 	// Coming back after being announced offline is announced again.
-	f.rec.reset()
+	f.rec.Reset()
 	f.hub.Connected(alice, "c2", []string{parley.DefaultRoomID})
 	if on := presenceEvents(f.rec, true); len(on) != 1 {
 		t.Errorf("online events on return = %+v, want one", on)
@@ -907,11 +801,11 @@ func TestPresenceNoAnnouncementAfterClose(t *testing.T) {
 	f := newHub(t, func(c *rooms.Config) { c.PresenceGrace = 10 * time.Millisecond })
 	alice := f.user("alice")
 	f.hub.Connected(alice, "c1", []string{parley.DefaultRoomID})
-	f.rec.reset()
+	f.rec.Reset()
 	f.hub.Disconnected(alice, "c1")
 	f.hub.Close()
 	time.Sleep(60 * time.Millisecond) // several grace periods
-	if recs := f.rec.records(); len(recs) != 0 {
+	if recs := f.rec.Records(); len(recs) != 0 {
 		t.Errorf("a closed hub still announced %+v", recs)
 	}
 }
@@ -925,7 +819,7 @@ func TestCloseThenSend(t *testing.T) {
 	acked := false
 	_, err := f.hub.Send(f.ctx, alice, rooms.SendRequest{Room: parley.DefaultRoomID, Text: "after", ClientMsgID: "late"}, func(protocol.Message) { acked = true })
 	wantCode(t, err, parley.CodeUnavailable)
-	if acked || len(f.rec.emits(protocol.EventMessage)) != 1 {
+	if acked || len(f.rec.Emits(protocol.EventMessage)) != 1 {
 		t.Errorf("a send after Close was acked (%v) or emitted", acked)
 	}
 	if n := len(f.history(alice, parley.DefaultRoomID)); n != 1 {
@@ -943,7 +837,7 @@ func TestCreateRoomValidation(t *testing.T) {
 	if r.Name != "Book club" || r.Topic != "novels" || r.Role != parley.RoleOwner || r.Kind != parley.RoomGroup {
 		t.Errorf("room = %+v", r)
 	}
-	if got := f.rec.records(); len(got) != 1 || !reflect.DeepEqual(got[0], record{Kind: "join", User: alice.ID, Room: r.ID}) {
+	if got := f.rec.Records(); len(got) != 1 || !reflect.DeepEqual(got[0], parleytest.Record{Kind: "join", User: alice.ID, Room: r.ID}) {
 		t.Errorf("create calls = %+v, want the owner's sockets subscribed", got)
 	}
 	_, err = f.hub.CreateRoom(f.ctx, alice, "   ", "", false)

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,10 +16,10 @@ import (
 	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/accounts"
 	"github.com/parley-chat/parley/monitoring"
+	"github.com/parley-chat/parley/parleytest"
 	"github.com/parley-chat/parley/rooms"
 	"github.com/parley-chat/parley/server"
 	"github.com/parley-chat/parley/store"
-	"github.com/parley-chat/parley/store/sqlite"
 )
 
 var secret = []byte("0123456789abcdef0123456789abcdef")
@@ -37,12 +36,8 @@ type testServer struct {
 
 func newTestServer(t *testing.T, tweaks ...func(*server.Config)) *testServer {
 	t.Helper()
-	ctx := context.Background()
-	st, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(t.TempDir(), "parley.db")})
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { _ = st.Backend.Close() })
+	st := parleytest.Store(t)
+	parleytest.Seed(t, st)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	reg := monitoring.NewRegistry()
 	sio := server.NewSocketServer(server.SocketOptions{})
@@ -52,13 +47,6 @@ func newTestServer(t *testing.T, tweaks ...func(*server.Config)) *testServer {
 		Users: st.Users, Services: st.Services, Welcomer: hub,
 		Secret: secret, TokenTTL: time.Hour, BcryptCost: bcrypt.MinCost,
 	})
-	sys, err := acc.EnsureSystem(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := hub.EnsureRoom(ctx, parley.DefaultRoomID, "general", "", sys.ID); err != nil {
-		t.Fatal(err)
-	}
 	cfg := server.Config{
 		Accounts: acc,
 		Hub:      hub,

@@ -1,4 +1,5 @@
-// Command parley runs a Parley chat node.
+// Command parley runs a Parley chat node: it reads the configuration,
+// handles signals and runs app.Main.
 package main
 
 import (
@@ -8,10 +9,12 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/parley-chat/parley/app"
 )
 
 func main() {
-	cfg, err := LoadConfig(Env, os.Args[1:])
+	cfg, err := app.LoadConfig(app.Env, os.Args[1:])
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
@@ -26,7 +29,7 @@ func main() {
 		stop() // a second signal now kills the process at once
 	}()
 
-	m := NewMain(cfg, log)
+	m := app.NewMain(cfg, log)
 	if err := m.Run(ctx); err != nil {
 		log.Error("parley stopped", "err", err)
 		os.Exit(1)

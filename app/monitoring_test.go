@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"encoding/json"
@@ -36,7 +36,7 @@ var prometheusSeries = map[string]bool{"up": true}
 
 // repoRoot is where the monitoring configuration lives, seen from this
 // package's directory (where go test runs).
-const repoRoot = "../.."
+const repoRoot = ".."
 
 // TestMonitoringAgainstARunningNode drives a little real traffic through a
 // node (register, REST, a Socket.IO connection, a sent message, a rate

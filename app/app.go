@@ -1,4 +1,8 @@
-package main
+// Package app wires one Parley node together: configuration, the store,
+// the hub, accounts, the assistant, the transport and the listeners, with
+// a Main type whose Run and Close start and stop them in order. Command
+// parley runs it; tests boot it on 127.0.0.1:0.
+package app
 
 import (
 	"context"
