@@ -36,6 +36,11 @@ func DirectKey(a, b string) string {
 	return a + ":" + b
 }
 
+// IsDirectOf reports whether r is the direct room of users a and b.
+func (r *Room) IsDirectOf(a, b string) bool {
+	return r.Kind == RoomDirect && r.DirectKey == DirectKey(a, b)
+}
+
 // Role is a member's standing in a room.
 type Role string
 

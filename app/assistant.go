@@ -79,6 +79,6 @@ func (c hubChat) Typing(ctx context.Context, bot parley.User, roomID string, typ
 	return c.hub.Typing(ctx, bot, roomID, typing)
 }
 
-func (c hubChat) Join(ctx context.Context, bot parley.User, roomID string) error {
-	return c.hub.AddResident(ctx, bot, roomID)
+func (c hubChat) Attend(ctx context.Context, bot parley.User, room parley.Room) (bool, error) {
+	return c.hub.Attend(ctx, bot, room)
 }

@@ -33,12 +33,13 @@ type Chat interface {
 	Stream(roomID, streamID, delta string, done bool)
 	// Typing shows or clears the bot's typing indicator.
 	Typing(ctx context.Context, bot parley.User, roomID string, typing bool) error
-	// Join makes the bot a member of roomID (a no-op if it is one).
-	Join(ctx context.Context, bot parley.User, roomID string) error
+	// Attend reports whether the bot takes part in a group room, joining a
+	// public one it is not in yet; membership is the hub's to decide.
+	Attend(ctx context.Context, bot parley.User, room parley.Room) (bool, error)
 }
 
-// Message is one entry of a prompt.
-type Message struct {
+// PromptMessage is one entry of a prompt.
+type PromptMessage struct {
 	Role    string // "system", "user" or "assistant"
 	Content string
 }
@@ -54,7 +55,7 @@ type Model interface {
 	// Stream sends prompt and calls onDelta with each piece of the answer as
 	// it arrives, in order, from the calling goroutine; "" for a chunk
 	// without text (a model that is thinking).
-	Stream(ctx context.Context, prompt []Message, onDelta func(string)) (Usage, error)
+	Stream(ctx context.Context, prompt []PromptMessage, onDelta func(string)) (Usage, error)
 }
 
 // Limiter is a per-user token bucket (rooms.Limiter).

@@ -46,8 +46,8 @@ func (c *chat) Stream(room, id, delta string, done bool) { c.hub.Stream(room, id
 func (c *chat) Typing(ctx context.Context, bot parley.User, room string, typing bool) error {
 	return c.hub.Typing(ctx, bot, room, typing)
 }
-func (c *chat) Join(ctx context.Context, bot parley.User, room string) error {
-	return c.hub.AddResident(ctx, bot, room)
+func (c *chat) Attend(ctx context.Context, bot parley.User, room parley.Room) (bool, error) {
+	return c.hub.Attend(ctx, bot, room)
 }
 
 func newFixture(t *testing.T, tweak func(*assistant.Config)) *fixture {

@@ -31,7 +31,7 @@ func (a *Assistant) handle(j job) {
 		a.log.Warn("assistant: load room", "room", in.RoomID, "err", err)
 		return
 	}
-	direct := room.Kind == parley.RoomDirect && room.DirectKey == parley.DirectKey(in.Sender.ID, a.cfg.Bot.ID)
+	direct := room.IsDirectOf(in.Sender.ID, a.cfg.Bot.ID)
 	if room.Kind == parley.RoomDirect && !direct {
 		return // someone else's direct room: the bot is not in it
 	}
@@ -177,25 +177,13 @@ func (a *Assistant) room(ctx context.Context, id string) (*parley.Room, error) {
 	return r, nil
 }
 
-// present reports whether the bot is a member of a group room, joining a
-// public room it is not in yet (one made before the bot existed). A
-// private room it was removed from stays without it.
+// present reports whether the bot is in a group room, as the hub says.
 func (a *Assistant) present(ctx context.Context, room *parley.Room) bool {
-	_, err := a.cfg.Store.Memberships.Get(ctx, room.ID, a.cfg.Bot.ID)
-	switch {
-	case err == nil:
-		return true
-	case parley.CodeOf(err) != parley.CodeNotFound:
+	ok, err := a.cfg.Chat.Attend(ctx, a.cfg.Bot, *room)
+	if err != nil {
 		a.log.Warn("assistant: membership", "room", room.ID, "err", err)
-		return false
-	case room.Private:
-		return false
 	}
-	if err := a.cfg.Chat.Join(ctx, a.cfg.Bot, room.ID); err != nil {
-		a.log.Warn("assistant: join room", "room", room.ID, "err", err)
-		return false
-	}
-	return true
+	return ok
 }
 
 // later answers req with produce's text from its own goroutine, holding

@@ -35,7 +35,7 @@ func (a *Assistant) modelReply(req *Request) {
 
 	w := a.newStreamWriter(room, a.cfg.NewID(), func() { a.metrics.firstToken.Observe(since(req.Msg.At)) })
 	mem, err := a.cfg.Store.Memories.Get(ctx, room)
-	var prompt []Message
+	var prompt []PromptMessage
 	if err == nil {
 		prompt, err = a.prompt(ctx, req, mem)
 	}
@@ -73,7 +73,7 @@ func (a *Assistant) modelReply(req *Request) {
 }
 
 // stream runs one model request under the reply and first-token timeouts.
-func (a *Assistant) stream(ctx context.Context, prompt []Message, onDelta func(string)) (Usage, error) {
+func (a *Assistant) stream(ctx context.Context, prompt []PromptMessage, onDelta func(string)) (Usage, error) {
 	ctx, cancel := context.WithTimeout(ctx, a.cfg.ModelTimeout)
 	defer cancel()
 	ctx, cancelCause := context.WithCancelCause(ctx)

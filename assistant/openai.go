@@ -44,7 +44,7 @@ func NewOpenAI(cfg OpenAIConfig) *OpenAI {
 }
 
 // Stream sends prompt and relays the answer's text as it arrives.
-func (o *OpenAI) Stream(ctx context.Context, prompt []Message, onDelta func(string)) (Usage, error) {
+func (o *OpenAI) Stream(ctx context.Context, prompt []PromptMessage, onDelta func(string)) (Usage, error) {
 	msgs := make([]openai.ChatCompletionMessageParamUnion, 0, len(prompt))
 	for _, m := range prompt {
 		switch m.Role {

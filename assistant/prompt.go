@@ -23,7 +23,7 @@ const systemPrompt = `You are %s, the assistant that lives in the group chat roo
 // prompt is the model's context: the fixed system prompt, then the room's
 // recent messages (its memory), oldest first, bounded by count and
 // characters, ending with the question.
-func (a *Assistant) prompt(ctx context.Context, req *Request, mem *store.Memory) ([]Message, error) {
+func (a *Assistant) prompt(ctx context.Context, req *Request, mem *store.Memory) ([]PromptMessage, error) {
 	before := int64(0)
 	if req.Msg.Seq > 0 {
 		before = req.Msg.Seq + 1 // the question is the newest message considered
@@ -42,7 +42,7 @@ func (a *Assistant) prompt(ctx context.Context, req *Request, mem *store.Memory)
 	if err != nil {
 		return nil, err
 	}
-	var convo []Message
+	var convo []PromptMessage
 	// Exchanges older than the room's recent messages keep the thread of a
 	// conversation in a busy room.
 	for _, t := range mem.Turns {
@@ -77,23 +77,23 @@ func (a *Assistant) prompt(ctx context.Context, req *Request, mem *store.Memory)
 	system := fmt.Sprintf(systemPrompt, a.cfg.Bot.Username, a.cfg.Bot.Username)
 	// The room's name is users' text too: data in a user turn, never part
 	// of the system prompt.
-	where := Message{Role: "user", Content: "(room: " + clean(truncate(req.Room.Name, 64)) + ")"}
-	return append([]Message{{Role: "system", Content: system}, where}, convo[start:]...), nil
+	where := PromptMessage{Role: "user", Content: "(room: " + clean(truncate(req.Room.Name, 64)) + ")"}
+	return append([]PromptMessage{{Role: "system", Content: system}, where}, convo[start:]...), nil
 }
 
 // turnMessage quotes one message for the model: control and invisible
 // format characters (bidi overrides, zero-width and tag characters that can
 // hide instructions) are removed, and the bot's own "@asker " address is
 // dropped so the model does not learn to repeat it.
-func turnMessage(role, name, text string) Message {
+func turnMessage(role, name, text string) PromptMessage {
 	text = clean(text)
 	if role == "assistant" {
 		if at, rest, ok := strings.Cut(text, " "); ok && strings.HasPrefix(at, "@") {
 			text = rest
 		}
-		return Message{Role: role, Content: text}
+		return PromptMessage{Role: role, Content: text}
 	}
-	return Message{Role: "user", Content: name + ": " + text}
+	return PromptMessage{Role: "user", Content: name + ": " + text}
 }
 
 // clean drops control characters (but newlines and tabs) and invisible

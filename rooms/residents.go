@@ -19,6 +19,28 @@ func (h *Hub) AddResident(ctx context.Context, user parley.User, roomID string) 
 	return err
 }
 
+// Attend reports whether a resident takes part in a group room: it does if
+// it is a member, and it joins a public room it is not in yet (one made
+// before it existed, or one it was kicked from: anyone may rejoin a public
+// room). A private room it was removed from stays without it.
+func (h *Hub) Attend(ctx context.Context, resident parley.User, room parley.Room) (bool, error) {
+	ctx, cancel := h.ctx(ctx)
+	defer cancel()
+	_, err := h.store.Memberships.Get(ctx, room.ID, resident.ID)
+	switch {
+	case err == nil:
+		return true, nil
+	case parley.CodeOf(err) != parley.CodeNotFound:
+		return false, err
+	case room.Private || room.Kind != parley.RoomGroup:
+		return false, nil
+	}
+	if _, err := h.addMember(ctx, &room, resident); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
 // SetResidents names the accounts every group room created from now on
 // starts with, besides its owner.
 func (h *Hub) SetResidents(users ...parley.User) {

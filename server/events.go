@@ -28,51 +28,7 @@ func decoded[T any](fn func(context.Context, T) (map[string]any, error)) eventFu
 	}
 }
 
-type roomPayload struct {
-	Room string `json:"room"`
-}
-
-type roomUserPayload struct {
-	Room string `json:"room"`
-	User string `json:"user"`
-}
-
-type sendPayload struct {
-	Room        string `json:"room"`
-	Text        string `json:"text"`
-	ClientMsgID string `json:"clientMsgId"`
-}
-
-type historyPayload struct {
-	Room   string `json:"room"`
-	Before int64  `json:"before"`
-	Limit  int    `json:"limit"`
-}
-
-type syncPayload struct {
-	Cursors map[string]int64 `json:"cursors"`
-}
-
-type readPayload struct {
-	Room string `json:"room"`
-	Seq  *int64 `json:"seq"`
-}
-
-type typingPayload struct {
-	Room   string `json:"room"`
-	Typing *bool  `json:"typing"`
-}
-
-type directPayload struct {
-	User string `json:"user"`
-}
-
-type deletePayload struct {
-	Room string `json:"room"`
-	ID   string `json:"id"`
-}
-
-func (h *handlers) join(ctx context.Context, req roomPayload) (map[string]any, error) {
+func (h *handlers) join(ctx context.Context, req protocol.RoomPayload) (map[string]any, error) {
 	room, members, err := h.hub.Join(ctx, h.user, req.Room)
 	if err != nil {
 		return nil, err
@@ -80,7 +36,7 @@ func (h *handlers) join(ctx context.Context, req roomPayload) (map[string]any, e
 	return map[string]any{"room": room, "members": members}, nil
 }
 
-func (h *handlers) leave(ctx context.Context, req roomPayload) (map[string]any, error) {
+func (h *handlers) leave(ctx context.Context, req protocol.RoomPayload) (map[string]any, error) {
 	return nil, h.hub.Leave(ctx, h.user, req.Room)
 }
 
@@ -88,7 +44,7 @@ func (h *handlers) leave(ctx context.Context, req roomPayload) (map[string]any, 
 // before the room sees it.
 func (h *handlers) send(ctx context.Context, p any, ack func(map[string]any)) (map[string]any, error) {
 	received := time.Now()
-	var req sendPayload
+	var req protocol.SendPayload
 	if err := decodePayload(p, &req); err != nil {
 		return nil, err
 	}
@@ -101,7 +57,7 @@ func (h *handlers) send(ctx context.Context, p any, ack func(map[string]any)) (m
 	return map[string]any{"message": msg}, nil
 }
 
-func (h *handlers) history(ctx context.Context, req historyPayload) (map[string]any, error) {
+func (h *handlers) history(ctx context.Context, req protocol.HistoryPayload) (map[string]any, error) {
 	page, err := h.hub.History(ctx, h.user, req.Room, req.Before, req.Limit)
 	if err != nil {
 		return nil, err
@@ -111,7 +67,7 @@ func (h *handlers) history(ctx context.Context, req historyPayload) (map[string]
 
 // sync also accepts no payload at all: "from my stored cursors".
 func (h *handlers) sync(ctx context.Context, p any, _ func(map[string]any)) (map[string]any, error) {
-	var req syncPayload
+	var req protocol.SyncPayload
 	if p != nil {
 		if err := decodePayload(p, &req); err != nil {
 			return nil, err
@@ -124,7 +80,7 @@ func (h *handlers) sync(ctx context.Context, p any, _ func(map[string]any)) (map
 	return map[string]any{"rooms": pages}, nil
 }
 
-func (h *handlers) read(ctx context.Context, req readPayload) (map[string]any, error) {
+func (h *handlers) read(ctx context.Context, req protocol.ReadPayload) (map[string]any, error) {
 	if req.Seq == nil {
 		return nil, parley.Errorf(parley.CodeBadRequest, "seq is required")
 	}
@@ -135,14 +91,14 @@ func (h *handlers) read(ctx context.Context, req readPayload) (map[string]any, e
 	return map[string]any{"readSeq": readSeq}, nil
 }
 
-func (h *handlers) typing(ctx context.Context, req typingPayload) (map[string]any, error) {
+func (h *handlers) typing(ctx context.Context, req protocol.TypingPayload) (map[string]any, error) {
 	if req.Typing == nil {
 		return nil, parley.Errorf(parley.CodeBadRequest, "typing is required")
 	}
 	return nil, h.hub.Typing(ctx, h.user, req.Room, *req.Typing)
 }
 
-func (h *handlers) openDirect(ctx context.Context, req directPayload) (map[string]any, error) {
+func (h *handlers) openDirect(ctx context.Context, req protocol.DirectPayload) (map[string]any, error) {
 	room, err := h.hub.OpenDirect(ctx, h.user, req.User)
 	if err != nil {
 		return nil, err
@@ -150,14 +106,14 @@ func (h *handlers) openDirect(ctx context.Context, req directPayload) (map[strin
 	return map[string]any{"room": room}, nil
 }
 
-func (h *handlers) invite(ctx context.Context, req roomUserPayload) (map[string]any, error) {
+func (h *handlers) invite(ctx context.Context, req protocol.MemberPayload) (map[string]any, error) {
 	return nil, h.hub.Invite(ctx, h.user, req.Room, req.User)
 }
 
-func (h *handlers) kick(ctx context.Context, req roomUserPayload) (map[string]any, error) {
+func (h *handlers) kick(ctx context.Context, req protocol.MemberPayload) (map[string]any, error) {
 	return nil, h.hub.Kick(ctx, h.user, req.Room, req.User)
 }
 
-func (h *handlers) deleteMessage(ctx context.Context, req deletePayload) (map[string]any, error) {
+func (h *handlers) deleteMessage(ctx context.Context, req protocol.DeletePayload) (map[string]any, error) {
 	return nil, h.hub.DeleteMessage(ctx, h.user, req.Room, req.ID)
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/assistant"
+	"github.com/parley-chat/parley/protocol"
 )
 
 // maxSkills bounds the skills one service socket may offer.
@@ -81,7 +82,7 @@ func (s *Server) askOver(sock *socket.Socket) assistant.AskFunc {
 		if err != nil {
 			return assistant.SkillMessage{}, err
 		}
-		err = sock.Timeout(s.cfg.SkillTimeout).Emit("skill:request", payload, socket.Ack(func(args []any, err error) {
+		err = sock.Timeout(s.cfg.SkillTimeout).Emit(protocol.EventSkillRequest, payload, socket.Ack(func(args []any, err error) {
 			if err != nil || len(args) == 0 {
 				done <- result{err: parley.Errorf(parley.CodeUnavailable, "the service did not answer in time")}
 				return

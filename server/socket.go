@@ -10,6 +10,7 @@ import (
 
 	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/assistant"
+	"github.com/parley-chat/parley/protocol"
 )
 
 // bindSocket installs the handshake authentication and the event handlers.
@@ -71,19 +72,19 @@ func (s *Server) onConnect(sock *socket.Socket, user parley.User) {
 	s.log.Debug("socket connected", "user", user.ID, "socket", id, "transport", sock.Conn().Transport().Name())
 
 	h := &handlers{hub: s.hub, user: user}
-	s.on(sock, "room:join", decoded(h.join))
-	s.on(sock, "room:leave", decoded(h.leave))
-	s.on(sock, "message:send", h.send)
-	s.on(sock, "history", decoded(h.history))
-	s.on(sock, "sync", h.sync)
-	s.on(sock, "read", decoded(h.read))
-	s.on(sock, "typing", decoded(h.typing))
-	s.on(sock, "dm:open", decoded(h.openDirect))
-	s.on(sock, "room:invite", decoded(h.invite))
-	s.on(sock, "room:kick", decoded(h.kick))
-	s.on(sock, "message:delete", decoded(h.deleteMessage))
+	s.on(sock, protocol.EventJoin, decoded(h.join))
+	s.on(sock, protocol.EventLeave, decoded(h.leave))
+	s.on(sock, protocol.EventSend, h.send)
+	s.on(sock, protocol.EventHistory, decoded(h.history))
+	s.on(sock, protocol.EventSync, h.sync)
+	s.on(sock, protocol.EventRead, decoded(h.read))
+	s.on(sock, protocol.EventTyping, decoded(h.typing))
+	s.on(sock, protocol.EventOpenDirect, decoded(h.openDirect))
+	s.on(sock, protocol.EventInvite, decoded(h.invite))
+	s.on(sock, protocol.EventKick, decoded(h.kick))
+	s.on(sock, protocol.EventDelete, decoded(h.deleteMessage))
 	var registered atomic.Int32
-	s.on(sock, "skill:register", decoded(func(ctx context.Context, req assistant.RemoteSkill) (map[string]any, error) {
+	s.on(sock, protocol.EventSkillRegister, decoded(func(ctx context.Context, req assistant.RemoteSkill) (map[string]any, error) {
 		if user.Kind != parley.KindService {
 			return nil, parley.Errorf(parley.CodeForbidden, "only service clients offer skills")
 		}

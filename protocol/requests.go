@@ -1,0 +1,78 @@
+package protocol
+
+// Client -> server event names. Each takes an ack, answered {ok: true, ...}
+// or {ok: false, error: {code, message}}. "typing" is also the name of the
+// server's event (EventTyping).
+const (
+	EventJoin          = "room:join"
+	EventLeave         = "room:leave"
+	EventSend          = "message:send"
+	EventHistory       = "history"
+	EventSync          = "sync"
+	EventRead          = "read"
+	EventOpenDirect    = "dm:open"
+	EventInvite        = "room:invite"
+	EventKick          = "room:kick"
+	EventDelete        = "message:delete"
+	EventSkillRegister = "skill:register"
+	// EventSkillRequest goes from the server to a service that registered
+	// a skill, which answers through its ack.
+	EventSkillRequest = "skill:request"
+)
+
+// Payloads of the client's events. Pointers tell a field left out from its
+// zero value where the difference matters.
+type (
+	// RoomPayload names a room: room:join, room:leave.
+	RoomPayload struct {
+		Room string `json:"room"`
+	}
+
+	// MemberPayload names a room and a member by username: room:invite, room:kick.
+	MemberPayload struct {
+		Room string `json:"room"`
+		User string `json:"user"`
+	}
+
+	// SendPayload is message:send.
+	SendPayload struct {
+		Room        string `json:"room"`
+		Text        string `json:"text"`
+		ClientMsgID string `json:"clientMsgId"`
+	}
+
+	// HistoryPayload is history: messages before a seq (0: the newest).
+	HistoryPayload struct {
+		Room   string `json:"room"`
+		Before int64  `json:"before"`
+		Limit  int    `json:"limit"`
+	}
+
+	// SyncPayload is sync: the last seq the client holds per room.
+	SyncPayload struct {
+		Cursors map[string]int64 `json:"cursors"`
+	}
+
+	// ReadPayload is read: the seq read up to.
+	ReadPayload struct {
+		Room string `json:"room"`
+		Seq  *int64 `json:"seq"`
+	}
+
+	// TypingPayload is typing.
+	TypingPayload struct {
+		Room   string `json:"room"`
+		Typing *bool  `json:"typing"`
+	}
+
+	// DirectPayload is dm:open: the other person's username.
+	DirectPayload struct {
+		User string `json:"user"`
+	}
+
+	// DeletePayload is message:delete.
+	DeletePayload struct {
+		Room string `json:"room"`
+		ID   string `json:"id"`
+	}
+)
