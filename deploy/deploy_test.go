@@ -18,33 +18,13 @@ import (
 // root is the repository root, seen from this package's directory.
 const root = ".."
 
-// pendingDirs are directories that other branches create (the web UI, the
-// Prometheus and Grafana configuration). While one is missing entirely,
-// files referenced under it are reported but not failed, so this branch's
-// tests pass on their own; once the directory exists, every file
-// referenced under it must exist too. PARLEY_DEPLOY_STRICT=1 fails on them
-// regardless.
-var pendingDirs = []string{"webapp", "monitoring/prometheus", "monitoring/grafana"}
-
-// requireExists fails unless the repository path exists, apart from the
-// pending case above.
+// requireExists fails unless the repository path exists.
 func requireExists(t *testing.T, what, rel string) {
 	t.Helper()
 	rel = filepath.Clean(strings.TrimPrefix(rel, "./"))
-	if _, err := os.Stat(filepath.Join(root, rel)); err == nil {
-		return
+	if _, err := os.Stat(filepath.Join(root, rel)); err != nil {
+		t.Errorf("%s: %s does not exist", what, rel)
 	}
-	if os.Getenv("PARLEY_DEPLOY_STRICT") == "" {
-		for _, d := range pendingDirs {
-			if rel == d || strings.HasPrefix(rel, d+"/") {
-				if _, err := os.Stat(filepath.Join(root, d)); err != nil {
-					t.Logf("%s: %s does not exist yet (%s/ comes from another branch)", what, rel, d)
-					return
-				}
-			}
-		}
-	}
-	t.Errorf("%s: %s does not exist", what, rel)
 }
 
 type compose struct {

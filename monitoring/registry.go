@@ -83,6 +83,14 @@ func (r *Registry) Histogram(name, help string) prometheus.Histogram {
 	return h
 }
 
+// SizeHistogram registers a histogram parley_<name> of counts (batch
+// sizes, say) over buckets.
+func (r *Registry) SizeHistogram(name, help string, buckets []float64) prometheus.Histogram {
+	h := prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: Namespace, Name: name, Help: help, Buckets: buckets})
+	r.reg.MustRegister(h)
+	return h
+}
+
 // HistogramVec registers a latency histogram parley_<name> with bounded labels.
 func (r *Registry) HistogramVec(name, help string, labels ...string) *prometheus.HistogramVec {
 	h := prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: Namespace, Name: name, Help: help, Buckets: LatencyBuckets}, labels)

@@ -119,7 +119,11 @@ func New(cfg Config) *Hub {
 		users:   newUserCache(cfg.Store.Users),
 	}
 	h.metrics = newMetrics(monitoring.OrNew(cfg.Metrics), cfg.Now)
-	h.committer = groupcommit.New(cfg.Store.Messages, cfg.GroupCommit)
+	gc := cfg.GroupCommit
+	if gc.Metrics == nil {
+		gc.Metrics = cfg.Metrics
+	}
+	h.committer = groupcommit.New(cfg.Store.Messages, gc)
 	h.presence = newPresence(h)
 	return h
 }
@@ -148,5 +152,5 @@ func (h *Hub) ctx(parent context.Context) (context.Context, context.CancelFunc) 
 
 func (h *Hub) now() time.Time { return parley.Millis(h.cfg.Now()) }
 
-// roomTopic is the Emitter room name of a Parley room.
+// roomTarget addresses every socket in a Parley room.
 func roomTarget(roomID string) Target { return Target{Rooms: []string{roomID}} }

@@ -923,3 +923,40 @@ func TestAdminCannotKickOwner(t *testing.T) {
 		t.Fatalf("an admin kicking a member: %v", err)
 	}
 }
+
+// TestAttend: a resident takes part in the group rooms it is in, joins a
+// public one it is not in (yet, or any more), and stays out of a private
+// one it was removed from.
+func TestAttend(t *testing.T) {
+	f := newHub(t, nil)
+	alice := f.user("alice")
+	bot := f.user("assistant")
+	pub := f.room(alice, "pub", false)
+	priv := f.room(alice, "priv", true)
+	for _, c := range []struct {
+		room protocol.Room
+		want bool
+	}{{pub, true}, {priv, false}} {
+		room, err := f.st.Rooms.ByID(f.ctx, c.room.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := f.hub.Attend(f.ctx, bot, *room)
+		if err != nil || got != c.want {
+			t.Errorf("Attend(%s) = %v, %v; want %v", room.Name, got, err, c.want)
+		}
+		_, err = f.st.Memberships.Get(f.ctx, room.ID, bot.ID)
+		if member := err == nil; member != c.want {
+			t.Errorf("after Attend(%s) the bot is a member: %v, want %v", room.Name, member, c.want)
+		}
+	}
+	// Once a member, it attends without joining again.
+	f.rec.Reset()
+	room, _ := f.st.Rooms.ByID(f.ctx, pub.ID)
+	if got, err := f.hub.Attend(f.ctx, bot, *room); !got || err != nil {
+		t.Errorf("Attend as a member = %v, %v", got, err)
+	}
+	if got := f.rec.Kinds(); len(got) != 0 {
+		t.Errorf("attending as a member caused %v", got)
+	}
+}

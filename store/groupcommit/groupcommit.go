@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/parley-chat/parley"
+	"github.com/parley-chat/parley/monitoring"
 	"github.com/parley-chat/parley/store"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Config bounds a batch. Zero values take the defaults.
@@ -28,6 +30,24 @@ type Config struct {
 	Timeout time.Duration
 	// Observe, if set, is told the size of each committed batch.
 	Observe func(batch int, took time.Duration, err error)
+	// Metrics receives the committer's families (batch sizes and commit
+	// latency; nil: a private registry).
+	Metrics *monitoring.Registry
+}
+
+// metrics tell an operator how much batching buys: many messages per
+// commit under load, one when idle.
+type metrics struct {
+	batch   prometheus.Histogram
+	seconds prometheus.Histogram
+}
+
+func newMetrics(reg *monitoring.Registry) metrics {
+	return metrics{
+		batch: reg.SizeHistogram("groupcommit_batch_messages", "Messages stored per group commit.",
+			[]float64{1, 2, 4, 8, 16, 32, 64, 128, 256}),
+		seconds: reg.Histogram("groupcommit_commit_seconds", "Time one group commit (one store transaction) took."),
+	}
 }
 
 type request struct {
@@ -45,6 +65,7 @@ type outcome struct {
 type Committer struct {
 	messages store.Messages
 	cfg      Config
+	metrics  metrics
 	queue    chan request
 
 	mu     sync.RWMutex
@@ -66,6 +87,7 @@ func New(messages store.Messages, cfg Config) *Committer {
 	c := &Committer{
 		messages: messages,
 		cfg:      cfg,
+		metrics:  newMetrics(monitoring.OrNew(cfg.Metrics)),
 		queue:    make(chan request, cfg.Queue),
 		done:     make(chan struct{}),
 	}
@@ -182,8 +204,11 @@ func (c *Committer) commit(batch []request) {
 	start := time.Now()
 	results, err := c.messages.Append(ctx, msgs)
 	cancel()
+	took := time.Since(start)
+	c.metrics.batch.Observe(float64(len(live)))
+	c.metrics.seconds.Observe(took.Seconds())
 	if c.cfg.Observe != nil {
-		c.cfg.Observe(len(live), time.Since(start), err)
+		c.cfg.Observe(len(live), took, err)
 	}
 	if err == nil && len(results) != len(live) {
 		err = parley.Errorf(parley.CodeInternal, "store answered %d results for %d messages", len(results), len(live))
