@@ -32,6 +32,9 @@ type Config struct {
 	BcryptCost int
 	// ReservedUsernames cannot be registered (system and bot accounts).
 	ReservedUsernames []string
+	// AssistantName is the assistant's username, told to clients by
+	// GET /api/config ("assistant").
+	AssistantName string
 	// AllowedOrigins may call the API and open sockets from other origins;
 	// empty means same origin only.
 	AllowedOrigins []string
@@ -190,6 +193,7 @@ func (s *Server) routes(reg *monitoring.Registry) {
 	api.POST("/auth/register", s.register)
 	api.POST("/auth/login", s.login)
 	api.POST("/services/token", s.serviceToken)
+	api.GET("/config", s.publicConfig)
 	authed := api.Group("", s.authenticate)
 	authed.GET("/me", s.me)
 	authed.GET("/rooms", s.myRooms)

@@ -156,6 +156,7 @@ func (m *Main) open(ctx context.Context) error {
 		Tokens:            server.NewTokens(secret, m.cfg.TokenTTL, nil),
 		BcryptCost:        m.cfg.BcryptCost,
 		ReservedUsernames: append([]string{systemUser.Username, m.cfg.AssistantName, "system", "admin"}, m.serviceNames()...),
+		AssistantName:     m.cfg.AssistantName,
 		Skills:            remotes,
 		ServiceApps:       m.serviceNames(),
 		AllowedOrigins:    m.cfg.AllowedOrigins,
