@@ -27,11 +27,22 @@ export function Composer({ room, me, disabled }: { room: RoomState; me: User; di
     setDismissed(null);
   }, [id]);
 
+  // Where the caret goes once a chosen mention is in the box: set right
+  // after the render, before the next key is handled (a frame later, keys
+  // typed meanwhile would land before the caret and come out of order).
+  const caretAfterRender = useRef<number | null>(null);
+
   useLayoutEffect(() => {
     const el = box.current;
     if (!el) return;
     el.style.height = "auto";
     el.style.height = `${Math.min(el.scrollHeight, 200)}px`;
+    const caret = caretAfterRender.current;
+    if (caret !== null) {
+      caretAfterRender.current = null;
+      el.focus();
+      el.setSelectionRange(caret, caret);
+    }
   }, [text]);
 
   const candidates = useMemo(() => {
@@ -56,14 +67,8 @@ export function Composer({ room, me, disabled }: { room: RoomState; me: User; di
   const choose = (u: User) => {
     if (!query) return;
     const next = insertMention(text, query.start, caret, u.username);
+    caretAfterRender.current = next.caret;
     update(next.text, next.caret);
-    requestAnimationFrame(() => {
-      const el = box.current;
-      if (el) {
-        el.focus();
-        el.setSelectionRange(next.caret, next.caret);
-      }
-    });
   };
 
   const submit = () => {
