@@ -10,18 +10,18 @@ describe("directPeer and roomTitle", () => {
   it("find the other person in the member list", () => {
     const r = roomState(dm, { members: [me, bob] });
     expect(directPeer(r, me.id)).toEqual(bob);
-    expect(roomTitle(r, me.id)).toBe("bob");
+    expect(roomTitle(r, me.id, "?")).toBe("bob");
   });
 
   it("know no peer before the members are loaded", () => {
     expect(directPeer(roomState(dm), me.id)).toBeNull();
-    expect(roomTitle(roomState(dm), me.id)).toBe("");
+    expect(roomTitle(roomState(dm), me.id, "a direct message")).toBe("a direct message");
   });
 
   it("name group rooms by their name", () => {
     const r = roomState(room("g1", { name: "design" }), { members: [me, bob] });
     expect(directPeer(r, me.id)).toBeNull();
-    expect(roomTitle(r, me.id)).toBe("design");
+    expect(roomTitle(r, me.id, "?")).toBe("design");
   });
 });
 
@@ -45,11 +45,11 @@ describe("room lists", () => {
   };
 
   it("put the default room first, then groups by name", () => {
-    expect(groupRooms(s).map((r) => r.room.id)).toEqual(["lobby", "a", "b"]);
+    expect(groupRooms(s.chat.rooms, s.config.defaultRoom).map((r) => r.room.id)).toEqual(["lobby", "a", "b"]);
   });
 
   it("put the most recent direct rooms first", () => {
-    expect(directRooms(s.chat).map((r) => r.room.id)).toEqual(["d2", "d1"]);
+    expect(directRooms(s.chat.rooms).map((r) => r.room.id)).toEqual(["d2", "d1"]);
   });
 });
 

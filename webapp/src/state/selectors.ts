@@ -1,6 +1,6 @@
 // Derived values the views and effects read; never stored, so never stale.
 import type { User } from "../types";
-import type { AppState, ChatState, RoomState, ServerConfig } from "./model";
+import type { ChatState, RoomState, ServerConfig } from "./model";
 
 export function unreadOf(r: RoomState): number {
   return Math.max(0, r.lastSeq - r.readSeq);
@@ -21,10 +21,10 @@ export function directPeer(r: RoomState, myId: string): User | null {
   return r.members?.find((u) => u.id !== myId) ?? null;
 }
 
-/** A group's name, or a direct room's peer; "" while the peer is not known yet. */
-export function roomTitle(r: RoomState, myId: string): string {
+/** A group's name, or a direct room's peer (unknownPeer until the member list is loaded). */
+export function roomTitle(r: RoomState, myId: string, unknownPeer: string): string {
   if (r.room.kind !== "direct") return r.room.name;
-  return directPeer(r, myId)?.username ?? "";
+  return directPeer(r, myId)?.username ?? unknownPeer;
 }
 
 /**
@@ -37,16 +37,15 @@ export function assistantUser(config: ServerConfig | null): User | null {
 }
 
 /** Group rooms, the default room first, then by name. */
-export function groupRooms(s: AppState): RoomState[] {
-  const first = s.config?.defaultRoom;
-  return Object.values(s.chat.rooms)
+export function groupRooms(rooms: Record<string, RoomState>, defaultRoom: string | undefined): RoomState[] {
+  return Object.values(rooms)
     .filter((r) => r.room.kind === "group")
-    .sort((a, b) => (a.room.id === first ? -1 : b.room.id === first ? 1 : a.room.name.localeCompare(b.room.name)));
+    .sort((a, b) => (a.room.id === defaultRoom ? -1 : b.room.id === defaultRoom ? 1 : a.room.name.localeCompare(b.room.name)));
 }
 
 /** Direct rooms, the most recently active first. */
-export function directRooms(s: ChatState): RoomState[] {
-  return Object.values(s.rooms)
+export function directRooms(rooms: Record<string, RoomState>): RoomState[] {
+  return Object.values(rooms)
     .filter((r) => r.room.kind === "direct")
     .sort((a, b) => b.lastSeq - a.lastSeq || a.room.name.localeCompare(b.room.name));
 }
