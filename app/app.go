@@ -164,6 +164,7 @@ func (m *Main) open(ctx context.Context) error {
 	}
 	m.server = server.New(server.Config{
 		Accounts:         m.accounts,
+		AssistantName:    m.cfg.AssistantName,
 		Hub:              m.hub,
 		IO:               io,
 		Skills:           remotes,

@@ -28,6 +28,9 @@ type Config struct {
 	Accounts *accounts.Accounts
 	Hub      *rooms.Hub
 	IO       *socket.Server // from NewSocketServer; the hub's Emitter wraps it
+	// AssistantName is the assistant's username, told to clients by
+	// GET /api/config ("assistant").
+	AssistantName string
 	// AllowedOrigins may call the API and open sockets from other origins;
 	// empty means same origin only.
 	AllowedOrigins []string
@@ -172,6 +175,7 @@ func (s *Server) routes(reg *monitoring.Registry) {
 	api.POST("/auth/register", s.register)
 	api.POST("/auth/login", s.login)
 	api.POST("/services/token", s.serviceToken)
+	api.GET("/config", s.publicConfig)
 	authed := api.Group("", s.authenticate)
 	authed.GET("/me", s.me)
 	authed.GET("/rooms", s.myRooms)

@@ -1,6 +1,7 @@
-// The assistant in the browser: a bot user `assistant` (kind "bot") in every
-// group room; "@assistant help" gets, asynchronously, a normal message from
-// it that mentions the asker; with a model configured, its reply streams in
+// The assistant in the browser: a bot user (kind "bot", named by the
+// server's PARLEY_ASSISTANT_NAME, `assistant` by default) in every group
+// room; "@assistant help" gets, asynchronously, a normal message from it
+// that mentions the asker; with a model configured, its reply streams in
 // through `message:stream` deltas and is replaced by the final message.
 import { after, before } from "node:test";
 import { test, sharedServer, assert } from "../../e2e/lib/fixture.js";
@@ -43,6 +44,41 @@ test("@assistant help gets a reply from the bot that mentions me, rendered as th
     assert.deepEqual(page.errors, []);
   } finally {
     await alice.context.close();
+  }
+});
+
+test("the assistant's name comes from the server: @helper is offered and answers as the bot", async () => {
+  const server = await startServer({ env: { PARLEY_ASSISTANT_NAME: "helper" } });
+  const alice = await signedIn(browser, server.base, uniqueName("alice"));
+  try {
+    const page = alice.page;
+    // the UI asks the server before it connects
+    const config = page.waitForResponse((r) => new URL(r.url()).pathname === "/api/config");
+    await page.reload();
+    assert.deepEqual(await (await config).json(), { assistant: "helper", defaultRoom: "general" });
+    const box = page.getByRole("textbox", { name: "Message" });
+    // "@assis" still finds the bot by its display name, but by the server's username
+    await box.pressSequentially("@assis");
+    await page.getByRole("option").first().waitFor();
+    assert.deepEqual(await page.getByRole("option").locator(".muted").allTextContents(), ["@helper"]);
+    await box.fill("");
+    await box.pressSequentially("@hel");
+    await page.getByRole("option").filter({ hasText: "@helper" }).waitFor();
+    await box.press("Enter");
+    await box.pressSequentially("help");
+    assert.equal(await box.inputValue(), "@helper help");
+    await box.press("Enter");
+
+    const reply = botReplies(page).filter({ has: page.locator(".mention-me") });
+    await reply.first().waitFor({ timeout: 30_000 });
+    assert.equal(await reply.first().getAttribute("data-sender"), "helper");
+    assert.equal(await reply.first().locator(".tag-bot").count(), 1, "shown with the bot tag");
+    assert.equal(await reply.first().locator(".mention-me").first().textContent(), `@${alice.username}`);
+    assert.ok((await reply.first().locator(".msg-text").textContent()).length > 20, "the reply lists what it can do");
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await alice.context.close();
+    await server.stop();
   }
 });
 

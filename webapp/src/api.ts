@@ -1,6 +1,7 @@
 // REST calls (DESIGN §3, prefix /api), same origin.
 import { ParleyError } from "./errors";
-import type { Message, Room, User } from "./types";
+import type { ServerConfig } from "./state/model";
+import type { Room, User } from "./types";
 
 export interface Session {
   token: string;
@@ -31,18 +32,12 @@ async function request<T>(method: string, path: string, token?: string, body?: u
 }
 
 export const api = {
+  config: () => request<ServerConfig>("GET", "/api/config"),
   register: (username: string, password: string, displayName?: string) =>
     request<Session>("POST", "/api/auth/register", undefined, { username, password, ...(displayName ? { displayName } : {}) }),
   login: (username: string, password: string) => request<Session>("POST", "/api/auth/login", undefined, { username, password }),
-  me: (token: string) => request<{ user: User }>("GET", "/api/me", token),
   rooms: (token: string) => request<{ rooms: Room[] }>("GET", "/api/rooms", token),
   publicRooms: (token: string) => request<{ rooms: Room[] }>("GET", "/api/rooms/public", token),
   createRoom: (token: string, name: string, topic: string, isPrivate: boolean) =>
     request<{ room: Room }>("POST", "/api/rooms", token, { name, topic, private: isPrivate }),
-  messages: (token: string, room: string, before?: number) =>
-    request<{ messages: Message[]; hasMore: boolean }>(
-      "GET",
-      `/api/rooms/${encodeURIComponent(room)}/messages${before ? `?before=${before}` : ""}`,
-      token,
-    ),
 };

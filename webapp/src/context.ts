@@ -1,7 +1,7 @@
 import { createContext } from "preact";
 import { useContext } from "preact/hooks";
 import type { ChatClient } from "./chat";
-import type { AppState } from "./state";
+import type { AppState } from "./state/model";
 import { useStore } from "./store";
 
 export const ClientContext = createContext<ChatClient | null>(null);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { insertMention, mentionAt, safeHref, segmentText, suggestMembers } from "./mentions";
+import { insertMention, mentionAt, mentionCandidates, safeHref, segmentText, suggestMembers } from "./mentions";
 import type { User } from "./types";
 
 const u = (username: string, displayName = username, kind: User["kind"] = "human"): User => ({ id: username, username, displayName, kind });
@@ -27,6 +27,21 @@ describe("suggestMembers", () => {
 
   it("offers the assistant, never me", () => {
     expect(suggestMembers(members, "", "bob").map((m) => m.username)).toEqual(["assistant", "alan", "alice", "zed"]);
+  });
+});
+
+describe("mentionCandidates", () => {
+  const helper = u("helper", "helper", "bot");
+
+  it("adds the server's assistant to a group room whose members are not loaded or lack it", () => {
+    expect(mentionCandidates(null, "group", helper)).toEqual([helper]);
+    expect(mentionCandidates([u("bob")], "group", helper)).toEqual([u("bob"), helper]);
+  });
+
+  it("does not add it twice, nor to direct rooms", () => {
+    const withBot = [u("bob"), u("helper", "Assistant", "bot")];
+    expect(mentionCandidates(withBot, "group", helper)).toEqual(withBot);
+    expect(mentionCandidates([u("bob")], "direct", helper)).toEqual([u("bob")]);
   });
 });
 

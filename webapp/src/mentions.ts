@@ -17,6 +17,16 @@ export function mentionAt(text: string, caret: number): { start: number; query: 
 }
 
 /**
+ * Who may be mentioned in a room: its members, and in group rooms the
+ * assistant (it answers everywhere) even before a member list names it.
+ */
+export function mentionCandidates(members: readonly User[] | null, roomKind: "group" | "direct", assistant: User | null): User[] {
+  const list = [...(members ?? [])];
+  if (roomKind === "group" && assistant && !list.some((u) => u.username === assistant.username)) list.push(assistant);
+  return list;
+}
+
+/**
  * Members matching query, best first: username prefix, then display-name
  * prefix, then anywhere; the assistant is always offered when it matches.
  */

@@ -1,7 +1,6 @@
 import { useEffect } from "preact/hooks";
 import { useClient, useChat } from "../context";
 import { t } from "../i18n";
-import { totalUnread } from "../state";
 import { Composer } from "./Composer";
 import { Dialogs } from "./Dialogs";
 import { Login } from "./Login";
@@ -12,22 +11,22 @@ import { Sidebar } from "./Sidebar";
 import { TypingLine } from "./TypingLine";
 
 export function App() {
-  const signedIn = useChat((s) => s.session !== null);
+  const signedIn = useChat((s) => s.chat.session !== null);
   return signedIn ? <Chat /> : <Login />;
 }
 
 function Chat() {
   const client = useClient();
-  const me = useChat((s) => s.session!.user);
-  const room = useChat((s) => (s.active ? s.rooms[s.active] : undefined));
-  const connection = useChat((s) => s.connection);
-  const unread = useChat(totalUnread);
-  const sidebarOpen = useChat((s) => s.sidebarOpen);
-  const membersOpen = useChat((s) => s.membersOpen);
+  const me = useChat((s) => s.chat.session!.user);
+  const room = useChat((s) => (s.chat.active ? s.chat.rooms[s.chat.active] : undefined));
+  const connection = useChat((s) => s.chat.connection);
+  const sidebarOpen = useChat((s) => s.ui.sidebarOpen);
+  const membersOpen = useChat((s) => s.ui.membersOpen);
 
-  useEffect(() => {
-    document.title = unread > 0 ? `(${unread}) ${t("appName")}` : t("appName");
-  }, [unread]);
+  const closeDrawers = () => {
+    client.dispatch({ type: "ui/sidebar", open: false });
+    client.dispatch({ type: "ui/members", open: false });
+  };
 
   // Alt+↑/↓ moves between rooms; Escape closes the phone drawers.
   useEffect(() => {
@@ -42,20 +41,11 @@ function Chat() {
           document.getElementById("composer")?.focus();
         }
       } else if (e.key === "Escape") {
-        client.toggleSidebar(false);
-        client.toggleMembers(false);
+        closeDrawers();
       }
     };
-    const onHash = () => {
-      const id = decodeURIComponent(location.hash.replace(/^#\/?/, ""));
-      if (id && id !== client.state.active) client.openRoom(id);
-    };
     window.addEventListener("keydown", onKey);
-    window.addEventListener("hashchange", onHash);
-    return () => {
-      window.removeEventListener("keydown", onKey);
-      window.removeEventListener("hashchange", onHash);
-    };
+    return () => window.removeEventListener("keydown", onKey);
   }, [client]);
 
   const offline = connection === "reconnecting" || connection === "connecting";
@@ -65,7 +55,7 @@ function Chat() {
         {t("skipToComposer")}
       </a>
       <Sidebar />
-      {(sidebarOpen || membersOpen) && <div class="scrim" aria-hidden="true" onClick={() => (client.toggleSidebar(false), client.toggleMembers(false))} />}
+      {(sidebarOpen || membersOpen) && <div class="scrim" aria-hidden="true" onClick={closeDrawers} />}
       <main class="room">
         {room ? (
           <>

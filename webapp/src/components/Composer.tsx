@@ -1,15 +1,13 @@
 // The message box: Enter sends, Shift+Enter starts a new line, and `@`
 // offers the room's members (the assistant included) to mention.
 import { useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
-import { useClient } from "../context";
+import { useChat, useClient } from "../context";
 import { t } from "../i18n";
-import { insertMention, mentionAt, suggestMembers } from "../mentions";
-import type { RoomState } from "../state";
-import { roomTitle } from "../state";
+import { insertMention, mentionAt, mentionCandidates, suggestMembers } from "../mentions";
+import type { RoomState } from "../state/model";
+import { assistantUser, roomTitle } from "../state/selectors";
 import type { User } from "../types";
 import { Avatar } from "./Avatar";
-
-const ASSISTANT: User = { id: "assistant", username: "assistant", displayName: "Assistant", kind: "bot" };
 
 export function Composer({ room, me, disabled }: { room: RoomState; me: User; disabled?: boolean }) {
   const client = useClient();
@@ -20,6 +18,7 @@ export function Composer({ room, me, disabled }: { room: RoomState; me: User; di
   const [selected, setSelected] = useState(0);
   const [dismissed, setDismissed] = useState<number | null>(null);
   const box = useRef<HTMLTextAreaElement>(null);
+  const config = useChat((s) => s.config);
 
   // one draft per room
   useLayoutEffect(() => {
@@ -27,18 +26,25 @@ export function Composer({ room, me, disabled }: { room: RoomState; me: User; di
     setDismissed(null);
   }, [id]);
 
+  // Where the caret goes once a chosen mention is in the box: set right
+  // after the render, before the next key is handled (a frame later, keys
+  // typed meanwhile would land before the caret and come out of order).
+  const caretAfterRender = useRef<number | null>(null);
+
   useLayoutEffect(() => {
     const el = box.current;
     if (!el) return;
     el.style.height = "auto";
     el.style.height = `${Math.min(el.scrollHeight, 200)}px`;
+    const caret = caretAfterRender.current;
+    if (caret !== null) {
+      caretAfterRender.current = null;
+      el.focus();
+      el.setSelectionRange(caret, caret);
+    }
   }, [text]);
 
-  const candidates = useMemo(() => {
-    const list = [...(room.members ?? [])];
-    if (room.room.kind === "group" && !list.some((u) => u.kind === "bot")) list.push(ASSISTANT);
-    return list;
-  }, [room.members, room.room.kind]);
+  const candidates = useMemo(() => mentionCandidates(room.members, room.room.kind, assistantUser(config)), [room.members, room.room.kind, config]);
 
   const query = mentionAt(text, caret);
   const suggestions = query && dismissed !== query.start ? suggestMembers(candidates, query.query, me.id) : [];
@@ -56,14 +62,8 @@ export function Composer({ room, me, disabled }: { room: RoomState; me: User; di
   const choose = (u: User) => {
     if (!query) return;
     const next = insertMention(text, query.start, caret, u.username);
+    caretAfterRender.current = next.caret;
     update(next.text, next.caret);
-    requestAnimationFrame(() => {
-      const el = box.current;
-      if (el) {
-        el.focus();
-        el.setSelectionRange(next.caret, next.caret);
-      }
-    });
   };
 
   const submit = () => {
@@ -99,7 +99,7 @@ export function Composer({ room, me, disabled }: { room: RoomState; me: User; di
     }
   };
 
-  const title = roomTitle(room.room, me.username);
+  const title = roomTitle(room, me.id, t("directMessage"));
   const listId = `mentions-${id}`;
   return (
     <form

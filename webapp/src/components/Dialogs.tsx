@@ -9,26 +9,31 @@ import type { Room } from "../types";
 import { Icon } from "./Icon";
 
 export function Dialogs() {
-  const dialog = useChat((s) => s.dialog);
+  const dialog = useChat((s) => s.ui.dialog);
   if (dialog === "browse") return <BrowseDialog />;
   if (dialog === "create") return <CreateDialog />;
   if (dialog === "direct") return <DirectDialog />;
   return null;
 }
 
-function Modal({ title, children }: { title: string; children: ComponentChildren }) {
+function useClose(): () => void {
   const client = useClient();
+  return () => client.dispatch({ type: "ui/dialog", dialog: null });
+}
+
+function Modal({ title, children }: { title: string; children: ComponentChildren }) {
+  const close = useClose();
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const d = ref.current;
     if (d && !d.open) d.showModal();
   }, []);
   return (
-    <dialog ref={ref} class="modal" aria-label={title} onClose={() => client.setDialog(null)} onClick={(e) => e.target === ref.current && client.setDialog(null)}>
+    <dialog ref={ref} class="modal" aria-label={title} onClose={close} onClick={(e) => e.target === ref.current && close()}>
       <div class="modal-body">
         <header class="modal-head">
           <h2>{title}</h2>
-          <button type="button" class="icon-btn" aria-label={t("close")} onClick={() => client.setDialog(null)}>
+          <button type="button" class="icon-btn" aria-label={t("close")} onClick={close}>
             <Icon name="close" />
           </button>
         </header>
@@ -57,7 +62,7 @@ function useAction() {
 
 function BrowseDialog() {
   const client = useClient();
-  const mine = useChat((s) => s.rooms);
+  const mine = useChat((s) => s.chat.rooms);
   const [rooms, setRooms] = useState<Room[] | null>(null);
   const { error, busy, run } = useAction();
   useEffect(() => {
@@ -92,6 +97,7 @@ function BrowseDialog() {
 
 function CreateDialog() {
   const client = useClient();
+  const close = useClose();
   const [name, setName] = useState("");
   const [topic, setTopic] = useState("");
   const [priv, setPriv] = useState(false);
@@ -119,7 +125,7 @@ function CreateDialog() {
         </label>
         {error && <p class="form-error" role="alert">{error}</p>}
         <div class="modal-actions">
-          <button type="button" class="ghost-btn" onClick={() => client.setDialog(null)}>
+          <button type="button" class="ghost-btn" onClick={close}>
             {t("cancel")}
           </button>
           <button type="submit" class="primary-btn" disabled={busy || !name.trim()}>
@@ -133,6 +139,7 @@ function CreateDialog() {
 
 function DirectDialog() {
   const client = useClient();
+  const close = useClose();
   const [user, setUser] = useState("");
   const { error, busy, run } = useAction();
   return (
@@ -150,7 +157,7 @@ function DirectDialog() {
         </label>
         {error && <p class="form-error" role="alert">{error}</p>}
         <div class="modal-actions">
-          <button type="button" class="ghost-btn" onClick={() => client.setDialog(null)}>
+          <button type="button" class="ghost-btn" onClick={close}>
             {t("cancel")}
           </button>
           <button type="submit" class="primary-btn" disabled={busy || !user.trim()}>

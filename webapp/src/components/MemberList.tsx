@@ -1,15 +1,15 @@
 import { useClient, useChat } from "../context";
 import { t } from "../i18n";
-import type { RoomState } from "../state";
+import type { RoomState } from "../state/model";
 import type { User } from "../types";
 import { Avatar } from "./Avatar";
 import { Icon } from "./Icon";
 
 export function MemberList({ room }: { room: RoomState }) {
   const client = useClient();
-  const presence = useChat((s) => s.presence);
-  const open = useChat((s) => s.membersOpen);
-  const me = useChat((s) => s.session!.user);
+  const presence = useChat((s) => s.chat.presence);
+  const open = useChat((s) => s.ui.membersOpen);
+  const me = useChat((s) => s.chat.session!.user);
   const members = [...(room.members ?? [])];
   const online = (u: User) => u.kind === "bot" || !!presence[u.id];
   members.sort((a, b) => Number(online(b)) - Number(online(a)) || a.username.localeCompare(b.username));
@@ -17,7 +17,7 @@ export function MemberList({ room }: { room: RoomState }) {
     <aside class={`members${open ? " open" : ""}`} aria-label={t("members")}>
       <h2 class="members-title">
         {t("members")} <span class="muted">{members.length || ""}</span>
-        <button type="button" class="icon-btn members-close" aria-label={t("close")} onClick={() => client.toggleMembers(false)}>
+        <button type="button" class="icon-btn members-close" aria-label={t("close")} onClick={() => client.dispatch({ type: "ui/members", open: false })}>
           <Icon name="close" />
         </button>
       </h2>

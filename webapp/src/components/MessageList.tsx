@@ -2,10 +2,10 @@
 // and streaming replies; scroll-back loads history, new messages keep the
 // view pinned to the bottom when it was there.
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
-import { useClient } from "../context";
+import { useChat, useClient } from "../context";
 import { formatDay, t } from "../i18n";
-import type { RoomState } from "../state";
-import { roomTitle } from "../state";
+import type { RoomState } from "../state/model";
+import { assistantUser, roomTitle } from "../state/selectors";
 import type { User } from "../types";
 import { MessageItem, type Row } from "./MessageItem";
 
@@ -13,13 +13,15 @@ const GROUP_GAP_MS = 5 * 60_000;
 
 type Item = { kind: "day"; key: string; label: string } | { kind: "new"; key: string } | { kind: "row"; row: Row };
 
-export function buildItems(r: RoomState, me: User): Item[] {
+/** assistant: the sender of replies streaming in before a member list names the bot. */
+export function buildItems(r: RoomState, me: User, assistant: User | null): Item[] {
   const rows: Omit<Row, "startsGroup">[] = [];
   for (const m of r.messages) {
     rows.push({ key: m.id, id: m.id, sender: m.sender, text: m.text, mentions: m.mentions, createdAt: m.createdAt, seq: m.seq, deleted: m.deleted });
   }
   for (const [id, s] of Object.entries(r.streams)) {
-    const sender = s.sender ?? { id: "assistant", username: "assistant", displayName: "assistant", kind: "bot" as const };
+    const sender = s.sender ?? assistant;
+    if (!sender) continue; // deltas come over the socket, opened only once the config is known
     rows.push({ key: `stream-${id}`, sender, text: s.text, mentions: [], createdAt: s.startedAt, streaming: true });
   }
   for (const p of r.pending) {
@@ -58,7 +60,8 @@ export function MessageList({ room, me }: { room: RoomState; me: User }) {
   const pinned = useRef(true);
   const anchor = useRef<{ first: number; height: number; top: number } | null>(null);
   const [showJump, setShowJump] = useState(false);
-  const items = useMemo(() => buildItems(room, me), [room.messages, room.pending, room.streams, room.unreadMarker, me]);
+  const config = useChat((s) => s.config);
+  const items = useMemo(() => buildItems(room, me, assistantUser(config)), [room.messages, room.pending, room.streams, room.unreadMarker, me, config]);
   const id = room.room.id;
   const first = room.messages[0]?.seq ?? 0;
   const onRetry = useCallback((cid: string) => client.retry(id, cid), [id]);
@@ -104,7 +107,7 @@ export function MessageList({ room, me }: { room: RoomState; me: User }) {
     if (el && room.loaded && room.hasMoreBefore && !room.loadingOlder && el.scrollHeight <= el.clientHeight) void client.loadOlder(id);
   }, [room.loaded, room.hasMoreBefore, room.loadingOlder, items.length]);
 
-  const title = roomTitle(room.room, me.username);
+  const title = roomTitle(room, me.id, t("directMessage"));
   return (
     <div class="messages-wrap">
       <div class="messages" ref={scroller} onScroll={onScroll} tabIndex={0} role="log" aria-label={title} aria-live="polite" aria-relevant="additions">

@@ -1,17 +1,18 @@
 import { useClient, useChat } from "../context";
 import { t } from "../i18n";
 import { Icon } from "./Icon";
-import { roomTitle, totalUnread, type RoomState } from "../state";
+import type { RoomState } from "../state/model";
+import { roomTitle, totalUnread } from "../state/selectors";
 
 export function RoomHeader({ room }: { room: RoomState }) {
   const client = useClient();
-  const me = useChat((s) => s.session!.user);
-  const unread = useChat(totalUnread);
-  const membersOpen = useChat((s) => s.membersOpen);
-  const title = roomTitle(room.room, me.username);
+  const me = useChat((s) => s.chat.session!.user);
+  const unread = useChat((s) => totalUnread(s.chat));
+  const membersOpen = useChat((s) => s.ui.membersOpen);
+  const title = roomTitle(room, me.id, t("directMessage"));
   return (
     <header class="room-head">
-      <button type="button" class="icon-btn menu-btn" aria-label={t("menu")} onClick={() => client.toggleSidebar()}>
+      <button type="button" class="icon-btn menu-btn" aria-label={t("menu")} onClick={() => client.dispatch({ type: "ui/sidebar" })}>
         <Icon name="menu" />{unread > 0 && <span class="menu-dot" aria-hidden="true" />}
       </button>
       <div class="room-title">
@@ -22,7 +23,7 @@ export function RoomHeader({ room }: { room: RoomState }) {
         </h1>
         {room.room.topic && <p class="room-topic">{room.room.topic}</p>}
       </div>
-      <button type="button" class="ghost-btn" aria-label={t("showMembers")} aria-expanded={membersOpen} onClick={() => client.toggleMembers()}>
+      <button type="button" class="ghost-btn" aria-label={t("showMembers")} aria-expanded={membersOpen} onClick={() => client.dispatch({ type: "ui/members" })}>
         <Icon name="members" /> <span class="count">{room.members?.length ?? ""}</span>
       </button>
     </header>

@@ -2,25 +2,22 @@
 import type { ComponentChildren } from "preact";
 import { useClient, useChat } from "../context";
 import { t } from "../i18n";
-import { directPeer, unreadOf, type RoomState } from "../state";
+import type { Dialog, RoomState } from "../state/model";
+import { directPeer, directRooms, groupRooms, unreadOf } from "../state/selectors";
 import { Avatar } from "./Avatar";
 import { Icon } from "./Icon";
 
 export function Sidebar() {
   const client = useClient();
-  const rooms = useChat((s) => s.rooms);
-  const active = useChat((s) => s.active);
-  const me = useChat((s) => s.session!.user);
-  const presence = useChat((s) => s.presence);
-  const open = useChat((s) => s.sidebarOpen);
-  const list = Object.values(rooms);
-  const groups = list.filter((r) => r.room.kind === "group").sort((a, b) => (a.room.id === "general" ? -1 : b.room.id === "general" ? 1 : a.room.name.localeCompare(b.room.name)));
-  const directs = list.filter((r) => r.room.kind === "direct").sort((a, b) => b.lastSeq - a.lastSeq || a.room.name.localeCompare(b.room.name));
-
-  const peerOnline = (r: RoomState): boolean => {
-    const peer = r.members?.find((u) => u.id !== me.id) ?? null;
-    return peer ? !!presence[peer.id] : false;
-  };
+  const rooms = useChat((s) => s.chat.rooms);
+  const defaultRoom = useChat((s) => s.config?.defaultRoom);
+  const active = useChat((s) => s.chat.active);
+  const me = useChat((s) => s.chat.session!.user);
+  const presence = useChat((s) => s.chat.presence);
+  const open = useChat((s) => s.ui.sidebarOpen);
+  const groups = groupRooms(rooms, defaultRoom);
+  const directs = directRooms(rooms);
+  const setDialog = (dialog: Dialog) => client.dispatch({ type: "ui/dialog", dialog });
 
   return (
     <nav class={`sidebar${open ? " open" : ""}`} aria-label={t("rooms")}>
@@ -35,27 +32,28 @@ export function Sidebar() {
       </div>
       <div class="sidebar-scroll">
         <Section title={t("rooms")} actions={[
-          { label: t("browseRooms"), icon: <Icon name="compass" size={16} />, onClick: () => client.setDialog("browse") },
-          { label: t("createRoom"), icon: <Icon name="plus" size={16} />, onClick: () => client.setDialog("create") },
+          { label: t("browseRooms"), icon: <Icon name="compass" size={16} />, onClick: () => setDialog("browse") },
+          { label: t("createRoom"), icon: <Icon name="plus" size={16} />, onClick: () => setDialog("create") },
         ]}>
           {groups.map((r) => (
             <RoomLink key={r.room.id} r={r} active={r.room.id === active} label={r.room.name} icon={<span class="hash" aria-hidden="true"><Icon name={r.room.private ? "lock" : "hash"} size={15} /></span>} />
           ))}
         </Section>
-        <Section title={t("directMessages")} actions={[{ label: t("newDirect"), icon: <Icon name="plus" size={16} />, onClick: () => client.setDialog("direct") }]}>
+        <Section title={t("directMessages")} actions={[{ label: t("newDirect"), icon: <Icon name="plus" size={16} />, onClick: () => setDialog("direct") }]}>
           {directs.map((r) => {
-            const peer = directPeer(r.room, me.username);
-            const online = peerOnline(r);
+            const peer = directPeer(r, me.id);
+            const online = peer ? !!presence[peer.id] : false;
+            const label = peer?.username ?? t("directMessage");
             return (
               <RoomLink
                 key={r.room.id}
                 r={r}
                 active={r.room.id === active}
-                label={peer}
+                label={label}
                 extra={online ? t("online") : t("offline")}
                 icon={
                   <span class="dm-icon">
-                    <Avatar user={{ username: peer, displayName: peer, kind: "human" }} size="sm" />
+                    <Avatar user={peer ?? { username: "", displayName: "", kind: "human" }} size="sm" />
                     <span class={`dot ${online ? "dot-on" : "dot-off"}`} data-presence={online ? "online" : "offline"} aria-hidden="true" />
                   </span>
                 }

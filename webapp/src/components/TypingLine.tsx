@@ -1,5 +1,5 @@
 import { t } from "../i18n";
-import type { RoomState } from "../state";
+import type { RoomState } from "../state/model";
 
 export function TypingLine({ room }: { room: RoomState }) {
   const names = Object.values(room.typing).map((x) => x.user.displayName || x.user.username);

@@ -1,0 +1,118 @@
+// One signed-in session's effects wired together: the socket, syncing,
+// sending, read cursors, typing, the URL and the browser. Started on
+// sign-in (or on load with a stored session), stopped on sign-out; its
+// scope drops whatever its late answers dispatch after that.
+import { api } from "../api";
+import type { Room } from "../types";
+import { loadConfig } from "./config";
+import { pageVisible, watchBrowser } from "./lifecycle";
+import { Outbox } from "./outbox";
+import { ReadCursors } from "./reads";
+import { router } from "./routing";
+import { openScope, type AppStore } from "./scope";
+import { Sync, listRooms } from "./sync";
+import { TypingSignal } from "./typing";
+import { Wire } from "./wire";
+
+export class Live {
+  readonly scope: ReturnType<typeof openScope>;
+  readonly wire = new Wire();
+  readonly reads: ReadCursors;
+  readonly outbox: Outbox;
+  readonly sync: Sync;
+  readonly typing: TypingSignal;
+  private stops: Array<() => void> = [];
+
+  constructor(store: AppStore) {
+    const scope = (this.scope = openScope(store));
+    const wire = this.wire;
+    this.reads = new ReadCursors(scope, wire, pageVisible);
+    this.outbox = new Outbox(scope, wire);
+    this.typing = new TypingSignal(wire);
+    this.sync = new Sync(scope, {
+      wire,
+      router,
+      listRooms,
+      synced: (active) => {
+        this.outbox.resendAll();
+        if (active) this.reads.mark(active);
+      },
+    });
+    this.stops.push(
+      watchBrowser({
+        offline: () => {
+          wire.pause();
+          scope.dispatch({ type: "socket/disconnected" });
+        },
+        online: () => wire.resume(),
+        shown: () => this.markActiveRead(),
+        leaving: () => this.reads.flush(),
+        tick: (now) => scope.dispatch({ type: "typing/expired", now }),
+      }),
+      router.listen((room) => {
+        if (room !== scope.get().chat.active) this.openRoom(room);
+      }),
+    );
+    scope.dispatch({ type: "socket/connecting" });
+    void loadConfig(scope).then((ok) => {
+      if (ok) wire.open(() => scope.get().chat.session?.token ?? "", scope.dispatch);
+    });
+  }
+
+  stop(): void {
+    this.scope.close();
+    this.wire.close();
+    for (const f of this.stops) f();
+    this.reads.cancel();
+    this.outbox.cancel();
+    this.typing.reset();
+  }
+
+  openRoom(id: string): void {
+    if (!this.scope.get().chat.rooms[id]) return;
+    this.reads.flush(); // the room being left
+    this.scope.dispatch({ type: "room/opened", room: id });
+    router.show(id);
+    if (this.wire.connected) {
+      if (!this.scope.get().chat.rooms[id].loaded) void this.sync.loadLatest(id).then(() => this.reads.mark(id)).catch(() => undefined);
+      void this.sync.loadMembers(id); // presence may have moved while it was closed
+    }
+    this.reads.mark(id);
+  }
+
+  async joinRoom(id: string): Promise<void> {
+    await this.wire.join(id);
+    await this.sync.resync();
+    this.openRoom(id);
+  }
+
+  async createRoom(name: string, topic: string, isPrivate: boolean): Promise<void> {
+    const { room } = await api.createRoom(this.token(), name, topic, isPrivate);
+    await this.sync.resync();
+    this.openRoom(room.id);
+  }
+
+  async openDirect(username: string): Promise<void> {
+    const room = await this.wire.openDirect(username.trim().replace(/^@/, "").toLowerCase());
+    await this.sync.resync();
+    this.openRoom(room.id);
+  }
+
+  async publicRooms(): Promise<Room[]> {
+    return (await api.publicRooms(this.token())).rooms;
+  }
+
+  async deleteMessage(room: string, id: string): Promise<void> {
+    await this.wire.deleteMessage(room, id);
+    this.scope.dispatch({ type: "message/deleted", room, id });
+  }
+
+  markActiveRead(): void {
+    const id = this.scope.get().chat.active;
+    if (id) this.reads.mark(id);
+  }
+
+  private token(): string {
+    return this.scope.get().chat.session?.token ?? "";
+  }
+}

@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { ParleyError } from "../errors";
+import { reduce } from "../state/reducer";
+import { bob, me, msg, room, signedIn } from "../state/testing";
+import { createStore } from "../store";
+import type { Page, Room } from "../types";
+import { openScope } from "./scope";
+import { Sync } from "./sync";
+
+function setup(opts: { rooms: Room[]; hash?: string; history?: Record<string, Page>; sync?: Array<Record<string, Page>>; listError?: ParleyError }) {
+  const store = createStore(reduce, { ...signedIn(), config: { assistant: "helper", defaultRoom: "lobby" } });
+  let hash = opts.hash ?? "";
+  const syncAnswers = [...(opts.sync ?? [])];
+  const joined: string[] = [];
+  const synced: Array<string | null> = [];
+  let lists = 0;
+  const sync = new Sync(openScope(store), {
+    wire: {
+      connected: true,
+      history: async (r) => opts.history?.[r] ?? { messages: [], hasMore: false },
+      sync: async () => syncAnswers.shift() ?? {},
+      join: async (r) => {
+        joined.push(r);
+        return [me, bob];
+      },
+    },
+    router: { current: () => hash, show: (r) => void (hash = r) },
+    listRooms: async () => {
+      lists++;
+      if (opts.listError) throw opts.listError;
+      return opts.rooms;
+    },
+    synced: (active) => synced.push(active),
+  });
+  return { store, sync, joined, synced, hash: () => hash, lists: () => lists };
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+describe("Sync", () => {
+  it("lists the rooms, opens the default room, loads its newest page and its members", async () => {
+    const { store, sync, joined, synced, hash } = setup({
+      rooms: [room("news", { lastSeq: 0 }), room("lobby", { lastSeq: 2 })],
+      history: { lobby: { messages: [msg("lobby", 1), msg("lobby", 2)], hasMore: false } },
+    });
+    await sync.resync();
+    await settle();
+    const s = store.get().chat;
+    expect(s.active).toBe("lobby");
+    expect(s.rooms.lobby.loaded).toBe(true);
+    expect(s.rooms.lobby.messages.map((m) => m.seq)).toEqual([1, 2]);
+    expect(s.rooms.lobby.members).toEqual([me, bob]);
+    expect(hash()).toBe("lobby");
+    expect(synced).toEqual(["lobby"]);
+    expect(joined).toEqual(["lobby"]);
+  });
+
+  it("opens the room the URL names", async () => {
+    const { store, sync } = setup({ rooms: [room("news"), room("lobby")], hash: "news" });
+    await sync.resync();
+    expect(store.get().chat.active).toBe("news");
+  });
+
+  it("applies what sync answers until nothing more is missing", async () => {
+    const { store, sync } = setup({
+      rooms: [room("lobby", { lastSeq: 1 })],
+      history: { lobby: { messages: [msg("lobby", 1)], hasMore: false } },
+      sync: [{ lobby: { messages: [msg("lobby", 2)], hasMore: true } }, { lobby: { messages: [msg("lobby", 3)], hasMore: false } }],
+    });
+    await sync.resync();
+    expect(store.get().chat.rooms.lobby.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
+  });
+
+  it("loads every direct room's members once, to name its peer", async () => {
+    const { store, sync, joined } = setup({ rooms: [room("lobby"), room("d1", { kind: "direct", name: "opaque" })] });
+    await sync.resync();
+    await settle();
+    expect(joined.sort()).toEqual(["d1", "lobby"]);
+    expect(store.get().chat.rooms.d1.members).toEqual([me, bob]);
+  });
+
+  it("signs out when the server no longer knows the token", async () => {
+    const { store, sync } = setup({ rooms: [], listError: new ParleyError("UNAUTHORIZED", "token expired") });
+    await sync.resync();
+    expect(store.get().chat.session).toBeNull();
+  });
+
+  it("coalesces calls made while one runs into one more round", async () => {
+    const { sync, lists } = setup({ rooms: [room("lobby")] });
+    await Promise.all([sync.resync(), sync.resync(), sync.resync()]);
+    expect(lists()).toBe(2);
+  });
+});

@@ -1,0 +1,79 @@
+// The socket: opening and closing it, and the ack'd requests of DESIGN §3,
+// each answering its payload (or throwing a ParleyError).
+import type { Socket } from "socket.io-client";
+import { ParleyError } from "../errors";
+import { call, openSocket } from "../socket";
+import type { Action } from "../state/actions";
+import type { Message, Page, Room, User } from "../types";
+import { bindEvents } from "./events";
+
+const PAGE = 50;
+
+export class Wire {
+  private socket: Socket | null = null;
+
+  open(token: () => string, dispatch: (a: Action) => void): void {
+    this.close();
+    this.socket = openSocket(token);
+    bindEvents(this.socket, dispatch);
+  }
+
+  close(): void {
+    this.socket?.removeAllListeners();
+    this.socket?.disconnect();
+    this.socket = null;
+  }
+
+  get connected(): boolean {
+    return !!this.socket?.connected;
+  }
+
+  /** Drops the connection now (the browser knows the network is gone before any heartbeat does). */
+  pause(): void {
+    this.socket?.disconnect();
+  }
+
+  /** Connects again after pause(); Socket.IO does not after a disconnect() of ours. */
+  resume(): void {
+    if (this.socket && !this.socket.connected) this.socket.connect();
+  }
+
+  async history(room: string, before?: number): Promise<Page> {
+    const ack = await call<Page>(this.live(), "history", before ? { room, before, limit: PAGE } : { room, limit: PAGE });
+    return { messages: ack.messages ?? [], hasMore: !!ack.hasMore };
+  }
+
+  async sync(cursors: Record<string, number>): Promise<Record<string, Page>> {
+    return (await call<{ rooms?: Record<string, Page> }>(this.live(), "sync", { cursors })).rooms ?? {};
+  }
+
+  /** Joins the room (a no-op for a member) and answers its member list. */
+  async join(room: string): Promise<User[]> {
+    return (await call<{ members?: User[] }>(this.live(), "room:join", { room })).members ?? [];
+  }
+
+  async send(room: string, text: string, clientMsgId: string, timeoutMs: number): Promise<Message> {
+    return (await call<{ message: Message }>(this.live(), "message:send", { room, text, clientMsgId }, timeoutMs)).message;
+  }
+
+  async read(room: string, seq: number): Promise<void> {
+    await call(this.live(), "read", { room, seq });
+  }
+
+  async typing(room: string, typing: boolean): Promise<void> {
+    await call(this.live(), "typing", { room, typing });
+  }
+
+  async openDirect(username: string): Promise<Room> {
+    return (await call<{ room: Room }>(this.live(), "dm:open", { user: username })).room;
+  }
+
+  async deleteMessage(room: string, id: string): Promise<void> {
+    await call(this.live(), "message:delete", { room, id });
+  }
+
+  private live(): Socket {
+    if (!this.socket) throw new ParleyError("OFFLINE", "not connected");
+    return this.socket;
+  }
+}

@@ -1,0 +1,57 @@
+// Everything that changes the client's state, as data. Effects (sockets,
+// timers, the browser) only ever dispatch these; the reducers decide what
+// they mean. Anything impure (the time, a new id) travels in the action.
+import type { Session } from "../api";
+import type { Message, Page, Room, StreamDelta, User } from "../types";
+import type { Dialog, ServerConfig } from "./model";
+
+export type Action =
+  // session and deployment
+  | { type: "session/started"; session: Session }
+  | { type: "session/ended" }
+  /** The server no longer accepts the token (account gone, token expired). */
+  | { type: "session/rejected" }
+  | { type: "config/loaded"; config: ServerConfig }
+  // the socket
+  | { type: "socket/connecting" }
+  | { type: "socket/connected" }
+  | { type: "socket/disconnected" }
+  | { type: "socket/connectFailed" }
+  // the room list and which room is on screen
+  | { type: "rooms/listed"; rooms: Room[] }
+  /** The person opened a room. */
+  | { type: "room/opened"; room: string }
+  /** A sync chose the room to show (the URL's, the previous one, the default...). */
+  | { type: "room/selected"; room: string | null }
+  | { type: "room/read"; room: string }
+  | { type: "members/loaded"; room: string; members: User[] }
+  | { type: "member/changed"; room: string; user: User; joined: boolean }
+  // room logs
+  | { type: "history/loaded"; room: string; page: Page }
+  | { type: "older/requested"; room: string }
+  | { type: "older/loaded"; room: string; page: Page }
+  | { type: "older/failed"; room: string }
+  | { type: "sync/page"; room: string; messages: Message[] }
+  /** Too far behind to catch up page by page: opened logs start over. */
+  | { type: "sync/overflowed" }
+  | { type: "message/received"; message: Message }
+  | { type: "message/deleted"; room: string; id: string }
+  // my sends, optimistic until acknowledged
+  | { type: "send/queued"; room: string; clientMsgId: string; text: string; createdAt: string }
+  | { type: "send/attempted"; room: string; clientMsgId: string }
+  | { type: "send/acked"; room: string; message: Message }
+  | { type: "send/failed"; room: string; clientMsgId: string; error: { code: string; message: string } }
+  | { type: "send/retried"; room: string; clientMsgId: string }
+  | { type: "send/discarded"; room: string; clientMsgId: string }
+  // live signals
+  | { type: "stream/delta"; delta: StreamDelta; at: string }
+  | { type: "typing/changed"; room: string; user: User; typing: boolean; now: number }
+  | { type: "typing/expired"; now: number }
+  | { type: "presence/changed"; user: User; online: boolean }
+  // UI flags
+  | { type: "ui/dialog"; dialog: Dialog }
+  | { type: "ui/sidebar"; open?: boolean }
+  | { type: "ui/members"; open?: boolean };
+
+export type ActionType = Action["type"];
+export type ActionOf<T extends ActionType> = Extract<Action, { type: T }>;

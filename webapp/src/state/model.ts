@@ -1,0 +1,100 @@
+// The client's model: the chat (rooms with their logs, presence, the
+// connection), the deployment's settings, and the UI's flags, each its own
+// slice so the chat never depends on which drawer is open.
+import type { Session } from "../api";
+import type { PendingMessage } from "../merge";
+import type { Streams } from "../streams";
+import type { Message, Room, User } from "../types";
+
+/** What the server says about this deployment (GET /api/config). */
+export interface ServerConfig {
+  /** The assistant's username (configurable on the server). */
+  assistant: string;
+  /** The room every account joins; opened when nothing else is asked for. */
+  defaultRoom: string;
+}
+
+export interface RoomState {
+  room: Room;
+  /** Newest seq known to exist in the room. */
+  lastSeq: number;
+  /** Newest seq I have read (server-side cursor, advanced locally first). */
+  readSeq: number;
+  messages: Message[];
+  pending: PendingMessage[];
+  /** Read cursor when the room was opened: a "new messages" line goes after it. */
+  unreadMarker: number | null;
+  /** History fetched at least once: messages is the room's newest tail. */
+  loaded: boolean;
+  hasMoreBefore: boolean;
+  loadingOlder: boolean;
+  members: User[] | null;
+  typing: Record<string, { user: User; until: number }>;
+  /** Assistant replies streaming in, by streamId. */
+  streams: Streams;
+}
+
+export type Connection = "idle" | "connecting" | "online" | "reconnecting";
+
+export interface ChatState {
+  session: Session | null;
+  rooms: Record<string, RoomState>;
+  active: string | null;
+  connection: Connection;
+  presence: Record<string, boolean>;
+}
+
+export type Dialog = null | "browse" | "create" | "direct";
+
+export interface UiState {
+  dialog: Dialog;
+  sidebarOpen: boolean;
+  membersOpen: boolean;
+}
+
+export interface AppState {
+  config: ServerConfig | null;
+  chat: ChatState;
+  ui: UiState;
+}
+
+export const initialChat = (session: Session | null): ChatState => ({
+  session,
+  rooms: {},
+  active: null,
+  connection: "idle",
+  presence: {},
+});
+
+export const initialUi = (): UiState => ({ dialog: null, sidebarOpen: false, membersOpen: false });
+
+export const initialState = (session: Session | null): AppState => ({
+  config: null,
+  chat: initialChat(session),
+  ui: initialUi(),
+});
+
+export function newRoomState(room: Room): RoomState {
+  return {
+    room,
+    lastSeq: room.lastSeq,
+    readSeq: Math.max(0, room.lastSeq - (room.unread ?? 0)),
+    messages: [],
+    pending: [],
+    unreadMarker: null,
+    loaded: false,
+    hasMoreBefore: true,
+    loadingOlder: false,
+    members: null,
+    typing: {},
+    streams: {},
+  };
+}
+
+/** Replaces one room's state, keeping the rest of the tree shared; unknown rooms are left alone. */
+export function withRoom(s: ChatState, id: string, fn: (r: RoomState) => RoomState): ChatState {
+  const r = s.rooms[id];
+  if (!r) return s;
+  const next = fn(r);
+  return next === r ? s : { ...s, rooms: { ...s.rooms, [id]: next } };
+}

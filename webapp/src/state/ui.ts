@@ -1,0 +1,25 @@
+// The UI's flags: which dialog and which phone drawers are open. Kept out
+// of the chat state, which they never influence.
+import type { Action } from "./actions";
+import { initialUi, type UiState } from "./model";
+
+export function reduceUi(s: UiState, a: Action): UiState {
+  switch (a.type) {
+    case "ui/dialog":
+      // on a phone the dialog would open under the rooms drawer
+      return { ...s, dialog: a.dialog, sidebarOpen: a.dialog ? false : s.sidebarOpen };
+    case "ui/sidebar":
+      return { ...s, sidebarOpen: a.open ?? !s.sidebarOpen };
+    case "ui/members":
+      return { ...s, membersOpen: a.open ?? !s.membersOpen };
+    case "room/opened":
+      // the room was picked from the drawer or a dialog: show it
+      return s.sidebarOpen || s.dialog ? { ...s, sidebarOpen: false, dialog: null } : s;
+    case "session/started":
+    case "session/ended":
+    case "session/rejected":
+      return initialUi();
+    default:
+      return s;
+  }
+}
