@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-// Config is everything an operator can set (DESIGN §5). Each field comes
+// Config is everything an operator can set (README.md, "Configuration"). Each field comes
 // from an environment variable; a flag of the same name (lower-case, without
 // the PARLEY_ prefix, '-' for '_') overrides it.
 type Config struct {

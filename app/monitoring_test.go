@@ -15,7 +15,7 @@ import (
 	"github.com/parley-chat/parley/monitoring/monitoringtest"
 )
 
-// designFamilies are the metrics DESIGN §6 names, with their types.
+// designFamilies are the metrics docs/operations.md promises, with their types.
 var designFamilies = map[string]string{
 	"parley_connections":                   "gauge",
 	"parley_rooms_active":                  "gauge",
@@ -41,7 +41,7 @@ const repoRoot = ".."
 // TestMonitoringAgainstARunningNode drives a little real traffic through a
 // node (register, REST, a Socket.IO connection, a sent message, a rate
 // limited one, an error, a disconnect), scrapes it, and checks the scrape
-// against DESIGN §6, and every dashboard and rule query against the scrape.
+// against docs/operations.md, and every dashboard and rule query against the scrape.
 func TestMonitoringAgainstARunningNode(t *testing.T) {
 	cfg := testConfig(t, t.TempDir())
 	cfg.SendRate, cfg.SendBurst = 0.001, 1 // the second message is refused
@@ -59,7 +59,7 @@ func TestMonitoringAgainstARunningNode(t *testing.T) {
 			case !exposed:
 				t.Errorf("%s is not exposed", name)
 			case f.Type != typ:
-				t.Errorf("%s is a %s, DESIGN §6 says %s", name, f.Type, typ)
+				t.Errorf("%s is a %s, docs/operations.md says %s", name, f.Type, typ)
 			case !f.Observed():
 				t.Errorf("%s recorded nothing after real traffic: %v", name, f.Samples)
 			}

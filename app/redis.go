@@ -14,7 +14,7 @@ import (
 )
 
 // redisLink is this node's connection to Redis, which carries every
-// broadcast to the other nodes (DESIGN §1: the Socket.IO Redis adapter).
+// broadcast to the other nodes (the Socket.IO Redis adapter).
 type redisLink struct {
 	client *goredis.Client
 	cancel context.CancelFunc // ends the adapter's subscriptions

@@ -7,7 +7,7 @@ import (
 	"github.com/parley-chat/parley/store"
 )
 
-// The documents of DESIGN §4. Times are BSON dates, which keep milliseconds
+// The documents of docs/data-model.md. Times are BSON dates, which keep milliseconds
 // like every backend (parley.Millis); the TTL index needs a date, too.
 // Optional keys are omitted when empty, never stored as "": the partial and
 // sparse unique indexes skip documents that lack them.

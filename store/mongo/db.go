@@ -1,4 +1,4 @@
-// Package mongo is Parley's production store on MongoDB (DESIGN §4), through
+// Package mongo is Parley's production store on MongoDB (docs/data-model.md), through
 // go.mongodb.org/mongo-driver/v2. It behaves exactly like store/sqlite under
 // the contract suite in store/storetest.
 //
@@ -57,7 +57,7 @@ const (
 	defaultServerSelection = 5 * time.Second
 )
 
-// Collection names (DESIGN §4).
+// Collection names (docs/data-model.md).
 const (
 	colUsers       = "users"
 	colRooms       = "rooms"

@@ -21,11 +21,11 @@ type collectionIndexes struct {
 // MemoryTTL can be applied to it with collMod.
 const ttlIndexName = "updatedAt_ttl"
 
-// indexModels are the indexes of DESIGN §4. Every index has a fixed name, so
+// indexModels are the indexes of docs/data-model.md. Every index has a fixed name, so
 // creating them again is a no-op and a conflict names the culprit.
 //
 // messages (senderId, clientMsgId) is partial on clientMsgId existing, not
-// sparse as DESIGN §4 puts it: a sparse compound index still indexes every
+// sparse as a first design had it: a sparse compound index still indexes every
 // document that has senderId, so all messages without a clientMsgId would
 // collide. The backend omits an empty clientMsgId, so "exists" means "set".
 func indexModels(memoryTTL time.Duration) []collectionIndexes {

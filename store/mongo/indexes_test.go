@@ -9,7 +9,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
-// TestIndexModels checks the indexes of DESIGN §4: keys, uniqueness,
+// TestIndexModels checks the indexes of docs/data-model.md: keys, uniqueness,
 // partial/sparse filters and the TTL.
 func TestIndexModels(t *testing.T) {
 	type index struct {

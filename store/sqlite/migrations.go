@@ -13,7 +13,7 @@ import (
 // and compared NOCASE besides, so no path can create two that differ only in
 // case.
 var migrations = []string{
-	// 1: the chat schema of DESIGN §4.
+	// 1: the chat schema of docs/data-model.md.
 	`
 CREATE TABLE users (
 	id            TEXT PRIMARY KEY,

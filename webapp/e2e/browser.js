@@ -1,4 +1,4 @@
-// Browser harness: Debian's Chromium driven by playwright-core (DESIGN §1),
+// Browser harness: Debian's Chromium driven by playwright-core,
 // against the real binary started by the e2e harness (../../e2e/lib).
 import { chromium } from "playwright-core";
 import { api, uniqueName, DEFAULT_PASSWORD } from "../../e2e/lib/server.js";

@@ -1,4 +1,4 @@
-// The Socket.IO connection and ack'd calls (DESIGN §3).
+// The Socket.IO connection and ack'd calls (docs/protocol.md).
 import { io, type Socket } from "socket.io-client";
 import { ParleyError } from "./errors";
 

@@ -1,4 +1,4 @@
-// Wire shapes of DESIGN §3.
+// Wire shapes of docs/protocol.md.
 
 export type UserKind = "human" | "bot" | "service";
 

@@ -1,4 +1,4 @@
-// The socket: opening and closing it, and the ack'd requests of DESIGN §3,
+// The socket: opening and closing it, and the ack'd requests of docs/protocol.md,
 // each answering its payload (or throwing a ParleyError).
 import type { Socket } from "socket.io-client";
 import { ParleyError } from "../errors";
