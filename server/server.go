@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/zishang520/socket.io/servers/socket/v3"
 
+	apidoc "github.com/parley-chat/parley/api"
 	"github.com/parley-chat/parley/assistant"
 	"github.com/parley-chat/parley/monitoring"
 	"github.com/parley-chat/parley/rooms"
@@ -190,6 +191,8 @@ func (s *Server) routes(reg *monitoring.Registry) {
 	api.POST("/auth/register", s.register)
 	api.POST("/auth/login", s.login)
 	api.POST("/services/token", s.serviceToken)
+	api.GET("/openapi.yaml", func(c echo.Context) error { return c.Blob(http.StatusOK, apidoc.ContentType, apidoc.OpenAPI()) })
+	api.GET("/asyncapi.yaml", func(c echo.Context) error { return c.Blob(http.StatusOK, apidoc.ContentType, apidoc.AsyncAPI()) })
 	authed := api.Group("", s.authenticate)
 	authed.GET("/me", s.me)
 	authed.GET("/rooms", s.myRooms)
