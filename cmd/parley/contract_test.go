@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -235,7 +236,7 @@ func (c *contract) validateAsync(t *testing.T, what, loc string, raw []byte) boo
 	}
 	if err := c.schema(loc).Validate(v); err != nil {
 		t.Errorf("CONTRACT VIOLATION: %s does not match api/asyncapi.yaml#%s\npayload:\n%s\n%v",
-			what, loc, indentJSON(raw), err)
+			what, loc, indentJSON(raw), schemaPaths(err))
 		return false
 	}
 	return true
@@ -1156,4 +1157,15 @@ func eventsInCode(t *testing.T) (fromClient, fromServer map[string]string) {
 		t.Fatalf("found no event names in the source (client %v, server %v): has the code moved?", fromClient, fromServer)
 	}
 	return fromClient, fromServer
+}
+
+// schemaPaths spells a validation error out with, for every failure, the
+// keyword's place in the document as well as the payload's, so a report
+// names the schema to fix.
+func schemaPaths(err error) string {
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &ve) {
+		return err.Error()
+	}
+	return fmt.Sprintf("%#v", ve)
 }
