@@ -130,6 +130,16 @@ func loadContract(t *testing.T) *contract {
 		}
 		events[name] = o
 	}
+	// Compile every schema now, so a broken one fails here even if no
+	// traffic reaches it.
+	for _, events := range []map[string]asyncOp{c.clientEvents, c.serverEvents} {
+		for _, o := range events {
+			c.schema(t, o.payload)
+			if o.reply != "" {
+				c.schema(t, o.reply)
+			}
+		}
+	}
 	return c
 }
 
@@ -205,7 +215,8 @@ func (c *contract) lookup(ptr string) any {
 	return node
 }
 
-func (c *contract) schema(loc string) *jsonschema.Schema {
+func (c *contract) schema(t *testing.T, loc string) *jsonschema.Schema {
+	t.Helper()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if s, ok := c.schemas[loc]; ok {
@@ -213,7 +224,7 @@ func (c *contract) schema(loc string) *jsonschema.Schema {
 	}
 	s, err := c.compiler.Compile(asyncURL + "#" + loc)
 	if err != nil {
-		c.t.Fatalf("asyncapi.yaml#%s does not compile: %v", loc, err)
+		t.Fatalf("asyncapi.yaml#%s does not compile: %v", loc, err)
 	}
 	c.schemas[loc] = s
 	return s
@@ -234,7 +245,7 @@ func (c *contract) validateAsync(t *testing.T, what, loc string, raw []byte) boo
 		t.Errorf("%s: not JSON: %v\n%s", what, err, raw)
 		return false
 	}
-	if err := c.schema(loc).Validate(v); err != nil {
+	if err := c.schema(t, loc).Validate(v); err != nil {
 		t.Errorf("CONTRACT VIOLATION: %s does not match api/asyncapi.yaml#%s\npayload:\n%s\n%v",
 			what, loc, indentJSON(raw), schemaPaths(err))
 		return false
