@@ -18,6 +18,7 @@ import (
 
 	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/accounts"
+	apidoc "github.com/parley-chat/parley/api"
 	"github.com/parley-chat/parley/assistant"
 	"github.com/parley-chat/parley/monitoring"
 	"github.com/parley-chat/parley/rooms"
@@ -176,6 +177,8 @@ func (s *Server) routes(reg *monitoring.Registry) {
 	api.POST("/auth/login", s.login)
 	api.POST("/services/token", s.serviceToken)
 	api.GET("/config", s.publicConfig)
+	api.GET("/openapi.yaml", func(c echo.Context) error { return c.Blob(http.StatusOK, apidoc.ContentType, apidoc.OpenAPI()) })
+	api.GET("/asyncapi.yaml", func(c echo.Context) error { return c.Blob(http.StatusOK, apidoc.ContentType, apidoc.AsyncAPI()) })
 	authed := api.Group("", s.authenticate)
 	authed.GET("/me", s.me)
 	authed.GET("/rooms", s.myRooms)
