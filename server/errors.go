@@ -62,7 +62,7 @@ func fromHTTPError(he *echo.HTTPError) error {
 }
 
 // handleError is Echo's error handler: every REST error leaves in the
-// shape of docs/protocol.md with the matching status.
+// shape of docs/protocol.md §3.1 with the matching status.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return

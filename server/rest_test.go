@@ -119,7 +119,7 @@ func (s *testServer) register(username, password string) string {
 	return tok
 }
 
-// wantError checks the REST error shape (docs/protocol.md) and returns the message.
+// wantError checks the REST error shape (docs/protocol.md §3.1) and returns the message.
 func wantError(t *testing.T, res response, status int, code parley.Code) string {
 	t.Helper()
 	if res.Status != status {

@@ -1,4 +1,4 @@
-// REST calls (docs/protocol.md, prefix /api), same origin.
+// REST calls (docs/protocol.md §5, prefix /api), same origin.
 import { ParleyError } from "./errors";
 import type { ServerConfig } from "./state/model";
 import type { Room, User } from "./types";

@@ -1,4 +1,4 @@
-// The Socket.IO connection and ack'd calls (docs/protocol.md).
+// The Socket.IO connection and ack'd calls (docs/protocol.md §6-§8).
 import { io, type Socket } from "socket.io-client";
 import { ParleyError } from "./errors";
 

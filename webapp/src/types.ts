@@ -1,4 +1,4 @@
-// Wire shapes of docs/protocol.md.
+// Wire shapes of docs/protocol.md §4.
 
 export type UserKind = "human" | "bot" | "service";
 

@@ -1,4 +1,4 @@
-// The socket: opening and closing it, and the ack'd requests of docs/protocol.md,
+// The socket: opening and closing it, and the ack'd requests of docs/protocol.md §7,
 // each answering its payload (or throwing a ParleyError).
 import type { Socket } from "socket.io-client";
 import { ParleyError } from "../errors";
