@@ -22,9 +22,11 @@ const (
 )
 
 // Codes lists every code, so metrics can pre-create their label values.
-var Codes = []Code{
-	CodeBadRequest, CodeUnauthorized, CodeForbidden, CodeNotFound, CodeConflict,
-	CodeTooLarge, CodeRateLimited, CodeUnavailable, CodeInternal,
+func Codes() []Code {
+	return []Code{
+		CodeBadRequest, CodeUnauthorized, CodeForbidden, CodeNotFound, CodeConflict,
+		CodeTooLarge, CodeRateLimited, CodeUnavailable, CodeInternal,
+	}
 }
 
 // Error is Parley's one error type. Message is safe to show to the user; Err

@@ -117,7 +117,7 @@ func New(cfg Config) *Server {
 		sockets:     newSocketMetrics(reg),
 	}
 	reg.GaugeFunc("ready", "1 while this node is ready (its /readyz checks pass), else 0; read at scrape time.", s.readyValue)
-	for _, c := range parley.Codes {
+	for _, c := range parley.Codes() {
 		s.errors.WithLabelValues(string(c))
 	}
 	e := s.echo
