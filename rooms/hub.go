@@ -125,6 +125,7 @@ func New(cfg Config) *Hub {
 	}
 	h.committer = groupcommit.New(cfg.Store.Messages, gc)
 	h.presence = newPresence(h)
+	monitoring.OrNew(cfg.Metrics).GaugeFunc("users_online", "Users with a socket on this node, or whose last one closed within the presence grace.", h.presence.users)
 	return h
 }
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/parley-chat/parley"
+	"github.com/parley-chat/parley/monitoring"
 	"github.com/parley-chat/parley/parleytest"
 	"github.com/parley-chat/parley/protocol"
 	"github.com/parley-chat/parley/rooms"
@@ -958,5 +959,46 @@ func TestAttend(t *testing.T) {
 	}
 	if got := f.rec.Kinds(); len(got) != 0 {
 		t.Errorf("attending as a member caused %v", got)
+	}
+}
+
+// TestConnectionAccountingIsPerConnection: the hub counts each connection
+// id in once and out once, whatever order or repetition the transport
+// reports them in, so the gauge and presence never drift.
+func TestConnectionAccountingIsPerConnection(t *testing.T) {
+	reg := monitoring.NewRegistry()
+	f := newHub(t, func(c *rooms.Config) { c.Metrics = reg; c.PresenceGrace = time.Hour })
+	alice := f.user("alice")
+	gauge := func(name string) float64 {
+		mfs, err := reg.Gatherer().Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, mf := range mfs {
+			if mf.GetName() == name {
+				return mf.GetMetric()[0].GetGauge().GetValue()
+			}
+		}
+		t.Fatalf("no %s", name)
+		return 0
+	}
+	f.hub.Disconnected(alice, "never-connected")
+	f.hub.Connected(alice, "c1", nil)
+	f.hub.Connected(alice, "c1", nil) // told twice
+	f.hub.Connected(alice, "c2", nil)
+	if got := gauge("parley_connections"); got != 2 {
+		t.Fatalf("connections = %v, want 2", got)
+	}
+	f.hub.Disconnected(alice, "c1")
+	f.hub.Disconnected(alice, "c1") // told twice
+	if got := gauge("parley_connections"); got != 1 || !f.hub.Online(alice.ID) {
+		t.Fatalf("after c1 left: connections = %v, online %v; want 1, true", got, f.hub.Online(alice.ID))
+	}
+	f.hub.Disconnected(alice, "c2")
+	if got := gauge("parley_connections"); got != 0 {
+		t.Fatalf("connections = %v, want 0", got)
+	}
+	if got := gauge("parley_users_online"); got != 1 {
+		t.Errorf("users online within the grace = %v, want 1", got)
 	}
 }

@@ -24,14 +24,32 @@ func newPresence(h *Hub) *presence {
 	return &presence{h: h, conns: map[string]map[string]struct{}{}, pending: map[string]*time.Timer{}}
 }
 
+// users counts the users online on this node: with a socket, or within
+// the grace period after their last one.
+func (p *presence) users() float64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := len(p.conns)
+	for id := range p.pending {
+		if _, ok := p.conns[id]; !ok {
+			n++
+		}
+	}
+	return float64(n)
+}
+
 // Connected records a new socket of user; roomIDs are the user's rooms, to
 // which an online announcement goes when this is their first socket.
 func (h *Hub) Connected(user parley.User, connID string, roomIDs []string) {
-	h.metrics.connections.Inc()
 	h.users.put(user)
 	p := h.presence
 	p.mu.Lock()
 	set, had := p.conns[user.ID]
+	if _, dup := set[connID]; dup {
+		p.mu.Unlock()
+		return // told twice: one socket, counted once
+	}
+	h.metrics.connections.Inc()
 	if !had {
 		set = map[string]struct{}{}
 		p.conns[user.ID] = set
@@ -55,11 +73,14 @@ func (h *Hub) Connected(user parley.User, connID string, roomIDs []string) {
 // Disconnected forgets a socket; when it was the user's last one the user
 // goes offline after the grace period unless they come back.
 func (h *Hub) Disconnected(user parley.User, connID string) {
-	h.metrics.connections.Dec()
 	p := h.presence
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	set := p.conns[user.ID]
+	if _, ok := set[connID]; !ok {
+		return // never connected, or already gone: nothing to count out
+	}
+	h.metrics.connections.Dec()
 	delete(set, connID)
 	if len(set) > 0 {
 		return

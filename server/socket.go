@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -47,6 +48,24 @@ func (s *Server) bindSocket() {
 }
 
 func (s *Server) onConnect(sock *socket.Socket, user parley.User) {
+	id := string(sock.Id())
+	// The socket may close at any moment: before this handler runs, while
+	// its rooms are read below, or after. The disconnect handler goes
+	// first, and the two sides agree under mu, so the hub hears of each
+	// socket once in and once out, or not at all.
+	var mu sync.Mutex
+	var joined, gone bool
+	_ = sock.On("disconnect", func(args ...any) {
+		mu.Lock()
+		first, wasJoined := !gone, joined
+		gone = true
+		mu.Unlock()
+		if !first || !wasJoined {
+			return
+		}
+		s.hub.Disconnected(user, id)
+		s.sockets.disconnected(args)
+	})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	ids, err := s.hub.RoomIDsOf(ctx, user.ID)
@@ -60,15 +79,25 @@ func (s *Server) onConnect(sock *socket.Socket, user parley.User) {
 	for _, id := range ids {
 		chans = append(chans, roomChannel(id))
 	}
+	mu.Lock()
+	// Connected is false from just before the library says "disconnect",
+	// which it may have said before this handler was listening. And the
+	// library (v3.0.6) can connect a socket whose connection closed an
+	// instant before, too late for the connection's close to reach it: such
+	// a socket would never say "disconnect". Parley closes it itself.
+	if gone || !sock.Connected() || sock.Conn().ReadyState() != "open" {
+		gone = true
+		mu.Unlock()
+		s.sockets.connects.WithLabelValues(connectAbandoned).Inc()
+		sock.Disconnect(true)
+		return
+	}
 	sock.Join(chans...)
-	s.guardSlowClient(sock)
-	id := string(sock.Id())
 	s.hub.Connected(user, id, ids)
+	joined = true
+	mu.Unlock()
+	s.guardSlowClient(sock)
 	s.sockets.connects.WithLabelValues(connectAccepted).Inc()
-	_ = sock.On("disconnect", func(args ...any) {
-		s.hub.Disconnected(user, id)
-		s.sockets.disconnected(args)
-	})
 	s.log.Debug("socket connected", "user", user.ID, "socket", id, "transport", sock.Conn().Transport().Name())
 
 	h := &handlers{hub: s.hub, user: user}

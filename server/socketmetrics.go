@@ -12,6 +12,7 @@ const (
 	connectUnauthorized = "unauthorized" // bad, expired or missing token
 	connectUnavailable  = "unavailable"  // the store could not check the token
 	connectFailed       = "failed"       // authenticated, but its rooms could not be listed
+	connectAbandoned    = "abandoned"    // closed by the client before it was set up
 )
 
 // disconnectReasons maps the Socket.IO library's close reasons to the fixed
@@ -43,7 +44,7 @@ type socketMetrics struct {
 func newSocketMetrics(reg *monitoring.Registry) *socketMetrics {
 	m := &socketMetrics{
 		connects: reg.CounterVec("socket_connects_total",
-			"Socket.IO connection attempts by outcome (accepted, unauthorized, unavailable, failed).", "outcome"),
+			"Socket.IO connection attempts by outcome (accepted, unauthorized, unavailable, failed, abandoned).", "outcome"),
 		disconnects: reg.CounterVec("socket_disconnects_total",
 			"Socket.IO connections closed, by reason (transport_close, ping_timeout, server_shutdown, ...).", "reason"),
 		events: reg.CounterVec("socket_events_total",
@@ -51,7 +52,7 @@ func newSocketMetrics(reg *monitoring.Registry) *socketMetrics {
 	}
 	// Every label value exists from the first scrape, so rates and ratios
 	// over them are defined before the first occurrence.
-	for _, o := range []string{connectAccepted, connectUnauthorized, connectUnavailable, connectFailed} {
+	for _, o := range []string{connectAccepted, connectUnauthorized, connectUnavailable, connectFailed, connectAbandoned} {
 		m.connects.WithLabelValues(o)
 	}
 	for _, r := range disconnectReasons {

@@ -5,7 +5,8 @@
 // a user-visible hang.
 
 import { test, sharedServer, assert } from "../lib/fixture.js";
-import { register, uniqueName, connect, waitFor } from "../lib/server.js";
+import { io } from "socket.io-client";
+import { register, uniqueName, connect, call, waitFor } from "../lib/server.js";
 
 async function metric(base, name) {
   const text = await (await fetch(`${base}/metrics`)).text();
@@ -13,7 +14,12 @@ async function metric(base, name) {
   return line ? Number(line.split(" ")[1]) : NaN;
 }
 
-const srv = sharedServer({ label: "connect" });
+// A short presence grace and heartbeat, so users whose sockets all closed
+// go offline, and clients that vanished are dropped, within the test.
+const srv = sharedServer({
+  label: "connect",
+  env: { PARLEY_PRESENCE_GRACE: "200ms", PARLEY_PING_INTERVAL: "1s", PARLEY_PING_TIMEOUT: "1s" },
+});
 
 // PARLEY_E2E_CONNECT_ATTEMPTS raises the count for a longer measurement.
 const ATTEMPTS = Number(process.env.PARLEY_E2E_CONNECT_ATTEMPTS) || 1000;
@@ -67,4 +73,63 @@ test("2000 WebSocket connections closed right after connecting leave no goroutin
     throw err;
   });
   assert.equal(watcher.connected, true);
+});
+
+// Sockets that close at any point of their handshake (before the upgrade,
+// between the Engine.IO open and the Socket.IO CONNECT, while the server
+// still reads the user's rooms, or just after) are each counted in once and
+// out once: the connection gauge and the presence map end where they
+// started, and a user who stayed connected throughout stays online.
+test("2000 sockets closed at random points of their handshake leave the connection count and presence exact", async () => {
+  const stayer = await register(srv.base, uniqueName("stay"));
+  const churner = await register(srv.base, uniqueName("churn"));
+  const watcher = await register(srv.base, uniqueName("watch"));
+  const stay = await connect(srv.base, stayer.token);
+  const watch = await connect(srv.base, watcher.token);
+  const settled = async () => ({
+    connections: await metric(srv.base, "parley_connections"),
+    online: await metric(srv.base, "parley_users_online"),
+  });
+  const before = await settled();
+  assert.ok(before.connections >= 2 && before.online >= 2, `baseline ${JSON.stringify(before)}`);
+  const goroutines = await metric(srv.base, "go_goroutines");
+
+  const CYCLES = 2000;
+  const PARALLEL = 100;
+  let connected = 0;
+  for (let done = 0; done < CYCLES; done += PARALLEL) {
+    await Promise.all(
+      Array.from({ length: PARALLEL }, (_, i) => {
+        // A quarter start with long-polling, as browsers do.
+        const transports = i % 4 === 0 ? ["polling", "websocket"] : ["websocket"];
+        const socket = io(srv.base, { transports, forceNew: true, reconnection: false, auth: { token: churner.token } });
+        socket.on("connect", () => connected++);
+        return new Promise((resolve) => setTimeout(() => {
+          socket.close();
+          resolve();
+        }, Math.floor(Math.random() * 25)));
+      }),
+    );
+  }
+  assert.ok(connected > 0 && connected < CYCLES, `some sockets should close before connecting and some after (connected ${connected})`);
+  await waitFor(async () => {
+    const now = await settled();
+    return now.connections === before.connections && now.online === before.online;
+  }, { timeoutMs: 15_000, what: `connections and users online back to ${JSON.stringify(before)}` }).catch(async (err) => {
+    err.message += ` (now ${JSON.stringify(await settled())})`;
+    throw err;
+  });
+  // A long-polling session whose client vanished mid-handshake keeps one
+  // timer of the library's until its close timeout (30 s, not settable).
+  await waitFor(async () => (await metric(srv.base, "go_goroutines")) <= goroutines + 10, {
+    timeoutMs: 45_000,
+    intervalMs: 500,
+    what: `goroutines back near ${goroutines}`,
+  });
+  // The user who never left is still online; the churner is not.
+  const ack = await call(watch, "room:join", { room: "general" });
+  const online = Object.fromEntries(ack.members.map((m) => [m.username, m.online]));
+  assert.equal(online[stayer.user.username], true, "a user connected throughout must stay online");
+  assert.equal(online[churner.user.username], false, "a user whose sockets all closed must go offline");
+  assert.equal(stay.connected, true);
 });
