@@ -8,6 +8,9 @@ import (
 	"os"
 	"strings"
 	"unicode"
+	"unicode/utf8"
+
+	"github.com/coregx/ahocorasick"
 )
 
 //go:embed sensitive_words.txt
@@ -16,19 +19,37 @@ var defaultWordList []byte
 // Filter masks sensitive words with '*', case-insensitively. Words made only
 // of ASCII letters and digits match whole words (so "class" is not caught by
 // a listed "ass"); other words, such as Chinese ones, match anywhere.
+//
+// All words are found in one pass over the text (an Aho-Corasick
+// automaton), so the cost grows with the text, not with the list: lists of
+// ten thousand words are usual where the law requires them.
 type Filter struct {
-	words [][]rune
+	words [][]rune // lower-cased, in list order
+	whole []bool   // words[i] matches whole words only
+	ac    *ahocorasick.Automaton
 }
 
 // NewFilter builds a filter from words; blank entries are ignored.
 func NewFilter(words []string) *Filter {
 	f := &Filter{}
+	var patterns [][]byte
 	for _, w := range words {
 		w = strings.TrimSpace(w)
 		if w == "" || strings.HasPrefix(w, "#") {
 			continue
 		}
-		f.words = append(f.words, lowerRunes([]rune(w)))
+		lw := lowerRunes([]rune(w))
+		f.words = append(f.words, lw)
+		f.whole = append(f.whole, isWordish(lw))
+		patterns = append(patterns, []byte(string(lw)))
+	}
+	if len(patterns) > 0 {
+		ac, err := ahocorasick.NewBuilder().AddPatterns(patterns).Build()
+		if err != nil {
+			// Build refuses nothing that is not empty; words are not.
+			panic(fmt.Sprintf("sensitive word automaton: %v", err))
+		}
+		f.ac = ac
 	}
 	return f
 }
@@ -63,27 +84,43 @@ func parseWordList(b []byte) (*Filter, error) {
 // Mask returns text with every listed word replaced by as many '*' as it has
 // characters, and whether anything was masked.
 func (f *Filter) Mask(text string) (string, bool) {
-	if f == nil || len(f.words) == 0 {
+	if f == nil || f.ac == nil {
 		return text, false
 	}
 	orig := []rune(text)
 	lower := lowerRunes(append([]rune(nil), orig...))
-	masked := false
-	for _, w := range f.words {
-		whole := isWordish(w)
-		for i := 0; i+len(w) <= len(lower); i++ {
-			if !runesEqual(lower[i:i+len(w)], w) {
-				continue
-			}
-			if whole && (i > 0 && isWordRune(lower[i-1]) || i+len(w) < len(lower) && isWordRune(lower[i+len(w)])) {
-				continue
-			}
-			for j := i; j < i+len(w); j++ {
-				orig[j] = '*'
-			}
-			masked = true
-			i += len(w) - 1
+	// The automaton reads UTF-8; at[b] is the rune that byte b of the
+	// lower-cased text belongs to (lower-casing can change byte lengths,
+	// never rune counts).
+	hay := make([]byte, 0, len(text))
+	at := make([]int32, 0, len(text))
+	for i, r := range lower {
+		n := len(hay)
+		hay = utf8.AppendRune(hay, r)
+		for range len(hay) - n {
+			at = append(at, int32(i))
 		}
+	}
+	if !f.ac.IsMatch(hay) {
+		return text, false
+	}
+	// A word's matches do not overlap each other (the leftmost wins); the
+	// matches of different words may.
+	next := make(map[int]int) // word -> first rune where it may match again
+	masked := false
+	for _, m := range f.ac.FindAllOverlapping(hay) {
+		start, end := int(at[m.Start]), int(at[m.End-1])+1
+		if start < next[m.PatternID] {
+			continue
+		}
+		if f.whole[m.PatternID] && (start > 0 && isWordRune(lower[start-1]) || end < len(lower) && isWordRune(lower[end])) {
+			continue
+		}
+		for j := start; j < end; j++ {
+			orig[j] = '*'
+		}
+		next[m.PatternID] = end
+		masked = true
 	}
 	if !masked {
 		return text, false
@@ -98,15 +135,6 @@ func lowerRunes(r []rune) []rune {
 		r[i] = unicode.ToLower(c)
 	}
 	return r
-}
-
-func runesEqual(a, b []rune) bool {
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func isWordish(w []rune) bool {
