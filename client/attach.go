@@ -78,12 +78,16 @@ const settle = 20 * time.Millisecond
 
 func (c *Client) watchOpen() {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	c.engineHeard = false
 	c.openGen++
 	gen := c.openGen
-	c.mu.Unlock()
+	for _, t := range c.openTimers {
+		t.Stop()
+	}
+	c.openTimers = c.openTimers[:0]
 	for _, d := range openChecks() {
-		time.AfterFunc(d, func() { c.spawn(func() { c.checkOpen(gen) }) })
+		c.openTimers = append(c.openTimers, time.AfterFunc(d, func() { c.spawn(func() { c.checkOpen(gen) }) }))
 	}
 }
 

@@ -49,6 +49,7 @@ type Client struct {
 	announcing  bool // checkOpen is telling the manager its engine opened
 	engineHeard bool // the manager heard its current engine open
 	openGen     int  // connection attempts, to tell checks of old ones
+	openTimers  []*time.Timer
 
 	dialErr   chan error    // a refused first handshake, for Dial
 	ready     chan struct{} // closed after the first connect's catch-up
@@ -130,7 +131,7 @@ func (c *Client) Close() error {
 	c.closeOnce.Do(func() {
 		c.mu.Lock()
 		c.closed = true
-		for _, t := range []*time.Timer{c.reviver, c.resync} {
+		for _, t := range append([]*time.Timer{c.reviver, c.resync}, c.openTimers...) {
 			if t != nil {
 				t.Stop()
 			}
