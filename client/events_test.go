@@ -89,7 +89,7 @@ func TestHandlersGetTheServersEventsInTheirProtocolShapes(t *testing.T) {
 		if err := b.Typing(ctx(t), "general", true); err != nil {
 			t.Fatal(err)
 		}
-		got := ae.typing.first(t, "bob typing", func(protocol.TypingEvent) bool { return true })
+		got := ae.typing.first(t, "bob typing", func(e protocol.TypingEvent) bool { return e.User.ID == bob.User.ID })
 		if want := (protocol.TypingEvent{Room: "general", User: human(bob), Typing: true}); !reflect.DeepEqual(got, want) {
 			t.Fatalf("got %+v, want %+v", got, want)
 		}
@@ -164,14 +164,20 @@ func TestHandlersGetTheServersEventsInTheirProtocolShapes(t *testing.T) {
 			t.Fatal(err)
 		}
 		final := ae.msgs.first(t, "the bot's reply", func(m protocol.Message) bool { return m.Sender.Kind == parley.KindBot })
-		if final.StreamID == "" || final.Text != "@"+alice.User.Username+" Hello there, friend." {
-			t.Fatalf("final message: %+v", final)
+		bot := protocol.User{ID: final.Sender.ID, Username: "assistant", DisplayName: "Assistant", Kind: parley.KindBot}
+		want := protocol.Message{
+			ID: final.ID, Room: "general", Seq: final.Seq, Sender: bot, Text: "@" + alice.User.Username + " Hello there, friend.",
+			Mentions: []string{alice.User.Username}, ClientMsgID: final.ClientMsgID, StreamID: final.StreamID, CreatedAt: final.CreatedAt,
+		}
+		if !reflect.DeepEqual(final, want) || final.StreamID == "" || final.ID == "" {
+			t.Fatalf("final message: got %+v, want %+v", final, want)
 		}
 		deltas := ae.streams.all()
 		var text strings.Builder
 		for i, d := range deltas {
-			if d.Room != "general" || d.StreamID != final.StreamID || d.Done != (i == len(deltas)-1) {
-				t.Fatalf("delta %d of %d: %+v", i, len(deltas), d)
+			wantDelta := protocol.StreamEvent{Room: "general", StreamID: final.StreamID, Delta: d.Delta, Done: i == len(deltas)-1}
+			if d != wantDelta {
+				t.Fatalf("delta %d of %d: got %+v, want %+v", i, len(deltas), d, wantDelta)
 			}
 			text.WriteString(d.Delta)
 		}
