@@ -120,8 +120,12 @@ func (s *Server) start() {
 	}()
 	select {
 	case a := <-addr:
-		s.addr = a
-		s.URL = "http://" + a
+		// Set once: a restart listens on the same address, and clients
+		// read URL meanwhile.
+		if s.URL == "" {
+			s.addr = a
+			s.URL = "http://" + a
+		}
 	case <-s.done:
 		s.t.Fatalf("parley exited before listening:\n%s", s.Log())
 	case <-time.After(startTimeout):
@@ -182,12 +186,14 @@ func (s *Server) signal(sig syscall.Signal) {
 }
 
 // Restart starts the binary again on the same port and data directory
-// (after Stop or Kill).
-func (s *Server) Restart() {
+// (stopping it first unless Stop or Kill did), with env added to its
+// settings from now on.
+func (s *Server) Restart(env ...string) {
 	s.t.Helper()
 	if s.cmd != nil {
 		s.Stop()
 	}
+	s.env = append(s.env, env...)
 	s.start()
 }
 
