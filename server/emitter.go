@@ -130,6 +130,14 @@ func (e *Emitter) emit(t rooms.Target, event string, payload any) []socket.Room 
 
 func (e *Emitter) localCount(chans []socket.Room, except string) int {
 	adapter := e.io.Sockets().Adapter()
+	// A message goes to one room with no exception: its size is the count,
+	// read without walking its sockets.
+	if len(chans) == 1 && except == "" {
+		if ids, ok := adapter.Rooms().Load(chans[0]); ok {
+			return ids.Len()
+		}
+		return 0
+	}
 	ids := adapter.Sockets(types.NewSet(chans...))
 	n := ids.Len()
 	if except != "" {

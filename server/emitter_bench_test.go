@@ -3,12 +3,15 @@ package server
 import (
 	"context"
 	"net"
+	"strconv"
 	"testing"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
 	"github.com/zishang520/socket.io/adapters/redis/v3"
 	"github.com/zishang520/socket.io/adapters/redis/v3/adapter"
+	"github.com/zishang520/socket.io/servers/socket/v3"
+	"github.com/zishang520/socket.io/v3/pkg/types"
 
 	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/protocol"
@@ -50,4 +53,29 @@ func BenchmarkEmitMessage(b *testing.B) {
 		opts.SetKey("parley-bench-" + parley.NewID())
 		run(b, SocketOptions{Adapter: &adapter.RedisAdapterBuilder{Redis: redis.NewRedisClient(ctx, rdb), Opts: opts}})
 	})
+}
+
+// BenchmarkEmitCountedRoom is a message broadcast to a room of n members of
+// this node, with the delivered-messages count: what the hub pays per
+// message besides the writes themselves. The members are bare ids in the
+// adapter's rooms (no connections), so nothing is written.
+func BenchmarkEmitCountedRoom(b *testing.B) {
+	sender := protocol.User{ID: "u1", Username: "alice", DisplayName: "Alice", Kind: parley.KindHuman}
+	msg := protocol.MessageOf(parley.Message{ID: "m1", RoomID: "r1", Seq: 1, Text: "hello", CreatedAt: time.Now()}, sender)
+	for _, n := range []int{100, 1000} {
+		b.Run("members="+strconv.Itoa(n), func(b *testing.B) {
+			io := NewSocketServer(SocketOptions{})
+			defer io.Close(nil)
+			adapter := io.Sockets().Adapter()
+			for i := range n {
+				adapter.AddAll(socket.SocketId("s"+strconv.Itoa(i)), types.NewSet(roomChannel("r1")))
+			}
+			e := NewEmitter(io, nil)
+			target := rooms.Target{Rooms: []string{"r1"}}
+			b.ReportAllocs()
+			for b.Loop() {
+				e.EmitCounted(target, protocol.EventMessage, msg)
+			}
+		})
+	}
 }
