@@ -141,18 +141,26 @@ func (h *Hub) validate(req SendRequest) (string, error) {
 	return text, nil
 }
 
-// mentions keeps the @names in text that are real accounts.
+// mentions keeps the @names in text that are real accounts, in the order
+// written, with one store read.
 func (h *Hub) mentions(ctx context.Context, text string) ([]string, error) {
+	names := MentionCandidates(text)
+	if len(names) == 0 {
+		return nil, nil
+	}
+	users, err := h.store.Users.ByUsernames(ctx, names)
+	if err != nil {
+		return nil, err
+	}
+	known := make(map[string]bool, len(users))
+	for _, u := range users {
+		known[u.Username] = true
+	}
 	var out []string
-	for _, name := range MentionCandidates(text) {
-		u, err := h.store.Users.ByUsername(ctx, name)
-		if parley.CodeOf(err) == parley.CodeNotFound {
-			continue
+	for _, name := range names {
+		if known[name] {
+			out = append(out, name)
 		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u.Username)
 	}
 	return out, nil
 }

@@ -22,6 +22,10 @@ type Users interface {
 	ByID(ctx context.Context, id string) (*parley.User, error)
 	// ByUsername matches case-insensitively; ErrNotFound when nobody has it.
 	ByUsername(ctx context.Context, username string) (*parley.User, error)
+	// ByUsernames returns the users that have any of usernames (matched
+	// case-insensitively), in no particular order; unknown names are
+	// skipped, never an error.
+	ByUsernames(ctx context.Context, usernames []string) ([]parley.User, error)
 	// ByIDs returns the users that exist among ids, in no particular order;
 	// unknown ids are skipped, never an error.
 	ByIDs(ctx context.Context, ids []string) ([]parley.User, error)

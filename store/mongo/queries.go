@@ -28,6 +28,11 @@ var idOnly = bson.D{{Key: "_id", Value: 1}}
 
 func byUsername(username string) bson.D { return bson.D{{Key: "username", Value: username}} }
 
+// usernameIn matches any of usernames (stored lower case, as given).
+func usernameIn(usernames []string) bson.D {
+	return bson.D{{Key: "username", Value: bson.D{{Key: "$in", Value: usernames}}}}
+}
+
 // --- rooms
 
 // publicRooms: group rooms that are not private, by name (then id, as

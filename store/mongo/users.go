@@ -88,6 +88,29 @@ func (s *Users) ByIDs(ctx context.Context, ids []string) ([]parley.User, error) 
 	return users, nil
 }
 
+// ByUsernames returns the users that have any of usernames; unknown names
+// are skipped.
+func (s *Users) ByUsernames(ctx context.Context, usernames []string) ([]parley.User, error) {
+	users := []parley.User{}
+	if len(usernames) == 0 {
+		return users, nil
+	}
+	names := make([]string, len(usernames))
+	for i, n := range usernames {
+		names[i] = parley.NormalizeUsername(n)
+	}
+	ctx, cancel := s.db.bound(ctx)
+	defer cancel()
+	docs, err := findAll[userDoc](ctx, s.db.col(colUsers), usernameIn(uniq(names)), nil)
+	if err != nil {
+		return nil, err
+	}
+	for i := range docs {
+		users = append(users, docs[i].user())
+	}
+	return users, nil
+}
+
 // userExists returns NOT_FOUND naming the user when id has no account.
 func userExists(ctx context.Context, db *DB, id string) error {
 	return exists(ctx, db.col(colUsers), id, "user")

@@ -72,11 +72,27 @@ func (s *Users) ByUsername(ctx context.Context, username string) (*parley.User, 
 	return u, nil
 }
 
+// ByUsernames returns the users that have any of usernames; unknown names
+// are skipped.
+func (s *Users) ByUsernames(ctx context.Context, usernames []string) ([]parley.User, error) {
+	names := make([]string, len(usernames))
+	for i, n := range usernames {
+		names[i] = parley.NormalizeUsername(n)
+	}
+	return s.in(ctx, "username", names)
+}
+
 // idChunk keeps IN lists well below SQLite's bound-parameter limit.
 const idChunk = 500
 
 // ByIDs returns the users that exist among ids; unknown ids are skipped.
 func (s *Users) ByIDs(ctx context.Context, ids []string) ([]parley.User, error) {
+	return s.in(ctx, "id", ids)
+}
+
+// in returns the users whose column (id or username, both unique) is
+// among keys, in chunks.
+func (s *Users) in(ctx context.Context, column string, ids []string) ([]parley.User, error) {
 	seen := make(map[string]bool, len(ids))
 	uniq := make([]any, 0, len(ids))
 	for _, id := range ids {
@@ -89,7 +105,7 @@ func (s *Users) ByIDs(ctx context.Context, ids []string) ([]parley.User, error) 
 	for len(uniq) > 0 {
 		n := min(len(uniq), idChunk)
 		rows, err := s.db.read.QueryContext(ctx,
-			`SELECT `+userCols+` FROM users WHERE id IN (`+placeholders(n)+`)`, uniq[:n]...)
+			`SELECT `+userCols+` FROM users WHERE `+column+` IN (`+placeholders(n)+`)`, uniq[:n]...)
 		if err != nil {
 			return nil, storeError(err, "")
 		}

@@ -15,6 +15,7 @@ var userTests = []test{
 	{"Users/BadRequest", testUserBadRequest},
 	{"Users/NotFound", testUserNotFound},
 	{"Users/ByIDsSkipsUnknown", testUserByIDs},
+	{"Users/ByUsernamesSkipsUnknown", testUserByUsernames},
 }
 
 func testUserCreateAndLookup(t *testing.T, s *store.Store) {
@@ -96,5 +97,26 @@ func testUserByIDs(t *testing.T, s *store.Store) {
 	must(t, err)
 	if len(got) != 0 {
 		t.Fatalf("ByIDs(nil) = %v, want none", got)
+	}
+}
+
+func testUserByUsernames(t *testing.T, s *store.Store) {
+	newUser(t, s, "anna")
+	newUser(t, s, "ben")
+	newUser(t, s, "cleo")
+	got, err := s.Users.ByUsernames(ctx(t), []string{"ANNA", "nobody", "ben", "anna"})
+	must(t, err)
+	var names []string
+	for _, u := range got {
+		names = append(names, u.Username)
+	}
+	slices.Sort(names)
+	if !slices.Equal(names, []string{"anna", "ben"}) {
+		t.Fatalf("ByUsernames = %v, want [anna ben]", names)
+	}
+	got, err = s.Users.ByUsernames(ctx(t), nil)
+	must(t, err)
+	if len(got) != 0 {
+		t.Fatalf("ByUsernames(nil) = %v, want none", got)
 	}
 }

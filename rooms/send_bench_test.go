@@ -1,0 +1,50 @@
+package rooms_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strconv"
+	"testing"
+
+	"github.com/parley-chat/parley"
+	"github.com/parley-chat/parley/parleytest"
+	"github.com/parley-chat/parley/rooms"
+)
+
+// BenchmarkSend is one message:send through the hub on the embedded store:
+// validation, membership, filter, mentions, the durable append and the
+// hand-off to the emitter (a recorder, so no socket writes). The message
+// mentions two members and a name nobody has.
+func BenchmarkSend(b *testing.B) {
+	ctx := context.Background()
+	st := parleytest.Store(b)
+	parleytest.Seed(b, st)
+	hub := rooms.New(rooms.Config{
+		Store: st, Emitter: parleytest.NewRecorder(), SendRate: 1e9, SendBurst: 1 << 30,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	b.Cleanup(hub.Close)
+	var alice parley.User
+	for _, name := range []string{"alice", "bob", "carol"} {
+		u := parley.User{ID: parley.NewID(), Username: name, DisplayName: name, Kind: parley.KindHuman}
+		if err := st.Users.Create(ctx, &u); err != nil {
+			b.Fatal(err)
+		}
+		if err := hub.Welcome(ctx, u); err != nil {
+			b.Fatal(err)
+		}
+		if name == "alice" {
+			alice = u
+		}
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		req := rooms.SendRequest{Room: parley.DefaultRoomID, Text: "lunch at noon, @bob and @carol? (not @nobody)", ClientMsgID: "c" + strconv.Itoa(i)}
+		if _, err := hub.Send(ctx, alice, req, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
