@@ -44,7 +44,8 @@ type Main struct {
 	assistant *assistant.Assistant
 	ready     chan struct{}
 
-	metrics *metricsListener // nil unless PARLEY_METRICS_ADDR is set
+	metrics *sideListener // nil unless PARLEY_METRICS_ADDR is set
+	pprof   *sideListener // nil unless PARLEY_PPROF_ADDR is set
 
 	gate      gate          // startup.go
 	listening chan struct{} // closed once ln is bound
@@ -69,6 +70,13 @@ func (m *Main) Addr() string {
 	return m.ln.Addr().String()
 }
 
+// PprofAddr is the address of the profiler's listener once Run has
+// started listening, or "" when PARLEY_PPROF_ADDR is not set.
+func (m *Main) PprofAddr() string {
+	<-m.ready
+	return m.pprof.addr()
+}
+
 // MetricsAddr is the address of the metrics listener once Run has started
 // listening, or "" when /metrics is served on Addr.
 func (m *Main) MetricsAddr() string {
@@ -88,6 +96,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.metrics.serve(m.log)
+	m.pprof.serve(m.log)
 	m.log.Info("parley listening", "addr", m.ln.Addr().String(), "data_dir", m.cfg.DataDir)
 	select {
 	case <-ctx.Done():
@@ -179,6 +188,9 @@ func (m *Main) open(ctx context.Context) error {
 	if m.metrics, err = openMetrics(m.cfg.MetricsAddr, reg, m.log); err != nil {
 		return err
 	}
+	if m.pprof, err = openPprof(m.cfg.PprofAddr, m.log); err != nil {
+		return err
+	}
 	m.gate.set(m.server.Handler())
 	return nil
 }
@@ -229,6 +241,7 @@ func (m *Main) Close() error {
 			m.log.Warn("requests still open at shutdown were cut", "err", err)
 		}
 		m.metrics.close(ctx)
+		m.pprof.close(ctx)
 		if m.store != nil {
 			if err := m.store.Backend.Close(); err != nil {
 				errs = append(errs, fmt.Errorf("close store: %w", err))

@@ -44,7 +44,9 @@ type Config struct {
 	AssistantMemory int
 	Services        map[string]string // app id -> secret
 	// MetricsAddr, when set, serves /metrics there instead of on Addr.
-	MetricsAddr   string
+	MetricsAddr string
+	// PprofAddr, when set, serves net/http/pprof there (off by default).
+	PprofAddr     string
 	MongoURI      string
 	MongoDatabase string
 	RedisURL      string
@@ -115,6 +117,7 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 		return nil
 	})
 	s.str(&c.MetricsAddr, "metrics-addr", "PARLEY_METRICS_ADDR", "", "serve /metrics on this address instead of the listen address")
+	s.str(&c.PprofAddr, "pprof-addr", "PARLEY_PPROF_ADDR", "", "serve the Go profiler (net/http/pprof) on this address; keep it internal")
 	s.str(&c.MongoURI, "mongodb-uri", "PARLEY_MONGODB_URI", "", "MongoDB connection string (a replica set); set: MongoDB instead of the embedded store")
 	s.str(&c.MongoDatabase, "mongodb-database", "PARLEY_MONGODB_DATABASE", "parley", "MongoDB database name")
 	s.str(&c.RedisURL, "redis-url", "PARLEY_REDIS_URL", "", "Redis URL (redis://[user:pass@]host:6379/0); set: nodes share rooms through Redis")
