@@ -78,15 +78,16 @@ func (s *Transports) newWebSocket(ctx *types.HttpContext) transports.Transport {
 
 func (*websocketConn) Name() string { return transports.WEBSOCKET }
 
+func (*websocketConn) HandlesUpgrades() bool { return true }
+
 // id is the session's id: the engine tells it to the transport a session
-// opened with; an upgrade names it in its query.
+// opens with, and an upgrade names it in its query.
 func (c *websocketConn) id() string {
 	if c.sid != "" {
 		return c.sid
 	}
 	return c.Sid()
 }
-func (*websocketConn) HandlesUpgrades() bool { return true }
 
 // Send queues packets and returns: the connection stays writable, so the
 // engine hands every packet over at once and keeps no buffer of its own;

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"strings"
 	"sync"
@@ -370,5 +372,47 @@ func TestNoGoroutineLeftAfterClose(t *testing.T) {
 	}
 	if g := settleGoroutines(base); g > base {
 		t.Fatalf("%d goroutines left after closing %d connections", g-base, n)
+	}
+}
+
+// A transport whose start the engine refuses (its read permission denied)
+// closes politely and for good, though its reader never ran, and leaves
+// no upgrade behind.
+func TestRefusedStartClosesWithoutAReader(t *testing.T) {
+	s := New(testConfig(Config{}))
+	made := make(chan *websocketConn, 1)
+	up := ws.Upgrader{}
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := types.NewHttpContext(w, r)
+		conn, err := up.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		ctx.Websocket = &types.WebSocketConn{EventEmitter: types.NewEventEmitter(), Conn: conn}
+		refused := make(chan bool)
+		close(refused)
+		ctx.SetTransportReadPermission(refused)
+		made <- s.newWebSocket(ctx).(*websocketConn)
+	}))
+	t.Cleanup(hs.Close)
+	peer, _, err := ws.DefaultDialer.Dial("ws"+strings.TrimPrefix(hs.URL, "http")+"/?EIO=4&transport=websocket&sid=abc", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peer.Close()
+	c := <-made
+	_ = peer.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, _, err := peer.ReadMessage(); !ws.IsCloseError(err, ws.CloseNormalClosure) {
+		t.Fatalf("refused transport: %v, want a normal close", err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for c.ReadyState() != "closed" && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if state := c.ReadyState(); state != "closed" {
+		t.Fatalf("refused transport is %s", state)
+	}
+	if _, ok := s.upgrades.Load("abc"); ok {
+		t.Fatal("a refused upgrade candidate stayed registered")
 	}
 }

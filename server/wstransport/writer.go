@@ -47,7 +47,10 @@ func (c *websocketConn) write() {
 			c.mu.Unlock()
 			c.out.recycle(batch)
 			if closing {
-				_ = c.conn.Close()
+				// Through the engine's handle, which says "close": that
+				// ends the transport even if its reader never started
+				// (the engine aborted its start and closed it politely).
+				_ = c.ws.Close()
 			}
 			return
 		}
