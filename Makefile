@@ -71,6 +71,7 @@ test-rules:
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3s ./store/sqlite/
 	$(GO) test -run '^$$' -bench MentionToFirstDelta -benchtime 200x ./assistant/
+	$(GO) test -run '^$$' -bench Fanout -benchtime 2s ./server/
 
 clean:
 	rm -rf bin

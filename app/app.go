@@ -140,7 +140,10 @@ func (m *Main) open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	io := server.NewSocketServer(server.SocketOptions{MaxFrame: maxFrame, PingInterval: m.cfg.PingInterval, PingTimeout: m.cfg.PingTimeout, Adapter: adapter})
+	io := server.NewSocketServer(server.SocketOptions{
+		MaxFrame: maxFrame, PingInterval: m.cfg.PingInterval, PingTimeout: m.cfg.PingTimeout, Adapter: adapter,
+		MaxQueuedBytes: m.cfg.MaxQueuedBytes, Metrics: reg, Logger: m.log,
+	})
 	m.hub = rooms.New(rooms.Config{
 		Store:         m.store,
 		Emitter:       server.NewEmitter(io, m.log),
@@ -172,16 +175,15 @@ func (m *Main) open(ctx context.Context) error {
 		return fmt.Errorf("PARLEY_SERVICES: %w", err)
 	}
 	m.server = server.New(server.Config{
-		Accounts:         m.accounts,
-		AssistantName:    m.cfg.AssistantName,
-		Hub:              m.hub,
-		IO:               io,
-		Skills:           remotes,
-		AllowedOrigins:   m.cfg.AllowedOrigins,
-		Ready:            m.readiness,
-		MaxQueuedPackets: m.cfg.MaxQueued,
-		Metrics:          reg,
-		Logger:           m.log,
+		Accounts:       m.accounts,
+		AssistantName:  m.cfg.AssistantName,
+		Hub:            m.hub,
+		IO:             io,
+		Skills:         remotes,
+		AllowedOrigins: m.cfg.AllowedOrigins,
+		Ready:          m.readiness,
+		Metrics:        reg,
+		Logger:         m.log,
 
 		MetricsOnOwnListener: m.cfg.MetricsAddr != "",
 	})

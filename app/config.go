@@ -29,7 +29,7 @@ type Config struct {
 	AssistantName   string
 	ShutdownTimeout time.Duration
 	BcryptCost      int
-	MaxQueued       int
+	MaxQueuedBytes  int64
 	PingInterval    time.Duration
 	PingTimeout     time.Duration
 
@@ -87,7 +87,7 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 	})
 	s.duration(&c.ShutdownTimeout, "shutdown-timeout", "PARLEY_SHUTDOWN_TIMEOUT", "10s", "how long a graceful shutdown may take")
 	s.integer(&c.BcryptCost, "bcrypt-cost", "PARLEY_BCRYPT_COST", "10", "password hashing cost")
-	s.integer(&c.MaxQueued, "max-queued-packets", "PARLEY_MAX_QUEUED_PACKETS", "1024", "packets that may wait for one slow connection before it is dropped")
+	s.bytes(&c.MaxQueuedBytes, "max-queued-bytes", "PARLEY_MAX_QUEUED_BYTES", "4MiB", "bytes that may wait for one connection that does not read before it is dropped (a number, or with KiB, MiB or GiB)")
 	s.duration(&c.PingInterval, "ping-interval", "PARLEY_PING_INTERVAL", "25s", "heartbeat interval")
 	s.duration(&c.PingTimeout, "ping-timeout", "PARLEY_PING_TIMEOUT", "20s", "how long a heartbeat may go unanswered before the connection is closed")
 	s.str(&c.LLMBaseURL, "llm-base-url", "PARLEY_LLM_BASE_URL", "", "OpenAI-compatible API base URL, e.g. https://api.openai.com/v1 (unset: built-in assistant only)")
@@ -163,6 +163,31 @@ func (s *settings) str(p *string, name, env, def, usage string) {
 
 func (s *settings) integer(p *int, name, env, def, usage string) {
 	s.bind(name, env, def, usage, func(v string) (err error) { *p, err = strconv.Atoi(v); return err })
+}
+
+// bytes parses a size: a number of bytes, or one followed by KiB, MiB or
+// GiB.
+func (s *settings) bytes(p *int64, name, env, def, usage string) {
+	s.bind(name, env, def, usage, func(v string) error {
+		n, err := parseBytes(v)
+		*p = n
+		return err
+	})
+}
+
+func parseBytes(v string) (int64, error) {
+	unit := int64(1)
+	for suffix, u := range map[string]int64{"KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30} {
+		if num, ok := strings.CutSuffix(v, suffix); ok {
+			v, unit = strings.TrimSpace(num), u
+			break
+		}
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("want a positive number of bytes, or one with KiB, MiB or GiB")
+	}
+	return n * unit, nil
 }
 
 func (s *settings) duration(p *time.Duration, name, env, def, usage string) {

@@ -335,23 +335,25 @@ func TestLoadConfigDefaults(t *testing.T) {
 	}
 	if c.Addr != ":8080" || c.DataDir != "./data" || c.TokenTTL != 168*time.Hour || c.MaxTextLength != 4000 ||
 		c.SendRate != 10 || c.SendBurst != 20 || c.PresenceGrace != 3*time.Second || c.AssistantName != "assistant" ||
-		c.LogLevel != slog.LevelInfo || c.JWTSecret != "" || len(c.AllowedOrigins) != 0 || c.BcryptCost != 10 {
+		c.LogLevel != slog.LevelInfo || c.JWTSecret != "" || len(c.AllowedOrigins) != 0 || c.BcryptCost != 10 ||
+		c.MaxQueuedBytes != 4<<20 {
 		t.Errorf("defaults = %+v", c)
 	}
 }
 
 func TestLoadConfigEnvAndFlags(t *testing.T) {
 	env := envOf(map[string]string{
-		"PARLEY_ADDR":            ":9000",
-		"PARLEY_DATA_DIR":        "/var/lib/parley",
-		"PARLEY_TOKEN_TTL":       "2h",
-		"PARLEY_ALLOWED_ORIGINS": " https://a.example , ,https://b.example",
-		"PARLEY_LOG_LEVEL":       "debug",
-		"PARLEY_SEND_RATE":       "2.5",
-		"PARLEY_SEND_BURST":      " 7 ",
-		"PARLEY_PRESENCE_GRACE":  "500ms",
-		"PARLEY_ASSISTANT_NAME":  "Helper",
-		"PARLEY_MAX_TEXT_LENGTH": "100",
+		"PARLEY_ADDR":             ":9000",
+		"PARLEY_DATA_DIR":         "/var/lib/parley",
+		"PARLEY_TOKEN_TTL":        "2h",
+		"PARLEY_ALLOWED_ORIGINS":  " https://a.example , ,https://b.example",
+		"PARLEY_LOG_LEVEL":        "debug",
+		"PARLEY_SEND_RATE":        "2.5",
+		"PARLEY_SEND_BURST":       " 7 ",
+		"PARLEY_PRESENCE_GRACE":   "500ms",
+		"PARLEY_ASSISTANT_NAME":   "Helper",
+		"PARLEY_MAX_TEXT_LENGTH":  "100",
+		"PARLEY_MAX_QUEUED_BYTES": "64 KiB",
 	})
 	c, err := LoadConfig(env, nil)
 	if err != nil {
@@ -359,7 +361,7 @@ func TestLoadConfigEnvAndFlags(t *testing.T) {
 	}
 	if c.Addr != ":9000" || c.DataDir != "/var/lib/parley" || c.TokenTTL != 2*time.Hour || c.LogLevel != slog.LevelDebug ||
 		c.SendRate != 2.5 || c.SendBurst != 7 || c.PresenceGrace != 500*time.Millisecond || c.AssistantName != "helper" ||
-		c.MaxTextLength != 100 {
+		c.MaxTextLength != 100 || c.MaxQueuedBytes != 64<<10 {
 		t.Errorf("from env: %+v", c)
 	}
 	if len(c.AllowedOrigins) != 2 || c.AllowedOrigins[0] != "https://a.example" || c.AllowedOrigins[1] != "https://b.example" {
@@ -367,11 +369,12 @@ func TestLoadConfigEnvAndFlags(t *testing.T) {
 	}
 
 	// A flag overrides its variable; the others keep the environment's.
-	c, err = LoadConfig(env, []string{"-addr", ":9001", "--send-burst=9", "-log-level=warn"})
+	c, err = LoadConfig(env, []string{"-addr", ":9001", "--send-burst=9", "-log-level=warn", "-max-queued-bytes=100000"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != ":9001" || c.SendBurst != 9 || c.LogLevel != slog.LevelWarn || c.DataDir != "/var/lib/parley" || c.SendRate != 2.5 {
+	if c.Addr != ":9001" || c.SendBurst != 9 || c.LogLevel != slog.LevelWarn || c.DataDir != "/var/lib/parley" || c.SendRate != 2.5 ||
+		c.MaxQueuedBytes != 100000 {
 		t.Errorf("with flags: %+v", c)
 	}
 }
@@ -387,6 +390,8 @@ func TestLoadConfigBadValues(t *testing.T) {
 		{map[string]string{"PARLEY_LOG_LEVEL": "loud"}, nil, []string{"PARLEY_LOG_LEVEL"}},
 		{map[string]string{"PARLEY_SEND_BURST": "1.5", "PARLEY_PRESENCE_GRACE": "soon"}, nil, []string{"PARLEY_SEND_BURST", "PARLEY_PRESENCE_GRACE"}},
 		{nil, []string{"-max-text-length", "lots"}, []string{"PARLEY_MAX_TEXT_LENGTH"}},
+		{map[string]string{"PARLEY_MAX_QUEUED_BYTES": "4MB"}, nil, []string{"PARLEY_MAX_QUEUED_BYTES"}},
+		{map[string]string{"PARLEY_MAX_QUEUED_BYTES": "0"}, nil, []string{"PARLEY_MAX_QUEUED_BYTES"}},
 		// A flag replaces its variable, even a bad one.
 		{map[string]string{"PARLEY_BCRYPT_COST": "x"}, []string{"-bcrypt-cost=4"}, nil},
 	} {

@@ -4,10 +4,13 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/zishang520/socket.io/servers/engine/v3/transports"
 	"github.com/zishang520/socket.io/servers/socket/v3"
 	"github.com/zishang520/socket.io/v3/pkg/types"
 
+	"github.com/parley-chat/parley/monitoring"
 	"github.com/parley-chat/parley/rooms"
+	"github.com/parley-chat/parley/server/wstransport"
 )
 
 // Socket.IO room names: one per Parley room and one per user, so a broadcast
@@ -31,10 +34,26 @@ type SocketOptions struct {
 	PingTimeout  time.Duration
 	// Adapter shares rooms between nodes (nil: this node only).
 	Adapter socket.AdapterConstructor
+	// MaxQueuedBytes bounds what may wait for one connection that does
+	// not read (wstransport.DefaultMaxQueuedBytes); past it the connection
+	// is dropped and counted in parley_slow_clients_disconnected_total.
+	MaxQueuedBytes int64
+	// Metrics receives the transports' metrics (nil: a private registry).
+	Metrics *monitoring.Registry
+	// Logger hears of dropped slow clients (nil: slog.Default()).
+	Logger *slog.Logger
 }
 
-// NewSocketServer builds the Socket.IO server with Parley's limits.
+// NewSocketServer builds the Socket.IO server with Parley's limits, on
+// Parley's transports (wstransport).
 func NewSocketServer(o SocketOptions) *socket.Server {
+	t := wstransport.New(wstransport.Config{MaxQueuedBytes: o.MaxQueuedBytes, Metrics: o.Metrics, Logger: o.Logger})
+	return newSocketServer(o, t.Ctors())
+}
+
+// newSocketServer builds the server on the given transports; benchmarks
+// compare them with the library's.
+func newSocketServer(o SocketOptions, ctors *types.Set[transports.TransportCtor]) *socket.Server {
 	if o.MaxFrame <= 0 {
 		o.MaxFrame = 128 << 10
 	}
@@ -53,6 +72,7 @@ func NewSocketServer(o SocketOptions) *socket.Server {
 	// CONNECT on the way retries.
 	opts.SetConnectTimeout(connectTimeout)
 	opts.SetServeClient(false)
+	opts.SetTransports(ctors)
 	if o.Adapter != nil {
 		opts.SetAdapter(o.Adapter)
 	}

@@ -40,7 +40,7 @@ func newTestServer(t *testing.T, tweaks ...func(*server.Config)) *testServer {
 	parleytest.Seed(t, st)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	reg := monitoring.NewRegistry()
-	sio := server.NewSocketServer(server.SocketOptions{})
+	sio := server.NewSocketServer(server.SocketOptions{Metrics: reg, Logger: log})
 	hub := rooms.New(rooms.Config{Store: st, Emitter: server.NewEmitter(sio, log), Metrics: reg, Logger: log})
 	t.Cleanup(hub.Close)
 	acc := accounts.New(accounts.Config{

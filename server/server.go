@@ -37,9 +37,6 @@ type Config struct {
 	AllowedOrigins []string
 	// BodyLimit bounds REST request bodies (64 KiB).
 	BodyLimit string
-	// MaxQueuedPackets is how many packets may wait for one slow connection
-	// before it is dropped (1024).
-	MaxQueuedPackets int
 	// Skills receives the skills that service clients offer over their
 	// sockets (nil: service clients cannot offer skills).
 	Skills *assistant.Remotes
@@ -69,8 +66,7 @@ type Server struct {
 	errors   *prometheus.CounterVec
 	http     *prometheus.HistogramVec
 
-	slowClients prometheus.Counter
-	sockets     *socketMetrics
+	sockets *socketMetrics
 
 	closeOnce sync.Once
 	// closing ends when CloseSockets is called; see endOnClose.
@@ -95,9 +91,6 @@ func New(cfg Config) *Server {
 	if cfg.SkillTimeout <= 0 {
 		cfg.SkillTimeout = 5 * time.Second
 	}
-	if cfg.MaxQueuedPackets <= 0 {
-		cfg.MaxQueuedPackets = 1024
-	}
 	reg := monitoring.OrNew(cfg.Metrics)
 	closing, stopIO := context.WithCancel(context.Background())
 	s := &Server{
@@ -113,8 +106,7 @@ func New(cfg Config) *Server {
 		closing: closing,
 		stopIO:  stopIO,
 
-		slowClients: reg.Counter("slow_clients_disconnected_total", "Connections dropped because they did not read fast enough."),
-		sockets:     newSocketMetrics(reg),
+		sockets: newSocketMetrics(reg),
 	}
 	reg.GaugeFunc("ready", "1 while this node is ready (its /readyz checks pass), else 0; read at scrape time.", s.readyValue)
 	for _, c := range parley.Codes() {

@@ -96,7 +96,6 @@ func (s *Server) onConnect(sock *socket.Socket, user parley.User) {
 	s.hub.Connected(user, id, ids)
 	joined = true
 	mu.Unlock()
-	s.guardSlowClient(sock)
 	s.sockets.connects.WithLabelValues(connectAccepted).Inc()
 	s.log.Debug("socket connected", "user", user.ID, "socket", id, "transport", sock.Conn().Transport().Name())
 

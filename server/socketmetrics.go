@@ -20,13 +20,13 @@ const (
 // library may say in a later version is "other", so the label stays bounded.
 var disconnectReasons = map[string]string{
 	"transport close":             "transport_close", // the peer closed the connection
-	"transport error":             "transport_error",
-	"ping timeout":                "ping_timeout", // the peer vanished without closing
+	"transport error":             "transport_error", // a read error, or a slow client dropped (wstransport)
+	"ping timeout":                "ping_timeout",    // the peer vanished without closing
 	"parse error":                 "parse_error",
 	"client namespace disconnect": "client_disconnect", // socket.disconnect() in the client
 	"server namespace disconnect": "server_disconnect", // Parley disconnected it
 	"server shutting down":        "server_shutdown",
-	"forced close":                "forced_close", // Parley closed the connection (slow client, connect timeout)
+	"forced close":                "forced_close", // Parley closed the connection (connect timeout, lost handshake)
 	"forced server close":         "forced_close",
 }
 

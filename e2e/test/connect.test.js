@@ -133,3 +133,31 @@ test("2000 sockets closed at random points of their handshake leave the connecti
   assert.equal(online[churner.user.username], false, "a user whose sockets all closed must go offline");
   assert.equal(stay.connected, true);
 });
+
+// An idle connection costs its reader goroutine and the library's
+// heartbeat timer goroutine, and nothing more: the writer runs only while
+// something is queued, so a node's goroutines grow by two per idle client,
+// whether it connected over WebSocket or upgraded from long-polling.
+test("idle connections hold two goroutines each, however they connected", async () => {
+  const { token } = await register(srv.base, uniqueName("idle"));
+  const goroutines = () => metric(srv.base, "go_goroutines");
+  const baseline = await goroutines();
+  const N = 200;
+  const sockets = [];
+  for (let i = 0; i < N; i += 50) {
+    sockets.push(
+      ...(await Promise.all(
+        Array.from({ length: 50 }, (_, j) =>
+          connect(srv.base, token, { transports: j % 2 ? ["websocket"] : ["polling", "websocket"] }),
+        ),
+      )),
+    );
+  }
+  await waitFor(() => sockets.every((s) => s.io.engine.transport.name === "websocket"), { what: "every socket on WebSocket" });
+  // Through heartbeats (every second here): each one wakes a writer, which
+  // ends once the ping is written.
+  await new Promise((r) => setTimeout(r, 2500));
+  const perConnection = ((await goroutines()) - baseline) / N;
+  assert.ok(perConnection <= 2.05, `${perConnection.toFixed(2)} goroutines per idle connection, want 2`);
+  for (const s of sockets) s.close();
+});

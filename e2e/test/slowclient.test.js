@@ -1,11 +1,11 @@
 // A connection that stops reading must not make the server buffer for it
-// without bound: past PARLEY_MAX_QUEUED_PACKETS it is dropped and counted,
-// while everyone else keeps receiving.
+// without bound: once more than PARLEY_MAX_QUEUED_BYTES wait for it, it is
+// dropped and counted, while everyone else keeps receiving.
 import { test, sharedServer, assert, send } from "../lib/fixture.js";
 import { register, connect, collect, waitFor, api } from "../lib/server.js";
 
 const ctx = sharedServer({
-  env: { PARLEY_MAX_QUEUED_PACKETS: "20", PARLEY_SEND_RATE: "1000", PARLEY_SEND_BURST: "1000" },
+  env: { PARLEY_MAX_QUEUED_BYTES: "8KiB", PARLEY_SEND_RATE: "1000", PARLEY_SEND_BURST: "1000" },
 });
 
 // openStalledPollingSocket performs the Engine.IO long-polling handshake and
@@ -40,6 +40,8 @@ test("a client that stops reading is disconnected and counted; others still get 
   assert.equal(await metric(ctx.base, "parley_connections"), 3);
 
   const deliveredBefore = await metric(ctx.base, "parley_messages_delivered_total");
+  // Each message event is a few hundred bytes: 60 of them are more than
+  // twice the 8 KiB that may wait for the stalled socket.
   const total = 60;
   for (let i = 0; i < total; i++) await send(sa, "general", `flood ${i}`);
 
