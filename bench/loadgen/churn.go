@@ -91,7 +91,7 @@ func runChurn(ctx context.Context, o options, t target) (*report.Churn, error) {
 	for _, l := range lat {
 		all = append(all, l...)
 	}
-	res.Connect = latency(all)
+	res.Connect = latency(all, 0)
 	log.Printf("churn: %d cycles in %.1fs (%.0f/s), %d failed; settling %s", res.Cycles, res.ElapsedS, res.ConnectsPerS, res.Failures, o.churnSettle)
 
 	// A fixed wait for both servers, so their RSS is read at the same age;

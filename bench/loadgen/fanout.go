@@ -106,7 +106,7 @@ func (f *fanout) phaseOf(idx int) (*phase, int) {
 
 func runFanout(ctx context.Context, o options, t target) (*report.Fanout, error) {
 	f := &fanout{o: o, t: t, epoch: time.Now()}
-	res := &report.Fanout{Users: o.users, SocketsPerUser: o.socketsPerUser, Rooms: o.rooms}
+	res := &report.Fanout{Users: o.users, SocketsPerUser: o.socketsPerUser, Rooms: o.rooms, DrainLimit: o.drain.Seconds()}
 	if len(o.rates)+1 > maxPhases {
 		return nil, fmt.Errorf("at most %d rates", maxPhases-1)
 	}
@@ -156,6 +156,10 @@ func runFanout(ctx context.Context, o options, t target) (*report.Fanout, error)
 	// lost.
 	f.quiet(ctx, time.Second, o.drain)
 	res.LostAtEnd = f.missing(1, int(f.nPhases.Load()))
+	for i := 1; i < int(f.nPhases.Load()); i++ {
+		p := f.phases[i]
+		res.AcksLostAtEnd += int(p.sent.Load() - p.acksOK.Load() - p.acksErr.Load())
+	}
 	res.Disconnects = int(f.disconnects.Load())
 	res.OtherEvents = f.other.Load()
 	if n := f.unknown.Load(); n > 0 {
@@ -371,8 +375,8 @@ func (f *fanout) run(ctx context.Context, n int, p *phase) report.Phase {
 		last = max(last, s.last[n])
 		s.mu.Unlock()
 	}
-	r.Deliver = latency(lat)
-	r.Ack = latency(ack)
+	r.Deliver = latency(lat, r.MissingAtDeadline)
+	r.Ack = latency(ack, r.AcksLate)
 	if last > p.start {
 		r.DeliveriesPerSec = round3(float64(r.Delivered) / (float64(last-p.start) / 1e9))
 	}
@@ -380,7 +384,9 @@ func (f *fanout) run(ctx context.Context, n int, p *phase) report.Phase {
 	if !drained {
 		// The server is behind: let it catch up, so the next phase does not
 		// start on top of this one's backlog.
-		f.quiet(ctx, time.Second, 30*time.Second)
+		if !f.quiet(ctx, time.Second, 30*time.Second) {
+			log.Printf("fanout: WARNING: the server was still delivering %s's backlog 30s after the drain deadline; the next phase starts on top of it", p.name)
+		}
 	} else {
 		time.Sleep(time.Second)
 	}
@@ -459,8 +465,9 @@ func (f *fanout) missing(from, to int) int {
 	return n
 }
 
-// quiet waits until no delivery has arrived for gap, or limit passes.
-func (f *fanout) quiet(ctx context.Context, gap, limit time.Duration) {
+// quiet waits until no delivery has arrived for gap (true), or limit
+// passes (false).
+func (f *fanout) quiet(ctx context.Context, gap, limit time.Duration) bool {
 	total := func() int64 {
 		var n int64
 		for i := range int(f.nPhases.Load()) {
@@ -475,9 +482,10 @@ func (f *fanout) quiet(ctx context.Context, gap, limit time.Duration) {
 		if n := total(); n != last {
 			last, lastChange = n, time.Now()
 		} else if time.Since(lastChange) >= gap {
-			return
+			return true
 		}
 	}
+	return false
 }
 
 func (f *fanout) close() {

@@ -96,18 +96,26 @@ func (m cpuMeter) stop() report.CPU {
 	}
 }
 
-// latency summarizes samples in microseconds; it sorts them in place.
-func latency(us []int32) report.Latency {
-	if len(us) == 0 {
+// latency summarizes samples in microseconds (sorting them in place) and
+// counts the undelivered ones as slower than all of them: a percentile that
+// falls among those is -1, "not there by the deadline", rather than
+// computed from the survivors only.
+func latency(us []int32, undelivered int) report.Latency {
+	n := len(us) + max(undelivered, 0)
+	if n == 0 {
 		return report.Latency{}
 	}
 	slices.Sort(us)
 	at := func(q float64) float64 {
 		// nearest rank: the smallest sample with at least q of them at or below it
-		i := max(int(math.Ceil(q*float64(len(us))))-1, 0)
+		i := max(int(math.Ceil(q*float64(n)))-1, 0)
+		if i >= len(us) {
+			return -1
+		}
 		return round3(float64(us[i]) / 1000)
 	}
-	return report.Latency{N: len(us), P50: at(0.5), P90: at(0.9), P99: at(0.99), P999: at(0.999), Max: round3(float64(us[len(us)-1]) / 1000)}
+	l := report.Latency{N: len(us), Undelivered: max(undelivered, 0), P50: at(0.5), P90: at(0.9), P99: at(0.99), P999: at(0.999), Max: at(1)}
+	return l
 }
 
 func round3(f float64) float64 {

@@ -26,6 +26,9 @@ type row struct {
 	value func(*report.Run) (float64, bool)
 	// text, when set, formats a cell instead of the number.
 	text func(*report.Run) string
+	// latency marks percentiles, where -1 means the percentile falls among
+	// deliveries that had not arrived when the phase stopped waiting.
+	latency bool
 }
 
 func render(res *Results, o options) string {
@@ -81,6 +84,9 @@ func cell(r row, run *report.Run) string {
 	if !ok {
 		return "–"
 	}
+	if v < 0 && r.latency {
+		return "not delivered by the deadline"
+	}
 	return num(v)
 }
 
@@ -90,7 +96,7 @@ func ratio(r row, p, ref *report.Run) string {
 	}
 	a, ok1 := r.value(p)
 	c, ok2 := r.value(ref)
-	if !ok1 || !ok2 {
+	if !ok1 || !ok2 || (r.latency && (a < 0 || c < 0)) {
 		return ""
 	}
 	dir := "higher is better"
@@ -161,6 +167,7 @@ func phaseAt(run *report.Run, rate float64) (report.Phase, bool) {
 func fanoutRows(runs map[string]*report.Run) []row {
 	var rates []float64
 	var perMsg int
+	var drain float64
 	for _, srv := range []string{"parley", "reference"} {
 		if r := runs[srv]; r != nil && r.Fanout != nil && len(r.Fanout.Phases) > 0 {
 			for _, p := range r.Fanout.Phases {
@@ -169,6 +176,7 @@ func fanoutRows(runs map[string]*report.Run) []row {
 				}
 			}
 			perMsg = r.Fanout.Users * r.Fanout.SocketsPerUser / r.Fanout.Rooms
+			drain = r.Fanout.DrainLimit
 		}
 	}
 	slices.Sort(rates)
@@ -222,15 +230,15 @@ func fanoutRows(runs map[string]*report.Run) []row {
 	})
 	low := rates[0]
 	rows = append(rows,
-		row{name: fmt.Sprintf("fan-out: p50 send→deliver at %s msg/s (ms)", num(low)), dir: lower,
+		row{name: fmt.Sprintf("fan-out: p50 send→deliver at %s msg/s (ms)", num(low)), dir: lower, latency: true,
 			value: phaseVal(low, func(p report.Phase) float64 { return p.Deliver.P50 })},
 	)
 	for _, rate := range rates {
-		rows = append(rows, row{name: fmt.Sprintf("fan-out: p99 send→deliver at %s msg/s (ms)", num(rate)), dir: lower,
+		rows = append(rows, row{name: fmt.Sprintf("fan-out: p99 send→deliver at %s msg/s (ms)", num(rate)), dir: lower, latency: true,
 			value: phaseVal(rate, func(p report.Phase) float64 { return p.Deliver.P99 })})
 	}
 	rows = append(rows,
-		row{name: fmt.Sprintf("fan-out: p99 send→ack at %s msg/s (ms)", num(low)), dir: lower,
+		row{name: fmt.Sprintf("fan-out: p99 send→ack at %s msg/s (ms)", num(low)), dir: lower, latency: true,
 			value: phaseVal(low, func(p report.Phase) float64 { return p.Ack.P99 })},
 		row{name: fmt.Sprintf("fan-out: server CPU at %s msg/s (cores)", num(low)), dir: lower,
 			value: phaseVal(low, func(p report.Phase) float64 { return p.CPU.Server })},
@@ -241,21 +249,14 @@ func fanoutRows(runs map[string]*report.Run) []row {
 				}
 				return p.CPU.Server * 1e6 / p.DeliveriesPerSec
 			})},
-		row{name: "fan-out: deliveries not there 10 s after the last send (all rates)", dir: lower,
+		row{name: fmt.Sprintf("fan-out: deliveries not there %s s after a phase's last send (all rates)", num(drain)), dir: lower,
 			value: sum(func(p report.Phase) int { return p.MissingAtDeadline })},
 		row{name: "fan-out: deliveries missing at the end (lost, all rates)", dir: lower,
 			value: fan(func(fo *report.Fanout) float64 { return float64(fo.LostAtEnd) })},
-		row{name: "fan-out: ack errors / acks never received (all rates)", text: func(r *report.Run) string {
-			if r.Fanout == nil {
-				return "–"
-			}
-			e, m := 0, 0
-			for _, p := range r.Fanout.Phases {
-				e += p.AckErrors
-				m += p.AcksLate
-			}
-			return fmt.Sprintf("%d / %d", e, m)
-		}},
+		row{name: "fan-out: ack errors (all rates)", dir: lower,
+			value: sum(func(p report.Phase) int { return p.AckErrors })},
+		row{name: "fan-out: acks missing at the end (all rates)", dir: lower,
+			value: fan(func(fo *report.Fanout) float64 { return float64(fo.AcksLostAtEnd) })},
 		row{name: "fan-out: sockets disconnected during the run", dir: lower,
 			value: fan(func(fo *report.Fanout) float64 { return float64(fo.Disconnects) })},
 		// The generator's own CPU where it worked hardest: well under one

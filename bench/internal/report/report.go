@@ -2,14 +2,17 @@
 // the side-by-side driver reads back.
 package report
 
-// Latency is a distribution in milliseconds.
+// Latency is a distribution in milliseconds. Samples that never came
+// (Undelivered) count as slower than any that did; a percentile that falls
+// among them is -1.
 type Latency struct {
-	N    int     `json:"n"`
-	P50  float64 `json:"p50_ms"`
-	P90  float64 `json:"p90_ms"`
-	P99  float64 `json:"p99_ms"`
-	P999 float64 `json:"p999_ms"`
-	Max  float64 `json:"max_ms"`
+	N           int     `json:"n"`
+	Undelivered int     `json:"undelivered,omitempty"`
+	P50         float64 `json:"p50_ms"`
+	P90         float64 `json:"p90_ms"`
+	P99         float64 `json:"p99_ms"`
+	P999        float64 `json:"p999_ms"`
+	Max         float64 `json:"max_ms"`
 }
 
 // CPU is CPU time over a window, in cores (1.0 = one core busy throughout).
@@ -53,15 +56,20 @@ type Phase struct {
 
 // Fanout is the result of the fan-out mode.
 type Fanout struct {
-	Users          int     `json:"users"`
-	SocketsPerUser int     `json:"sockets_per_user"`
-	Rooms          int     `json:"rooms"`
-	Phases         []Phase `json:"phases"`
+	Users          int `json:"users"`
+	SocketsPerUser int `json:"sockets_per_user"`
+	Rooms          int `json:"rooms"`
+	// DrainLimit is how long a phase waits for its deliveries after its
+	// last send.
+	DrainLimit float64 `json:"drain_limit_s"`
+	Phases     []Phase `json:"phases"`
 	// LostAtEnd are deliveries that had still not arrived after the last
 	// phase and a final wait, over every phase (the warm-up excluded).
-	LostAtEnd   int     `json:"deliveries_lost_at_end"`
-	Disconnects int     `json:"disconnects"`
-	SetupS      float64 `json:"setup_s"`
+	LostAtEnd int `json:"deliveries_lost_at_end"`
+	// AcksLostAtEnd are sends whose ack had still not come by then.
+	AcksLostAtEnd int     `json:"acks_lost_at_end"`
+	Disconnects   int     `json:"disconnects"`
+	SetupS        float64 `json:"setup_s"`
 	// OtherEvents counts events other than "message" (presence,
 	// room:member, ...), which the server also had to send.
 	OtherEvents int64 `json:"other_events"`
