@@ -297,6 +297,7 @@ func (s *server) stop() {
 
 // measure runs one mode against a fresh server.
 func measure(ctx context.Context, p *Paths, kind, mode string, pinned bool, extra []string) (*report.Run, error) {
+	before := startMachineCPU()
 	s, err := startServer(ctx, p, kind, mode, pinned)
 	if err != nil {
 		return nil, err
@@ -314,7 +315,13 @@ func measure(ctx context.Context, p *Paths, kind, mode string, pinned bool, extr
 	cmd.Stdout = &out
 	cmd.Stderr = os.Stderr
 	runErr := cmd.Run()
+	var gen float64
+	if cmd.ProcessState != nil {
+		gen = (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
+	}
+	other := before.others(cpuSeconds(s.pid), gen)
 	var r report.Run
+	r.OtherCPU = &other
 	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
 		if runErr != nil {
 			return nil, fmt.Errorf("loadgen: %w", runErr)

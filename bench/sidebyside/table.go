@@ -57,7 +57,16 @@ func render(res *Results, o options) string {
 			if byServer == nil {
 				continue
 			}
-			for _, r := range rowsFor(mode, byServer) {
+			rows := append(rowsFor(mode, byServer), row{
+				name: mode + ": CPU used meanwhile by other processes on the machine (cores)",
+				value: func(r *report.Run) (float64, bool) {
+					if r.OtherCPU == nil {
+						return 0, false
+					}
+					return *r.OtherCPU, true
+				},
+			})
+			for _, r := range rows {
 				p, ref := byServer["parley"], byServer["reference"]
 				fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", r.name, cell(r, p), cell(r, ref), ratio(r, p, ref))
 			}

@@ -122,6 +122,10 @@ type Run struct {
 	Fanout *Fanout `json:"fanout,omitempty"`
 	Idle   *Idle   `json:"idle,omitempty"`
 	Churn  *Churn  `json:"churn,omitempty"`
+	// OtherCPU is the CPU that processes other than the server, the
+	// generator and the driver used while this run lasted, in cores: work
+	// that competed with the measurement (set by the driver).
+	OtherCPU *float64 `json:"other_processes_cores,omitempty"`
 	// ServerMetrics are a few of Parley's own counters at the end.
 	ServerMetrics map[string]float64 `json:"server_metrics,omitempty"`
 	Error         string             `json:"error,omitempty"`

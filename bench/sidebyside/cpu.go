@@ -1,0 +1,90 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// clockTicks is USER_HZ, which Linux fixes at 100 for /proc/stat.
+const clockTicks = 100
+
+// machineCPU is a reading of the whole machine's busy time, to tell how
+// much of it went to processes other than the ones measured.
+type machineCPU struct {
+	at     time.Time
+	busy   float64
+	myself float64
+}
+
+func startMachineCPU() machineCPU {
+	return machineCPU{at: time.Now(), busy: busySeconds(), myself: selfCPUSeconds()}
+}
+
+// others is the CPU, in cores, that went neither to the server (server
+// seconds since it started, after m) nor to the generator nor to this
+// driver since m.
+func (m machineCPU) others(server, generator float64) float64 {
+	wall := time.Since(m.at).Seconds()
+	if wall <= 0 {
+		return 0
+	}
+	other := busySeconds() - m.busy - server - generator - (selfCPUSeconds() - m.myself)
+	return float64(int64(max(other, 0)/wall*1000+0.5)) / 1000
+}
+
+// busySeconds is the time all CPUs spent on anything but idling and
+// waiting for I/O, from the first line of /proc/stat.
+func busySeconds() float64 {
+	data, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0
+	}
+	line, _, _ := strings.Cut(string(data), "\n")
+	f := strings.Fields(line)
+	if len(f) < 9 || f[0] != "cpu" {
+		return 0
+	}
+	var busy float64
+	// user nice system idle iowait irq softirq steal: all but idle, iowait.
+	for i, v := range f[1:9] {
+		if i == 3 || i == 4 {
+			continue
+		}
+		n, _ := strconv.ParseFloat(v, 64)
+		busy += n
+	}
+	return busy / clockTicks
+}
+
+// cpuSeconds is the user+system CPU time of pid so far (0 if unknown).
+func cpuSeconds(pid int) float64 {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	i := bytes.LastIndexByte(data, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(data[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseFloat(f[11], 64)
+	st, _ := strconv.ParseFloat(f[12], 64)
+	return (ut + st) / clockTicks
+}
+
+func selfCPUSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	tv := func(t syscall.Timeval) float64 { return float64(t.Sec) + float64(t.Usec)/1e6 }
+	return tv(ru.Utime) + tv(ru.Stime)
+}
