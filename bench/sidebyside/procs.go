@@ -69,7 +69,7 @@ func raiseFileLimit() {
 	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &l); err != nil {
 		log.Printf("open-file limit: %v", err)
 	}
-	if l.Cur < 25000 {
+	if l.Cur < 11000 {
 		log.Printf("open-file limit is %d: the idle mode's 10,000 sockets may fail", l.Cur)
 	}
 }
@@ -322,6 +322,9 @@ func measure(ctx context.Context, p *Paths, kind, mode string, pinned bool, extr
 	other := before.others(cpuSeconds(s.pid), gen)
 	var r report.Run
 	r.OtherCPU = &other
+	if cmd.Process != nil {
+		r.OtherTop = before.topOthers(s.pid, cmd.Process.Pid)
+	}
 	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
 		if runErr != nil {
 			return nil, fmt.Errorf("loadgen: %w", runErr)

@@ -71,6 +71,17 @@ func render(res *Results, o options) string {
 				fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", r.name, cell(r, p), cell(r, ref), ratio(r, p, ref))
 			}
 		}
+		var busy []string
+		for _, mode := range o.modes {
+			for _, srv := range o.servers {
+				if r := runs[mode][srv]; r != nil && len(r.OtherTop) > 0 {
+					busy = append(busy, fmt.Sprintf("%s/%s: %s", mode, srv, strings.Join(r.OtherTop, ", ")))
+				}
+			}
+		}
+		if len(busy) > 0 {
+			fmt.Fprintf(&b, "\nother processes busiest during each run (cores): %s\n", strings.Join(busy, "; "))
+		}
 		for _, mode := range o.modes {
 			for _, srv := range o.servers {
 				if r := runs[mode][srv]; r != nil && r.Error != "" {

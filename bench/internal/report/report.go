@@ -126,6 +126,9 @@ type Run struct {
 	// generator and the driver used while this run lasted, in cores: work
 	// that competed with the measurement (set by the driver).
 	OtherCPU *float64 `json:"other_processes_cores,omitempty"`
+	// OtherTop are the other processes that used the most of it, as
+	// "name cores".
+	OtherTop []string `json:"other_processes_top,omitempty"`
 	// ServerMetrics are a few of Parley's own counters at the end.
 	ServerMetrics map[string]float64 `json:"server_metrics,omitempty"`
 	Error         string             `json:"error,omitempty"`
