@@ -67,11 +67,14 @@ test-rules:
 	$(PROMTOOL) check rules $(PROM_DIR)/rules/*.yml
 	$(PROMTOOL) test rules $(PROM_DIR)/tests/*.yml
 
-# Benchmarks report figures; they are not pass/fail gates.
+# Benchmarks report figures; they are not pass/fail gates. The side-by-side
+# (bench/sidebyside, docs/benchmarks.md) takes ~8 minutes; BENCH_FLAGS
+# narrows it, e.g. BENCH_FLAGS='-mode fanout -pin pinned' or BENCH_FLAGS=-short.
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3s ./store/sqlite/
 	$(GO) test -run '^$$' -bench MentionToFirstDelta -benchtime 200x ./assistant/
 	$(GO) test -run '^$$' -bench Fanout -benchtime 2s ./server/
+	$(GO) run ./bench/sidebyside $(BENCH_FLAGS)
 
 clean:
 	rm -rf bin
