@@ -15,10 +15,11 @@ async function metric(base, name) {
 }
 
 // A short presence grace and heartbeat, so users whose sockets all closed
-// go offline, and clients that vanished are dropped, within the test.
+// go offline, and clients that vanished are dropped, within the test; the
+// ping timeout leaves a live client on a busy machine time to answer.
 const srv = sharedServer({
   label: "connect",
-  env: { PARLEY_PRESENCE_GRACE: "200ms", PARLEY_PING_INTERVAL: "1s", PARLEY_PING_TIMEOUT: "1s" },
+  env: { PARLEY_PRESENCE_GRACE: "200ms", PARLEY_PING_INTERVAL: "2s", PARLEY_PING_TIMEOUT: "5s" },
 });
 
 // PARLEY_E2E_CONNECT_ATTEMPTS raises the count for a longer measurement.
@@ -120,7 +121,8 @@ test("2000 sockets closed at random points of their handshake leave the connecti
     throw err;
   });
   // A long-polling session whose client vanished mid-handshake keeps one
-  // timer of the library's until its close timeout (30 s, not settable).
+  // timer of the library's until its close timeout (30 s, not settable),
+  // or until the heartbeat (2 s + 5 s) drops it.
   await waitFor(async () => (await metric(srv.base, "go_goroutines")) <= goroutines + 10, {
     timeoutMs: 45_000,
     intervalMs: 500,
