@@ -54,9 +54,15 @@ func describeMachine(root string) Machine {
 	if data, err := os.ReadFile(filepath.Join(root, "bench/reference/node_modules/socket.io/package.json")); err == nil && json.Unmarshal(data, &pkg) == nil {
 		m.SocketIO = pkg.Version
 	}
-	m.Commit = output("git", "-C", root, "rev-parse", "--short", "HEAD")
-	if dirty := output("git", "-C", root, "status", "--porcelain", "--untracked-files=no"); dirty != "" {
-		m.Commit += " (with uncommitted changes)"
+	// Only a tree that is itself a checkout has a commit: an exported copy
+	// inside another checkout would report that one's.
+	if top := output("git", "-C", root, "rev-parse", "--show-toplevel"); top != "" && sameDir(top, root) {
+		m.Commit = output("git", "-C", root, "rev-parse", "--short", "HEAD")
+		if dirty := output("git", "-C", root, "status", "--porcelain", "--untracked-files=no"); dirty != "" {
+			m.Commit += " (with uncommitted changes)"
+		}
+	} else {
+		m.Commit = "unknown (not a git checkout)"
 	}
 	return m
 }
@@ -81,4 +87,10 @@ func loadAverage() string {
 		return ""
 	}
 	return strings.Join(f[:3], " ")
+}
+
+func sameDir(a, b string) bool {
+	ea, err1 := filepath.EvalSymlinks(a)
+	eb, err2 := filepath.EvalSymlinks(b)
+	return err1 == nil && err2 == nil && ea == eb
 }

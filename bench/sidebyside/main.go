@@ -40,6 +40,7 @@ type options struct {
 	// they override them.
 	genArgs []string
 	short   bool
+	table   string
 	rates   string
 	// headroom is a rate offered to the reference only, past Parley's
 	// saturation, to show what the generator can drive.
@@ -69,6 +70,7 @@ func main() {
 	flag.StringVar(&o.rates, "rates", "300,1000,2000", "fan-out: offered message rates (msg/s), one 10 s phase each")
 	flag.Float64Var(&o.headroom, "headroom", 4000, "fan-out: one more rate offered to the reference only, to show the load generator is not the limit (0: none)")
 	flag.BoolVar(&o.short, "short", false, "shorter runs: 3s per rate, 2,000 idle sockets, 2,000 churn cycles")
+	flag.StringVar(&o.table, "table", "", "print the table of a saved results file (e.g. bench/results/latest.json) and run nothing")
 	flag.StringVar(&genArgs, "loadgen", "", "extra loadgen flags, space-separated, e.g. \"-rates 300,3000 -duration 5s\"")
 	flag.Parse()
 	o.modes = split(modes)
@@ -91,6 +93,18 @@ func main() {
 		}
 	}
 
+	if o.table != "" {
+		data, err := os.ReadFile(o.table)
+		if err != nil {
+			log.Fatal(err)
+		}
+		var res Results
+		if err := json.Unmarshal(data, &res); err != nil {
+			log.Fatalf("%s: %v", o.table, err)
+		}
+		fmt.Print(render(&res))
+		return
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, o); err != nil {
@@ -176,7 +190,7 @@ func run(ctx context.Context, o options) error {
 	if err := os.WriteFile(o.out, append(data, '\n'), 0o644); err != nil {
 		return err
 	}
-	fmt.Print(render(res, o))
+	fmt.Print(render(res))
 	log.Printf("raw results: %s", o.out)
 	if len(failed) > 0 {
 		return fmt.Errorf("runs with errors: %s", strings.Join(failed, ", "))

@@ -31,7 +31,9 @@ type row struct {
 	latency bool
 }
 
-func render(res *Results, o options) string {
+// render prints one table: a heading row per configuration, then each
+// mode's rows, then what else the reader needs to judge the figures.
+func render(res *Results) string {
 	var b strings.Builder
 	m := res.Machine
 	fmt.Fprintf(&b, "\nParley side by side with the reference (Node.js socket.io %s)\n", m.SocketIO)
@@ -40,19 +42,20 @@ func render(res *Results, o options) string {
 	if len(res.Args) > 0 {
 		fmt.Fprintf(&b, "loadgen flags: %s\n", strings.Join(res.Args, " "))
 	}
-	for _, pin := range o.pins {
+	b.WriteString("\n| metric | Parley | reference | ratio Parley/reference |\n")
+	b.WriteString("| --- | ---: | ---: | --- |\n")
+	var notes []string
+	for _, pin := range []string{"pinned", "unpinned"} {
 		runs := res.Runs[pin]
 		if runs == nil {
 			continue
 		}
 		if pin == "pinned" {
-			fmt.Fprintf(&b, "\n### pinned: server on core 0 (Parley with GOMAXPROCS=1), load generator on core 1\n\n")
+			b.WriteString("| **pinned**: server on core 0 (Parley with GOMAXPROCS=1), load generator on core 1 | | | |\n")
 		} else {
-			fmt.Fprintf(&b, "\n### unpinned: server and load generator share both cores (Parley with GOMAXPROCS=2)\n\n")
+			b.WriteString("| **unpinned**: server and load generator share both cores (Parley with GOMAXPROCS=2) | | | |\n")
 		}
-		b.WriteString("| metric | Parley | reference | ratio Parley/reference |\n")
-		b.WriteString("| --- | ---: | ---: | --- |\n")
-		for _, mode := range o.modes {
+		for _, mode := range []string{"fanout", "idle", "churn"} {
 			byServer := runs[mode]
 			if byServer == nil {
 				continue
@@ -70,24 +73,24 @@ func render(res *Results, o options) string {
 				p, ref := byServer["parley"], byServer["reference"]
 				fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", r.name, cell(r, p), cell(r, ref), ratio(r, p, ref))
 			}
-		}
-		var busy []string
-		for _, mode := range o.modes {
-			for _, srv := range o.servers {
-				if r := runs[mode][srv]; r != nil && len(r.OtherTop) > 0 {
-					busy = append(busy, fmt.Sprintf("%s/%s: %s", mode, srv, strings.Join(r.OtherTop, ", ")))
+			for _, srv := range []string{"parley", "reference"} {
+				r := byServer[srv]
+				if r == nil {
+					continue
+				}
+				if len(r.OtherTop) > 0 {
+					notes = append(notes, fmt.Sprintf("%s %s %s: other processes busiest meanwhile (cores): %s", pin, mode, srv, strings.Join(r.OtherTop, ", ")))
+				}
+				if r.Error != "" {
+					notes = append(notes, fmt.Sprintf("%s %s %s FAILED: %s", pin, mode, srv, r.Error))
 				}
 			}
 		}
-		if len(busy) > 0 {
-			fmt.Fprintf(&b, "\nother processes busiest during each run (cores): %s\n", strings.Join(busy, "; "))
-		}
-		for _, mode := range o.modes {
-			for _, srv := range o.servers {
-				if r := runs[mode][srv]; r != nil && r.Error != "" {
-					fmt.Fprintf(&b, "\n%s %s failed: %s\n", srv, mode, r.Error)
-				}
-			}
+	}
+	if len(notes) > 0 {
+		b.WriteString("\n")
+		for _, n := range notes {
+			b.WriteString(n + "\n")
 		}
 	}
 	return b.String()
