@@ -7,26 +7,7 @@ import (
 	"sync"
 
 	"github.com/parley-chat/parley"
-)
-
-// SkillMessage is what travels between the assistant and a service client
-// (seed 002's shape): From asks To about Subject.
-type SkillMessage struct {
-	From       string            `json:"from"`
-	To         string            `json:"to"`
-	Subject    string            `json:"subject"`
-	Content    string            `json:"content"`
-	Type       string            `json:"type"`
-	CreateTime int64             `json:"createTime"` // unix ms
-	Room       string            `json:"room,omitempty"`
-	Lang       string            `json:"lang,omitempty"`
-	Slots      map[string]string `json:"slots,omitempty"`
-}
-
-// Skill message types.
-const (
-	TypeSkillRequest = "skill.request"
-	TypeSkillReply   = "skill.reply"
+	"github.com/parley-chat/parley/protocol"
 )
 
 // RemoteSkill is a skill a service client offers.
@@ -38,7 +19,7 @@ type RemoteSkill struct {
 }
 
 // AskFunc sends a request to the service and waits for its answer.
-type AskFunc func(ctx context.Context, req SkillMessage) (SkillMessage, error)
+type AskFunc func(ctx context.Context, req protocol.SkillMessage) (protocol.SkillMessage, error)
 
 // Remotes holds the skills offered by the service clients connected to this
 // node. The transport registers them; the assistant routes to them.
@@ -121,9 +102,9 @@ func (s *remote) Match(req *Request) (string, bool) {
 }
 
 func (s *remote) Handle(ctx context.Context, req *Request, args string, slots map[string]string) (string, error) {
-	ans, err := s.ask(ctx, SkillMessage{
+	ans, err := s.ask(ctx, protocol.SkillMessage{
 		From: req.Msg.Sender.Username, To: s.service.Username, Subject: s.spec.Name,
-		Content: args, Type: TypeSkillRequest, CreateTime: s.now(),
+		Content: args, Type: protocol.SkillRequest, CreateTime: s.now(),
 		Room: req.Room.ID, Lang: req.Lang, Slots: slots,
 	})
 	if err != nil {

@@ -6,14 +6,15 @@ import (
 
 	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/assistant"
+	"github.com/parley-chat/parley/protocol"
 )
 
 func TestRemoteSkillsCannotBeTakenOrShadowCommands(t *testing.T) {
 	r := assistant.NewRemotes(func() int64 { return 0 })
 	weather := parley.User{ID: "svc-1", Username: "weather"}
 	other := parley.User{ID: "svc-2", Username: "impostor"}
-	ask := func(context.Context, assistant.SkillMessage) (assistant.SkillMessage, error) {
-		return assistant.SkillMessage{}, nil
+	ask := func(context.Context, protocol.SkillMessage) (protocol.SkillMessage, error) {
+		return protocol.SkillMessage{}, nil
 	}
 	unregister, err := r.Register(assistant.RemoteSkill{Name: "weather"}, weather, ask)
 	if err != nil {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/parley-chat/parley/protocol"
 )
 
 // Skill is something a service offers to the assistant: `@assistant
@@ -45,22 +47,6 @@ type SkillReply struct {
 // SkillHandler answers one request. An error (or an empty Content) tells
 // the asker the service answered nothing.
 type SkillHandler func(context.Context, SkillRequest) (SkillReply, error)
-
-// skillTypeReply is the type of every answer.
-const skillTypeReply = "skill.reply"
-
-// skillMessage is the wire shape of requests and replies.
-type skillMessage struct {
-	From       string            `json:"from"`
-	To         string            `json:"to"`
-	Subject    string            `json:"subject"`
-	Content    string            `json:"content"`
-	Type       string            `json:"type"`
-	CreateTime int64             `json:"createTime"` // unix ms
-	Room       string            `json:"room,omitempty"`
-	Lang       string            `json:"lang,omitempty"`
-	Slots      map[string]string `json:"slots,omitempty"`
-}
 
 type skillEntry struct {
 	skill   Skill
@@ -144,8 +130,8 @@ func (c *Client) onSkillRequest(args []any) {
 }
 
 func (c *Client) answerSkill(payload any, ack func([]any, error)) {
-	req, err := decode[skillMessage](payload)
-	reply := skillMessage{From: req.To, To: req.From, Subject: req.Subject, Type: skillTypeReply}
+	req, err := decode[protocol.SkillMessage](payload)
+	reply := protocol.SkillMessage{From: req.To, To: req.From, Subject: req.Subject, Type: protocol.SkillReply}
 	if err != nil {
 		c.log.Warn("parley: undecodable skill request", "err", err)
 	} else if ans, err := c.runSkill(req); err != nil {
@@ -159,7 +145,7 @@ func (c *Client) answerSkill(payload any, ack func([]any, error)) {
 	}
 }
 
-func (c *Client) runSkill(req skillMessage) (SkillReply, error) {
+func (c *Client) runSkill(req protocol.SkillMessage) (SkillReply, error) {
 	c.mu.Lock()
 	entry := c.skills[skillKey(req.Subject)]
 	c.mu.Unlock()

@@ -72,22 +72,22 @@ func (s *Server) registerSkill(sock *socket.Socket, user parley.User, registered
 // askOver returns how the assistant asks sock: an event with an ack, bounded
 // by the skill timeout and by the caller's context.
 func (s *Server) askOver(sock *socket.Socket) assistant.AskFunc {
-	return func(ctx context.Context, req assistant.SkillMessage) (assistant.SkillMessage, error) {
+	return func(ctx context.Context, req protocol.SkillMessage) (protocol.SkillMessage, error) {
 		type result struct {
-			msg assistant.SkillMessage
+			msg protocol.SkillMessage
 			err error
 		}
 		done := make(chan result, 1)
 		payload, err := toMap(req)
 		if err != nil {
-			return assistant.SkillMessage{}, err
+			return protocol.SkillMessage{}, err
 		}
 		err = sock.Timeout(s.cfg.SkillTimeout).Emit(protocol.EventSkillRequest, payload, socket.Ack(func(args []any, err error) {
 			if err != nil || len(args) == 0 {
 				done <- result{err: parley.Errorf(parley.CodeUnavailable, "the service did not answer in time")}
 				return
 			}
-			var ans assistant.SkillMessage
+			var ans protocol.SkillMessage
 			if derr := decodePayload(args[0], &ans); derr != nil {
 				done <- result{err: derr}
 				return
@@ -95,13 +95,13 @@ func (s *Server) askOver(sock *socket.Socket) assistant.AskFunc {
 			done <- result{msg: ans}
 		}))
 		if err != nil {
-			return assistant.SkillMessage{}, err
+			return protocol.SkillMessage{}, err
 		}
 		select {
 		case r := <-done:
 			return r.msg, r.err
 		case <-ctx.Done():
-			return assistant.SkillMessage{}, parley.Wrap(parley.CodeUnavailable, ctx.Err(), "the service did not answer in time")
+			return protocol.SkillMessage{}, parley.Wrap(parley.CodeUnavailable, ctx.Err(), "the service did not answer in time")
 		}
 	}
 }
