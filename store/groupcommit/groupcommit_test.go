@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/parley-chat/parley"
+	"github.com/parley-chat/parley/monitoring"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -408,5 +409,33 @@ func TestErrorsReachTheirSenders(t *testing.T) {
 	f.mu.Unlock()
 	if _, err := c.Append(t.Context(), msg(3)); parley.CodeOf(err) != parley.CodeUnavailable {
 		t.Fatalf("failed transaction: %v, want UNAVAILABLE", err)
+	}
+}
+
+// TestMetricsCountBatches: every commit is observed in the registry it
+// was given, as its number of messages and its duration.
+func TestMetricsCountBatches(t *testing.T) {
+	reg := monitoring.NewRegistry()
+	c := New(newFake(), Config{Metrics: reg})
+	defer c.Close()
+	for i := range 3 {
+		if _, err := c.Append(t.Context(), msg(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mfs, err := reg.Gatherer().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][2]float64{}
+	for _, mf := range mfs {
+		h := mf.GetMetric()[0].GetHistogram()
+		got[mf.GetName()] = [2]float64{float64(h.GetSampleCount()), h.GetSampleSum()}
+	}
+	if b := got["parley_groupcommit_batch_messages"]; b != [2]float64{3, 3} {
+		t.Errorf("batch_messages count, sum = %v, want 3 commits of 1 message", b)
+	}
+	if s := got["parley_groupcommit_commit_seconds"]; s[0] != 3 {
+		t.Errorf("commit_seconds observed %v commits, want 3", s[0])
 	}
 }
