@@ -144,9 +144,14 @@ func (m *Main) open(ctx context.Context) error {
 		MaxFrame: maxFrame, PingInterval: m.cfg.PingInterval, PingTimeout: m.cfg.PingTimeout, Adapter: adapter,
 		MaxQueuedBytes: m.cfg.MaxQueuedBytes, Metrics: reg, Logger: m.log,
 	})
+	var peers rooms.Peers
+	if m.redis != nil {
+		peers = m.redis.peers
+	}
 	m.hub = rooms.New(rooms.Config{
 		Store:         m.store,
 		Emitter:       server.NewEmitter(io, m.log),
+		Peers:         peers,
 		Filter:        filter,
 		MaxTextLength: m.cfg.MaxTextLength,
 		SendRate:      m.cfg.SendRate,
@@ -155,6 +160,9 @@ func (m *Main) open(ctx context.Context) error {
 		Logger:        m.log,
 		Metrics:       reg,
 	})
+	if m.redis != nil {
+		go m.redis.peers.listen(m.redis.ctx, m.hub)
+	}
 	m.accounts = accounts.New(accounts.Config{
 		Users:      m.store.Users,
 		Services:   m.store.Services,

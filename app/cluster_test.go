@@ -111,6 +111,65 @@ func TestTwoNodesShareRoomsThroughRedis(t *testing.T) {
 	}
 }
 
+// TestKickReachesEveryNode: each node remembers the memberships it has
+// read, so a kick on node 1 must make node 2 forget carol's at once (its
+// own memory would last 30 s): her next send through node 2 is refused.
+func TestKickReachesEveryNode(t *testing.T) {
+	url := testRedisURL(t)
+	dir := t.TempDir()
+	prefix := "parley-test-" + parley.NewID()
+	var nodes []*node
+	for range 2 {
+		cfg := testConfig(t, dir)
+		cfg.RedisURL = url
+		cfg.RedisPrefix = prefix
+		cfg.PingInterval = time.Second
+		nodes = append(nodes, boot(t, cfg))
+	}
+	bobToken := nodes[0].register("bob")
+	carol := nodes[1].poller(nodes[1].register("carol"))
+	status, body := nodes[0].do("POST", "/api/rooms", bobToken, `{"name":"Planning"}`)
+	if status != http.StatusCreated {
+		t.Fatalf("create room: %d %s", status, body)
+	}
+	var created struct {
+		Room struct {
+			ID string `json:"id"`
+		} `json:"room"`
+	}
+	room := &created.Room
+	if err := json.Unmarshal([]byte(body), &created); err != nil || room.ID == "" {
+		t.Fatalf("created room %s: %v", body, err)
+	}
+	if ack := carol.call("room:join", map[string]any{"room": room.ID}); ack["ok"] != true {
+		t.Fatalf("carol joins on node 2: %v", ack)
+	}
+	if ack := carol.call("message:send", map[string]any{"room": room.ID, "text": "hi", "clientMsgId": "k1"}); ack["ok"] != true {
+		t.Fatalf("carol's send on node 2: %v", ack)
+	}
+	bob := nodes[0].poller(bobToken)
+	if ack := bob.call("room:kick", map[string]any{"room": room.ID, "user": "carol"}); ack["ok"] != true {
+		t.Fatalf("bob kicks carol on node 1: %v", ack)
+	}
+	// The notice is published before the kick is acknowledged, and node 2
+	// applies it as it arrives; allow for that hop, far below 30 s.
+	deadline := time.Now().Add(5 * time.Second)
+	for i := 2; ; i++ {
+		ack := carol.call("message:send", map[string]any{"room": room.ID, "text": "still here?", "clientMsgId": "k" + strconv.Itoa(i)})
+		if ack["ok"] == false {
+			e, _ := ack["error"].(map[string]any)
+			if e["code"] != string(parley.CodeForbidden) {
+				t.Fatalf("carol's send after the kick: %v, want FORBIDDEN", ack)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("node 2 still accepts carol's messages 5 s after the kick: %v", ack)
+		}
+		time.Sleep(100 * time.Millisecond) // within her send rate
+	}
+}
+
 // TestReadyzReportsRedis: a node whose Redis does not answer serves, but
 // is not ready.
 func TestReadyzReportsRedis(t *testing.T) {

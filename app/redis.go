@@ -17,7 +17,9 @@ import (
 // broadcast to the other nodes (the Socket.IO Redis adapter).
 type redisLink struct {
 	client *goredis.Client
-	cancel context.CancelFunc // ends the adapter's subscriptions
+	ctx    context.Context    // ends with cancel
+	cancel context.CancelFunc // ends the adapter's and the peers' subscriptions
+	peers  *redisPeers
 
 	mu     sync.Mutex
 	logged time.Time
@@ -42,7 +44,8 @@ func (m *Main) openRedis() (socket.AdapterConstructor, error) {
 		return nil, fmt.Errorf("PARLEY_REDIS_URL: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	link := &redisLink{client: goredis.NewClient(opts), cancel: cancel}
+	link := &redisLink{client: goredis.NewClient(opts), ctx: ctx, cancel: cancel}
+	link.peers = newRedisPeers(link.client, m.cfg.RedisPrefix, m.log)
 	m.redis = link
 	rc := sioredis.NewRedisClient(ctx, link.client)
 	_ = rc.On("error", func(args ...any) {

@@ -8,15 +8,23 @@ import (
 )
 
 // member returns the caller's membership of a room, which is all that most
-// actions need: one read in the common case. Without a membership the
-// answer is roomFor's (NOT_FOUND for a room the caller may not know of),
-// or FORBIDDEN for a public room the caller has not joined.
+// actions need: no store read once the hub has seen it (its ReadSeq is not
+// kept). Without a membership the answer is roomFor's (NOT_FOUND for a room
+// the caller may not know of), or FORBIDDEN for a public room the caller
+// has not joined.
 func (h *Hub) member(ctx context.Context, userID, roomID string) (*parley.Membership, error) {
 	roomID = strings.TrimSpace(roomID)
 	if roomID == "" {
 		return nil, parley.Errorf(parley.CodeBadRequest, "room is required")
 	}
+	if m, ok := h.members.get(roomID, userID); ok {
+		return m, nil
+	}
+	epoch := h.members.begin()
 	m, err := h.store.Memberships.Get(ctx, roomID, userID)
+	if err == nil {
+		h.members.put(*m, epoch)
+	}
 	if parley.CodeOf(err) != parley.CodeNotFound {
 		return m, err
 	}
@@ -52,3 +60,21 @@ func (h *Hub) roomFor(ctx context.Context, userID, roomID string) (*parley.Room,
 	}
 	return room, m, nil
 }
+
+// membershipEnded forgets a membership this node just removed from the
+// store, here and on every other node.
+func (h *Hub) membershipEnded(roomID, userID string) {
+	h.members.forget(roomID, userID)
+	if h.cfg.Peers != nil {
+		h.cfg.Peers.MembershipEnded(roomID, userID)
+	}
+}
+
+// ForgetMembership drops what this node remembers of userID's membership of
+// roomID. Peers call it when another node ended that membership.
+func (h *Hub) ForgetMembership(roomID, userID string) { h.members.forget(roomID, userID) }
+
+// ForgetMemberships drops every membership this node remembers. Peers call
+// it when notices from other nodes may have been lost (a reconnect to the
+// bus that carries them).
+func (h *Hub) ForgetMemberships() { h.members.forgetAll() }

@@ -39,10 +39,23 @@ type Emitter interface {
 	LeaveRoom(userID, roomID string)
 }
 
+// Peers carries this node's membership changes to the other nodes of a
+// cluster, whose hubs remember memberships they have read. Implementations
+// must not block: a notice that cannot be sent is logged and dropped (the
+// other nodes forget what they remember within a bounded time anyway).
+type Peers interface {
+	// MembershipEnded tells every other node that userID is no longer a
+	// member of roomID; each calls Hub.ForgetMembership.
+	MembershipEnded(roomID, userID string)
+}
+
 // Config configures a Hub. Zero values take the defaults noted.
 type Config struct {
 	Store   *store.Store
 	Emitter Emitter
+	// Peers, when set, tells the other nodes of memberships this one ended
+	// (nil for a single node).
+	Peers Peers
 	// Filter masks sensitive words (default: the shipped list).
 	Filter *Filter
 	// MaxTextLength bounds a message in characters after trimming (4000).
@@ -73,6 +86,7 @@ type Hub struct {
 	log       *slog.Logger
 	metrics   *metrics
 	users     *userCache
+	members   *memberCache
 	presence  *presence
 
 	mu        sync.Mutex
@@ -117,6 +131,7 @@ func New(cfg Config) *Hub {
 		limiter: NewLimiter(cfg.SendRate, cfg.SendBurst, cfg.Now),
 		log:     cfg.Logger,
 		users:   newUserCache(cfg.Store.Users),
+		members: newMemberCache(cfg.Now),
 	}
 	h.metrics = newMetrics(monitoring.OrNew(cfg.Metrics), cfg.Now)
 	gc := cfg.GroupCommit

@@ -1002,3 +1002,44 @@ func TestConnectionAccountingIsPerConnection(t *testing.T) {
 		t.Errorf("users online within the grace = %v, want 1", got)
 	}
 }
+
+// peerHubs passes membership notices to other hubs directly, as the Redis
+// bus does between nodes.
+type peerHubs struct{ hubs []*rooms.Hub }
+
+func (p *peerHubs) MembershipEnded(roomID, userID string) {
+	for _, h := range p.hubs {
+		h.ForgetMembership(roomID, userID)
+	}
+}
+
+// Two nodes share a store; each remembers the memberships it has read. A
+// kick on one must reach the other, or the kicked user could go on posting
+// through a socket on the other node.
+func TestKickOnOneNodeEndsMembershipOnAnother(t *testing.T) {
+	peers := &peerHubs{}
+	a := newHub(t, func(c *rooms.Config) { c.Peers = peers })
+	b := rooms.New(rooms.Config{Store: a.st, Emitter: parleytest.NewRecorder(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), SendBurst: 1000})
+	t.Cleanup(b.Close)
+	peers.hubs = []*rooms.Hub{b}
+
+	bob, carol := a.user("bob"), a.user("carol")
+	pub := a.room(bob, "pub", false)
+	if _, _, err := a.hub.Join(a.ctx, carol, pub.ID); err != nil {
+		t.Fatal(err)
+	}
+	send := func(text string) error {
+		_, err := b.Send(a.ctx, carol, rooms.SendRequest{Room: pub.ID, Text: text, ClientMsgID: text}, nil)
+		return err
+	}
+	if err := send("through node b"); err != nil {
+		t.Fatalf("carol's first send on node b: %v", err)
+	}
+	if err := a.hub.Kick(a.ctx, bob, pub.ID, "carol"); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, send("still here?"), parley.CodeForbidden)
+	if n := len(a.history(bob, pub.ID)); n != 1 {
+		t.Errorf("room has %d messages, want only the one sent before the kick", n)
+	}
+}

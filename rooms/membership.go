@@ -114,6 +114,7 @@ func (h *Hub) Leave(ctx context.Context, user parley.User, roomID string) error 
 	if err := h.store.Memberships.Remove(ctx, room.ID, user.ID); err != nil && parley.CodeOf(err) != parley.CodeNotFound {
 		return err
 	}
+	h.membershipEnded(room.ID, user.ID)
 	h.emit.Emit(roomTarget(room.ID), protocol.EventMember, protocol.MemberEvent{Room: room.ID, User: protocol.UserOf(user), Action: "left"})
 	h.emit.LeaveRoom(user.ID, room.ID)
 	return nil
@@ -235,6 +236,7 @@ func (h *Hub) Kick(ctx context.Context, user parley.User, roomID, username strin
 		}
 		return err
 	}
+	h.membershipEnded(room.ID, other.ID)
 	ev := protocol.MemberEvent{Room: room.ID, User: protocol.UserOf(*other), Action: "kicked"}
 	h.emit.Emit(Target{Rooms: []string{room.ID}, Users: []string{other.ID}}, protocol.EventMember, ev)
 	h.emit.LeaveRoom(other.ID, room.ID)

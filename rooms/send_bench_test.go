@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"strconv"
+	"sync/atomic"
 	"testing"
 
 	"github.com/parley-chat/parley"
@@ -14,9 +15,15 @@ import (
 
 // BenchmarkSend is one message:send through the hub on the embedded store:
 // validation, membership, filter, mentions, the durable append and the
-// hand-off to the emitter (a recorder, so no socket writes). The message
-// mentions two members and a name nobody has.
+// hand-off to the emitter (a recorder, so no socket writes). "plain" is the
+// common message; "mentions" names two members and a name nobody has.
 func BenchmarkSend(b *testing.B) {
+	b.Run("plain", func(b *testing.B) { benchmarkSend(b, "lunch at noon, anyone?") })
+	b.Run("mentions", func(b *testing.B) { benchmarkSend(b, "lunch at noon, @bob and @carol? (not @nobody)") })
+	b.Run("parallel", func(b *testing.B) { benchmarkSend(b, "") })
+}
+
+func benchmarkSend(b *testing.B, text string) {
 	ctx := context.Background()
 	st := parleytest.Store(b)
 	parleytest.Seed(b, st)
@@ -39,10 +46,26 @@ func BenchmarkSend(b *testing.B) {
 		}
 	}
 	b.ReportAllocs()
+	if text == "" {
+		// Many senders at once, as in a busy room: appends share group
+		// commits, so what is left per send is its CPU and its reads.
+		var n atomic.Int64
+		b.SetParallelism(32)
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				req := rooms.SendRequest{Room: parley.DefaultRoomID, Text: "lunch at noon, anyone?", ClientMsgID: "p" + strconv.FormatInt(n.Add(1), 10)}
+				if _, err := hub.Send(ctx, alice, req, nil); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+		return
+	}
 	i := 0
 	for b.Loop() {
 		i++
-		req := rooms.SendRequest{Room: parley.DefaultRoomID, Text: "lunch at noon, @bob and @carol? (not @nobody)", ClientMsgID: "c" + strconv.Itoa(i)}
+		req := rooms.SendRequest{Room: parley.DefaultRoomID, Text: text, ClientMsgID: "c" + strconv.Itoa(i)}
 		if _, err := hub.Send(ctx, alice, req, nil); err != nil {
 			b.Fatal(err)
 		}
