@@ -105,6 +105,16 @@ test("2000 sockets closed at random points of their handshake leave the connecti
         const transports = i % 4 === 0 ? ["polling", "websocket"] : ["websocket"];
         const socket = io(srv.base, { transports, forceNew: true, reconnection: false, auth: { token: churner.token } });
         socket.on("connect", () => connected++);
+        if (i % 10 === 5) {
+          // Some close just after they connect, however loaded the machine
+          // is: the random delays below can all fall before the CONNECT.
+          return new Promise((resolve) => {
+            const close = () => { socket.close(); resolve(); };
+            socket.on("connect", close);
+            socket.on("connect_error", close);
+            setTimeout(close, 5000);
+          });
+        }
         return new Promise((resolve) => setTimeout(() => {
           socket.close();
           resolve();
