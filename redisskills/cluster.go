@@ -155,9 +155,7 @@ func (c *Cluster) Register(s assistant.RemoteSkill, service parley.User, ask ass
 	}
 	unregisterLocal, err := c.cfg.Local.Register(s, service, ask)
 	if err != nil {
-		if cl.state == published {
-			c.release(ctx, cl)
-		}
+		c.release(ctx, cl)
 		return nil, err
 	}
 	c.mu.Lock()
@@ -178,7 +176,9 @@ func (c *Cluster) Register(s assistant.RemoteSkill, service parley.User, ask ass
 			defer c.wg.Done()
 			c.writing.Lock()
 			defer c.writing.Unlock()
-			ctx, cancel := context.WithTimeout(c.stop, c.cfg.OpTimeout)
+			// Not bounded by Close: a shutdown closes the sockets first,
+			// and their releases are still worth making.
+			ctx, cancel := context.WithTimeout(context.Background(), c.cfg.OpTimeout)
 			defer cancel()
 			c.release(ctx, cl)
 		}()

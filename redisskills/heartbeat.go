@@ -22,6 +22,8 @@ func (c *Cluster) beat() {
 		}
 		err := c.renew()
 		switch {
+		case c.stop.Err() != nil:
+			return // closing: the renewal was cut short, not failed
 		case err != nil && !failing:
 			c.log.Warn("skill heartbeat failed: other nodes drop this node's skills after the TTL unless Redis answers again", "ttl", c.cfg.TTL, "err", err)
 		case err == nil && failing:

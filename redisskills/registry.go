@@ -140,9 +140,11 @@ func (c *Cluster) claim(ctx context.Context, cl *claim) error {
 	return parley.Errorf(parley.CodeConflict, "skill %q is offered by another service", taken)
 }
 
-// release deletes cl from this node's hash. Call with writing held.
+// release deletes cl from this node's hash, if it is there: a claim
+// that timed out may have been written all the same. Call with writing
+// held.
 func (c *Cluster) release(ctx context.Context, cl *claim) {
-	if cl.state != published {
+	if cl.state == refused {
 		return
 	}
 	if err := releaseScript.Run(ctx, c.cfg.Client, []string{c.keys.node(c.cfg.NodeID)}, cl.entry.Skill.Name, cl.value).Err(); err != nil {
