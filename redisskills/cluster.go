@@ -186,8 +186,10 @@ func (c *Cluster) Register(s assistant.RemoteSkill, service parley.User, ask ass
 }
 
 // Skills lists this node's skills, then the other nodes' (a name or alias
-// offered here shadows the same one offered elsewhere). With the registry
-// out of reach it returns this node's skills and UNAVAILABLE.
+// offered here shadows the same one offered elsewhere). A skill that the
+// same service offers on several other nodes is asked on the first of
+// them that still listens. With the registry out of reach it returns this
+// node's skills and UNAVAILABLE.
 func (c *Cluster) Skills(ctx context.Context) ([]assistant.Skill, error) {
 	local, _ := c.cfg.Local.Skills(ctx)
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.OpTimeout)
@@ -200,16 +202,39 @@ func (c *Cluster) Skills(ctx context.Context) ([]assistant.Skill, error) {
 	for _, s := range local {
 		taken[s.Name()] = true
 	}
-	out := local
+	type offer struct {
+		entry entry
+		nodes []string
+	}
+	var offers []*offer
+	bySkill := map[string]*offer{} // by skill name and service id
 	for _, e := range entries {
-		if e.Node == c.cfg.NodeID || slices.ContainsFunc(e.Words, func(w string) bool { return taken[w] }) {
+		if e.Node == c.cfg.NodeID {
+			continue
+		}
+		key := e.Skill.Name + "\x00" + e.ServiceID
+		if o := bySkill[key]; o != nil {
+			// Another instance of the same service: where to ask if the
+			// first one's node is gone (a service that reconnected to
+			// another node while its old node's skills live on).
+			o.nodes = append(o.nodes, e.Node)
+			continue
+		}
+		if slices.ContainsFunc(e.Words, func(w string) bool { return taken[w] }) {
 			continue
 		}
 		for _, w := range e.Words {
 			taken[w] = true
 		}
+		o := &offer{entry: e, nodes: []string{e.Node}}
+		bySkill[key] = o
+		offers = append(offers, o)
+	}
+	out := local
+	for _, o := range offers {
+		e := o.entry
 		service := parley.User{ID: e.ServiceID, Username: e.ServiceName, Kind: parley.KindService}
-		out = append(out, assistant.ServiceSkill(e.Skill, service, c.askNode(e.Node), c.nowMillis))
+		out = append(out, assistant.ServiceSkill(e.Skill, service, c.askNodes(o.nodes), c.nowMillis))
 	}
 	slices.SortFunc(out, func(a, b assistant.Skill) int { return strings.Compare(a.Name(), b.Name()) })
 	return out, nil

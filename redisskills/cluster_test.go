@@ -49,8 +49,13 @@ type node struct {
 
 func newNode(t *testing.T, url, prefix string, ttl time.Duration) *node {
 	t.Helper()
+	return newNodeNamed(t, url, prefix, ttl, parley.NewID())
+}
+
+func newNodeNamed(t *testing.T, url, prefix string, ttl time.Duration, id string) *node {
+	t.Helper()
 	opts, _ := goredis.ParseURL(url)
-	n := &node{id: parley.NewID(), client: goredis.NewClient(opts), local: assistant.NewRemotes(func() int64 { return 7 })}
+	n := &node{id: id, client: goredis.NewClient(opts), local: assistant.NewRemotes(func() int64 { return 7 })}
 	n.cluster = redisskills.New(redisskills.Config{Client: n.client, Prefix: prefix, NodeID: n.id, Local: n.local, TTL: ttl, Now: func() time.Time { return time.UnixMilli(7) }})
 	t.Cleanup(func() {
 		n.cluster.Close()
@@ -265,6 +270,32 @@ func TestADeadNodesSkillsExpire(t *testing.T) {
 	if _, err := a.cluster.Register(assistant.RemoteSkill{Name: "weather"}, impostor, echo("impostor", &calls)); err != nil {
 		t.Errorf("the dead node's name is still taken: %v", err)
 	}
+}
+
+// A service whose node died connects to another node before the dead
+// node's skills expire: questions reach it there at once, although the
+// registry still lists the dead node first.
+func TestAServiceThatMovedIsAskedWhereItIs(t *testing.T) {
+	url, p := redisURL(t), prefix()
+	asker := newNodeNamed(t, url, p, 10*time.Second, "n0")
+	dead := newNodeNamed(t, url, p, 10*time.Second, "n1") // listed before n2
+	next := newNodeNamed(t, url, p, 10*time.Second, "n2")
+	var calls atomic.Int32
+	if _, err := dead.cluster.Register(assistant.RemoteSkill{Name: "weather"}, weather, echo("weather", &calls)); err != nil {
+		t.Fatal(err)
+	}
+	dead.crash()
+	if _, err := next.cluster.Register(assistant.RemoteSkill{Name: "weather"}, weather, echo("weather-n2", &calls)); err != nil {
+		t.Fatalf("the same service on another node while its dead node's skills live on: %v", err)
+	}
+	if got := names(t, asker.cluster); !slices.Equal(got, []string{"weather"}) {
+		t.Fatalf("the asking node lists %v, want weather once", got)
+	}
+	// Redis drops the dead node's subscription as it notices the close.
+	waitFor(t, "the moved service answering", 5*time.Second, func() bool {
+		ans, err := ask(find(t, asker.cluster, "weather"), "Quito")
+		return err == nil && ans == "Quito from weather-n2"
+	})
 }
 
 // A node whose hash disappeared while it lived (Redis restarted, or was

@@ -44,51 +44,59 @@ const (
 	maxAskTimeout     = time.Minute
 )
 
-// askNode returns how this node asks a skill offered on node.
-func (c *Cluster) askNode(node string) assistant.AskFunc {
+// askNodes returns how this node asks a skill offered on nodes: the first
+// node that receives the request answers it.
+func (c *Cluster) askNodes(nodes []string) assistant.AskFunc {
 	return func(ctx context.Context, msg protocol.SkillMessage) (protocol.SkillMessage, error) {
-		timeout := defaultAskTimeout
-		if d, ok := ctx.Deadline(); ok {
-			timeout = time.Until(d)
-		} else {
+		if _, ok := ctx.Deadline(); !ok {
 			var cancel context.CancelFunc
-			ctx, cancel = context.WithTimeout(ctx, timeout)
+			ctx, cancel = context.WithTimeout(ctx, defaultAskTimeout)
 			defer cancel()
 		}
-		id := parley.NewID()
-		replies := make(chan envelope, 1)
-		c.pmu.Lock()
-		c.pending[id] = replies
-		c.pmu.Unlock()
-		defer func() {
-			c.pmu.Lock()
-			delete(c.pending, id)
-			c.pmu.Unlock()
-		}()
-		req := envelope{Kind: kindRequest, ID: id, From: c.cfg.NodeID, Timeout: timeout.Milliseconds(), Message: msg}
-		receivers, err := c.cfg.Client.Publish(ctx, c.keys.channel(node), marshal(req)).Result()
-		switch {
-		case err != nil:
-			c.metrics.forwarded(outcomeError)
-			return protocol.SkillMessage{}, parley.Wrap(parley.CodeUnavailable, err, "the %s service's node could not be asked", msg.Subject)
-		case receivers == 0:
-			// Nobody reads that node's channel: the node is gone, though
-			// its skills have not expired yet.
-			c.metrics.forwarded(outcomeGone)
-			return protocol.SkillMessage{}, parley.Errorf(parley.CodeUnavailable, "the node offering %s is gone", msg.Subject)
-		}
-		select {
-		case r := <-replies:
-			if r.Error != nil {
-				c.metrics.forwarded(outcomeFailed)
-				return protocol.SkillMessage{}, parley.Errorf(r.Error.Code, "%s", r.Error.Message)
+		for _, node := range nodes {
+			ans, outcome, err := c.ask(ctx, node, msg)
+			if outcome == outcomeGone {
+				continue
 			}
-			c.metrics.forwarded(outcomeAnswered)
-			return r.Message, nil
-		case <-ctx.Done():
-			c.metrics.forwarded(outcomeTimeout)
-			return protocol.SkillMessage{}, parley.Wrap(parley.CodeUnavailable, ctx.Err(), "the %s service's node did not answer in time", msg.Subject)
+			c.metrics.forwarded(outcome)
+			return ans, err
 		}
+		c.metrics.forwarded(outcomeGone)
+		return protocol.SkillMessage{}, parley.Errorf(parley.CodeUnavailable, "the node offering %s is gone", msg.Subject)
+	}
+}
+
+// ask sends msg to node and waits for the reply until ctx ends.
+func (c *Cluster) ask(ctx context.Context, node string, msg protocol.SkillMessage) (protocol.SkillMessage, string, error) {
+	d, _ := ctx.Deadline()
+	id := parley.NewID()
+	replies := make(chan envelope, 1)
+	c.pmu.Lock()
+	c.pending[id] = replies
+	c.pmu.Unlock()
+	defer func() {
+		c.pmu.Lock()
+		delete(c.pending, id)
+		c.pmu.Unlock()
+	}()
+	req := envelope{Kind: kindRequest, ID: id, From: c.cfg.NodeID, Timeout: time.Until(d).Milliseconds(), Message: msg}
+	receivers, err := c.cfg.Client.Publish(ctx, c.keys.channel(node), marshal(req)).Result()
+	switch {
+	case err != nil:
+		return protocol.SkillMessage{}, outcomeError, parley.Wrap(parley.CodeUnavailable, err, "the %s service's node could not be asked", msg.Subject)
+	case receivers == 0:
+		// Nobody reads that node's channel: the node is gone, though its
+		// skills have not expired yet.
+		return protocol.SkillMessage{}, outcomeGone, nil
+	}
+	select {
+	case r := <-replies:
+		if r.Error != nil {
+			return protocol.SkillMessage{}, outcomeFailed, parley.Errorf(r.Error.Code, "%s", r.Error.Message)
+		}
+		return r.Message, outcomeAnswered, nil
+	case <-ctx.Done():
+		return protocol.SkillMessage{}, outcomeTimeout, parley.Wrap(parley.CodeUnavailable, ctx.Err(), "the %s service's node did not answer in time", msg.Subject)
 	}
 }
 
