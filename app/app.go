@@ -20,6 +20,7 @@ import (
 	"github.com/parley-chat/parley/assistant"
 	"github.com/parley-chat/parley/monitoring"
 	"github.com/parley-chat/parley/monitoring/storemetrics"
+	"github.com/parley-chat/parley/redisskills"
 	"github.com/parley-chat/parley/rooms"
 	"github.com/parley-chat/parley/server"
 	"github.com/parley-chat/parley/store"
@@ -50,7 +51,8 @@ type Main struct {
 	gate      gate          // startup.go
 	listening chan struct{} // closed once ln is bound
 	serveErr  chan error
-	redis     *redisLink // redis.go; nil without PARLEY_REDIS_URL
+	redis     *redisLink           // redis.go; nil without PARLEY_REDIS_URL
+	skills    *redisskills.Cluster // skills.go; nil without PARLEY_REDIS_URL
 
 	closeOnce sync.Once
 	closeErr  error
@@ -175,8 +177,8 @@ func (m *Main) open(ctx context.Context) error {
 	if err := m.seed(ctx); err != nil {
 		return err
 	}
-	remotes := assistant.NewRemotes(func() int64 { return time.Now().UnixMilli() })
-	if err := m.openAssistant(ctx, filter, remotes, reg); err != nil {
+	services, registry := m.openSkills(reg)
+	if err := m.openAssistant(ctx, filter, services, reg); err != nil {
 		return err
 	}
 	if err := m.accounts.EnsureServices(ctx, m.cfg.Services); err != nil {
@@ -187,7 +189,7 @@ func (m *Main) open(ctx context.Context) error {
 		AssistantName:  m.cfg.AssistantName,
 		Hub:            m.hub,
 		IO:             io,
-		Skills:         remotes,
+		Skills:         registry,
 		AllowedOrigins: m.cfg.AllowedOrigins,
 		Ready:          m.readiness,
 		Metrics:        reg,
@@ -242,6 +244,9 @@ func (m *Main) Close() error {
 		}
 		if m.assistant != nil {
 			m.assistant.Close()
+		}
+		if m.skills != nil {
+			m.skills.Close() // its services' sockets are closed: no more skills here
 		}
 		if err := m.closeRedis(); err != nil {
 			errs = append(errs, err)

@@ -13,7 +13,7 @@ import (
 // openAssistant creates the bot's account on first start, makes it a
 // member of every group room, and starts it on the messages this node
 // accepts.
-func (m *Main) openAssistant(ctx context.Context, filter *rooms.Filter, remotes *assistant.Remotes, reg *monitoring.Registry) error {
+func (m *Main) openAssistant(ctx context.Context, filter *rooms.Filter, services assistant.Services, reg *monitoring.Registry) error {
 	bot, err := m.ensureBot(ctx)
 	if err != nil {
 		return err
@@ -38,7 +38,7 @@ func (m *Main) openAssistant(ctx context.Context, filter *rooms.Filter, remotes 
 		Chat:              hubChat{m.hub},
 		Bot:               *bot,
 		Model:             model,
-		Remotes:           remotes,
+		Services:          services,
 		Limiter:           rooms.NewLimiter(m.cfg.AssistantRate, m.cfg.AssistantBurst, nil),
 		Mask:              func(s string) string { s, _ = filter.Mask(s); return s },
 		Holdback:          filter.LongestPhrase(),

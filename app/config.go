@@ -51,6 +51,9 @@ type Config struct {
 	MongoDatabase string
 	RedisURL      string
 	RedisPrefix   string
+	// SkillTTL is how long, in a cluster, the skills offered on a node
+	// outlive its last heartbeat.
+	SkillTTL time.Duration
 }
 
 // LoadConfig reads the environment, then args.
@@ -122,6 +125,7 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 	s.str(&c.MongoDatabase, "mongodb-database", "PARLEY_MONGODB_DATABASE", "parley", "MongoDB database name")
 	s.str(&c.RedisURL, "redis-url", "PARLEY_REDIS_URL", "", "Redis URL (redis://[user:pass@]host:6379/0); set: nodes share rooms through Redis")
 	s.str(&c.RedisPrefix, "redis-prefix", "PARLEY_REDIS_PREFIX", "parley", "Redis channel prefix: clusters sharing one Redis need different ones")
+	s.duration(&c.SkillTTL, "skill-ttl", "PARLEY_SKILL_TTL", "10s", "with Redis: how long the skills offered on a node outlive its last heartbeat (it beats every third of it)")
 	if err := s.fs.Parse(args); err != nil {
 		return Config{}, err
 	}

@@ -35,9 +35,10 @@ type Config struct {
 	Bot parley.User
 	// Model answers what nothing built in can (nil: built-in only).
 	Model Model
-	// Skills run in process; Remotes are skills of connected services.
-	Skills  []Skill
-	Remotes *Remotes
+	// Skills run in process; Services are the skills of service clients
+	// (Remotes: those connected to this node; nil: none).
+	Skills   []Skill
+	Services Services
 	// Limiter bounds how often one user may ask (nil: no limit).
 	Limiter Limiter
 	// Mask applies the rooms' sensitive-word filter to streamed text; the
@@ -293,11 +294,16 @@ func (a *Assistant) work(q chan job) {
 	}
 }
 
-// skills lists in-process skills, then connected services'.
-func (a *Assistant) skills() []Skill {
+// skills lists in-process skills, then services'. Services that cannot
+// all be listed are logged and the others used.
+func (a *Assistant) skills(ctx context.Context) []Skill {
 	out := append([]Skill(nil), a.cfg.Skills...)
-	if a.cfg.Remotes != nil {
-		out = append(out, a.cfg.Remotes.Skills()...)
+	if a.cfg.Services != nil {
+		more, err := a.cfg.Services.Skills(ctx)
+		if err != nil {
+			a.log.Warn("assistant: some skills could not be listed", "err", err)
+		}
+		out = append(out, more...)
 	}
 	return out
 }

@@ -97,7 +97,7 @@ func (a *Assistant) respond(ctx context.Context, req *Request) (Reply, error) {
 	}
 	switch cmd, arg := command(req.Text); cmd {
 	case "help":
-		return Reply{Text: a.help(req.Lang), Route: "builtin"}, nil
+		return Reply{Text: a.help(ctx, req.Lang), Route: "builtin"}, nil
 	case "learn":
 		return a.learn(req, arg), nil
 	case "forget":
@@ -108,7 +108,7 @@ func (a *Assistant) respond(ctx context.Context, req *Request) (Reply, error) {
 	case "time":
 		return Reply{Text: say(req.Lang, "time", req.Now.UTC().Format("15:04, Monday 2 January 2006")), Route: "builtin"}, nil
 	}
-	for _, s := range a.skills() {
+	for _, s := range a.skills(ctx) {
 		if args, ok := s.Match(req); ok {
 			return a.runSkill(ctx, req, s, args, nil)
 		}
@@ -150,7 +150,7 @@ func (a *Assistant) continueDialogue(ctx context.Context, req *Request, d *store
 		req.Dialogue = nil
 		return Reply{}, false, nil
 	case WaitSlot:
-		for _, s := range a.skills() {
+		for _, s := range a.skills(ctx) {
 			if s.Name() == d.Skill && req.Text != "" {
 				slots := map[string]string{}
 				for k, v := range d.Slots {
@@ -234,9 +234,9 @@ func (a *Assistant) dialogue(req *Request, d store.Dialogue) *store.Dialogue {
 	return &d
 }
 
-func (a *Assistant) help(lang string) string {
+func (a *Assistant) help(ctx context.Context, lang string) string {
 	var skills strings.Builder
-	for _, s := range a.skills() {
+	for _, s := range a.skills(ctx) {
 		skills.WriteString(say(lang, "help.skill", s.Name(), s.Describe(lang)))
 	}
 	model := ""

@@ -19,7 +19,6 @@ import (
 	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/accounts"
 	apidoc "github.com/parley-chat/parley/api"
-	"github.com/parley-chat/parley/assistant"
 	"github.com/parley-chat/parley/monitoring"
 	"github.com/parley-chat/parley/rooms"
 )
@@ -39,7 +38,7 @@ type Config struct {
 	BodyLimit string
 	// Skills receives the skills that service clients offer over their
 	// sockets (nil: service clients cannot offer skills).
-	Skills *assistant.Remotes
+	Skills SkillRegistry
 	// SkillTimeout bounds a service's answer to one request (5s).
 	SkillTimeout time.Duration
 	// Ready reports whether the node can serve (store, Redis); /readyz.

@@ -18,6 +18,17 @@ import (
 // maxSkills bounds the skills one service socket may offer.
 const maxSkills = 16
 
+// SkillRegistry takes the skills service sockets offer: this node's
+// (*assistant.Remotes) or a cluster's (*redisskills.Cluster).
+type SkillRegistry interface {
+	// Register offers s, answered by service through ask, until unregister
+	// is called. Errors: BAD_REQUEST (a name or alias shadows a built-in
+	// command), CONFLICT (another service offers one of them).
+	Register(s assistant.RemoteSkill, service parley.User, ask assistant.AskFunc) (unregister func(), err error)
+}
+
+var _ SkillRegistry = (*assistant.Remotes)(nil)
+
 type serviceCredentials struct {
 	AppID  string `json:"appId"`
 	Secret string `json:"secret"`
