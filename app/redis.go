@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/parley-chat/parley"
+	"github.com/parley-chat/parley/monitoring"
 	goredis "github.com/redis/go-redis/v9"
 	sioredis "github.com/zishang520/socket.io/adapters/redis/v3"
 	"github.com/zishang520/socket.io/adapters/redis/v3/adapter"
@@ -28,14 +29,22 @@ type redisLink struct {
 // redisErrorPause slows the adapter's subscription loop while Redis is
 // down: the adapter retries a failed receive at once and reports each
 // failure through its "error" event, synchronously, so without a pause an
-// outage would spin a core and flood the log.
+// outage would spin a core and flood the log. Failed publishes are not
+// paused (publishFailed).
 const redisErrorPause = 500 * time.Millisecond
+
+// redisDialAttempts is how often one command dials before it fails.
+// go-redis's default, 5 attempts 100 ms apart, times 4 tries of the
+// command, kept a broadcast waiting about 2 s when Redis had just gone
+// down (see publishBreakerFailures for why that matters). Pub/sub is best
+// effort anyway: a message other nodes miss is in the store for sync.
+const redisDialAttempts = 1
 
 // openRedis builds the adapter for PARLEY_REDIS_URL (nil when unset). It
 // does not wait for Redis: go-redis connects lazily and reconnects by
 // itself, and /readyz (readiness) reports the node not ready until Redis
 // answers.
-func (m *Main) openRedis() (socket.AdapterConstructor, error) {
+func (m *Main) openRedis(reg *monitoring.Registry) (socket.AdapterConstructor, error) {
 	if m.cfg.RedisURL == "" {
 		return nil, nil
 	}
@@ -43,8 +52,12 @@ func (m *Main) openRedis() (socket.AdapterConstructor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("PARLEY_REDIS_URL: %w", err)
 	}
+	if opts.DialerRetries == 0 { // PARLEY_REDIS_URL cannot set it
+		opts.DialerRetries = redisDialAttempts
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	link := &redisLink{client: goredis.NewClient(opts), ctx: ctx, cancel: cancel}
+	link.client.AddHook(newPublishGuard(reg, m.log))
 	link.peers = newRedisPeers(link.client, m.cfg.RedisPrefix, m.log)
 	m.redis = link
 	rc := sioredis.NewRedisClient(ctx, link.client)
@@ -55,6 +68,9 @@ func (m *Main) openRedis() (socket.AdapterConstructor, error) {
 			m.log.Warn("redis adapter error", "err", fmt.Sprint(args...))
 		}
 		link.mu.Unlock()
+		if isPublishFailure(args) {
+			return
+		}
 		select {
 		case <-ctx.Done():
 		case <-time.After(redisErrorPause):
