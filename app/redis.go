@@ -33,12 +33,17 @@ type redisLink struct {
 // paused (publishFailed).
 const redisErrorPause = 500 * time.Millisecond
 
-// redisDialAttempts is how often one command dials before it fails.
-// go-redis's default, 5 attempts 100 ms apart, times 4 tries of the
-// command, kept a broadcast waiting about 2 s when Redis had just gone
-// down (see publishBreakerFailures for why that matters). Pub/sub is best
-// effort anyway: a message other nodes miss is in the store for sync.
-const redisDialAttempts = 1
+// A command dials once per try and is tried twice. go-redis's defaults,
+// 5 dials 100 ms apart times 4 tries, kept a broadcast waiting about 2 s
+// when Redis had just gone down, and a publish that probes a Redis still
+// down ~100 ms (see publishBreakerFailures for why that matters); these
+// take ~20 ms. The second try still covers a pooled connection that a
+// Redis restart closed. Pub/sub is best effort anyway: a message other
+// nodes miss is in the store for sync.
+const (
+	redisDialAttempts = 1
+	redisMaxRetries   = 1
+)
 
 // openRedis builds the adapter for PARLEY_REDIS_URL (nil when unset). It
 // does not wait for Redis: go-redis connects lazily and reconnects by
@@ -54,6 +59,9 @@ func (m *Main) openRedis(reg *monitoring.Registry) (socket.AdapterConstructor, e
 	}
 	if opts.DialerRetries == 0 { // PARLEY_REDIS_URL cannot set it
 		opts.DialerRetries = redisDialAttempts
+	}
+	if opts.MaxRetries == 0 { // not in PARLEY_REDIS_URL (max_retries=-1: no retry)
+		opts.MaxRetries = redisMaxRetries
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	link := &redisLink{client: goredis.NewClient(opts), ctx: ctx, cancel: cancel}

@@ -38,8 +38,8 @@ func isPublishFailure(args []any) bool {
 // failures in a row, then one publish probes Redis. A broadcast publishes
 // before it reaches this node's own sockets, and the socket that caused it
 // waits for it before its next event, so while Redis is out of reach
-// (refusing connections: about 100 ms per publish; not answering at all: a
-// dial timeout, 5 s) each broadcast would otherwise pay for finding that
+// (refusing connections: about 20 ms per publish; not answering at all: a
+// dial timeout, 5 s, twice) each broadcast would otherwise pay for finding that
 // out again. The cost: up to one cooldown after Redis is back, broadcasts
 // still reach this node's sockets only; clients fill such gaps with sync.
 const (

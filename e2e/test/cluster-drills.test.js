@@ -342,6 +342,9 @@ test("Redis down: nodes serve their own sockets and say 503; when it returns, fa
       `on the sockets of their own node within ${ms(median(localTimes))} median, ${ms(Math.max(...localTimes))} max (polled every 20 ms)`,
   );
 
+  // Down long enough for the nodes to stop publishing and probe again
+  // (app/redispublish.go: 1 s at a time).
+  await sleep(Math.max(0, 3000 - (performance.now() - outageAt)));
   await redis.start();
   const restartAt = performance.now();
   for (const node of nodes) await waitFor(async () => (await readyz(node)).status === 200, { timeoutMs: 15_000, what: `${node.label} /readyz to say 200 again` });
