@@ -403,12 +403,16 @@ test("a node killed mid-traffic: its clients reconnect to another node and catch
       await sleep(100);
     }
   });
-  await sleep(1500);
-  const killAt = performance.now();
-  nodes[victim].proc.kill("SIGKILL");
-  await nodes[victim].exited;
-  await sleep(3000); // traffic goes on without node 2
-  stopping = true;
+  let killAt;
+  try {
+    await sleep(1500);
+    killAt = performance.now();
+    nodes[victim].proc.kill("SIGKILL");
+    await nodes[victim].exited;
+    await sleep(3000); // traffic goes on without node 2
+  } finally {
+    stopping = true;
+  }
   await Promise.all(loops);
 
   // Each victim reconnected elsewhere and caught up after the reconnect.
