@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/parley-chat/parley"
+	"github.com/parley-chat/parley/monitoring"
 	goredis "github.com/redis/go-redis/v9"
 	sioredis "github.com/zishang520/socket.io/adapters/redis/v3"
 	"github.com/zishang520/socket.io/adapters/redis/v3/adapter"
@@ -28,14 +29,27 @@ type redisLink struct {
 // redisErrorPause slows the adapter's subscription loop while Redis is
 // down: the adapter retries a failed receive at once and reports each
 // failure through its "error" event, synchronously, so without a pause an
-// outage would spin a core and flood the log.
+// outage would spin a core and flood the log. Failed publishes are not
+// paused (publishFailed).
 const redisErrorPause = 500 * time.Millisecond
+
+// A command dials once per try and is tried twice. go-redis's defaults,
+// 5 dials 100 ms apart times 4 tries, kept a broadcast waiting about 2 s
+// when Redis had just gone down, and a publish that probes a Redis still
+// down ~100 ms (see publishBreakerFailures for why that matters); these
+// take ~20 ms. The second try still covers a pooled connection that a
+// Redis restart closed. Pub/sub is best effort anyway: a message other
+// nodes miss is in the store for sync.
+const (
+	redisDialAttempts = 1
+	redisMaxRetries   = 1
+)
 
 // openRedis builds the adapter for PARLEY_REDIS_URL (nil when unset). It
 // does not wait for Redis: go-redis connects lazily and reconnects by
 // itself, and /readyz (readiness) reports the node not ready until Redis
 // answers.
-func (m *Main) openRedis() (socket.AdapterConstructor, error) {
+func (m *Main) openRedis(reg *monitoring.Registry) (socket.AdapterConstructor, error) {
 	if m.cfg.RedisURL == "" {
 		return nil, nil
 	}
@@ -43,8 +57,15 @@ func (m *Main) openRedis() (socket.AdapterConstructor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("PARLEY_REDIS_URL: %w", err)
 	}
+	if opts.DialerRetries == 0 { // PARLEY_REDIS_URL cannot set it
+		opts.DialerRetries = redisDialAttempts
+	}
+	if opts.MaxRetries == 0 { // not in PARLEY_REDIS_URL (max_retries=-1: no retry)
+		opts.MaxRetries = redisMaxRetries
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	link := &redisLink{client: goredis.NewClient(opts), ctx: ctx, cancel: cancel}
+	link.client.AddHook(newPublishGuard(reg, m.log))
 	link.peers = newRedisPeers(link.client, m.cfg.RedisPrefix, m.log)
 	m.redis = link
 	rc := sioredis.NewRedisClient(ctx, link.client)
@@ -55,6 +76,9 @@ func (m *Main) openRedis() (socket.AdapterConstructor, error) {
 			m.log.Warn("redis adapter error", "err", fmt.Sprint(args...))
 		}
 		link.mu.Unlock()
+		if isPublishFailure(args) {
+			return
+		}
 		select {
 		case <-ctx.Done():
 		case <-time.After(redisErrorPause):
