@@ -43,7 +43,14 @@ func testRedisURL(t *testing.T) string {
 // and one Redis, as two processes of a cluster would be, connects a user to
 // each, and checks that a message sent on node 1 reaches the socket on
 // node 2 exactly once, and that the assistant answers a mention once.
+// It runs once per adapter PARLEY_REDIS_ADAPTER offers.
 func TestTwoNodesShareRoomsThroughRedis(t *testing.T) {
+	for _, kind := range []string{"classic", "sharded", "streams"} {
+		t.Run(kind, func(t *testing.T) { testTwoNodes(t, kind) })
+	}
+}
+
+func testTwoNodes(t *testing.T, adapter string) {
 	url := testRedisURL(t)
 	dir := t.TempDir()
 	prefix := "parley-test-" + parley.NewID() // other runs on this Redis must not hear us
@@ -52,6 +59,7 @@ func TestTwoNodesShareRoomsThroughRedis(t *testing.T) {
 		cfg := testConfig(t, dir)
 		cfg.RedisURL = url
 		cfg.RedisPrefix = prefix
+		cfg.RedisAdapter = adapter
 		cfg.PingInterval = time.Second // polls return at least this often
 		n := boot(t, cfg)
 		if status, body := n.do("GET", "/readyz", "", ""); status != http.StatusOK {

@@ -54,6 +54,9 @@ type Config struct {
 	// SkillTTL is how long, in a cluster, the skills offered on a node
 	// outlive its last heartbeat.
 	SkillTTL time.Duration
+	// RedisAdapter is the Socket.IO adapter on Redis: classic, sharded or
+	// streams (docs/scaling.md compares them).
+	RedisAdapter string
 }
 
 // LoadConfig reads the environment, then args.
@@ -126,6 +129,14 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 	s.str(&c.RedisURL, "redis-url", "PARLEY_REDIS_URL", "", "Redis URL (redis://[user:pass@]host:6379/0); set: nodes share rooms through Redis")
 	s.str(&c.RedisPrefix, "redis-prefix", "PARLEY_REDIS_PREFIX", "parley", "Redis channel prefix: clusters sharing one Redis need different ones")
 	s.duration(&c.SkillTTL, "skill-ttl", "PARLEY_SKILL_TTL", "10s", "with Redis: how long the skills offered on a node outlive its last heartbeat (it beats every third of it)")
+	s.bind("redis-adapter", "PARLEY_REDIS_ADAPTER", "classic", "how broadcasts cross nodes: classic (pub/sub), sharded (sharded pub/sub, Redis 7) or streams (Redis Streams)", func(v string) error {
+		switch v {
+		case "classic", "sharded", "streams":
+			c.RedisAdapter = v
+			return nil
+		}
+		return fmt.Errorf("want classic, sharded or streams")
+	})
 	if err := s.fs.Parse(args); err != nil {
 		return Config{}, err
 	}

@@ -84,9 +84,27 @@ func (m *Main) openRedis(reg *monitoring.Registry) (socket.AdapterConstructor, e
 		case <-time.After(redisErrorPause):
 		}
 	})
-	aopts := &adapter.RedisAdapterOptions{}
-	aopts.SetKey(m.cfg.RedisPrefix)
-	return &adapter.RedisAdapterBuilder{Redis: rc, Opts: aopts}, nil
+	return redisAdapter(m.cfg.RedisAdapter, m.cfg.RedisPrefix, rc), nil
+}
+
+// redisAdapter builds the adapter kind chosen by PARLEY_REDIS_ADAPTER; all
+// its keys and channels start with prefix.
+func redisAdapter(kind, prefix string, rc *sioredis.RedisClient) socket.AdapterConstructor {
+	switch kind {
+	case "sharded":
+		opts := &adapter.ShardedRedisAdapterOptions{}
+		opts.SetChannelPrefix(prefix)
+		return &adapter.ShardedRedisAdapterBuilder{Redis: rc, Opts: opts}
+	case "streams":
+		opts := &adapter.RedisStreamsAdapterOptions{}
+		opts.SetStreamName(prefix + "#stream")
+		opts.SetChannelPrefix(prefix)
+		return &adapter.RedisStreamsAdapterBuilder{Redis: rc, Opts: opts}
+	default:
+		opts := &adapter.RedisAdapterOptions{}
+		opts.SetKey(prefix)
+		return &adapter.RedisAdapterBuilder{Redis: rc, Opts: opts}
+	}
 }
 
 // readiness is /readyz: the store answers and, when configured, Redis does.
