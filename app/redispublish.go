@@ -85,7 +85,9 @@ func (*publishGuard) DialHook(next goredis.DialHook) goredis.DialHook { return n
 
 func (g *publishGuard) ProcessHook(next goredis.ProcessHook) goredis.ProcessHook {
 	return func(ctx context.Context, cmd goredis.Cmder) error {
-		if cmd.Name() != "publish" {
+		switch cmd.Name() {
+		case "publish", "spublish", "xadd": // the classic, sharded and streams adapters' broadcasts
+		default:
 			return next(ctx, cmd)
 		}
 		_, err := g.breaker.Execute(func() (struct{}, error) { return struct{}{}, next(ctx, cmd) })
