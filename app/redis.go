@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/parley-chat/parley"
+	"github.com/parley-chat/parley/monitoring"
+	"github.com/parley-chat/parley/rooms/redispresence"
 	goredis "github.com/redis/go-redis/v9"
 	sioredis "github.com/zishang520/socket.io/adapters/redis/v3"
 	"github.com/zishang520/socket.io/adapters/redis/v3/adapter"
@@ -14,12 +16,14 @@ import (
 )
 
 // redisLink is this node's connection to Redis, which carries every
-// broadcast to the other nodes (the Socket.IO Redis adapter).
+// broadcast to the other nodes (the Socket.IO Redis adapter) and holds
+// who is online in the cluster (redispresence).
 type redisLink struct {
-	client *goredis.Client
-	ctx    context.Context    // ends with cancel
-	cancel context.CancelFunc // ends the adapter's and the peers' subscriptions
-	peers  *redisPeers
+	client   *goredis.Client
+	ctx      context.Context    // ends with cancel
+	cancel   context.CancelFunc // ends the adapter's and the peers' subscriptions, and the presence's heartbeat
+	peers    *redisPeers
+	presence *redispresence.Presence
 
 	mu     sync.Mutex
 	logged time.Time
@@ -35,7 +39,7 @@ const redisErrorPause = 500 * time.Millisecond
 // does not wait for Redis: go-redis connects lazily and reconnects by
 // itself, and /readyz (readiness) reports the node not ready until Redis
 // answers.
-func (m *Main) openRedis() (socket.AdapterConstructor, error) {
+func (m *Main) openRedis(reg *monitoring.Registry) (socket.AdapterConstructor, error) {
 	if m.cfg.RedisURL == "" {
 		return nil, nil
 	}
@@ -46,6 +50,9 @@ func (m *Main) openRedis() (socket.AdapterConstructor, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	link := &redisLink{client: goredis.NewClient(opts), ctx: ctx, cancel: cancel}
 	link.peers = newRedisPeers(link.client, m.cfg.RedisPrefix, m.log)
+	link.presence = redispresence.New(redispresence.Config{
+		Client: link.client, Prefix: m.cfg.RedisPrefix, NodeTTL: m.cfg.PresenceNodeTTL, Logger: m.log, Metrics: reg,
+	})
 	m.redis = link
 	rc := sioredis.NewRedisClient(ctx, link.client)
 	_ = rc.On("error", func(args ...any) {
