@@ -159,17 +159,19 @@ func (c *connections) expire(user parley.User, g *grace) {
 	// The rooms are read first so that the announcement follows the
 	// decision at once: a reconnect on another node just after it is
 	// announced online there, and should reach observers after this.
-	ids, err := c.h.RoomIDsOf(ctx, user.ID)
-	if err != nil {
-		c.h.log.Warn("presence: list rooms", "user", user.ID, "err", err)
-		return
-	}
+	ids, roomsErr := c.h.RoomIDsOf(ctx, user.ID)
 	offline := true // as a node alone: its grace has passed
 	if g.token != "" {
+		var err error
 		if offline, err = c.backend.Expire(ctx, user.ID, g.token); err != nil {
 			c.failed(err)
 			offline = true
 		}
+	}
+	if roomsErr != nil {
+		// The user is offline all the same; only the rooms go untold.
+		c.h.log.Warn("presence: list rooms", "user", user.ID, "err", roomsErr)
+		return
 	}
 	if offline && len(ids) > 0 {
 		c.h.emit.Emit(Target{Rooms: ids, ExceptUser: user.ID}, protocol.EventPresence, protocol.PresenceEvent{User: protocol.UserOf(user), Online: false})

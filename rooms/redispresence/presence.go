@@ -82,6 +82,8 @@ func New(cfg Config) *Presence {
 	if cfg.NodeTTL <= 0 {
 		cfg.NodeTTL = 30 * time.Second
 	}
+	// Below this the heartbeat would be a busy loop.
+	cfg.NodeTTL = max(cfg.NodeTTL, 300*time.Millisecond)
 	if cfg.NewID == nil {
 		cfg.NewID = parley.NewID
 	}

@@ -46,6 +46,10 @@ func (p *Presence) Run(ctx context.Context, changed func(userIDs []string, onlin
 
 func (p *Presence) reapEvery() time.Duration { return p.ttl / 10 }
 
+// leavingSlack is how long past its end a grace period is left to the node
+// that began it, whose timer ends it on time, before any node ends it.
+func (p *Presence) leavingSlack() time.Duration { return min(time.Second, p.reapEvery()) }
+
 // heartbeat renews this node, or registers it anew when Redis does not
 // know it, took it for dead, or may have lost a write.
 func (p *Presence) heartbeat(ctx context.Context) {
@@ -146,7 +150,7 @@ func (p *Presence) reap(ctx context.Context) {
 	for range maxBatches {
 		// The node that began a grace period ends it on time; this is for
 		// the ones whose node died or closed meanwhile.
-		res, err := reapLeavingScript.Run(ctx, p.client, []string{p.leavingKey()}, ms(p.reapEvery()), p.base, batchSize).StringSlice()
+		res, err := reapLeavingScript.Run(ctx, p.client, []string{p.leavingKey()}, ms(p.leavingSlack()), p.base, batchSize).StringSlice()
 		if err != nil {
 			p.warn("presence: end orphaned grace periods", err)
 			break
