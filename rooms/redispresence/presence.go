@@ -108,6 +108,10 @@ func (p *Presence) nodeKey(id string) string  { return p.base + "node:" + id }
 func (p *Presence) userKey(uid string) string { return p.base + "user:" + uid }
 func (p *Presence) leavingKey() string        { return p.base + "leaving" }
 func ms(d time.Duration) string               { return strconv.FormatInt(d.Milliseconds(), 10) }
+
+// keep is how long the keys of a grace period outlive it when no node is
+// left to end it: far past when a reaper would.
+func (p *Presence) keep(grace time.Duration) string { return ms(grace + 2*p.ttl) }
 func unavailable(err error, what string) error {
 	return parley.Wrap(parley.CodeUnavailable, err, "presence: %s", what)
 }
@@ -178,7 +182,7 @@ func (p *Presence) Left(ctx context.Context, userID string, grace time.Duration)
 	}
 	token := p.newID()
 	res, err := disconnectScript.Run(ctx, p.client, []string{p.nodeKey(p.node), p.leavingKey()},
-		p.node, ms(grace), p.base, token, userID).StringSlice()
+		p.node, ms(grace), p.base, token, p.keep(grace), userID).StringSlice()
 	if err != nil {
 		p.dirty.Store(true)
 		return "", unavailable(err, "unregister a socket")
@@ -237,7 +241,7 @@ func (p *Presence) Close(ctx context.Context, grace time.Duration) error {
 	}
 	for len(users) > 0 {
 		n := min(len(users), batchSize)
-		args := append([]any{node, ms(grace), p.base, p.newID()}, anys(users[:n])...)
+		args := append([]any{node, ms(grace), p.base, p.newID(), p.keep(grace)}, anys(users[:n])...)
 		if err := disconnectScript.Run(ctx, p.client, []string{p.nodeKey(node), p.leavingKey()}, args...).Err(); err != nil {
 			return unavailable(err, "withdraw this node (the others reap it)")
 		}

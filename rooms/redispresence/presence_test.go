@@ -422,3 +422,32 @@ func TestUnreachableRedis(t *testing.T) {
 		t.Errorf("Expire = %v, want UNAVAILABLE", err)
 	}
 }
+
+// TestGraceKeysDoNotOutliveTheCluster: when the last node stops, nobody is
+// left to end its users' grace periods; their keys expire by themselves,
+// long after a node would have ended them. A user back in time keeps a key
+// without expiry.
+func TestGraceKeysDoNotOutliveTheCluster(t *testing.T) {
+	const ttl = 30 * time.Second
+	c := newCluster(t, ttl)
+	a := c.node("a", false)
+	arrived(t, a, "u1")
+	arrived(t, a, "u2")
+	if err := a.Close(ctx, 3*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	base := c.prefix + "#parley#presence#"
+	for _, key := range []string{base + "user:u1", base + "user:u2", base + "leaving"} {
+		if left := c.client.PTTL(ctx, key).Val(); left <= 0 || left > 3*time.Second+2*ttl {
+			t.Errorf("%s expires in %v, want within the grace + 2 node TTLs", key, left)
+		}
+	}
+	if keys := c.client.Keys(ctx, base+"node*").Val(); len(keys) != 0 {
+		t.Errorf("a closed node left %q", keys)
+	}
+	b := c.node("b", false)
+	arrived(t, b, "u1")
+	if left := c.client.PTTL(ctx, base+"user:u1").Val(); left != -1 {
+		t.Errorf("u1, back on b, has a key that expires in %v", left)
+	}
+}

@@ -48,9 +48,9 @@ for i = 4, #ARGV do
   local key = ARGV[3] .. 'user:' .. uid
   if redis.call('EXISTS', key) == 0 then
     came[#came + 1] = uid
-  else
-    redis.call('HDEL', key, '` + graceField + `')
+  elseif redis.call('HDEL', key, '` + graceField + `') == 1 then
     redis.call('ZREM', KEYS[3], uid)
+    redis.call('PERSIST', key)
   end
   redis.call('HSET', key, ARGV[1], 1)
   redis.call('SADD', KEYS[2], uid)
@@ -58,24 +58,34 @@ end
 return came
 `)
 
-// disconnectScript records that ARGV[5..] have no socket left on node
+// disconnectScript records that ARGV[6..] have no socket left on node
 // ARGV[1]. Each who then has none on any node begins a grace period of
 // ARGV[2] ms, with token ARGV[4]; it returns those users.
 //
-// KEYS: node:<id>, leaving. ARGV: node id, grace ms, base, token, uids...
+// A grace period is ended by a node (expireScript, reapLeavingScript)
+// long before ARGV[5] ms; the keys expire then only if no node is left to
+// do it (the whole cluster stopped), so that they do not stay forever.
+//
+// KEYS: node:<id>, leaving. ARGV: node id, grace ms, base, token, keep ms,
+// uids...
 var disconnectScript = goredis.NewScript(luaNow + `
 local now = now_ms()
+local keep = tonumber(ARGV[5])
 local leaving = {}
-for i = 5, #ARGV do
+for i = 6, #ARGV do
   local uid = ARGV[i]
   local key = ARGV[3] .. 'user:' .. uid
   redis.call('SREM', KEYS[1], uid)
   -- Not there: reaped while this node was taken for dead, and announced.
   if redis.call('HDEL', key, ARGV[1]) == 1 and redis.call('HLEN', key) == 0 then
     redis.call('HSET', key, '` + graceField + `', ARGV[4])
+    redis.call('PEXPIRE', key, keep)
     redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), uid)
     leaving[#leaving + 1] = uid
   end
+end
+if #leaving > 0 and redis.call('PTTL', KEYS[2]) < keep then
+  redis.call('PEXPIRE', KEYS[2], keep)
 end
 return leaving
 `)
