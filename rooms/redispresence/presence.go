@@ -112,6 +112,7 @@ func ms(d time.Duration) string               { return strconv.FormatInt(d.Milli
 // keep is how long the keys of a grace period outlive it when no node is
 // left to end it: far past when a reaper would.
 func (p *Presence) keep(grace time.Duration) string { return ms(grace + 2*p.ttl) }
+
 func unavailable(err error, what string) error {
 	return parley.Wrap(parley.CodeUnavailable, err, "presence: %s", what)
 }
