@@ -72,7 +72,9 @@ func TestRedisOutage(t *testing.T) {
 	ownRedis(t, port)
 	waitFor(t, "presence rebuilt", func() bool {
 		got, err := b.Online(ctx, []string{"stays", "new", "goes"})
-		return err == nil && slices.Equal(got, []bool{true, true, false})
+		// a announces what it registered just after: wait for that too.
+		return err == nil && slices.Equal(got, []bool{true, true, false}) &&
+			len(c.seen.of("stays")) > 0 && len(c.seen.of("new")) > 0
 	})
 	for _, u := range []string{"stays", "new"} {
 		if got := c.seen.of(u); len(got) != 1 || !got[0].online || got[0].node != "a" {
