@@ -147,13 +147,15 @@ func (m *Main) open(ctx context.Context) error {
 		MaxQueuedBytes: m.cfg.MaxQueuedBytes, Metrics: reg, Logger: m.log,
 	})
 	var peers rooms.Peers
+	var presence rooms.Presence // nil: this node alone
 	if m.redis != nil {
-		peers = m.redis.peers
+		peers, presence = m.redis.peers, m.redis.presence
 	}
 	m.hub = rooms.New(rooms.Config{
 		Store:         m.store,
 		Emitter:       server.NewEmitter(io, m.log),
 		Peers:         peers,
+		Presence:      presence,
 		Filter:        filter,
 		MaxTextLength: m.cfg.MaxTextLength,
 		SendRate:      m.cfg.SendRate,
@@ -164,6 +166,7 @@ func (m *Main) open(ctx context.Context) error {
 	})
 	if m.redis != nil {
 		go m.redis.peers.listen(m.redis.ctx, m.hub)
+		go m.redis.presence.Run(m.redis.ctx, m.hub.PresenceChanged)
 	}
 	m.accounts = accounts.New(accounts.Config{
 		Users:      m.store.Users,
@@ -220,9 +223,10 @@ func (m *Main) seed(ctx context.Context) error {
 }
 
 // Close shuts down in order: stop accepting connections, commit the
-// messages already accepted, disconnect sockets, stop the assistant, close
-// the store. Safe to
-// call twice.
+// messages already accepted, withdraw from the cluster's presence (another
+// node announces this node's users offline after the grace, unless they
+// reconnect elsewhere), disconnect sockets, stop the assistant, close the
+// store. Safe to call twice.
 func (m *Main) Close() error {
 	m.closeOnce.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), m.shutdownTimeout())

@@ -361,3 +361,123 @@ func (p *poller) messagesUntil(last string, timeout time.Duration) []string {
 		}
 	}
 }
+
+// close ends the socket as a client closing its tab would: a Socket.IO
+// disconnect, then the Engine.IO close.
+func (p *poller) close() {
+	p.n.t.Helper()
+	p.post("41\x1e1")
+}
+
+// drain keeps polling for d, keeping the events that arrive.
+func (p *poller) drain(d time.Duration) {
+	p.n.t.Helper()
+	for deadline := time.Now().Add(d); time.Now().Before(deadline); {
+		for _, pk := range p.poll() {
+			p.keep(pk)
+		}
+	}
+}
+
+// presenceOf returns the presence events received about username, decoded
+// with their exact keys.
+func (p *poller) presenceOf(username string) []map[string]any {
+	var out []map[string]any
+	for _, e := range p.events {
+		var m map[string]any
+		if e.name != "presence" || json.Unmarshal(e.payload, &m) != nil {
+			continue
+		}
+		if u, _ := m["user"].(map[string]any); u["username"] == username {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// onlineIn returns username's online flag in the member list of room:join
+// as p's node serves it.
+func (p *poller) onlineIn(room, username string) any {
+	p.n.t.Helper()
+	ack := p.call("room:join", map[string]any{"room": room})
+	members, _ := ack["members"].([]any)
+	for _, m := range members {
+		if m, _ := m.(map[string]any); m["username"] == username {
+			return m["online"]
+		}
+	}
+	p.n.t.Fatalf("%s is not in %s's member list: %v", username, room, ack)
+	return nil
+}
+
+// TestPresenceAcrossNodes: presence is the cluster's. A user connected only
+// to node B is online in the member list node A serves; a user with a
+// laptop on A and a phone on B is announced online once, stays online when
+// one of the two closes, and is announced offline once, after the grace,
+// when the other closes.
+func TestPresenceAcrossNodes(t *testing.T) {
+	url := testRedisURL(t)
+	dir := t.TempDir()
+	prefix := "parley-test-" + parley.NewID()
+	const grace = 300 * time.Millisecond
+	var nodes []*node
+	for range 2 {
+		cfg := testConfig(t, dir)
+		cfg.RedisURL = url
+		cfg.RedisPrefix = prefix
+		cfg.PingInterval = time.Second // polls return at least this often
+		cfg.PresenceGrace = grace
+		nodes = append(nodes, boot(t, cfg))
+	}
+	a, b := nodes[0], nodes[1]
+	watcher := a.poller(a.register("watcher"))
+	carolToken := b.register("carol")
+	status, body := a.do("GET", "/api/me", carolToken, "")
+	var me map[string]map[string]any
+	if status != http.StatusOK || json.Unmarshal([]byte(body), &me) != nil {
+		t.Fatalf("/api/me: %d %s", status, body)
+	}
+	carolUser := map[string]any{}
+	for _, k := range []string{"id", "username", "displayName", "kind"} {
+		carolUser[k] = me["user"][k]
+	}
+	if got := watcher.onlineIn(parley.DefaultRoomID, "carol"); got != false {
+		t.Fatalf("carol, never connected, is online=%v in node A's member list", got)
+	}
+
+	phone := b.poller(carolToken)
+	phone.call("history", map[string]any{"room": parley.DefaultRoomID}) // connected and set up
+	if got := watcher.onlineIn(parley.DefaultRoomID, "carol"); got != true {
+		t.Errorf("carol, connected to node B only, is online=%v in node A's member list", got)
+	}
+	laptop := a.poller(carolToken)
+	laptop.call("history", map[string]any{"room": parley.DefaultRoomID})
+	watcher.drain(time.Second)
+	want := []map[string]any{{"user": carolUser, "online": true}}
+	if got := watcher.presenceOf("carol"); !reflect.DeepEqual(got, want) {
+		t.Errorf("presence events about carol after her phone (B) and laptop (A) connected:\n%v\nwant %v", got, want)
+	}
+
+	phone.close()
+	watcher.drain(4 * grace)
+	if got := watcher.presenceOf("carol"); len(got) != 1 {
+		t.Errorf("carol's phone closed, her laptop is still on: presence events %v, want only the first online", got)
+	}
+	if got := b.poller(b.register("other")).onlineIn(parley.DefaultRoomID, "carol"); got != true {
+		t.Errorf("carol (laptop on A) is online=%v in node B's member list", got)
+	}
+
+	laptop.close()
+	want = append(want, map[string]any{"user": carolUser, "online": false})
+	deadline := time.Now().Add(10 * time.Second)
+	for len(watcher.presenceOf("carol")) < 2 && time.Now().Before(deadline) {
+		watcher.drain(grace)
+	}
+	watcher.drain(4 * grace) // a second announcement would come meanwhile
+	if got := watcher.presenceOf("carol"); !reflect.DeepEqual(got, want) {
+		t.Errorf("presence events about carol after both sockets closed:\n%v\nwant %v", got, want)
+	}
+	if got := watcher.onlineIn(parley.DefaultRoomID, "carol"); got != false {
+		t.Errorf("carol, gone from both nodes, is online=%v in node A's member list", got)
+	}
+}

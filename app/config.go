@@ -15,17 +15,20 @@ import (
 // from an environment variable; a flag of the same name (lower-case, without
 // the PARLEY_ prefix, '-' for '_') overrides it.
 type Config struct {
-	Addr            string
-	DataDir         string
-	JWTSecret       string
-	TokenTTL        time.Duration
-	AllowedOrigins  []string
-	LogLevel        slog.Level
-	FilterFile      string
-	MaxTextLength   int
-	SendRate        float64
-	SendBurst       int
-	PresenceGrace   time.Duration
+	Addr           string
+	DataDir        string
+	JWTSecret      string
+	TokenTTL       time.Duration
+	AllowedOrigins []string
+	LogLevel       slog.Level
+	FilterFile     string
+	MaxTextLength  int
+	SendRate       float64
+	SendBurst      int
+	PresenceGrace  time.Duration
+	// PresenceNodeTTL is how long a node that stopped heartbeating to
+	// Redis still counts its users online.
+	PresenceNodeTTL time.Duration
 	AssistantName   string
 	ShutdownTimeout time.Duration
 	BcryptCost      int
@@ -87,6 +90,7 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 	})
 	s.integer(&c.SendBurst, "send-burst", "PARLEY_SEND_BURST", "20", "burst of messages per user")
 	s.duration(&c.PresenceGrace, "presence-grace", "PARLEY_PRESENCE_GRACE", "3s", "how long a user without sockets stays online")
+	s.duration(&c.PresenceNodeTTL, "presence-node-ttl", "PARLEY_PRESENCE_NODE_TTL", "30s", "with Redis: how long the users of a node that stopped heartbeating (died) still show online")
 	s.bind("assistant-name", "PARLEY_ASSISTANT_NAME", "assistant", "the assistant's username", func(v string) error {
 		c.AssistantName = strings.ToLower(v)
 		return nil

@@ -336,24 +336,25 @@ func TestLoadConfigDefaults(t *testing.T) {
 	if c.Addr != ":8080" || c.DataDir != "./data" || c.TokenTTL != 168*time.Hour || c.MaxTextLength != 4000 ||
 		c.SendRate != 10 || c.SendBurst != 20 || c.PresenceGrace != 3*time.Second || c.AssistantName != "assistant" ||
 		c.LogLevel != slog.LevelInfo || c.JWTSecret != "" || len(c.AllowedOrigins) != 0 || c.BcryptCost != 10 ||
-		c.MaxQueuedBytes != 4<<20 {
+		c.MaxQueuedBytes != 4<<20 || c.PresenceNodeTTL != 30*time.Second {
 		t.Errorf("defaults = %+v", c)
 	}
 }
 
 func TestLoadConfigEnvAndFlags(t *testing.T) {
 	env := envOf(map[string]string{
-		"PARLEY_ADDR":             ":9000",
-		"PARLEY_DATA_DIR":         "/var/lib/parley",
-		"PARLEY_TOKEN_TTL":        "2h",
-		"PARLEY_ALLOWED_ORIGINS":  " https://a.example , ,https://b.example",
-		"PARLEY_LOG_LEVEL":        "debug",
-		"PARLEY_SEND_RATE":        "2.5",
-		"PARLEY_SEND_BURST":       " 7 ",
-		"PARLEY_PRESENCE_GRACE":   "500ms",
-		"PARLEY_ASSISTANT_NAME":   "Helper",
-		"PARLEY_MAX_TEXT_LENGTH":  "100",
-		"PARLEY_MAX_QUEUED_BYTES": "64 KiB",
+		"PARLEY_ADDR":              ":9000",
+		"PARLEY_DATA_DIR":          "/var/lib/parley",
+		"PARLEY_TOKEN_TTL":         "2h",
+		"PARLEY_ALLOWED_ORIGINS":   " https://a.example , ,https://b.example",
+		"PARLEY_LOG_LEVEL":         "debug",
+		"PARLEY_SEND_RATE":         "2.5",
+		"PARLEY_SEND_BURST":        " 7 ",
+		"PARLEY_PRESENCE_GRACE":    "500ms",
+		"PARLEY_PRESENCE_NODE_TTL": "5s",
+		"PARLEY_ASSISTANT_NAME":    "Helper",
+		"PARLEY_MAX_TEXT_LENGTH":   "100",
+		"PARLEY_MAX_QUEUED_BYTES":  "64 KiB",
 	})
 	c, err := LoadConfig(env, nil)
 	if err != nil {
@@ -361,7 +362,7 @@ func TestLoadConfigEnvAndFlags(t *testing.T) {
 	}
 	if c.Addr != ":9000" || c.DataDir != "/var/lib/parley" || c.TokenTTL != 2*time.Hour || c.LogLevel != slog.LevelDebug ||
 		c.SendRate != 2.5 || c.SendBurst != 7 || c.PresenceGrace != 500*time.Millisecond || c.AssistantName != "helper" ||
-		c.MaxTextLength != 100 || c.MaxQueuedBytes != 64<<10 {
+		c.MaxTextLength != 100 || c.MaxQueuedBytes != 64<<10 || c.PresenceNodeTTL != 5*time.Second {
 		t.Errorf("from env: %+v", c)
 	}
 	if len(c.AllowedOrigins) != 2 || c.AllowedOrigins[0] != "https://a.example" || c.AllowedOrigins[1] != "https://b.example" {

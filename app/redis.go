@@ -8,6 +8,7 @@ import (
 
 	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/monitoring"
+	"github.com/parley-chat/parley/rooms/redispresence"
 	goredis "github.com/redis/go-redis/v9"
 	sioredis "github.com/zishang520/socket.io/adapters/redis/v3"
 	"github.com/zishang520/socket.io/adapters/redis/v3/adapter"
@@ -15,12 +16,14 @@ import (
 )
 
 // redisLink is this node's connection to Redis, which carries every
-// broadcast to the other nodes (the Socket.IO Redis adapter).
+// broadcast to the other nodes (the Socket.IO Redis adapter) and holds
+// who is online in the cluster (redispresence).
 type redisLink struct {
-	client *goredis.Client
-	ctx    context.Context    // ends with cancel
-	cancel context.CancelFunc // ends the adapter's and the peers' subscriptions
-	peers  *redisPeers
+	client   *goredis.Client
+	ctx      context.Context    // ends with cancel
+	cancel   context.CancelFunc // ends the adapter's and the peers' subscriptions, and the presence's heartbeat
+	peers    *redisPeers
+	presence *redispresence.Presence
 
 	mu     sync.Mutex
 	logged time.Time
@@ -67,6 +70,9 @@ func (m *Main) openRedis(reg *monitoring.Registry) (socket.AdapterConstructor, e
 	link := &redisLink{client: goredis.NewClient(opts), ctx: ctx, cancel: cancel}
 	link.client.AddHook(newPublishGuard(reg, m.log))
 	link.peers = newRedisPeers(link.client, m.cfg.RedisPrefix, m.log)
+	link.presence = redispresence.New(redispresence.Config{
+		Client: link.client, Prefix: m.cfg.RedisPrefix, NodeTTL: m.cfg.PresenceNodeTTL, Logger: m.log, Metrics: reg,
+	})
 	m.redis = link
 	rc := sioredis.NewRedisClient(ctx, link.client)
 	_ = rc.On("error", func(args ...any) {

@@ -63,6 +63,9 @@ type Config struct {
 	// SendRate and SendBurst are each user's message:send token bucket (10/s, 20).
 	SendRate  float64
 	SendBurst int
+	// Presence decides who is online across the nodes that share it
+	// (default: a MemoryPresence, this node alone).
+	Presence Presence
 	// PresenceGrace is how long a user without sockets still counts as
 	// online, so a page reload does not flap (3s).
 	PresenceGrace time.Duration
@@ -87,7 +90,7 @@ type Hub struct {
 	metrics   *metrics
 	users     *userCache
 	members   *memberCache
-	presence  *presence
+	conns     *connections
 
 	mu        sync.Mutex
 	observers []func(Posted)
@@ -108,6 +111,9 @@ func New(cfg Config) *Hub {
 	}
 	if cfg.SendBurst <= 0 {
 		cfg.SendBurst = 20
+	}
+	if cfg.Presence == nil {
+		cfg.Presence = NewMemoryPresence()
 	}
 	if cfg.PresenceGrace <= 0 {
 		cfg.PresenceGrace = 3 * time.Second
@@ -139,8 +145,8 @@ func New(cfg Config) *Hub {
 		gc.Metrics = cfg.Metrics
 	}
 	h.committer = groupcommit.New(cfg.Store.Messages, gc)
-	h.presence = newPresence(h)
-	monitoring.OrNew(cfg.Metrics).GaugeFunc("users_online", "Users with a socket on this node, or whose last one closed within the presence grace.", h.presence.users)
+	h.conns = newConnections(h, cfg.Presence)
+	monitoring.OrNew(cfg.Metrics).GaugeFunc("users_online", "Users with a socket on this node, or whose last one closed here within the presence grace (this node's view: a user on two nodes counts on both).", h.conns.users)
 	return h
 }
 
@@ -152,12 +158,13 @@ func (h *Hub) OnMessage(fn func(Posted)) {
 	h.observers = append(h.observers, fn)
 }
 
-// Close commits the appends already accepted and stops presence timers. It
-// does not close the store, which the caller owns. Safe to call twice.
+// Close commits the appends already accepted, stops presence timers and
+// withdraws this node from the Presence. It does not close the store or
+// the Presence's connection, which the caller owns. Safe to call twice.
 func (h *Hub) Close() {
 	h.closeOnce.Do(func() {
 		h.committer.Close()
-		h.presence.close()
+		h.conns.close()
 	})
 }
 

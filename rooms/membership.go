@@ -120,17 +120,23 @@ func (h *Hub) Leave(ctx context.Context, user parley.User, roomID string) error 
 	return nil
 }
 
-// Members lists a room's members (with presence as this node sees it).
+// Members lists a room's members with their presence across the cluster.
 func (h *Hub) Members(ctx context.Context, roomID string) ([]protocol.User, error) {
 	ms, err := h.store.Memberships.Members(ctx, roomID)
 	if err != nil {
 		return nil, err
 	}
+	ids := make([]string, len(ms))
+	for i, m := range ms {
+		ids[i] = m.User.ID
+	}
+	pctx, cancel := context.WithTimeout(ctx, presenceTimeout)
+	online := h.conns.online(pctx, ids)
+	cancel()
 	out := make([]protocol.User, len(ms))
 	for i, m := range ms {
 		out[i] = protocol.UserOf(m.User)
-		online := h.Online(m.User.ID)
-		out[i].Online = &online
+		out[i].Online = &online[i]
 	}
 	return out, nil
 }

@@ -23,6 +23,9 @@ type metrics struct {
 	ackSeconds  prometheus.Histogram
 	fanout      prometheus.Histogram
 	rateLimited prometheus.Counter
+	// presenceAlone counts the presence decisions taken without the
+	// Presence (Redis out of reach).
+	presenceAlone prometheus.Counter
 
 	now        func() time.Time
 	mu         sync.Mutex
@@ -31,14 +34,15 @@ type metrics struct {
 
 func newMetrics(reg *monitoring.Registry, now func() time.Time) *metrics {
 	m := &metrics{
-		connections: reg.Gauge("connections", "Socket.IO connections open on this node."),
-		received:    reg.Counter("messages_received_total", "message:send events received."),
-		delivered:   reg.Counter("messages_delivered_total", "Messages written to sockets on this node (one per recipient socket)."),
-		ackSeconds:  reg.Histogram("message_ack_seconds", "Time from receiving a message to its durable ack."),
-		fanout:      reg.Histogram("message_fanout_seconds", "Time from receiving a message to emitting it to its room."),
-		rateLimited: reg.Counter("rate_limited_total", "Sends refused by the per-user rate limit."),
-		now:         now,
-		lastActive:  map[string]time.Time{},
+		connections:   reg.Gauge("connections", "Socket.IO connections open on this node."),
+		received:      reg.Counter("messages_received_total", "message:send events received."),
+		delivered:     reg.Counter("messages_delivered_total", "Messages written to sockets on this node (one per recipient socket)."),
+		ackSeconds:    reg.Histogram("message_ack_seconds", "Time from receiving a message to its durable ack."),
+		fanout:        reg.Histogram("message_fanout_seconds", "Time from receiving a message to emitting it to its room."),
+		rateLimited:   reg.Counter("rate_limited_total", "Sends refused by the per-user rate limit."),
+		presenceAlone: reg.Counter("presence_fallbacks_total", "Presence decisions this node took from its own sockets because the shared presence (Redis) did not answer."),
+		now:           now,
+		lastActive:    map[string]time.Time{},
 	}
 	reg.GaugeFunc("rooms_active", "Rooms with a message in the last 5 minutes (this node).", m.activeRooms)
 	return m

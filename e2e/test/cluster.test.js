@@ -19,6 +19,8 @@ import {
   connect,
   call,
   waitFor,
+  collect,
+  sleep,
 } from "../lib/server.js";
 import { startModel } from "../lib/model.js";
 
@@ -45,8 +47,12 @@ if (!haveRedis && process.env.CI) {
 }
 const skip = haveRedis ? false : `no Redis at ${REDIS_HOST}:${REDIS_PORT} (start one: redis-server --daemonize yes)`;
 
+const GRACE_MS = 200;
+const NODE_TTL_MS = 4000;
+
 let model;
 let dataDir;
+let clusterEnv;
 const nodes = [];
 
 before(async () => {
@@ -59,7 +65,11 @@ before(async () => {
     PARLEY_LLM_BASE_URL: model.baseURL,
     PARLEY_LLM_MODEL: "e2e-model",
     PARLEY_PRESENCE_GRACE: "200ms",
+    // A node killed without a goodbye counts no more after this (every
+    // node of a cluster needs the same value).
+    PARLEY_PRESENCE_NODE_TTL: `${NODE_TTL_MS}ms`,
   };
+  clusterEnv = env;
   // The first node creates the schema; the second opens the same file.
   nodes.push(await startServer({ label: "node-a", dataDir, env }));
   nodes.push(await startServer({ label: "node-b", dataDir, env }));
@@ -210,4 +220,78 @@ test("every server->client event arrives in the same shape on the sender's node 
   assert.deepStrictEqual(reply.mentions, [bob.user.username]);
   assert.equal(reply.text, `@${bob.user.username} Both nodes see this.`);
   assert.ok(only(events, "message").some((m) => m.id === question.id), "the question itself reached both observers");
+});
+
+/** The member list of room as the node of socket serves it: username -> online. */
+async function onlineFlags(socket, room) {
+  const ack = await call(socket, "room:join", { room });
+  assertAckOk(ack);
+  return Object.fromEntries(ack.members.map((m) => [m.username, m.online]));
+}
+
+const asWireUser = (u) => ({ id: u.id, username: u.username, displayName: u.displayName, kind: u.kind });
+
+test("presence is the cluster's: a user on both nodes is announced online once and offline once, and is online in either node's member list", { skip }, async () => {
+  const [a, b] = nodes;
+  const watchA = await userOn(a, "pwatcha");
+  const watchB = await userOn(b, "pwatchb");
+  const dave = await register(b.base, uniqueName("dave"));
+  const about = (p) => p.user?.id === dave.user.id;
+  const seenA = collect(watchA.socket, "presence", about);
+  const seenB = collect(watchB.socket, "presence", about);
+  const online = { user: asWireUser(dave.user), online: true };
+  const offline = { user: asWireUser(dave.user), online: false };
+
+  assert.equal((await onlineFlags(watchA.socket, "general"))[dave.user.username], false, "dave is not connected yet");
+  const phone = await connect(b.base, dave.token); // node B only
+  await waitFor(() => seenA.length >= 1 && seenB.length >= 1, { what: "dave online on both observers" });
+  assert.equal((await onlineFlags(watchA.socket, "general"))[dave.user.username], true, "node A's member list: dave is connected to node B");
+
+  const laptop = await connect(a.base, dave.token); // and node A
+  assertAckOk(await call(laptop, "history", { room: "general", limit: 1 }));
+  phone.close();
+  await sleep(GRACE_MS * 5);
+  assert.deepStrictEqual(seenA, [online], "node A's observer: dave is still on his laptop");
+  assert.deepStrictEqual(seenB, [online], "node B's observer: dave is still on his laptop");
+  assert.equal((await onlineFlags(watchB.socket, "general"))[dave.user.username], true, "node B's member list: dave's laptop is on node A");
+
+  laptop.close();
+  await waitFor(() => seenA.length >= 2 && seenB.length >= 2, { what: "dave offline on both observers" });
+  await sleep(GRACE_MS * 5); // a second announcement would arrive meanwhile
+  assert.deepStrictEqual(seenA, [online, offline], "node A's observer");
+  assert.deepStrictEqual(seenB, [online, offline], "node B's observer");
+  assert.equal((await onlineFlags(watchA.socket, "general"))[dave.user.username], false);
+});
+
+test("a node killed without a goodbye: within the node TTL its users go offline, announced once, unless connected elsewhere", { skip, timeout: 120_000 }, async (t) => {
+  const [a, b] = nodes;
+  const c = await startServer({ label: "node-c", dataDir, env: clusterEnv });
+  try {
+    const watchA = await userOn(a, "kwatcha");
+    const watchB = await userOn(b, "kwatchb");
+    const erin = await userOn(c, "erin"); // on node C only
+    const frank = await userOn(c, "frank"); // on node C and node A
+    await connect(a.base, frank.token);
+    const events = (w) => collect(w.socket, "presence", (p) => [erin.user.id, frank.user.id].includes(p.user?.id));
+    const seenA = events(watchA);
+    const seenB = events(watchB);
+    // Both are online as every node sees it before C dies.
+    const before = await onlineFlags(watchB.socket, "general");
+    assert.deepStrictEqual([before[erin.user.username], before[frank.user.username]], [true, true]);
+
+    const killedAt = performance.now();
+    c.proc.kill("SIGKILL");
+    await waitFor(() => seenA.length >= 1 && seenB.length >= 1, { timeoutMs: NODE_TTL_MS * 5, intervalMs: 10, what: "erin offline after node C died" });
+    const tookMs = performance.now() - killedAt;
+    t.diagnostic(`node TTL ${NODE_TTL_MS} ms: erin announced offline ${tookMs.toFixed(0)} ms after SIGKILL`);
+    await sleep(NODE_TTL_MS / 2); // several reaping rounds on both survivors
+    const offline = { user: asWireUser(erin.user), online: false };
+    assert.deepStrictEqual(seenA, [offline], "node A's observer: erin offline once, frank (also on node A) unchanged");
+    assert.deepStrictEqual(seenB, [offline], "node B's observer: erin offline once, frank (also on node A) unchanged");
+    const after = await onlineFlags(watchB.socket, "general");
+    assert.deepStrictEqual([after[erin.user.username], after[frank.user.username]], [false, true]);
+  } finally {
+    if (c.running) c.proc.kill("SIGKILL");
+    await c.exited;
+  }
 });
