@@ -136,7 +136,7 @@ func (m *Main) open(ctx context.Context) error {
 	// Every user of the store (hub, transport, assistant) goes through the
 	// timing wrapper: one source of parley_store_op_seconds.
 	m.store = storemetrics.Wrap(st, reg)
-	adapter, err := m.openRedis()
+	adapter, err := m.openRedis(reg)
 	if err != nil {
 		return err
 	}

@@ -353,3 +353,104 @@ func (p *poller) messagesUntil(last string, timeout time.Duration) []string {
 		}
 	}
 }
+
+// twoNodes boots two nodes on one SQLite file and one Redis (a prefix of
+// their own), as two processes of a cluster would be.
+func twoNodes(t *testing.T, tweak func(*Config)) []*node {
+	t.Helper()
+	url := testRedisURL(t)
+	dir := t.TempDir()
+	prefix := "parley-test-" + parley.NewID()
+	var nodes []*node
+	for range 2 {
+		cfg := testConfig(t, dir)
+		cfg.RedisURL = url
+		cfg.RedisPrefix = prefix
+		cfg.PingInterval = time.Second // polls return at least this often
+		if tweak != nil {
+			tweak(&cfg)
+		}
+		nodes = append(nodes, boot(t, cfg))
+	}
+	return nodes
+}
+
+// createRoom makes a public group room through REST and returns its id.
+func (n *node) createRoom(token, name string) string {
+	n.t.Helper()
+	status, body := n.do("POST", "/api/rooms", token, `{"name":"`+name+`"}`)
+	if status != http.StatusCreated {
+		n.t.Fatalf("create room: %d %s", status, body)
+	}
+	var created map[string]any
+	_ = json.Unmarshal([]byte(body), &created)
+	room, _ := created["room"].(map[string]any)
+	id, _ := room["id"].(string)
+	if id == "" {
+		n.t.Fatalf("created room %s", body)
+	}
+	return id
+}
+
+func mustAck(t *testing.T, what string, ack map[string]any) {
+	t.Helper()
+	if ack["ok"] != true {
+		t.Fatalf("%s: %v", what, ack)
+	}
+}
+
+// TestMembershipChangesReachEverySocket: carol has a socket on each node.
+// Once a join is acknowledged, both receive the room's next message; once
+// a kick or a leave is, neither receives another. A message to a room she
+// is still in, sent after, marks the end of what could have arrived: one
+// node publishes both in order, and Redis keeps one publisher's order.
+func TestMembershipChangesReachEverySocket(t *testing.T) {
+	nodes := twoNodes(t, nil)
+	a, b := nodes[0], nodes[1]
+	bobToken, carolToken := a.register("bob"), a.register("carol")
+	room := a.createRoom(bobToken, "Planning")
+	bob := a.poller(bobToken)
+	carolA, carolB := a.poller(carolToken), b.poller(carolToken)
+	for _, p := range []*poller{bob, carolA, carolB} {
+		p.call("history", map[string]any{"room": parley.DefaultRoomID}) // connected, in its rooms
+	}
+	sent := 0
+	// say sends text to the room as bob and returns once bob's own socket
+	// got it back: by then node A has published it.
+	say := func(room, text string) {
+		t.Helper()
+		sent++
+		mustAck(t, "bob sends "+text, bob.call("message:send", map[string]any{"room": room, "text": text, "clientMsgId": "b" + strconv.Itoa(sent)}))
+		bob.messagesUntil(text, 15*time.Second)
+	}
+	// neither checks that text never reached carol's sockets, up to marker.
+	neither := func(text, marker string) {
+		t.Helper()
+		say(parley.DefaultRoomID, marker)
+		for i, p := range []*poller{carolA, carolB} {
+			for _, got := range p.messagesUntil(marker, 15*time.Second) {
+				if got == text {
+					t.Errorf("carol's socket on node %c received %q after she was out of the room", "AB"[i], text)
+				}
+			}
+		}
+	}
+
+	mustAck(t, "carol joins on node A", carolA.call("room:join", map[string]any{"room": room}))
+	say(room, "first")
+	carolA.messagesUntil("first", 15*time.Second)
+	carolB.messagesUntil("first", 15*time.Second)
+
+	mustAck(t, "bob kicks carol", bob.call("room:kick", map[string]any{"room": room, "user": "carol"}))
+	say(room, "after the kick")
+	neither("after the kick", "marker 1")
+
+	mustAck(t, "carol joins again on node A", carolA.call("room:join", map[string]any{"room": room}))
+	say(room, "welcome back")
+	carolB.messagesUntil("welcome back", 15*time.Second)
+	carolA.messagesUntil("welcome back", 15*time.Second)
+
+	mustAck(t, "carol leaves on node B", carolB.call("room:leave", map[string]any{"room": room}))
+	say(room, "after the leave")
+	neither("after the leave", "marker 2")
+}

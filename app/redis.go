@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/parley-chat/parley"
+	"github.com/parley-chat/parley/monitoring"
 	goredis "github.com/redis/go-redis/v9"
 	sioredis "github.com/zishang520/socket.io/adapters/redis/v3"
 	"github.com/zishang520/socket.io/adapters/redis/v3/adapter"
@@ -35,7 +36,7 @@ const redisErrorPause = 500 * time.Millisecond
 // does not wait for Redis: go-redis connects lazily and reconnects by
 // itself, and /readyz (readiness) reports the node not ready until Redis
 // answers.
-func (m *Main) openRedis() (socket.AdapterConstructor, error) {
+func (m *Main) openRedis(reg *monitoring.Registry) (socket.AdapterConstructor, error) {
 	if m.cfg.RedisURL == "" {
 		return nil, nil
 	}
@@ -45,7 +46,7 @@ func (m *Main) openRedis() (socket.AdapterConstructor, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	link := &redisLink{client: goredis.NewClient(opts), ctx: ctx, cancel: cancel}
-	link.peers = newRedisPeers(link.client, m.cfg.RedisPrefix, m.log)
+	link.peers = newRedisPeers(link.client, m.cfg.RedisPrefix, reg, m.log)
 	m.redis = link
 	rc := sioredis.NewRedisClient(ctx, link.client)
 	_ = rc.On("error", func(args ...any) {

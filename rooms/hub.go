@@ -33,20 +33,34 @@ type Emitter interface {
 	// was written to, for the delivered-messages metric; counting costs a
 	// walk of the room, so only messages pay for it.
 	EmitCounted(t Target, event string, payload any) int
-	// JoinRoom subscribes every socket of userID to roomID's events.
+	// JoinRoom subscribes this node's sockets of userID to roomID's events
+	// before it returns. Other nodes' sockets are Peers' business: a
+	// subscription that waited for a round trip through the cluster's bus
+	// would let events slip past it, or reach a socket after its user left.
 	JoinRoom(userID, roomID string)
-	// LeaveRoom unsubscribes every socket of userID from roomID's events.
+	// LeaveRoom unsubscribes this node's sockets of userID from roomID's
+	// events before it returns.
 	LeaveRoom(userID, roomID string)
 }
 
 // Peers carries this node's membership changes to the other nodes of a
-// cluster, whose hubs remember memberships they have read. Implementations
-// must not block: a notice that cannot be sent is logged and dropped (the
-// other nodes forget what they remember within a bounded time anyway).
+// cluster. Each node remembers memberships it has read and subscribes its
+// own sockets to their rooms, so each must apply every change. A change is
+// acknowledged to its client only after Peers returned, so that from then
+// on no node delivers a room's events to a user who left it, and every node
+// delivers them to one who joined.
 type Peers interface {
-	// MembershipEnded tells every other node that userID is no longer a
-	// member of roomID; each calls Hub.ForgetMembership.
-	MembershipEnded(roomID, userID string)
+	// MembershipEnded tells every node that userID is no longer a member of
+	// roomID; each calls Hub.MembershipEndedElsewhere. It returns once every
+	// node listening confirmed it. An error means that could not be had
+	// within the implementation's bound (Redis down, a node too slow): the
+	// change may not have reached every node yet, and the implementation
+	// keeps retrying it.
+	MembershipEnded(ctx context.Context, roomID, userID string) error
+	// MembershipStarted tells every node that userID is now a member of
+	// roomID; each calls Hub.MembershipStartedElsewhere. Errors as for
+	// MembershipEnded.
+	MembershipStarted(ctx context.Context, roomID, userID string) error
 }
 
 // Config configures a Hub. Zero values take the defaults noted.

@@ -171,12 +171,16 @@ func (e *Emitter) localCount(chans []socket.Room, except string) int {
 	return n
 }
 
-// JoinRoom subscribes every socket of userID, on every node.
+// JoinRoom subscribes this node's sockets of userID, before it returns.
+// Through the Redis adapter (v3.0.2) a plain SocketsJoin only publishes a
+// request, which even this node applies only when Redis sends it back, and
+// whose failure is only an "error" event: the hub's Peers carry the change
+// to the other nodes instead, and wait for them.
 func (e *Emitter) JoinRoom(userID, roomID string) {
-	e.io.In(userChannel(userID)).SocketsJoin(roomChannel(roomID))
+	e.io.Local().In(userChannel(userID)).SocketsJoin(roomChannel(roomID))
 }
 
-// LeaveRoom unsubscribes every socket of userID, on every node.
+// LeaveRoom unsubscribes this node's sockets of userID, before it returns.
 func (e *Emitter) LeaveRoom(userID, roomID string) {
-	e.io.In(userChannel(userID)).SocketsLeave(roomChannel(roomID))
+	e.io.Local().In(userChannel(userID)).SocketsLeave(roomChannel(roomID))
 }
