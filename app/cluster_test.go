@@ -454,3 +454,33 @@ func TestMembershipChangesReachEverySocket(t *testing.T) {
 	say(room, "after the leave")
 	neither("after the leave", "marker 2")
 }
+
+// TestSendLimitIsClusterWide: the per-user send limit is the cluster's,
+// not each node's: a user sending alternately through two nodes is refused
+// after the burst, not after twice the burst.
+func TestSendLimitIsClusterWide(t *testing.T) {
+	nodes := twoNodes(t, func(c *Config) {
+		c.SendBurst = 5
+		c.SendRate = 0.001 // nothing comes back within the test
+	})
+	token := nodes[0].register("carol")
+	carol := []*poller{nodes[0].poller(token), nodes[1].poller(token)}
+	var codes []string
+	for i := range 12 {
+		ack := carol[i%2].call("message:send", map[string]any{"room": parley.DefaultRoomID, "text": "hi " + strconv.Itoa(i), "clientMsgId": "r" + strconv.Itoa(i)})
+		if ack["ok"] == true {
+			codes = append(codes, "ok")
+			continue
+		}
+		e, _ := ack["error"].(map[string]any)
+		code, _ := e["code"].(string)
+		codes = append(codes, code)
+	}
+	want := []string{"ok", "ok", "ok", "ok", "ok"}
+	for len(want) < 12 {
+		want = append(want, string(parley.CodeRateLimited))
+	}
+	if !reflect.DeepEqual(codes, want) {
+		t.Errorf("carol's 12 sends alternating between two nodes answered %v, want %v", codes, want)
+	}
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/monitoring"
+	"github.com/parley-chat/parley/ratelimit"
 	goredis "github.com/redis/go-redis/v9"
 	sioredis "github.com/zishang520/socket.io/adapters/redis/v3"
 	"github.com/zishang520/socket.io/adapters/redis/v3/adapter"
@@ -21,6 +22,7 @@ type redisLink struct {
 	ctx    context.Context    // ends with cancel
 	cancel context.CancelFunc // ends the adapter's and the peers' subscriptions
 	peers  *redisPeers
+	limits *ratelimit.Cluster // limits.go
 
 	mu     sync.Mutex
 	logged time.Time
@@ -47,6 +49,7 @@ func (m *Main) openRedis(reg *monitoring.Registry) (socket.AdapterConstructor, e
 	ctx, cancel := context.WithCancel(context.Background())
 	link := &redisLink{client: goredis.NewClient(opts), ctx: ctx, cancel: cancel}
 	link.peers = newRedisPeers(link.client, m.cfg.RedisPrefix, reg, m.log)
+	link.limits = ratelimit.New(ratelimit.Config{Client: link.client, Prefix: m.cfg.RedisPrefix, Metrics: reg, Logger: m.log})
 	m.redis = link
 	rc := sioredis.NewRedisClient(ctx, link.client)
 	_ = rc.On("error", func(args ...any) {

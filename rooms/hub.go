@@ -63,6 +63,12 @@ type Peers interface {
 	MembershipStarted(ctx context.Context, roomID, userID string) error
 }
 
+// The send limit a zero Config.SendRate or SendBurst takes.
+const (
+	DefaultSendRate  = 10
+	DefaultSendBurst = 20
+)
+
 // Config configures a Hub. Zero values take the defaults noted.
 type Config struct {
 	Store   *store.Store
@@ -77,6 +83,10 @@ type Config struct {
 	// SendRate and SendBurst are each user's message:send token bucket (10/s, 20).
 	SendRate  float64
 	SendBurst int
+	// Limiter, when set, enforces the send limit instead of a Limiter of
+	// SendRate and SendBurst on this node alone: a cluster's nodes share
+	// one, or each user could send as much through each node.
+	Limiter RateLimiter
 	// PresenceGrace is how long a user without sockets still counts as
 	// online, so a page reload does not flap (3s).
 	PresenceGrace time.Duration
@@ -96,7 +106,7 @@ type Hub struct {
 	store     *store.Store
 	emit      Emitter
 	committer *groupcommit.Committer
-	limiter   *Limiter
+	limiter   RateLimiter
 	log       *slog.Logger
 	metrics   *metrics
 	users     *userCache
@@ -118,10 +128,10 @@ func New(cfg Config) *Hub {
 		cfg.MaxTextLength = 4000
 	}
 	if cfg.SendRate <= 0 {
-		cfg.SendRate = 10
+		cfg.SendRate = DefaultSendRate
 	}
 	if cfg.SendBurst <= 0 {
-		cfg.SendBurst = 20
+		cfg.SendBurst = DefaultSendBurst
 	}
 	if cfg.PresenceGrace <= 0 {
 		cfg.PresenceGrace = 3 * time.Second
@@ -138,11 +148,14 @@ func New(cfg Config) *Hub {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.Limiter == nil {
+		cfg.Limiter = NewLimiter(cfg.SendRate, cfg.SendBurst, cfg.Now)
+	}
 	h := &Hub{
 		cfg:     cfg,
 		store:   cfg.Store,
 		emit:    cfg.Emitter,
-		limiter: NewLimiter(cfg.SendRate, cfg.SendBurst, cfg.Now),
+		limiter: cfg.Limiter,
 		log:     cfg.Logger,
 		users:   newUserCache(cfg.Store.Users),
 		members: newMemberCache(cfg.Now),
