@@ -293,15 +293,22 @@ func (p *poller) call(name string, payload any) map[string]any {
 	p.post("42" + id + string(frame))
 	deadline := time.Now().Add(15 * time.Second)
 	for time.Now().Before(deadline) {
+		var got map[string]any
+		// Events that came in the same poll as the ack (a message's fan-out
+		// follows its ack at once) are kept too.
 		for _, pk := range p.poll() {
 			if ack, ok := strings.CutPrefix(pk, "43"+id+"["); ok {
 				var args []map[string]any
 				if err := json.Unmarshal([]byte("["+ack), &args); err != nil || len(args) == 0 {
 					p.n.t.Fatalf("ack %q: %v", pk, err)
 				}
-				return args[0]
+				got = args[0]
+				continue
 			}
 			p.keep(pk)
+		}
+		if got != nil {
+			return got
 		}
 	}
 	p.n.t.Fatalf("no ack for %s within 15s", name)

@@ -90,10 +90,8 @@ func (p *redisPeers) MembershipStarted(ctx context.Context, roomID, userID strin
 // the background retry (newer changes of the same membership replace it).
 func (p *redisPeers) tell(ctx context.Context, kind, roomID, userID string) error {
 	seq := p.retry.next()
+	// The caller reports an error (the transport logs what it answers).
 	err := p.send(ctx, kind, roomID, userID)
-	if err != nil {
-		p.log.Warn("membership change not confirmed by every node: retrying in the background", "kind", kind, "room", roomID, "user", userID, "err", err)
-	}
 	p.retry.settle(retryKey{roomID, userID}, retryEntry{kind: kind, seq: seq}, err, p.log)
 	return err
 }

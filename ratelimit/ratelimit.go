@@ -118,7 +118,10 @@ type Limiter struct {
 // Allow spends one unit of key's budget, in Redis or, when Redis does not
 // answer within the timeout (or failed less than a pause ago), locally.
 func (l *Limiter) Allow(ctx context.Context, key string) bool {
-	if l.limit.IsZero() || l.paused() {
+	if l.limit.IsZero() {
+		return l.local.Allow(ctx, key)
+	}
+	if l.paused() {
 		return l.fallBack(ctx, key)
 	}
 	rctx, cancel := context.WithTimeout(ctx, l.c.cfg.Timeout)
