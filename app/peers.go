@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -60,6 +61,7 @@ type membershipNotice struct {
 // confirmations counts the confirmations of one notice.
 type confirmations struct {
 	got    atomic.Int64
+	self   atomic.Bool   // this node's own subscription received it
 	signal chan struct{} // capacity 1: "got moved"
 }
 
@@ -122,6 +124,13 @@ func (p *redisPeers) send(ctx context.Context, kind, roomID, userID string) erro
 			return fmt.Errorf("%d of %d nodes confirmed the membership notice: %w", c.got.Load(), receivers, ctx.Err())
 		}
 	}
+	// This node always listens; when its subscription missed the notice,
+	// the bus is being re-established (Redis restarted, say), and other
+	// nodes may have missed it too without PUBLISH counting them. Sent
+	// again later, it reaches them once they are back.
+	if !c.self.Load() {
+		return errors.New("this node's own subscription did not receive the membership notice (reconnecting to Redis?)")
+	}
 	return nil
 }
 
@@ -144,13 +153,16 @@ func (p *redisPeers) publish(ctx context.Context, body []byte) (int64, error) {
 }
 
 // confirmed counts one confirmation of notice id (one not awaited any
-// more is dropped).
-func (p *redisPeers) confirmed(id string) {
+// more is dropped); self says it is this node's own.
+func (p *redisPeers) confirmed(id string, self bool) {
 	p.mu.Lock()
 	c := p.waiting[id]
 	p.mu.Unlock()
 	if c == nil {
 		return
+	}
+	if self {
+		c.self.Store(true)
 	}
 	c.got.Add(1)
 	select {
@@ -184,7 +196,7 @@ func (p *redisPeers) listen(ctx context.Context, hub *rooms.Hub) {
 				}
 			case *goredis.Message:
 				if v.Channel == mine {
-					p.confirmed(v.Payload)
+					p.confirmed(v.Payload, false)
 					continue
 				}
 				p.apply(ctx, hub, v.Payload)
@@ -202,7 +214,7 @@ func (p *redisPeers) apply(ctx context.Context, hub *rooms.Hub, payload string) 
 		return
 	}
 	if n.From == p.node {
-		p.confirmed(n.ID)
+		p.confirmed(n.ID, true)
 		return
 	}
 	switch n.Kind {
