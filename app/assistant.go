@@ -39,7 +39,7 @@ func (m *Main) openAssistant(ctx context.Context, filter *rooms.Filter, services
 		Bot:               *bot,
 		Model:             model,
 		Services:          services,
-		Limiter:           rooms.NewLimiter(m.cfg.AssistantRate, m.cfg.AssistantBurst, nil),
+		Limiter:           m.limiter("assistant", m.cfg.AssistantRate, m.cfg.AssistantBurst),
 		Mask:              func(s string) string { s, _ = filter.Mask(s); return s },
 		Holdback:          filter.LongestPhrase(),
 		MaxConcurrent:     m.cfg.LLMConcurrency,

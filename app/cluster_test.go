@@ -301,15 +301,22 @@ func (p *poller) call(name string, payload any) map[string]any {
 	p.post("42" + id + string(frame))
 	deadline := time.Now().Add(15 * time.Second)
 	for time.Now().Before(deadline) {
+		var got map[string]any
+		// Events that came in the same poll as the ack (a message's fan-out
+		// follows its ack at once) are kept too.
 		for _, pk := range p.poll() {
 			if ack, ok := strings.CutPrefix(pk, "43"+id+"["); ok {
 				var args []map[string]any
 				if err := json.Unmarshal([]byte("["+ack), &args); err != nil || len(args) == 0 {
 					p.n.t.Fatalf("ack %q: %v", pk, err)
 				}
-				return args[0]
+				got = args[0]
+				continue
 			}
 			p.keep(pk)
+		}
+		if got != nil {
+			return got
 		}
 	}
 	p.n.t.Fatalf("no ack for %s within 15s", name)
@@ -479,5 +486,136 @@ func TestPresenceAcrossNodes(t *testing.T) {
 	}
 	if got := watcher.onlineIn(parley.DefaultRoomID, "carol"); got != false {
 		t.Errorf("carol, gone from both nodes, is online=%v in node A's member list", got)
+	}
+}
+
+// twoNodes boots two nodes on one SQLite file and one Redis (a prefix of
+// their own), as two processes of a cluster would be.
+func twoNodes(t *testing.T, tweak func(*Config)) []*node {
+	t.Helper()
+	url := testRedisURL(t)
+	dir := t.TempDir()
+	prefix := "parley-test-" + parley.NewID()
+	var nodes []*node
+	for range 2 {
+		cfg := testConfig(t, dir)
+		cfg.RedisURL = url
+		cfg.RedisPrefix = prefix
+		cfg.PingInterval = time.Second // polls return at least this often
+		if tweak != nil {
+			tweak(&cfg)
+		}
+		nodes = append(nodes, boot(t, cfg))
+	}
+	return nodes
+}
+
+// createRoom makes a public group room through REST and returns its id.
+func (n *node) createRoom(token, name string) string {
+	n.t.Helper()
+	status, body := n.do("POST", "/api/rooms", token, `{"name":"`+name+`"}`)
+	if status != http.StatusCreated {
+		n.t.Fatalf("create room: %d %s", status, body)
+	}
+	var created map[string]any
+	_ = json.Unmarshal([]byte(body), &created)
+	room, _ := created["room"].(map[string]any)
+	id, _ := room["id"].(string)
+	if id == "" {
+		n.t.Fatalf("created room %s", body)
+	}
+	return id
+}
+
+func mustAck(t *testing.T, what string, ack map[string]any) {
+	t.Helper()
+	if ack["ok"] != true {
+		t.Fatalf("%s: %v", what, ack)
+	}
+}
+
+// TestMembershipChangesReachEverySocket: carol has a socket on each node.
+// Once a join is acknowledged, both receive the room's next message; once
+// a kick or a leave is, neither receives another. A message to a room she
+// is still in, sent after, marks the end of what could have arrived: one
+// node publishes both in order, and Redis keeps one publisher's order.
+func TestMembershipChangesReachEverySocket(t *testing.T) {
+	nodes := twoNodes(t, nil)
+	a, b := nodes[0], nodes[1]
+	bobToken, carolToken := a.register("bob"), a.register("carol")
+	room := a.createRoom(bobToken, "Planning")
+	bob := a.poller(bobToken)
+	carolA, carolB := a.poller(carolToken), b.poller(carolToken)
+	for _, p := range []*poller{bob, carolA, carolB} {
+		p.call("history", map[string]any{"room": parley.DefaultRoomID}) // connected, in its rooms
+	}
+	sent := 0
+	// say sends text to the room as bob and returns once bob's own socket
+	// got it back: by then node A has published it.
+	say := func(room, text string) {
+		t.Helper()
+		sent++
+		mustAck(t, "bob sends "+text, bob.call("message:send", map[string]any{"room": room, "text": text, "clientMsgId": "b" + strconv.Itoa(sent)}))
+		bob.messagesUntil(text, 15*time.Second)
+	}
+	// neither checks that text never reached carol's sockets, up to marker.
+	neither := func(text, marker string) {
+		t.Helper()
+		say(parley.DefaultRoomID, marker)
+		for i, p := range []*poller{carolA, carolB} {
+			for _, got := range p.messagesUntil(marker, 15*time.Second) {
+				if got == text {
+					t.Errorf("carol's socket on node %c received %q after she was out of the room", "AB"[i], text)
+				}
+			}
+		}
+	}
+
+	mustAck(t, "carol joins on node A", carolA.call("room:join", map[string]any{"room": room}))
+	say(room, "first")
+	carolA.messagesUntil("first", 15*time.Second)
+	carolB.messagesUntil("first", 15*time.Second)
+
+	mustAck(t, "bob kicks carol", bob.call("room:kick", map[string]any{"room": room, "user": "carol"}))
+	say(room, "after the kick")
+	neither("after the kick", "marker 1")
+
+	mustAck(t, "carol joins again on node A", carolA.call("room:join", map[string]any{"room": room}))
+	say(room, "welcome back")
+	carolB.messagesUntil("welcome back", 15*time.Second)
+	carolA.messagesUntil("welcome back", 15*time.Second)
+
+	mustAck(t, "carol leaves on node B", carolB.call("room:leave", map[string]any{"room": room}))
+	say(room, "after the leave")
+	neither("after the leave", "marker 2")
+}
+
+// TestSendLimitIsClusterWide: the per-user send limit is the cluster's,
+// not each node's: a user sending alternately through two nodes is refused
+// after the burst, not after twice the burst.
+func TestSendLimitIsClusterWide(t *testing.T) {
+	nodes := twoNodes(t, func(c *Config) {
+		c.SendBurst = 5
+		c.SendRate = 0.001 // nothing comes back within the test
+	})
+	token := nodes[0].register("carol")
+	carol := []*poller{nodes[0].poller(token), nodes[1].poller(token)}
+	var codes []string
+	for i := range 12 {
+		ack := carol[i%2].call("message:send", map[string]any{"room": parley.DefaultRoomID, "text": "hi " + strconv.Itoa(i), "clientMsgId": "r" + strconv.Itoa(i)})
+		if ack["ok"] == true {
+			codes = append(codes, "ok")
+			continue
+		}
+		e, _ := ack["error"].(map[string]any)
+		code, _ := e["code"].(string)
+		codes = append(codes, code)
+	}
+	want := []string{"ok", "ok", "ok", "ok", "ok"}
+	for len(want) < 12 {
+		want = append(want, string(parley.CodeRateLimited))
+	}
+	if !reflect.DeepEqual(codes, want) {
+		t.Errorf("carol's 12 sends alternating between two nodes answered %v, want %v", codes, want)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/monitoring"
+	"github.com/parley-chat/parley/ratelimit"
 	"github.com/parley-chat/parley/rooms/redispresence"
 	goredis "github.com/redis/go-redis/v9"
 	sioredis "github.com/zishang520/socket.io/adapters/redis/v3"
@@ -24,6 +25,7 @@ type redisLink struct {
 	cancel   context.CancelFunc // ends the adapter's and the peers' subscriptions, and the presence's heartbeat
 	peers    *redisPeers
 	presence *redispresence.Presence
+	limits   *ratelimit.Cluster // limits.go
 
 	mu     sync.Mutex
 	logged time.Time
@@ -69,10 +71,11 @@ func (m *Main) openRedis(reg *monitoring.Registry) (socket.AdapterConstructor, e
 	ctx, cancel := context.WithCancel(context.Background())
 	link := &redisLink{client: goredis.NewClient(opts), ctx: ctx, cancel: cancel}
 	link.client.AddHook(newPublishGuard(reg, m.log))
-	link.peers = newRedisPeers(link.client, m.cfg.RedisPrefix, m.log)
+	link.peers = newRedisPeers(link.client, m.cfg.RedisPrefix, reg, m.log)
 	link.presence = redispresence.New(redispresence.Config{
 		Client: link.client, Prefix: m.cfg.RedisPrefix, NodeTTL: m.cfg.PresenceNodeTTL, Logger: m.log, Metrics: reg,
 	})
+	link.limits = ratelimit.New(ratelimit.Config{Client: link.client, Prefix: m.cfg.RedisPrefix, Metrics: reg, Logger: m.log})
 	m.redis = link
 	rc := sioredis.NewRedisClient(ctx, link.client)
 	_ = rc.On("error", func(args ...any) {

@@ -172,7 +172,7 @@ func TestSkillAsksForMissingSlot(t *testing.T) {
 
 type allowN struct{ n int }
 
-func (a *allowN) Allow(string) bool { a.n--; return a.n >= 0 }
+func (a *allowN) Allow(context.Context, string) bool { a.n--; return a.n >= 0 }
 
 func TestPerUserRateLimit(t *testing.T) {
 	f := newFixture(t, func(c *assistant.Config) { c.Limiter = &allowN{n: 1} })

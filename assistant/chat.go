@@ -58,7 +58,10 @@ type Model interface {
 	Stream(ctx context.Context, prompt []PromptMessage, onDelta func(string)) (Usage, error)
 }
 
-// Limiter is a per-user token bucket (rooms.Limiter).
+// Limiter is a per-user budget of questions (rooms.RateLimiter: this
+// node's own, or a cluster's in Redis).
 type Limiter interface {
-	Allow(userID string) bool
+	// Allow reports whether userID may ask one more question, and counts
+	// it. It cannot fail: a shared limiter out of reach decides locally.
+	Allow(ctx context.Context, userID string) bool
 }

@@ -45,7 +45,7 @@ func (a *Assistant) handle(j job) {
 	if !j.mentioned && !direct && dialogue == nil {
 		return // overheard, and not the answer to a question of ours
 	}
-	if a.cfg.Limiter != nil && !a.cfg.Limiter.Allow(in.Sender.ID) {
+	if a.cfg.Limiter != nil && !a.cfg.Limiter.Allow(ctx, in.Sender.ID) {
 		a.metrics.requests.WithLabelValues("limited").Inc()
 		if a.shouldNoticeLimit(in.Sender.ID, now) {
 			a.post(ctx, in, say(language(in.Text), "limited"), "")

@@ -60,21 +60,3 @@ func (h *Hub) roomFor(ctx context.Context, userID, roomID string) (*parley.Room,
 	}
 	return room, m, nil
 }
-
-// membershipEnded forgets a membership this node just removed from the
-// store, here and on every other node.
-func (h *Hub) membershipEnded(roomID, userID string) {
-	h.members.forget(roomID, userID)
-	if h.cfg.Peers != nil {
-		h.cfg.Peers.MembershipEnded(roomID, userID)
-	}
-}
-
-// ForgetMembership drops what this node remembers of userID's membership of
-// roomID. Peers call it when another node ended that membership.
-func (h *Hub) ForgetMembership(roomID, userID string) { h.members.forget(roomID, userID) }
-
-// ForgetMemberships drops every membership this node remembers. Peers call
-// it when notices from other nodes may have been lost (a reconnect to the
-// bus that carries them).
-func (h *Hub) ForgetMemberships() { h.members.forgetAll() }

@@ -33,21 +33,41 @@ type Emitter interface {
 	// was written to, for the delivered-messages metric; counting costs a
 	// walk of the room, so only messages pay for it.
 	EmitCounted(t Target, event string, payload any) int
-	// JoinRoom subscribes every socket of userID to roomID's events.
+	// JoinRoom subscribes this node's sockets of userID to roomID's events
+	// before it returns. Other nodes' sockets are Peers' business: a
+	// subscription that waited for a round trip through the cluster's bus
+	// would let events slip past it, or reach a socket after its user left.
 	JoinRoom(userID, roomID string)
-	// LeaveRoom unsubscribes every socket of userID from roomID's events.
+	// LeaveRoom unsubscribes this node's sockets of userID from roomID's
+	// events before it returns.
 	LeaveRoom(userID, roomID string)
 }
 
 // Peers carries this node's membership changes to the other nodes of a
-// cluster, whose hubs remember memberships they have read. Implementations
-// must not block: a notice that cannot be sent is logged and dropped (the
-// other nodes forget what they remember within a bounded time anyway).
+// cluster. Each node remembers memberships it has read and subscribes its
+// own sockets to their rooms, so each must apply every change. A change is
+// acknowledged to its client only after Peers returned, so that from then
+// on no node delivers a room's events to a user who left it, and every node
+// delivers them to one who joined.
 type Peers interface {
-	// MembershipEnded tells every other node that userID is no longer a
-	// member of roomID; each calls Hub.ForgetMembership.
-	MembershipEnded(roomID, userID string)
+	// MembershipEnded tells every node that userID is no longer a member of
+	// roomID; each calls Hub.MembershipEndedElsewhere. It returns once every
+	// node listening confirmed it. An error means that could not be had
+	// within the implementation's bound (Redis down, a node too slow): the
+	// change may not have reached every node yet, and the implementation
+	// keeps retrying it.
+	MembershipEnded(ctx context.Context, roomID, userID string) error
+	// MembershipStarted tells every node that userID is now a member of
+	// roomID; each calls Hub.MembershipStartedElsewhere. Errors as for
+	// MembershipEnded.
+	MembershipStarted(ctx context.Context, roomID, userID string) error
 }
+
+// The send limit a zero Config.SendRate or SendBurst takes.
+const (
+	DefaultSendRate  = 10
+	DefaultSendBurst = 20
+)
 
 // Config configures a Hub. Zero values take the defaults noted.
 type Config struct {
@@ -66,6 +86,10 @@ type Config struct {
 	// Presence decides who is online across the nodes that share it
 	// (default: a MemoryPresence, this node alone).
 	Presence Presence
+	// Limiter, when set, enforces the send limit instead of a Limiter of
+	// SendRate and SendBurst on this node alone: a cluster's nodes share
+	// one, or each user could send as much through each node.
+	Limiter RateLimiter
 	// PresenceGrace is how long a user without sockets still counts as
 	// online, so a page reload does not flap (3s).
 	PresenceGrace time.Duration
@@ -85,7 +109,7 @@ type Hub struct {
 	store     *store.Store
 	emit      Emitter
 	committer *groupcommit.Committer
-	limiter   *Limiter
+	limiter   RateLimiter
 	log       *slog.Logger
 	metrics   *metrics
 	users     *userCache
@@ -107,10 +131,10 @@ func New(cfg Config) *Hub {
 		cfg.MaxTextLength = 4000
 	}
 	if cfg.SendRate <= 0 {
-		cfg.SendRate = 10
+		cfg.SendRate = DefaultSendRate
 	}
 	if cfg.SendBurst <= 0 {
-		cfg.SendBurst = 20
+		cfg.SendBurst = DefaultSendBurst
 	}
 	if cfg.Presence == nil {
 		cfg.Presence = NewMemoryPresence()
@@ -130,11 +154,14 @@ func New(cfg Config) *Hub {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.Limiter == nil {
+		cfg.Limiter = NewLimiter(cfg.SendRate, cfg.SendBurst, cfg.Now)
+	}
 	h := &Hub{
 		cfg:     cfg,
 		store:   cfg.Store,
 		emit:    cfg.Emitter,
-		limiter: NewLimiter(cfg.SendRate, cfg.SendBurst, cfg.Now),
+		limiter: cfg.Limiter,
 		log:     cfg.Logger,
 		users:   newUserCache(cfg.Store.Users),
 		members: newMemberCache(cfg.Now),

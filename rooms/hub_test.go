@@ -2,6 +2,7 @@ package rooms_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -1004,13 +1005,25 @@ func TestConnectionAccountingIsPerConnection(t *testing.T) {
 }
 
 // peerHubs passes membership notices to other hubs directly, as the Redis
-// bus does between nodes.
-type peerHubs struct{ hubs []*rooms.Hub }
+// bus does between nodes; err, when set, is what every notice answers (the
+// notice is still applied: the bus lost the confirmations).
+type peerHubs struct {
+	hubs []*rooms.Hub
+	err  error
+}
 
-func (p *peerHubs) MembershipEnded(roomID, userID string) {
+func (p *peerHubs) MembershipEnded(_ context.Context, roomID, userID string) error {
 	for _, h := range p.hubs {
-		h.ForgetMembership(roomID, userID)
+		h.MembershipEndedElsewhere(roomID, userID)
 	}
+	return p.err
+}
+
+func (p *peerHubs) MembershipStarted(_ context.Context, roomID, userID string) error {
+	for _, h := range p.hubs {
+		h.MembershipStartedElsewhere(roomID, userID)
+	}
+	return p.err
 }
 
 // Two nodes share a store; each remembers the memberships it has read. A
@@ -1042,4 +1055,73 @@ func TestKickOnOneNodeEndsMembershipOnAnother(t *testing.T) {
 	if n := len(a.history(bob, pub.ID)); n != 1 {
 		t.Errorf("room has %d messages, want only the one sent before the kick", n)
 	}
+}
+
+// twoNodes is hub a with a peer hub b on the same store, each with its own
+// recording emitter (its sockets).
+func twoNodes(t *testing.T) (a *fixture, b *rooms.Hub, bRec *parleytest.Recorder, peers *peerHubs) {
+	peers = &peerHubs{}
+	a = newHub(t, func(c *rooms.Config) { c.Peers = peers })
+	bRec = parleytest.NewRecorder()
+	b = rooms.New(rooms.Config{Store: a.st, Emitter: bRec, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), SendBurst: 1000})
+	t.Cleanup(b.Close)
+	peers.hubs = []*rooms.Hub{b}
+	return a, b, bRec, peers
+}
+
+// A kick makes the kicked user's sockets leave the room on this node and,
+// through Peers, on the other, all before Kick returns; a join subscribes
+// them on both, before the room hears of the newcomer.
+func TestMembershipChangesReachEveryNodesSockets(t *testing.T) {
+	a, _, bRec, _ := twoNodes(t)
+	bob, carol := a.user("bob"), a.user("carol")
+	pub := a.room(bob, "pub", false)
+	bRec.Reset()
+	if _, _, err := a.hub.Join(a.ctx, carol, pub.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := a.rec.Kinds(), []string{"join", "emit:room:member"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("node a on join: %v, want %v", got, want)
+	}
+	if got, want := bRec.Records(), []parleytest.Record{{Kind: "join", User: carol.ID, Room: pub.ID}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("node b on join: %v, want %v", got, want)
+	}
+	a.rec.Reset()
+	bRec.Reset()
+	if err := a.hub.Kick(a.ctx, bob, pub.ID, "carol"); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := a.rec.Kinds(), []string{"emit:room:member", "leave"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("node a on kick: %v, want %v", got, want)
+	}
+	if got, want := bRec.Records(), []parleytest.Record{{Kind: "leave", User: carol.ID, Room: pub.ID}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("node b on kick: %v, want %v", got, want)
+	}
+}
+
+// When the other nodes cannot confirm a change, the change is stored and
+// applied here, and the client hears UNAVAILABLE rather than a success
+// that may not hold on every node.
+func TestUnconfirmedMembershipChangeIsUnavailable(t *testing.T) {
+	a, _, _, peers := twoNodes(t)
+	bob, carol, dave := a.user("bob"), a.user("carol"), a.user("dave")
+	pub := a.room(bob, "pub", false)
+	if _, _, err := a.hub.Join(a.ctx, carol, pub.ID); err != nil {
+		t.Fatal(err)
+	}
+	peers.err = errors.New("redis: connection refused")
+	a.rec.Reset()
+	wantCode(t, a.hub.Kick(a.ctx, bob, pub.ID, "carol"), parley.CodeUnavailable)
+	if recs := a.rec.Records(); len(recs) == 0 || !reflect.DeepEqual(recs[len(recs)-1], parleytest.Record{Kind: "leave", User: carol.ID, Room: pub.ID}) {
+		t.Errorf("node a's sockets after an unconfirmed kick: %v, want carol's leave", a.rec.Kinds())
+	}
+	if _, err := a.send(carol, pub.ID, "still here?"); parley.CodeOf(err) != parley.CodeForbidden {
+		t.Errorf("carol's send after an unconfirmed kick: %v, want FORBIDDEN", err)
+	}
+	_, _, err := a.hub.Join(a.ctx, dave, pub.ID)
+	wantCode(t, err, parley.CodeUnavailable)
+	if _, err := a.send(dave, pub.ID, "hi"); err != nil {
+		t.Errorf("dave's send after an unconfirmed join: %v", err)
+	}
+	wantCode(t, a.hub.Leave(a.ctx, dave, pub.ID), parley.CodeUnavailable)
 }

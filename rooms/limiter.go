@@ -1,13 +1,27 @@
 package rooms
 
 import (
+	"context"
 	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
 )
 
-// Limiter is a token bucket per user. Buckets idle long enough to be full
+// RateLimiter spends one unit of a key's budget per call: each user's
+// sends here, each user's questions in the assistant. Limiter is this
+// node's own; a cluster shares one through Redis (package ratelimit).
+type RateLimiter interface {
+	// Allow reports whether key had a unit left, and spends it. It has no
+	// error to return: an implementation whose shared state is out of
+	// reach decides on this node's own, and says so in its logs and
+	// metrics.
+	Allow(ctx context.Context, key string) bool
+}
+
+var _ RateLimiter = (*Limiter)(nil)
+
+// Limiter is a token bucket per key, in this node's memory. Buckets idle long enough to be full
 // again are dropped, so memory follows active users, not all users.
 type Limiter struct {
 	rate  rate.Limit
@@ -27,18 +41,18 @@ func NewLimiter(perSecond float64, burst int, now func() time.Time) *Limiter {
 	return &Limiter{rate: rate.Limit(perSecond), burst: burst, now: now, buckets: map[string]*rate.Limiter{}, lastSweep: now()}
 }
 
-// Allow takes one token from userID's bucket.
-func (l *Limiter) Allow(userID string) bool {
+// Allow takes one token from key's bucket.
+func (l *Limiter) Allow(_ context.Context, key string) bool {
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if now.Sub(l.lastSweep) > time.Minute {
 		l.sweep(now)
 	}
-	b, ok := l.buckets[userID]
+	b, ok := l.buckets[key]
 	if !ok {
 		b = rate.NewLimiter(l.rate, l.burst)
-		l.buckets[userID] = b
+		l.buckets[key] = b
 	}
 	return b.AllowN(now, 1)
 }

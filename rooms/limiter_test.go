@@ -1,6 +1,7 @@
 package rooms
 
 import (
+	"context"
 	"sync"
 	"testing"
 	"time"
@@ -32,7 +33,7 @@ func newFakeClock() *fakeClock {
 func allowed(l *Limiter, userID string, n int) int {
 	ok := 0
 	for range n {
-		if l.Allow(userID) {
+		if l.Allow(context.Background(), userID) {
 			ok++
 		}
 	}
@@ -45,10 +46,10 @@ func TestLimiterBurstThenRefusal(t *testing.T) {
 	if got := allowed(l, "u1", 5); got != 5 {
 		t.Fatalf("first burst: %d of 5 allowed", got)
 	}
-	if l.Allow("u1") {
+	if l.Allow(context.Background(), "u1") {
 		t.Fatal("6th send at the same instant was allowed")
 	}
-	if l.Allow("u1") {
+	if l.Allow(context.Background(), "u1") {
 		t.Fatal("refusal must not be undone by asking again")
 	}
 }
@@ -59,14 +60,14 @@ func TestLimiterRefill(t *testing.T) {
 	allowed(l, "u1", 5)
 
 	clk.Add(499 * time.Millisecond)
-	if l.Allow("u1") {
+	if l.Allow(context.Background(), "u1") {
 		t.Fatal("allowed before a whole token was refilled")
 	}
 	clk.Add(time.Millisecond)
-	if !l.Allow("u1") {
+	if !l.Allow(context.Background(), "u1") {
 		t.Fatal("refused after 500ms at 2/s")
 	}
-	if l.Allow("u1") {
+	if l.Allow(context.Background(), "u1") {
 		t.Fatal("500ms refills one token, not two")
 	}
 
@@ -91,7 +92,7 @@ func TestLimiterUsersAreIndependent(t *testing.T) {
 	if got := allowed(l, "bob", 10); got != 3 {
 		t.Fatalf("bob after alice was throttled: %d allowed, want 3", got)
 	}
-	if l.Allow("alice") {
+	if l.Allow(context.Background(), "alice") {
 		t.Fatal("bob's sends refilled alice's bucket")
 	}
 }
@@ -105,7 +106,7 @@ func TestLimiterSweepsIdleBuckets(t *testing.T) {
 		t.Fatalf("busy: %d allowed, want 2", got)
 	}
 	for _, u := range []string{"idle1", "idle2"} {
-		if !l.Allow(u) {
+		if !l.Allow(context.Background(), u) {
 			t.Fatalf("%s refused its first send", u)
 		}
 	}
@@ -114,7 +115,7 @@ func TestLimiterSweepsIdleBuckets(t *testing.T) {
 	// sweep must not forget the drained bucket (which would hand "busy" a
 	// fresh burst).
 	clk.Add(2 * time.Minute)
-	if l.Allow("busy") {
+	if l.Allow(context.Background(), "busy") {
 		t.Fatal("a sweep reset a drained bucket: busy was allowed again after 2 minutes at 0.001/s")
 	}
 	if got := l.bucketCount(); got != 3 {
@@ -124,7 +125,7 @@ func TestLimiterSweepsIdleBuckets(t *testing.T) {
 	// Long enough for every bucket to be full again: idle users are
 	// forgotten, and a returning user has exactly a full burst.
 	clk.Add(time.Hour)
-	if !l.Allow("other") { // triggers the sweep
+	if !l.Allow(context.Background(), "other") { // triggers the sweep
 		t.Fatal("a new user was refused")
 	}
 	if got := l.bucketCount(); got != 1 {

@@ -22,7 +22,11 @@ func (h *Hub) CreateRoom(ctx context.Context, user parley.User, name, topic stri
 	if err := h.store.Rooms.Create(ctx, r, user.ID); err != nil {
 		return protocol.Room{}, err
 	}
-	h.emit.JoinRoom(user.ID, r.ID)
+	// The room exists whatever the other nodes say: failing here would
+	// make the client create it again. Peers keep retrying.
+	if err := h.joinEverywhere(ctx, r.ID, user.ID); err != nil {
+		h.log.Warn("new room not yet applied on every node", "room", r.ID, "err", err)
+	}
 	h.joinResidents(ctx, r)
 	v := protocol.RoomOf(*r)
 	v.Role = parley.RoleOwner
@@ -56,7 +60,7 @@ func (h *Hub) Join(ctx context.Context, user parley.User, roomID string) (protoc
 	}
 	role := parley.RoleMember
 	if m == nil {
-		if _, err := h.addMember(ctx, room, user); err != nil {
+		if _, err := h.addMember(ctx, room, user, true); err != nil {
 			return protocol.Room{}, nil, err
 		}
 	} else {
@@ -71,10 +75,14 @@ func (h *Hub) Join(ctx context.Context, user parley.User, roomID string) (protoc
 	return v, members, nil
 }
 
-// addMember stores the membership, subscribes the user's sockets and tells
-// the room. A newcomer starts with the room's past read: their unread count
-// is what arrives after they joined, while history still shows the past.
-func (h *Hub) addMember(ctx context.Context, room *parley.Room, user parley.User) (bool, error) {
+// addMember stores the membership, subscribes the user's sockets (on every
+// node when everywhere is set; an account that has no socket yet, or never
+// has one, needs no other node) and tells the room. A newcomer starts with
+// the room's past read: their unread count is what arrives after they
+// joined, while history still shows the past. An error after the store
+// added the membership is the other nodes' (UNAVAILABLE): the room is still
+// told.
+func (h *Hub) addMember(ctx context.Context, room *parley.Room, user parley.User, everywhere bool) (bool, error) {
 	roomID := room.ID
 	added, err := h.store.Memberships.Add(ctx, parley.Membership{
 		RoomID: roomID, UserID: user.ID, Role: parley.RoleMember, JoinedAt: h.now(), ReadSeq: room.LastSeq,
@@ -82,9 +90,15 @@ func (h *Hub) addMember(ctx context.Context, room *parley.Room, user parley.User
 	if err != nil || !added {
 		return added, err
 	}
-	h.emit.JoinRoom(user.ID, roomID)
+	// Subscribed everywhere first, so the user's sockets on every node see
+	// their own arrival too.
+	if everywhere {
+		err = h.joinEverywhere(ctx, roomID, user.ID)
+	} else {
+		h.emit.JoinRoom(user.ID, roomID)
+	}
 	h.emit.Emit(roomTarget(roomID), protocol.EventMember, protocol.MemberEvent{Room: roomID, User: protocol.UserOf(user), Action: "joined"})
-	return true, nil
+	return true, err
 }
 
 // Welcome makes a new account a member of the default room.
@@ -95,7 +109,8 @@ func (h *Hub) Welcome(ctx context.Context, user parley.User) error {
 	if err != nil {
 		return err
 	}
-	_, err = h.addMember(ctx, room, user)
+	// A new account has no socket on any node yet.
+	_, err = h.addMember(ctx, room, user, false)
 	return err
 }
 
@@ -114,10 +129,9 @@ func (h *Hub) Leave(ctx context.Context, user parley.User, roomID string) error 
 	if err := h.store.Memberships.Remove(ctx, room.ID, user.ID); err != nil && parley.CodeOf(err) != parley.CodeNotFound {
 		return err
 	}
-	h.membershipEnded(room.ID, user.ID)
+	h.members.forget(room.ID, user.ID)
 	h.emit.Emit(roomTarget(room.ID), protocol.EventMember, protocol.MemberEvent{Room: room.ID, User: protocol.UserOf(user), Action: "left"})
-	h.emit.LeaveRoom(user.ID, room.ID)
-	return nil
+	return h.leaveEverywhere(ctx, room.ID, user.ID)
 }
 
 // Members lists a room's members with their presence across the cluster.
@@ -198,8 +212,12 @@ func (h *Hub) OpenDirect(ctx context.Context, user parley.User, username string)
 		return protocol.Room{}, err
 	}
 	if created {
-		h.emit.JoinRoom(user.ID, room.ID)
-		h.emit.JoinRoom(other.ID, room.ID)
+		// As for CreateRoom: the room exists, Peers keep retrying.
+		for _, id := range []string{user.ID, other.ID} {
+			if err := h.joinEverywhere(ctx, room.ID, id); err != nil {
+				h.log.Warn("new direct room not yet applied on every node", "room", room.ID, "err", err)
+			}
+		}
 	}
 	v := protocol.RoomOf(*room)
 	v.Role = parley.RoleMember
@@ -215,7 +233,7 @@ func (h *Hub) Invite(ctx context.Context, user parley.User, roomID, username str
 	if err != nil {
 		return err
 	}
-	_, err = h.addMember(ctx, room, *other)
+	_, err = h.addMember(ctx, room, *other, true)
 	return err
 }
 
@@ -242,11 +260,10 @@ func (h *Hub) Kick(ctx context.Context, user parley.User, roomID, username strin
 		}
 		return err
 	}
-	h.membershipEnded(room.ID, other.ID)
+	h.members.forget(room.ID, other.ID)
 	ev := protocol.MemberEvent{Room: room.ID, User: protocol.UserOf(*other), Action: "kicked"}
 	h.emit.Emit(Target{Rooms: []string{room.ID}, Users: []string{other.ID}}, protocol.EventMember, ev)
-	h.emit.LeaveRoom(other.ID, room.ID)
-	return nil
+	return h.leaveEverywhere(ctx, room.ID, other.ID)
 }
 
 // moderateUser loads a room the caller moderates and the account a

@@ -8,6 +8,8 @@ import (
 
 // AddResident makes an account that belongs in every group room (the
 // assistant) a member of roomID, private or not. Adding it again is a no-op.
+// Residents are the server's own accounts, which hold no sockets: other
+// nodes are not told.
 func (h *Hub) AddResident(ctx context.Context, user parley.User, roomID string) error {
 	ctx, cancel := h.ctx(ctx)
 	defer cancel()
@@ -15,7 +17,7 @@ func (h *Hub) AddResident(ctx context.Context, user parley.User, roomID string) 
 	if err != nil {
 		return err
 	}
-	_, err = h.addMember(ctx, room, user)
+	_, err = h.addMember(ctx, room, user, false)
 	return err
 }
 
@@ -35,7 +37,7 @@ func (h *Hub) Attend(ctx context.Context, resident parley.User, room parley.Room
 	case room.Private || room.Kind != parley.RoomGroup:
 		return false, nil
 	}
-	if _, err := h.addMember(ctx, &room, resident); err != nil {
+	if _, err := h.addMember(ctx, &room, resident, false); err != nil {
 		return false, err
 	}
 	return true, nil
@@ -57,7 +59,7 @@ func (h *Hub) joinResidents(ctx context.Context, room *parley.Room) {
 	rs := h.residents
 	h.mu.Unlock()
 	for _, u := range rs {
-		if _, err := h.addMember(ctx, room, u); err != nil {
+		if _, err := h.addMember(ctx, room, u, false); err != nil {
 			h.log.Warn("add resident to new room", "room", room.ID, "user", u.ID, "err", err)
 		}
 	}

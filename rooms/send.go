@@ -37,7 +37,7 @@ func (h *Hub) Send(ctx context.Context, sender parley.User, req SendRequest, ack
 		received = h.cfg.Now()
 	}
 	h.metrics.received.Inc()
-	if !h.limiter.Allow(sender.ID) {
+	if !h.limiter.Allow(ctx, sender.ID) {
 		h.metrics.rateLimited.Inc()
 		return protocol.Message{}, parley.Errorf(parley.CodeRateLimited, "you are sending messages too fast")
 	}

@@ -4,12 +4,17 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net"
 	"strconv"
 	"sync/atomic"
 	"testing"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/parleytest"
+	"github.com/parley-chat/parley/ratelimit"
 	"github.com/parley-chat/parley/rooms"
 )
 
@@ -17,18 +22,38 @@ import (
 // validation, membership, filter, mentions, the durable append and the
 // hand-off to the emitter (a recorder, so no socket writes). "plain" is the
 // common message; "mentions" names two members and a name nobody has.
+// "plain-redis-limit" is "plain" with the send limit kept in the local
+// Redis (package ratelimit), as a cluster keeps it: the difference is what
+// the shared limit adds to a send.
 func BenchmarkSend(b *testing.B) {
-	b.Run("plain", func(b *testing.B) { benchmarkSend(b, "lunch at noon, anyone?") })
-	b.Run("mentions", func(b *testing.B) { benchmarkSend(b, "lunch at noon, @bob and @carol? (not @nobody)") })
-	b.Run("parallel", func(b *testing.B) { benchmarkSend(b, "") })
+	b.Run("plain", func(b *testing.B) { benchmarkSend(b, "lunch at noon, anyone?", nil) })
+	b.Run("plain-redis-limit", func(b *testing.B) {
+		benchmarkSend(b, "lunch at noon, anyone?", redisLimiter(b))
+	})
+	b.Run("mentions", func(b *testing.B) { benchmarkSend(b, "lunch at noon, @bob and @carol? (not @nobody)", nil) })
+	b.Run("parallel", func(b *testing.B) { benchmarkSend(b, "", nil) })
 }
 
-func benchmarkSend(b *testing.B, text string) {
+// redisLimiter is a send limit nobody reaches, kept in the local Redis
+// under a prefix of its own.
+func redisLimiter(b *testing.B) rooms.RateLimiter {
+	c, err := net.DialTimeout("tcp", "127.0.0.1:6379", time.Second)
+	if err != nil {
+		b.Skipf("no Redis at 127.0.0.1:6379: %v", err)
+	}
+	_ = c.Close()
+	rdb := goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:6379"})
+	b.Cleanup(func() { _ = rdb.Close() })
+	cluster := ratelimit.New(ratelimit.Config{Client: rdb, Prefix: "parley-bench-" + parley.NewID(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	return cluster.Limiter("send", 1e9, 1<<30, rooms.NewLimiter(1e9, 1<<30, nil))
+}
+
+func benchmarkSend(b *testing.B, text string, limiter rooms.RateLimiter) {
 	ctx := context.Background()
 	st := parleytest.Store(b)
 	parleytest.Seed(b, st)
 	hub := rooms.New(rooms.Config{
-		Store: st, Emitter: parleytest.NewRecorder(), SendRate: 1e9, SendBurst: 1 << 30,
+		Store: st, Emitter: parleytest.NewRecorder(), SendRate: 1e9, SendBurst: 1 << 30, Limiter: limiter,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	b.Cleanup(hub.Close)

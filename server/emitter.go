@@ -171,19 +171,16 @@ func (e *Emitter) localCount(chans []socket.Room, except string) int {
 	return n
 }
 
-// JoinRoom subscribes every socket of userID, on every node. This node's
-// sockets are subscribed here and now: the Redis adapter only publishes a
-// join, which every node, this one included, applies when Redis brings it
-// back, so the caller's own sockets would join after the ack, or never
-// while Redis is down. The second join, from Redis, changes nothing.
+// JoinRoom subscribes this node's sockets of userID, before it returns.
+// Through the Redis adapter (v3.0.2) a plain SocketsJoin only publishes a
+// request, which even this node applies only when Redis sends it back, and
+// whose failure is only an "error" event: the hub's Peers carry the change
+// to the other nodes instead, and wait for them.
 func (e *Emitter) JoinRoom(userID, roomID string) {
 	e.io.Local().In(userChannel(userID)).SocketsJoin(roomChannel(roomID))
-	e.io.In(userChannel(userID)).SocketsJoin(roomChannel(roomID))
 }
 
-// LeaveRoom unsubscribes every socket of userID, on every node; this
-// node's at once, for the reason JoinRoom gives.
+// LeaveRoom unsubscribes this node's sockets of userID, before it returns.
 func (e *Emitter) LeaveRoom(userID, roomID string) {
 	e.io.Local().In(userChannel(userID)).SocketsLeave(roomChannel(roomID))
-	e.io.In(userChannel(userID)).SocketsLeave(roomChannel(roomID))
 }
