@@ -179,6 +179,8 @@ func New(cfg Config) *Hub {
 
 // OnMessage registers fn to see every newly stored message (not duplicates),
 // after it was fanned out. fn must not block: the assistant hands work off.
+// A message whose sender gave up while it was committing is published from
+// the group committer's goroutine, so fn may run there too.
 func (h *Hub) OnMessage(fn func(Posted)) {
 	h.mu.Lock()
 	defer h.mu.Unlock()

@@ -8,6 +8,7 @@ import (
 
 	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/protocol"
+	"github.com/parley-chat/parley/store"
 )
 
 // maxClientMsgID bounds the client's idempotency key.
@@ -30,7 +31,9 @@ type SendRequest struct {
 // filter -> mentions -> durable append -> ack -> fan-out. ack (optional) is
 // called once the message is stored and before the room sees it. A retry
 // with the same ClientMsgID returns the stored original and is not fanned
-// out again.
+// out again. If ctx or the store deadline ends while the message is being
+// committed, Send returns UNAVAILABLE and the message, if it is stored after
+// all, is still fanned out (once, without an ack).
 func (h *Hub) Send(ctx context.Context, sender parley.User, req SendRequest, ack func(protocol.Message)) (protocol.Message, error) {
 	received := req.ReceivedAt
 	if received.IsZero() {
@@ -71,7 +74,24 @@ func (h *Hub) send(ctx context.Context, sender parley.User, req SendRequest, rec
 	if err != nil {
 		return protocol.Message{}, err
 	}
-	res, err := h.committer.Append(ctx, parley.Message{
+	// A stored message is published exactly once, by the node that stored
+	// it: by this call, or, when ctx ended while its batch was committing
+	// (the sender got UNAVAILABLE and will retry), by the committer through
+	// late. A retry then finds it stored (Duplicate) and publishes nothing,
+	// whichever node it lands on. A node that dies between its commit and
+	// its publish leaves the message stored but never broadcast; members
+	// get it from sync or history (docs/protocol.md §7.3). A "published"
+	// flag in the store would let a retry finish the job, but needs a
+	// claim written before every publish, a second write per message, for
+	// the crash window alone.
+	late := func(res store.AppendResult) {
+		if res.Duplicate {
+			return
+		}
+		h.log.Info("message stored after its sender gave up; publishing it", "room", res.Message.RoomID, "id", res.Message.ID)
+		h.publish(Posted{Message: res.Message, Sender: sender}, protocol.MessageOf(res.Message, protocol.UserOf(sender)), received)
+	}
+	res, err := h.committer.AppendOr(ctx, parley.Message{
 		ID:          h.cfg.NewID(),
 		RoomID:      member.RoomID,
 		SenderID:    sender.ID,
@@ -80,7 +100,7 @@ func (h *Hub) send(ctx context.Context, sender parley.User, req SendRequest, rec
 		ClientMsgID: req.ClientMsgID,
 		StreamID:    req.StreamID,
 		CreatedAt:   h.now(),
-	})
+	}, late)
 	if err != nil {
 		return protocol.Message{}, err
 	}

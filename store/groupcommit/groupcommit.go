@@ -7,6 +7,7 @@ package groupcommit
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/parley-chat/parley"
@@ -50,10 +51,34 @@ func newMetrics(reg *monitoring.Registry) metrics {
 	}
 }
 
+// A request's outcome goes to exactly one party: the Append still waiting
+// for it, or, once that Append gave up, the request's late func. The two
+// race on state, so a message stored just as its sender's deadline passed
+// is neither reported twice nor lost.
+const (
+	waiting int32 = iota
+	delivered
+	abandoned
+)
+
 type request struct {
-	ctx  context.Context
-	msg  parley.Message
-	done chan outcome
+	ctx   context.Context
+	msg   parley.Message
+	done  chan outcome
+	late  func(store.AppendResult)
+	state atomic.Int32
+}
+
+// deliver hands o to the waiting Append or, if it gave up, a stored
+// message to late.
+func (r *request) deliver(o outcome) {
+	if r.state.CompareAndSwap(waiting, delivered) {
+		r.done <- o // buffered: never blocks
+		return
+	}
+	if r.late != nil && o.err == nil && o.res.Err == nil {
+		r.late(o.res)
+	}
 }
 
 type outcome struct {
@@ -66,7 +91,7 @@ type Committer struct {
 	messages store.Messages
 	cfg      Config
 	metrics  metrics
-	queue    chan request
+	queue    chan *request
 
 	mu     sync.RWMutex
 	closed bool
@@ -88,7 +113,7 @@ func New(messages store.Messages, cfg Config) *Committer {
 		messages: messages,
 		cfg:      cfg,
 		metrics:  newMetrics(monitoring.OrNew(cfg.Metrics)),
-		queue:    make(chan request, cfg.Queue),
+		queue:    make(chan *request, cfg.Queue),
 		done:     make(chan struct{}),
 	}
 	go c.run()
@@ -101,10 +126,20 @@ func New(messages store.Messages, cfg Config) *Committer {
 // the batch's error if its transaction failed, and otherwise the message's
 // own result (whose Err may be set).
 func (c *Committer) Append(ctx context.Context, m parley.Message) (store.AppendResult, error) {
+	return c.AppendOr(ctx, m, nil)
+}
+
+// AppendOr is Append that, when ctx ends after m was queued and m is then
+// stored (or found stored: Duplicate), calls late with its result instead
+// of dropping it: exactly one of "AppendOr returned the result" and "late
+// was called" happens for a stored message. late runs on the committer's
+// goroutine before the next batch commits and before Close returns, so it
+// must not block. Errors as for Append.
+func (c *Committer) AppendOr(ctx context.Context, m parley.Message, late func(store.AppendResult)) (store.AppendResult, error) {
 	if err := ctx.Err(); err != nil {
 		return store.AppendResult{}, parley.Wrap(parley.CodeUnavailable, err, "message was not stored in time")
 	}
-	req := request{ctx: ctx, msg: m, done: make(chan outcome, 1)}
+	req := &request{ctx: ctx, msg: m, done: make(chan outcome, 1), late: late}
 	c.mu.RLock()
 	if c.closed {
 		c.mu.RUnlock()
@@ -117,15 +152,20 @@ func (c *Committer) Append(ctx context.Context, m parley.Message) (store.AppendR
 		c.mu.RUnlock()
 		return store.AppendResult{}, parley.Wrap(parley.CodeUnavailable, ctx.Err(), "message was not stored in time")
 	}
+	var o outcome
 	select {
-	case o := <-req.done:
-		if o.err == nil && o.res.Err != nil {
-			return o.res, o.res.Err
-		}
-		return o.res, o.err
+	case o = <-req.done:
 	case <-ctx.Done():
-		return store.AppendResult{}, parley.Wrap(parley.CodeUnavailable, ctx.Err(), "message was not confirmed in time")
+		if req.state.CompareAndSwap(waiting, abandoned) {
+			return store.AppendResult{}, parley.Wrap(parley.CodeUnavailable, ctx.Err(), "message was not confirmed in time")
+		}
+		// The commit delivered first: the outcome is already in done.
+		o = <-req.done
 	}
+	if o.err == nil && o.res.Err != nil {
+		return o.res, o.res.Err
+	}
+	return o.res, o.err
 }
 
 // Close stops accepting appends, commits everything already queued and
@@ -142,7 +182,7 @@ func (c *Committer) Close() {
 
 func (c *Committer) run() {
 	defer close(c.done)
-	batch := make([]request, 0, c.cfg.MaxBatch)
+	batch := make([]*request, 0, c.cfg.MaxBatch)
 	for first := range c.queue {
 		batch = append(batch[:0], first)
 		batch = c.fill(batch)
@@ -151,7 +191,7 @@ func (c *Committer) run() {
 }
 
 // fill takes what is already queued, then waits up to MaxDelay for more.
-func (c *Committer) fill(batch []request) []request {
+func (c *Committer) fill(batch []*request) []*request {
 	var deadline <-chan time.Time
 	for len(batch) < c.cfg.MaxBatch {
 		select {
@@ -184,14 +224,14 @@ func (c *Committer) fill(batch []request) []request {
 	return batch
 }
 
-func (c *Committer) commit(batch []request) {
+func (c *Committer) commit(batch []*request) {
 	live := batch[:0:0]
 	msgs := make([]parley.Message, 0, len(batch))
 	for _, r := range batch {
 		if r.ctx.Err() != nil {
 			// Its sender gave up before the commit: not storing it keeps
 			// "acked" and "stored" the same set.
-			r.done <- outcome{err: parley.Wrap(parley.CodeUnavailable, r.ctx.Err(), "message was not stored in time")}
+			r.deliver(outcome{err: parley.Wrap(parley.CodeUnavailable, r.ctx.Err(), "message was not stored in time")})
 			continue
 		}
 		live = append(live, r)
@@ -215,9 +255,9 @@ func (c *Committer) commit(batch []request) {
 	}
 	for i, r := range live {
 		if err != nil {
-			r.done <- outcome{err: err}
+			r.deliver(outcome{err: err})
 			continue
 		}
-		r.done <- outcome{res: results[i]}
+		r.deliver(outcome{res: results[i]})
 	}
 }

@@ -439,3 +439,54 @@ func TestMetricsCountBatches(t *testing.T) {
 		t.Errorf("commit_seconds observed %v commits, want 3", s[0])
 	}
 }
+
+// TestLateGetsWhatItsSenderGaveUpOn: a sender whose context ends while its
+// batch is committing gets UNAVAILABLE, and the message, stored after all,
+// goes to late exactly once; a sender that waited gets its result and late
+// is never called.
+func TestLateGetsWhatItsSenderGaveUpOn(t *testing.T) {
+	f := newFake()
+	f.gate, f.entered = make(chan struct{}), make(chan struct{}, 100)
+	c := New(f, Config{})
+	defer c.Close()
+
+	var mu sync.Mutex
+	var late []string
+	record := func(res store.AppendResult) {
+		mu.Lock()
+		late = append(late, res.Message.ID)
+		mu.Unlock()
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	out := make(chan error, 1)
+	go func() {
+		_, err := c.AppendOr(ctx, msg(1), record)
+		out <- err
+	}()
+	<-f.entered // m1's batch is committing
+	cancel()
+	if err := <-out; parley.CodeOf(err) != parley.CodeUnavailable {
+		t.Fatalf("sender that gave up: %v, want UNAVAILABLE", err)
+	}
+	f.gate <- struct{}{}
+
+	// The next append commits after m1's batch finished, and so after late.
+	waited := make(chan result, 1)
+	go func() {
+		res, err := c.AppendOr(t.Context(), msg(2), record)
+		waited <- result{res, err}
+	}()
+	<-f.entered
+	f.gate <- struct{}{}
+	if r := <-waited; r.err != nil || r.res.Message.ID != "m2" {
+		t.Fatalf("sender that waited: %+v %v", r.res, r.err)
+	}
+	if !f.isStored("m1") {
+		t.Fatal("m1 was not stored")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !slices.Equal(late, []string{"m1"}) {
+		t.Fatalf("late got %v, want [m1]: the abandoned message once, never the one its sender received", late)
+	}
+}
