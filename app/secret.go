@@ -14,19 +14,34 @@ import (
 // secretFile holds the generated signing key inside the data dir.
 const secretFile = "jwt_secret"
 
+// minSecretBytes is the shortest signing key accepted: HMAC-SHA256 keys
+// shorter than its 32-byte output can be guessed offline from any token,
+// and a guessed key mints tokens for every user, the bot and the services.
+const minSecretBytes = 32
+
 // loadOrCreateSecret returns the configured secret, or the one generated
 // into dataDir on first start (0600). O_EXCL makes two nodes that share a
-// data dir agree on one key.
+// data dir agree on one key. A key under minSecretBytes is refused, from
+// either place; the errors never quote the key.
 func loadOrCreateSecret(configured, dataDir string) ([]byte, error) {
 	if configured != "" {
+		if len(configured) < minSecretBytes {
+			return nil, fmt.Errorf("PARLEY_JWT_SECRET is %d bytes, want %d or more: generate one with `openssl rand -base64 48`, or unset it to have one generated into the data dir",
+				len(configured), minSecretBytes)
+		}
 		return []byte(configured), nil
 	}
 	path := filepath.Join(dataDir, secretFile)
 	if b, err := os.ReadFile(path); err == nil {
-		if s := strings.TrimSpace(string(b)); s != "" {
-			return []byte(s), nil
+		s := strings.TrimSpace(string(b))
+		if s == "" {
+			return nil, fmt.Errorf("%s is empty: delete it or set PARLEY_JWT_SECRET", path)
 		}
-		return nil, fmt.Errorf("%s is empty: delete it or set PARLEY_JWT_SECRET", path)
+		if len(s) < minSecretBytes {
+			return nil, fmt.Errorf("%s holds a %d-byte key, want %d or more: delete it (a new one is generated) or set PARLEY_JWT_SECRET",
+				path, len(s), minSecretBytes)
+		}
+		return []byte(s), nil
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("read jwt secret: %w", err)
 	}
