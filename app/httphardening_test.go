@@ -249,3 +249,29 @@ func TestWebSocketOutlivesHTTPTimeouts(t *testing.T) {
 		}
 	}
 }
+
+func TestHTTPTimeoutsConfig(t *testing.T) {
+	c, err := LoadConfig(envOf(nil), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, w, i := c.httpTimeouts(); r != 40*time.Second || w != 40*time.Second || i != 120*time.Second {
+		t.Errorf("default timeouts: read %s write %s idle %s, want 40s 40s 120s (ping interval 25s + 15s)", r, w, i)
+	}
+	c, err = LoadConfig(envOf(map[string]string{"PARLEY_PING_INTERVAL": "60s"}), []string{"-http-idle-timeout=30s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, w, i := c.httpTimeouts(); r != 75*time.Second || w != 75*time.Second || i != 30*time.Second {
+		t.Errorf("ping interval 60s: read %s write %s idle %s, want 75s 75s 30s", r, w, i)
+	}
+	for _, env := range []string{"PARLEY_HTTP_READ_TIMEOUT", "PARLEY_HTTP_WRITE_TIMEOUT"} {
+		_, err := LoadConfig(envOf(map[string]string{env: "25s"}), nil)
+		if err == nil || !strings.Contains(err.Error(), env) || !strings.Contains(err.Error(), "PARLEY_PING_INTERVAL") {
+			t.Errorf("%s=25s with the default 25s ping interval: %v, want an error naming both", env, err)
+		}
+		if _, err := LoadConfig(envOf(map[string]string{env: "26s"}), nil); err != nil {
+			t.Errorf("%s=26s: %v", env, err)
+		}
+	}
+}

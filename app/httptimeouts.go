@@ -16,11 +16,14 @@ const pollMargin = 15 * time.Second
 // open until it has packets for the client or sends its next ping, so a
 // poll lasts up to the ping interval. WriteTimeout runs from the end of the
 // request's headers to the end of its response, so it must exceed that.
-// ReadTimeout must too: net/http keeps its read deadline while the handler
-// runs, and when it passes, its background read cancels the request's
-// context, which ends the poll and with it the session. Hence both default
-// to the ping interval plus a margin rather than to a fixed figure: they
-// still bound a client dribbling a body or reading a response slowly.
+// ReadTimeout should too: net/http keeps its read deadline while the
+// handler runs, and when it passes, its background read cancels the
+// request's context and the connection is not reused. The engine does not
+// watch that context today (a 1s read timeout under a 2s poll was tried:
+// the poll still answered), but a handler or a library version that did
+// would end the poll. Hence both default to the ping interval plus a
+// margin rather than to a fixed figure: they still bound a client
+// dribbling a body or reading a response slowly.
 // WebSocket connections are hijacked and net/http clears the deadlines of
 // a hijacked connection, so neither applies to them (the heartbeat bounds
 // them). IdleTimeout closes keep-alive connections that sit unused.
