@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -272,6 +273,25 @@ func TestHTTPTimeoutsConfig(t *testing.T) {
 		}
 		if _, err := LoadConfig(envOf(map[string]string{env: "26s"}), nil); err != nil {
 			t.Errorf("%s=26s: %v", env, err)
+		}
+	}
+}
+
+// Before the store opens, the gate answers 503 with the same headers.
+func TestSecurityHeadersWhileStarting(t *testing.T) {
+	var g gate
+	for _, path := range []string{"/healthz", "/api/me"} {
+		rec := httptest.NewRecorder()
+		g.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		for k, v := range map[string]string{
+			"X-Content-Type-Options":  "nosniff",
+			"Referrer-Policy":         "no-referrer",
+			"X-Frame-Options":         "DENY",
+			"Content-Security-Policy": "frame-ancestors 'none'",
+		} {
+			if got := rec.Header().Values(k); len(got) != 1 || got[0] != v {
+				t.Errorf("starting, GET %s: %s = %q, want [%q]", path, k, got, v)
+			}
 		}
 	}
 }
