@@ -35,6 +35,13 @@ type Config struct {
 	MaxQueuedBytes  int64
 	PingInterval    time.Duration
 	PingTimeout     time.Duration
+	// HTTPReadTimeout, HTTPWriteTimeout and HTTPIdleTimeout bound a request
+	// with its body, a response, and a keep-alive connection between
+	// requests (httptimeouts.go). Zero read and write: the ping interval
+	// plus a margin.
+	HTTPReadTimeout  time.Duration
+	HTTPWriteTimeout time.Duration
+	HTTPIdleTimeout  time.Duration
 
 	LLMBaseURL      string
 	LLMAPIKey       string
@@ -100,6 +107,9 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 	s.bytes(&c.MaxQueuedBytes, "max-queued-bytes", "PARLEY_MAX_QUEUED_BYTES", "4MiB", "bytes that may wait for one connection that does not read before it is dropped (a number, or with KiB, MiB or GiB)")
 	s.duration(&c.PingInterval, "ping-interval", "PARLEY_PING_INTERVAL", "25s", "heartbeat interval")
 	s.duration(&c.PingTimeout, "ping-timeout", "PARLEY_PING_TIMEOUT", "20s", "how long a heartbeat may go unanswered before the connection is closed")
+	s.duration(&c.HTTPReadTimeout, "http-read-timeout", "PARLEY_HTTP_READ_TIMEOUT", "0s", "bound on reading one request with its body; must exceed the ping interval (0: ping interval + 15s)")
+	s.duration(&c.HTTPWriteTimeout, "http-write-timeout", "PARLEY_HTTP_WRITE_TIMEOUT", "0s", "bound on one request from its headers to the end of its response; must exceed the ping interval (0: ping interval + 15s)")
+	s.duration(&c.HTTPIdleTimeout, "http-idle-timeout", "PARLEY_HTTP_IDLE_TIMEOUT", "120s", "how long an idle keep-alive connection stays open")
 	s.str(&c.LLMBaseURL, "llm-base-url", "PARLEY_LLM_BASE_URL", "", "OpenAI-compatible API base URL, e.g. https://api.openai.com/v1 (unset: built-in assistant only)")
 	s.str(&c.LLMAPIKey, "llm-api-key", "PARLEY_LLM_API_KEY", "", "API key for the model (empty for local servers)")
 	s.str(&c.LLMModel, "llm-model", "PARLEY_LLM_MODEL", "gpt-4o-mini", "model name")
@@ -145,6 +155,9 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 		return Config{}, err
 	}
 	if err := s.err(); err != nil {
+		return Config{}, err
+	}
+	if err := c.checkHTTPTimeouts(); err != nil {
 		return Config{}, err
 	}
 	return c, nil

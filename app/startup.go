@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"sync/atomic"
 	"time"
+
+	"github.com/parley-chat/parley/server"
 )
 
 // gate is the node's HTTP handler. Until open hands it the app, it answers
@@ -22,6 +24,7 @@ func (g *gate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		(*h).ServeHTTP(w, r)
 		return
 	}
+	server.SetSecurityHeaders(w.Header())
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Retry-After", "5")
 	if r.URL.Path == "/healthz" {
@@ -40,9 +43,13 @@ func (m *Main) listen() error {
 		return fmt.Errorf("listen on %s: %w", m.cfg.Addr, err)
 	}
 	m.ln = ln
+	read, write, idle := m.cfg.httpTimeouts()
 	m.http = &http.Server{
 		Handler:           &m.gate,
 		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       read,
+		WriteTimeout:      write,
+		IdleTimeout:       idle,
 		ErrorLog:          slog.NewLogLogger(m.log.Handler(), slog.LevelWarn),
 	}
 	m.serveErr = make(chan error, 1)

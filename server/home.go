@@ -123,8 +123,8 @@ func (w *webUI) serve(c echo.Context) error {
 	if name == "" {
 		h := res.Header()
 		h.Set(echo.HeaderCacheControl, "no-cache")
-		h.Set(echo.HeaderXContentTypeOptions, "nosniff")
-		h.Set(echo.HeaderReferrerPolicy, "same-origin")
+		// secureHeaders set the others; this CSP replaces its bare
+		// frame-ancestors one.
 		h.Set(echo.HeaderContentSecurityPolicy, contentSecurityPolicy)
 		return c.HTMLBlob(http.StatusOK, w.index)
 	}

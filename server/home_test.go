@@ -12,6 +12,7 @@ import (
 
 func uiServer(ui *webUI) *echo.Echo {
 	e := echo.New()
+	e.Pre(secureHeaders) // as New installs it
 	ui.register(e)
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
 	return e
@@ -71,6 +72,19 @@ func TestWebUIServesTheAppItsFilesAndPageLoadsOfOtherPaths(t *testing.T) {
 	}
 	if csp := get(e, "/", true).Header().Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") {
 		t.Errorf("index.html CSP %q should allow same-origin scripts only", csp)
+	}
+	// The page keeps its full policy (one header, not the bare one) and
+	// carries the headers every response does.
+	h := get(e, "/", true).Header()
+	for k, v := range map[string]string{
+		"Content-Security-Policy": contentSecurityPolicy,
+		"X-Content-Type-Options":  "nosniff",
+		"Referrer-Policy":         "no-referrer",
+		"X-Frame-Options":         "DENY",
+	} {
+		if got := h.Values(k); len(got) != 1 || got[0] != v {
+			t.Errorf("index.html %s = %q, want [%q]", k, got, v)
+		}
 	}
 }
 

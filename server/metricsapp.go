@@ -32,6 +32,7 @@ func (s *Server) readyValue() float64 {
 func MetricsApp(reg *monitoring.Registry) http.Handler {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
+	e.Pre(secureHeaders)
 	e.GET("/metrics", echo.WrapHandler(reg.Handler()))
 	return e
 }

@@ -114,6 +114,7 @@ func New(cfg Config) *Server {
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
+	e.Pre(secureHeaders)
 	e.Use(middleware.Recover())
 	e.Use(s.observeHTTP)
 	if len(cfg.AllowedOrigins) > 0 {
