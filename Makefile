@@ -9,7 +9,7 @@ WEB_DEPS := webapp/node_modules/.package-lock.json
 WEB_DIST := webapp/dist/index.html
 WEB_SRC  := $(shell find webapp/src webapp/public -type f 2>/dev/null) webapp/index.html webapp/package.json webapp/package-lock.json webapp/vite.config.ts webapp/tsconfig.json
 
-.PHONY: run build test test-go test-e2e test-rules test-web test-browser web screenshots vet bench clean
+.PHONY: run build test test-go fuzz test-e2e test-rules test-web test-browser web screenshots vet bench clean
 
 build: $(BIN)
 
@@ -22,10 +22,23 @@ run: $(BIN)
 vet:
 	$(GO) vet ./...
 
-test: vet test-go test-rules test-e2e test-web test-browser
+test: vet test-go fuzz test-rules test-e2e test-web test-browser
 
 test-go:
 	$(GO) test -race -count=1 ./...
+
+# Native Go fuzzing, FUZZTIME per target (go runs one -fuzz target per
+# invocation). Plain `go test` already replays each target's seeds and
+# testdata/fuzz corpus; this searches for new inputs. A crasher is written
+# to the package's testdata/fuzz/<Target>/: keep it there with the fix.
+FUZZTIME ?= 3s
+FUZZ_TARGETS := FuzzDecodePayload:./server FuzzMentionCandidates:./rooms FuzzFilterMask:./rooms FuzzDialogue:./assistant
+
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "fuzz $${t%%:*} ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$${t%%:*}\$$" -fuzztime $(FUZZTIME) $${t#*:}; \
+	done
 
 e2e/node_modules/.package-lock.json: e2e/package.json e2e/package-lock.json
 	cd e2e && npm ci --no-audit --no-fund
