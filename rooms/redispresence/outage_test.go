@@ -2,6 +2,7 @@ package redispresence_test
 
 import (
 	"net"
+	"os"
 	"os/exec"
 	"slices"
 	"strconv"
@@ -19,7 +20,10 @@ func ownRedis(t *testing.T, port int) (int, func()) {
 	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
-		t.Skip("no redis-server on the PATH to stop and restart")
+		if os.Getenv("CI") != "" {
+			t.Fatal("no redis-server on the PATH: .ci/run installs it (apt-get install redis-server)")
+		}
+		t.Skip("no redis-server on the PATH to stop and restart (apt-get install redis-server)")
 	}
 	if port == 0 {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
