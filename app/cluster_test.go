@@ -4,9 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"net"
 	"net/http"
-	"os"
 	"reflect"
 	"strconv"
 	"strings"
@@ -14,30 +12,8 @@ import (
 	"time"
 
 	"github.com/parley-chat/parley"
-	goredis "github.com/redis/go-redis/v9"
+	"github.com/parley-chat/parley/parleytest/redistest"
 )
-
-// testRedisURL is the Redis the cluster test uses: $PARLEY_TEST_REDIS_URL,
-// else a local one on the default port (CI starts one, see .ci/run). The
-// test skips when it does not answer.
-func testRedisURL(t *testing.T) string {
-	t.Helper()
-	url := os.Getenv("PARLEY_TEST_REDIS_URL")
-	if url == "" {
-		url = "redis://127.0.0.1:6379/0"
-	}
-	opts, err := goredis.ParseURL(url)
-	if err != nil {
-		t.Fatalf("PARLEY_TEST_REDIS_URL: %v", err)
-	}
-	addr := opts.Addr
-	c, err := net.DialTimeout("tcp", addr, time.Second)
-	if err != nil {
-		t.Skipf("no Redis at %s (%v): start one (redis-server --daemonize yes) or set PARLEY_TEST_REDIS_URL", addr, err)
-	}
-	_ = c.Close()
-	return url
-}
 
 // TestTwoNodesShareRoomsThroughRedis boots two nodes on one SQLite file
 // and one Redis, as two processes of a cluster would be, connects a user to
@@ -51,7 +27,7 @@ func TestTwoNodesShareRoomsThroughRedis(t *testing.T) {
 }
 
 func testTwoNodes(t *testing.T, adapter string) {
-	url := testRedisURL(t)
+	url := redistest.URL(t)
 	dir := t.TempDir()
 	prefix := "parley-test-" + parley.NewID() // other runs on this Redis must not hear us
 	var nodes []*node
@@ -123,7 +99,7 @@ func testTwoNodes(t *testing.T, adapter string) {
 // read, so a kick on node 1 must make node 2 forget carol's at once (its
 // own memory would last 30 s): her next send through node 2 is refused.
 func TestKickReachesEveryNode(t *testing.T) {
-	url := testRedisURL(t)
+	url := redistest.URL(t)
 	dir := t.TempDir()
 	prefix := "parley-test-" + parley.NewID()
 	var nodes []*node
@@ -423,7 +399,7 @@ func (p *poller) onlineIn(room, username string) any {
 // one of the two closes, and is announced offline once, after the grace,
 // when the other closes.
 func TestPresenceAcrossNodes(t *testing.T) {
-	url := testRedisURL(t)
+	url := redistest.URL(t)
 	dir := t.TempDir()
 	prefix := "parley-test-" + parley.NewID()
 	const grace = 300 * time.Millisecond
@@ -493,7 +469,7 @@ func TestPresenceAcrossNodes(t *testing.T) {
 // their own), as two processes of a cluster would be.
 func twoNodes(t *testing.T, tweak func(*Config)) []*node {
 	t.Helper()
-	url := testRedisURL(t)
+	url := redistest.URL(t)
 	dir := t.TempDir()
 	prefix := "parley-test-" + parley.NewID()
 	var nodes []*node

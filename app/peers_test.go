@@ -13,6 +13,7 @@ import (
 
 	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/monitoring"
+	"github.com/parley-chat/parley/parleytest/redistest"
 	"github.com/parley-chat/parley/rooms"
 	"github.com/parley-chat/parley/store/sqlite"
 	goredis "github.com/redis/go-redis/v9"
@@ -80,7 +81,7 @@ func TestPeersReportAChangeRedisDidNotTake(t *testing.T) {
 // A queued change is sent again in the background until every node
 // confirmed it: node B's sockets of the user leave the room.
 func TestPeersRetryAQueuedChange(t *testing.T) {
-	url := testRedisURL(t)
+	url := redistest.URL(t)
 	opts, _ := goredis.ParseURL(url)
 	prefix := "parley-test-" + parley.NewID()
 	ctx, cancel := context.WithCancel(context.Background())

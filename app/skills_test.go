@@ -15,6 +15,7 @@ import (
 
 	"github.com/parley-chat/parley"
 	parleyclient "github.com/parley-chat/parley/client"
+	"github.com/parley-chat/parley/parleytest/redistest"
 )
 
 const weatherSecret = "weather-secret-0123456789"
@@ -25,7 +26,7 @@ const weatherSecret = "weather-secret-0123456789"
 // gets the assistant's "did not answer" reply at once, and within the TTL
 // the skill is gone from every node.
 func TestSkillsAcrossNodes(t *testing.T) {
-	url := testRedisURL(t)
+	url := redistest.URL(t)
 	dir := t.TempDir()
 	prefix := "parley-test-" + parley.NewID()
 	const ttl = 3 * time.Second

@@ -2,41 +2,18 @@ package parleyclient_test
 
 import (
 	"context"
-	"net"
 	"net/http"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	goredis "github.com/redis/go-redis/v9"
-
 	"github.com/parley-chat/parley"
 	parleyclient "github.com/parley-chat/parley/client"
 	"github.com/parley-chat/parley/client/clienttest"
+	"github.com/parley-chat/parley/parleytest/redistest"
 	"github.com/parley-chat/parley/protocol"
 )
-
-// redisURL is the Redis the cluster tests use: $PARLEY_TEST_REDIS_URL,
-// else a local one on the default port; they skip when it does not answer.
-func redisURL(t *testing.T) string {
-	t.Helper()
-	url := os.Getenv("PARLEY_TEST_REDIS_URL")
-	if url == "" {
-		url = "redis://127.0.0.1:6379/0"
-	}
-	opts, err := goredis.ParseURL(url)
-	if err != nil {
-		t.Fatalf("PARLEY_TEST_REDIS_URL: %v", err)
-	}
-	c, err := net.DialTimeout("tcp", opts.Addr, time.Second)
-	if err != nil {
-		t.Skipf("no Redis at %s (%v): start one (redis-server --daemonize yes) or set PARLEY_TEST_REDIS_URL", opts.Addr, err)
-	}
-	_ = c.Close()
-	return url
-}
 
 func waitReady(t *testing.T, srv *clienttest.Server) {
 	t.Helper()
@@ -62,7 +39,7 @@ func waitReady(t *testing.T, srv *clienttest.Server) {
 // help within the TTL, and once node B is back the service, reconnected
 // and registered again, answers again.
 func TestASkillOnAKilledNode(t *testing.T) {
-	url := redisURL(t)
+	url := redistest.URL(t)
 	const ttl = 3 * time.Second
 	env := []string{
 		"PARLEY_DATA_DIR=" + t.TempDir(), // one SQLite file for both

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/parley-chat/parley"
+	"github.com/parley-chat/parley/parleytest/redistest"
 	"github.com/parley-chat/parley/rooms"
 )
 
@@ -30,7 +31,7 @@ func BenchmarkAllow(b *testing.B) {
 	}
 	b.Run("local", func(b *testing.B) { run(b, rooms.NewLimiter(1e9, 1<<30, nil)) })
 	b.Run("redis", func(b *testing.B) {
-		n := newNode(testRedis(b), "parley-bench-"+parley.NewID(), 1e9, 1<<30)
+		n := newNode(redistest.Client(b), "parley-bench-"+parley.NewID(), 1e9, 1<<30)
 		run(b, n.limiter)
 	})
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
-	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -14,23 +13,10 @@ import (
 
 	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/monitoring"
+	"github.com/parley-chat/parley/parleytest/redistest"
 	"github.com/parley-chat/parley/ratelimit"
 	"github.com/parley-chat/parley/rooms"
 )
-
-// testRedis is the shared Redis on 127.0.0.1:6379 ($PARLEY_TEST_REDIS_URL
-// is the app tests' business); the test skips when none answers.
-func testRedis(t testing.TB) *goredis.Client {
-	t.Helper()
-	c, err := net.DialTimeout("tcp", "127.0.0.1:6379", time.Second)
-	if err != nil {
-		t.Skipf("no Redis at 127.0.0.1:6379 (%v): start one (redis-server --daemonize yes)", err)
-	}
-	_ = c.Close()
-	client := goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:6379"})
-	t.Cleanup(func() { _ = client.Close() })
-	return client
-}
 
 type node struct {
 	limiter *ratelimit.Limiter
@@ -91,7 +77,7 @@ func (n *node) localDecisions(t *testing.T) float64 {
 // gets the burst once, not once per node; another user has a budget of
 // their own.
 func TestNodesShareOneBudget(t *testing.T) {
-	client := testRedis(t)
+	client := redistest.Client(t)
 	prefix := "parley-test-" + parley.NewID()
 	a, b := newNode(client, prefix, 0.001, 5), newNode(client, prefix, 0.001, 5) // no refill within the test
 	ctx := context.Background()
@@ -127,7 +113,7 @@ func TestNodesShareOneBudget(t *testing.T) {
 // The budget refills at the rate: spent at once, one more unit is allowed
 // an emission interval later (polled: the test states no speed).
 func TestBudgetRefills(t *testing.T) {
-	client := testRedis(t)
+	client := redistest.Client(t)
 	n := newNode(client, "parley-test-"+parley.NewID(), 20, 2)
 	ctx := context.Background()
 	for range 2 {

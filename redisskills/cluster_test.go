@@ -2,8 +2,6 @@ package redisskills_test
 
 import (
 	"context"
-	"net"
-	"os"
 	"reflect"
 	"slices"
 	"sync/atomic"
@@ -14,29 +12,10 @@ import (
 
 	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/assistant"
+	"github.com/parley-chat/parley/parleytest/redistest"
 	"github.com/parley-chat/parley/protocol"
 	"github.com/parley-chat/parley/redisskills"
 )
-
-// redisURL is the Redis the tests use: $PARLEY_TEST_REDIS_URL, else a
-// local one on the default port. The tests skip when it does not answer.
-func redisURL(t *testing.T) string {
-	t.Helper()
-	url := os.Getenv("PARLEY_TEST_REDIS_URL")
-	if url == "" {
-		url = "redis://127.0.0.1:6379/0"
-	}
-	opts, err := goredis.ParseURL(url)
-	if err != nil {
-		t.Fatalf("PARLEY_TEST_REDIS_URL: %v", err)
-	}
-	c, err := net.DialTimeout("tcp", opts.Addr, time.Second)
-	if err != nil {
-		t.Skipf("no Redis at %s (%v): start one (redis-server --daemonize yes) or set PARLEY_TEST_REDIS_URL", opts.Addr, err)
-	}
-	_ = c.Close()
-	return url
-}
 
 // node is one cluster member: its own Redis connection, its local
 // registry and its view of the cluster.
@@ -142,7 +121,7 @@ func waitFor(t *testing.T, what string, within time.Duration, cond func() bool) 
 // A skill offered on one node is listed and answered on another, once,
 // with the request the asking node built.
 func TestASkillOfferedOnOneNodeAnswersAnother(t *testing.T) {
-	url, p := redisURL(t), prefix()
+	url, p := redistest.URL(t), prefix()
 	a, b := newNode(t, url, p, 3*time.Second), newNode(t, url, p, 3*time.Second)
 	var got []protocol.SkillMessage
 	var calls atomic.Int32
@@ -184,7 +163,7 @@ func TestASkillOfferedOnOneNodeAnswersAnother(t *testing.T) {
 // Names and aliases are claimed cluster-wide: another service cannot take
 // one on another node, the same service can (a second instance).
 func TestNamesAndAliasesAreClaimedAcrossNodes(t *testing.T) {
-	url, p := redisURL(t), prefix()
+	url, p := redistest.URL(t), prefix()
 	a, b := newNode(t, url, p, 3*time.Second), newNode(t, url, p, 3*time.Second)
 	var calls atomic.Int32
 	unregister, err := b.cluster.Register(assistant.RemoteSkill{Name: "weather", Aliases: []string{"forecast"}}, weather, echo("weather", &calls))
@@ -223,7 +202,7 @@ func TestNamesAndAliasesAreClaimedAcrossNodes(t *testing.T) {
 // A service that leaves its node leaves the cluster at once; a node that
 // closes takes its skills along.
 func TestLeavingTakesTheSkillAwayEverywhere(t *testing.T) {
-	url, p := redisURL(t), prefix()
+	url, p := redistest.URL(t), prefix()
 	a, b := newNode(t, url, p, 3*time.Second), newNode(t, url, p, 3*time.Second)
 	var calls atomic.Int32
 	unregister, err := b.cluster.Register(assistant.RemoteSkill{Name: "weather"}, weather, echo("weather", &calls))
@@ -249,7 +228,7 @@ func TestLeavingTakesTheSkillAwayEverywhere(t *testing.T) {
 // UNAVAILABLE at once (nobody reads its channel), and its skills leave
 // every list within the TTL.
 func TestADeadNodesSkillsExpire(t *testing.T) {
-	url, p := redisURL(t), prefix()
+	url, p := redistest.URL(t), prefix()
 	const ttl = 2 * time.Second
 	a, b := newNode(t, url, p, ttl), newNode(t, url, p, ttl)
 	var calls atomic.Int32
@@ -282,7 +261,7 @@ func TestADeadNodesSkillsExpire(t *testing.T) {
 // node's skills expire: questions reach it there at once, although the
 // registry still lists the dead node first.
 func TestAServiceThatMovedIsAskedWhereItIs(t *testing.T) {
-	url, p := redisURL(t), prefix()
+	url, p := redistest.URL(t), prefix()
 	asker := newNodeNamed(t, url, p, 10*time.Second, "n0")
 	dead := newNodeNamed(t, url, p, 10*time.Second, "n1") // listed before n2
 	next := newNodeNamed(t, url, p, 10*time.Second, "n2")
@@ -309,7 +288,7 @@ func TestAServiceThatMovedIsAskedWhereItIs(t *testing.T) {
 // A node whose hash disappeared while it lived (Redis restarted, or was
 // out of reach for longer than the TTL) writes its skills again.
 func TestALiveNodeWritesItsSkillsAgain(t *testing.T) {
-	url, p := redisURL(t), prefix()
+	url, p := redistest.URL(t), prefix()
 	const ttl = 900 * time.Millisecond
 	a, b := newNode(t, url, p, ttl), newNode(t, url, p, ttl)
 	var calls atomic.Int32

@@ -4,16 +4,13 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"net"
 	"strconv"
 	"sync/atomic"
 	"testing"
-	"time"
-
-	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/parleytest"
+	"github.com/parley-chat/parley/parleytest/redistest"
 	"github.com/parley-chat/parley/ratelimit"
 	"github.com/parley-chat/parley/rooms"
 )
@@ -37,13 +34,7 @@ func BenchmarkSend(b *testing.B) {
 // redisLimiter is a send limit nobody reaches, kept in the local Redis
 // under a prefix of its own.
 func redisLimiter(b *testing.B) rooms.RateLimiter {
-	c, err := net.DialTimeout("tcp", "127.0.0.1:6379", time.Second)
-	if err != nil {
-		b.Skipf("no Redis at 127.0.0.1:6379: %v", err)
-	}
-	_ = c.Close()
-	rdb := goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:6379"})
-	b.Cleanup(func() { _ = rdb.Close() })
+	rdb := redistest.Client(b)
 	cluster := ratelimit.New(ratelimit.Config{Client: rdb, Prefix: "parley-bench-" + parley.NewID(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	return cluster.Limiter("send", 1e9, 1<<30, rooms.NewLimiter(1e9, 1<<30, nil))
 }

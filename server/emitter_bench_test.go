@@ -2,18 +2,17 @@ package server
 
 import (
 	"context"
-	"net"
 	"strconv"
 	"testing"
 	"time"
 
-	goredis "github.com/redis/go-redis/v9"
 	"github.com/zishang520/socket.io/adapters/redis/v3"
 	"github.com/zishang520/socket.io/adapters/redis/v3/adapter"
 	"github.com/zishang520/socket.io/servers/socket/v3"
 	"github.com/zishang520/socket.io/v3/pkg/types"
 
 	"github.com/parley-chat/parley"
+	"github.com/parley-chat/parley/parleytest/redistest"
 	"github.com/parley-chat/parley/protocol"
 	"github.com/parley-chat/parley/rooms"
 )
@@ -40,15 +39,9 @@ func BenchmarkEmitMessage(b *testing.B) {
 	}
 	b.Run("local", func(b *testing.B) { run(b, SocketOptions{}) })
 	b.Run("redis", func(b *testing.B) {
-		c, err := net.DialTimeout("tcp", "127.0.0.1:6379", time.Second)
-		if err != nil {
-			b.Skipf("no Redis at 127.0.0.1:6379: %v", err)
-		}
-		_ = c.Close()
+		rdb := redistest.Client(b)
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		rdb := goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:6379"})
-		defer rdb.Close()
 		opts := &adapter.RedisAdapterOptions{}
 		opts.SetKey("parley-bench-" + parley.NewID())
 		run(b, SocketOptions{Adapter: &adapter.RedisAdapterBuilder{Redis: redis.NewRedisClient(ctx, rdb), Opts: opts}})

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"os"
 	"slices"
 	"sync"
 	"testing"
@@ -15,6 +13,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/parley-chat/parley"
+	"github.com/parley-chat/parley/parleytest/redistest"
 	"github.com/parley-chat/parley/rooms/redispresence"
 )
 
@@ -23,20 +22,7 @@ import (
 // prefix, removed at the end.
 func testRedis(t *testing.T) (*goredis.Client, string) {
 	t.Helper()
-	url := os.Getenv("PARLEY_TEST_REDIS_URL")
-	if url == "" {
-		url = "redis://127.0.0.1:6379/0"
-	}
-	opts, err := goredis.ParseURL(url)
-	if err != nil {
-		t.Fatalf("PARLEY_TEST_REDIS_URL: %v", err)
-	}
-	c, err := net.DialTimeout("tcp", opts.Addr, time.Second)
-	if err != nil {
-		t.Skipf("no Redis at %s (%v): start one (redis-server --daemonize yes) or set PARLEY_TEST_REDIS_URL", opts.Addr, err)
-	}
-	_ = c.Close()
-	client := goredis.NewClient(opts)
+	client := redistest.Client(t)
 	prefix := "parley-test-" + parley.NewID()
 	t.Cleanup(func() {
 		ctx := context.Background()
@@ -44,7 +30,6 @@ func testRedis(t *testing.T) (*goredis.Client, string) {
 		if len(keys) > 0 {
 			client.Del(ctx, keys...)
 		}
-		_ = client.Close()
 	})
 	return client, prefix
 }
