@@ -69,6 +69,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	body := s.classify(err, c.Request().Method+" "+c.Path())
 	status := statusOf[body.Code]
+	// The codes have no "wrong method"; the status keeps it (with Echo's
+	// Allow header), so a probe or a proxy can tell it from a bad body.
+	var he *echo.HTTPError
+	if errors.As(err, &he) && he.Code == http.StatusMethodNotAllowed {
+		status = http.StatusMethodNotAllowed
+	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(status)
 		return

@@ -67,6 +67,7 @@ type response struct {
 	Status int
 	Body   map[string]any
 	Raw    string
+	Header http.Header
 }
 
 // do sends a request; body may be a string (sent as is), an io.Reader
@@ -96,7 +97,7 @@ func (s *testServer) do(method, path, token string, body any) response {
 	}
 	rec := httptest.NewRecorder()
 	s.handler.ServeHTTP(rec, req)
-	out := response{Status: rec.Code, Raw: rec.Body.String()}
+	out := response{Status: rec.Code, Raw: rec.Body.String(), Header: rec.Header()}
 	if strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
 		if err := json.Unmarshal(rec.Body.Bytes(), &out.Body); err != nil {
 			s.t.Fatalf("%s %s: response is not a JSON object: %v: %s", method, path, err, out.Raw)
@@ -341,6 +342,17 @@ func TestNotFound(t *testing.T) {
 	wantError(t, s.do("GET", "/no/such/page", "", nil), http.StatusNotFound, parley.CodeNotFound)
 	if got := s.errorsTotal(parley.CodeNotFound) - before; got != 4 {
 		t.Errorf("errors_total{code=NOT_FOUND} grew by %v, want 4", got)
+	}
+}
+
+// A known path asked with the wrong method answers 405 with an Allow
+// header, so a probe or a proxy can tell it from a malformed request.
+func TestMethodNotAllowed(t *testing.T) {
+	s := newTestServer(t)
+	res := s.do("PUT", "/healthz", "", nil)
+	wantError(t, res, http.StatusMethodNotAllowed, parley.CodeBadRequest)
+	if allow := res.Header.Get("Allow"); !strings.Contains(allow, "GET") {
+		t.Errorf("Allow = %q, want it to list GET", allow)
 	}
 }
 
