@@ -28,16 +28,18 @@ type budget struct {
 	messages int
 	bytes    int
 	taken    int
+	full     bool // a message did not fit: later rooms need not be read
 }
 
 func newBudget(messages, bytes int) *budget { return &budget{messages: messages, bytes: bytes} }
 
 // spent reports whether no further message can fit.
-func (b *budget) spent() bool { return b.messages <= 0 || (b.taken > 0 && b.bytes <= 0) }
+func (b *budget) spent() bool { return b.full || b.messages <= 0 }
 
 // fits counts m against the budget if it fits, and reports whether it did.
 func (b *budget) fits(m protocol.Message) (bool, error) {
 	if b.messages <= 0 {
+		b.full = true
 		return false, nil
 	}
 	raw, err := json.Marshal(m)
@@ -46,6 +48,7 @@ func (b *budget) fits(m protocol.Message) (bool, error) {
 	}
 	n := len(raw) + 1 // and the comma that separates it from the next
 	if b.taken > 0 && n > b.bytes {
+		b.full = true
 		return false, nil
 	}
 	b.messages--
