@@ -152,16 +152,18 @@ func (m *Main) open(ctx context.Context) error {
 		peers, presence = m.redis.peers, m.redis.presence
 	}
 	m.hub = rooms.New(rooms.Config{
-		Store:         m.store,
-		Emitter:       server.NewEmitter(io, m.log),
-		Peers:         peers,
-		Presence:      presence,
-		Filter:        filter,
-		MaxTextLength: m.cfg.MaxTextLength,
-		Limiter:       m.sendLimiter(),
-		PresenceGrace: m.cfg.PresenceGrace,
-		Logger:        m.log,
-		Metrics:       reg,
+		Store:           m.store,
+		Emitter:         server.NewEmitter(io, m.log),
+		Peers:           peers,
+		Presence:        presence,
+		Filter:          filter,
+		MaxTextLength:   m.cfg.MaxTextLength,
+		SyncMaxMessages: m.cfg.SyncMaxMessages,
+		MaxAnswerBytes:  int(m.cfg.MaxAnswerBytes),
+		Limiter:         m.sendLimiter(),
+		PresenceGrace:   m.cfg.PresenceGrace,
+		Logger:          m.log,
+		Metrics:         reg,
 	})
 	if m.redis != nil {
 		go m.redis.peers.listen(m.redis.ctx, m.hub)

@@ -33,6 +33,10 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	BcryptCost      int
 	MaxQueuedBytes  int64
+	// SyncMaxMessages and MaxAnswerBytes bound one sync answer across
+	// rooms, and the messages of one sync or history answer in bytes.
+	SyncMaxMessages int
+	MaxAnswerBytes  int64
 	PingInterval    time.Duration
 	PingTimeout     time.Duration
 	// HTTPReadTimeout, HTTPWriteTimeout and HTTPIdleTimeout bound a request
@@ -105,6 +109,13 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 	s.duration(&c.ShutdownTimeout, "shutdown-timeout", "PARLEY_SHUTDOWN_TIMEOUT", "10s", "how long a graceful shutdown may take")
 	s.integer(&c.BcryptCost, "bcrypt-cost", "PARLEY_BCRYPT_COST", "10", "password hashing cost")
 	s.bytes(&c.MaxQueuedBytes, "max-queued-bytes", "PARLEY_MAX_QUEUED_BYTES", "4MiB", "bytes that may wait for one connection that does not read before it is dropped (a number, or with KiB, MiB or GiB)")
+	s.bind("sync-max-messages", "PARLEY_SYNC_MAX_MESSAGES", "1000", "messages one sync answer carries across all rooms; the client syncs again for the rest", func(v string) (err error) {
+		if c.SyncMaxMessages, err = strconv.Atoi(v); err == nil && c.SyncMaxMessages <= 0 {
+			err = fmt.Errorf("want a positive number of messages")
+		}
+		return err
+	})
+	s.bytes(&c.MaxAnswerBytes, "max-answer-bytes", "PARLEY_MAX_ANSWER_BYTES", "1MiB", "encoded size of the messages in one sync or history answer, at least one message whatever its size (a number, or with KiB, MiB or GiB)")
 	s.duration(&c.PingInterval, "ping-interval", "PARLEY_PING_INTERVAL", "25s", "heartbeat interval")
 	s.duration(&c.PingTimeout, "ping-timeout", "PARLEY_PING_TIMEOUT", "20s", "how long a heartbeat may go unanswered before the connection is closed")
 	s.duration(&c.HTTPReadTimeout, "http-read-timeout", "PARLEY_HTTP_READ_TIMEOUT", "0s", "bound on reading one request with its body; must exceed the ping interval (0: ping interval + 15s)")

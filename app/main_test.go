@@ -336,7 +336,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 	if c.Addr != ":8080" || c.DataDir != "./data" || c.TokenTTL != 168*time.Hour || c.MaxTextLength != 4000 ||
 		c.SendRate != 10 || c.SendBurst != 20 || c.PresenceGrace != 3*time.Second || c.AssistantName != "assistant" ||
 		c.LogLevel != slog.LevelInfo || c.JWTSecret != "" || len(c.AllowedOrigins) != 0 || c.BcryptCost != 10 ||
-		c.MaxQueuedBytes != 4<<20 || c.PresenceNodeTTL != 30*time.Second {
+		c.MaxQueuedBytes != 4<<20 || c.PresenceNodeTTL != 30*time.Second || c.SyncMaxMessages != 1000 || c.MaxAnswerBytes != 1<<20 {
 		t.Errorf("defaults = %+v", c)
 	}
 }
@@ -355,6 +355,8 @@ func TestLoadConfigEnvAndFlags(t *testing.T) {
 		"PARLEY_ASSISTANT_NAME":    "Helper",
 		"PARLEY_MAX_TEXT_LENGTH":   "100",
 		"PARLEY_MAX_QUEUED_BYTES":  "64 KiB",
+		"PARLEY_SYNC_MAX_MESSAGES": "50",
+		"PARLEY_MAX_ANSWER_BYTES":  "256KiB",
 	})
 	c, err := LoadConfig(env, nil)
 	if err != nil {
@@ -362,7 +364,8 @@ func TestLoadConfigEnvAndFlags(t *testing.T) {
 	}
 	if c.Addr != ":9000" || c.DataDir != "/var/lib/parley" || c.TokenTTL != 2*time.Hour || c.LogLevel != slog.LevelDebug ||
 		c.SendRate != 2.5 || c.SendBurst != 7 || c.PresenceGrace != 500*time.Millisecond || c.AssistantName != "helper" ||
-		c.MaxTextLength != 100 || c.MaxQueuedBytes != 64<<10 || c.PresenceNodeTTL != 5*time.Second {
+		c.MaxTextLength != 100 || c.MaxQueuedBytes != 64<<10 || c.PresenceNodeTTL != 5*time.Second ||
+		c.SyncMaxMessages != 50 || c.MaxAnswerBytes != 256<<10 {
 		t.Errorf("from env: %+v", c)
 	}
 	if len(c.AllowedOrigins) != 2 || c.AllowedOrigins[0] != "https://a.example" || c.AllowedOrigins[1] != "https://b.example" {
@@ -393,6 +396,7 @@ func TestLoadConfigBadValues(t *testing.T) {
 		{nil, []string{"-max-text-length", "lots"}, []string{"PARLEY_MAX_TEXT_LENGTH"}},
 		{map[string]string{"PARLEY_MAX_QUEUED_BYTES": "4MB"}, nil, []string{"PARLEY_MAX_QUEUED_BYTES"}},
 		{map[string]string{"PARLEY_MAX_QUEUED_BYTES": "0"}, nil, []string{"PARLEY_MAX_QUEUED_BYTES"}},
+		{map[string]string{"PARLEY_SYNC_MAX_MESSAGES": "0", "PARLEY_MAX_ANSWER_BYTES": "-1"}, nil, []string{"PARLEY_MAX_ANSWER_BYTES", "PARLEY_SYNC_MAX_MESSAGES"}},
 		// A flag replaces its variable, even a bad one.
 		{map[string]string{"PARLEY_BCRYPT_COST": "x"}, []string{"-bcrypt-cost=4"}, nil},
 	} {

@@ -85,9 +85,12 @@ func (c *Client) History(ctx context.Context, room string, before int64, limit i
 	return p, err
 }
 
-// Sync returns, for every room of the caller, up to 100 messages after its
-// cursor (after the server's read cursor for rooms not named). It does not
-// touch the client's own catch-up, which calls it by itself.
+// Sync returns, for every room of the caller, the messages after its
+// cursor (after the server's read cursor for rooms not named): up to 100
+// a room, and in all at most what the server answers at once
+// (PARLEY_SYNC_MAX_MESSAGES, PARLEY_MAX_ANSWER_BYTES). A page's HasMore
+// says to call again; the client's own catch-up does so by itself, and
+// Sync does not touch it.
 func (c *Client) Sync(ctx context.Context, cursors map[string]int64) (map[string]protocol.Page, error) {
 	if cursors == nil {
 		cursors = map[string]int64{}

@@ -137,3 +137,52 @@ func TestCursorsCarryOverToANewClient(t *testing.T) {
 		t.Fatalf("got %+v, want seqs 4 and 5", msgs)
 	}
 }
+
+// A server that answers sync a few messages at a time, across rooms: the
+// catch-up follows hasMore until every room is complete, and delivers
+// each message once, in seq order per room.
+func TestCatchUpFollowsBoundedSyncAnswers(t *testing.T) {
+	srv := clienttest.Start(t, "PARLEY_SYNC_MAX_MESSAGES=3")
+	alice, bob := register(t, srv, "alice"), register(t, srv, "bob")
+	b := dial(t, srv, bob.Token, parleyclient.Options{})
+	a := dial(t, srv, alice.Token, parleyclient.Options{})
+	rooms := []string{"general"}
+	for i := range 2 {
+		r, err := a.CreateRoom(ctx(t), uniqueName(fmt.Sprint("room", i)), "", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.JoinRoom(ctx(t), r.ID); err != nil {
+			t.Fatal(err)
+		}
+		rooms = append(rooms, r.ID)
+	}
+	cursors := a.Cursors()
+	a.Close()
+
+	want := map[string][]string{}
+	for i := range 4 {
+		for _, r := range rooms {
+			m, err := b.Send(ctx(t), parleyclient.SendRequest{Room: r, Text: fmt.Sprintf("%s %d", r, i)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want[r] = append(want[r], m.ID)
+		}
+	}
+	got := newRecorder[protocol.Message]()
+	dial(t, srv, alice.Token, parleyclient.Options{OnMessage: got.add, Cursors: cursors})
+	// Dial returns once the catch-up is delivered: 12 messages, 3 an answer.
+	byRoom := map[string][]string{}
+	for _, m := range got.all() {
+		byRoom[m.Room] = append(byRoom[m.Room], m.ID)
+	}
+	for _, r := range rooms {
+		if fmt.Sprint(byRoom[r]) != fmt.Sprint(want[r]) {
+			t.Errorf("room %s: delivered %v, want %v", r, byRoom[r], want[r])
+		}
+	}
+	if len(byRoom) != len(rooms) {
+		t.Errorf("delivered rooms %v, want %v", byRoom, rooms)
+	}
+}

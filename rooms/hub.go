@@ -80,6 +80,14 @@ type Config struct {
 	Filter *Filter
 	// MaxTextLength bounds a message in characters after trimming (4000).
 	MaxTextLength int
+	// SyncMaxMessages bounds the messages of one sync answer across all
+	// rooms (DefaultSyncMaxMessages); each room still answers at most
+	// MaxPageSize.
+	SyncMaxMessages int
+	// MaxAnswerBytes bounds the encoded size of the messages in one sync
+	// or history answer (DefaultMaxAnswerBytes); an answer carries at
+	// least one message whatever its size.
+	MaxAnswerBytes int
 	// SendRate and SendBurst are each user's message:send token bucket (10/s, 20).
 	SendRate  float64
 	SendBurst int
@@ -129,6 +137,12 @@ func New(cfg Config) *Hub {
 	}
 	if cfg.MaxTextLength <= 0 {
 		cfg.MaxTextLength = 4000
+	}
+	if cfg.SyncMaxMessages <= 0 {
+		cfg.SyncMaxMessages = DefaultSyncMaxMessages
+	}
+	if cfg.MaxAnswerBytes <= 0 {
+		cfg.MaxAnswerBytes = DefaultMaxAnswerBytes
 	}
 	if cfg.SendRate <= 0 {
 		cfg.SendRate = DefaultSendRate

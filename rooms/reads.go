@@ -14,7 +14,8 @@ const (
 )
 
 // History returns a page of a room's messages older than before (0: the
-// newest), oldest first.
+// newest), oldest first: the newest limit of them that fit in
+// MaxAnswerBytes. hasMore says older ones exist.
 func (h *Hub) History(ctx context.Context, user parley.User, roomID string, before int64, limit int) (protocol.Page, error) {
 	if before < 0 {
 		return protocol.Page{}, parley.Errorf(parley.CodeBadRequest, "before must not be negative")
@@ -37,7 +38,11 @@ func (h *Hub) History(ctx context.Context, user parley.User, roomID string, befo
 	if err != nil {
 		return protocol.Page{}, err
 	}
-	return protocol.Page{Messages: views, HasMore: more}, nil
+	views, cut, err := newBudget(limit, h.cfg.MaxAnswerBytes).tail(views)
+	if err != nil {
+		return protocol.Page{}, err
+	}
+	return protocol.Page{Messages: views, HasMore: more || cut}, nil
 }
 
 // Sync returns, for every room of user, the messages after the client's
@@ -45,6 +50,11 @@ func (h *Hub) History(ctx context.Context, user parley.User, roomID string, befo
 // Cursors for rooms the user is no longer in are ignored: a reconnecting
 // client must still get the rest. hasMore tells the client to sync again
 // from the last seq it got.
+//
+// One answer carries at most SyncMaxMessages messages and MaxAnswerBytes
+// of them, taken room after room in the order RoomsOf lists them; a room
+// the budget did not reach answers no messages and hasMore, and is served
+// by the client's next sync.
 func (h *Hub) Sync(ctx context.Context, user parley.User, cursors map[string]int64) (map[string]protocol.Page, error) {
 	for room, seq := range cursors {
 		if seq < 0 {
@@ -58,6 +68,7 @@ func (h *Hub) Sync(ctx context.Context, user parley.User, cursors map[string]int
 		return nil, err
 	}
 	out := make(map[string]protocol.Page, len(mine))
+	b := newBudget(h.cfg.SyncMaxMessages, h.cfg.MaxAnswerBytes)
 	for _, ur := range mine {
 		after, ok := cursors[ur.Room.ID]
 		if !ok {
@@ -67,7 +78,11 @@ func (h *Hub) Sync(ctx context.Context, user parley.User, cursors map[string]int
 			out[ur.Room.ID] = protocol.Page{Messages: []protocol.Message{}}
 			continue
 		}
-		msgs, more, err := h.store.Messages.After(ctx, ur.Room.ID, after, MaxPageSize)
+		if b.spent() {
+			out[ur.Room.ID] = protocol.Page{Messages: []protocol.Message{}, HasMore: true}
+			continue
+		}
+		msgs, more, err := h.store.Messages.After(ctx, ur.Room.ID, after, min(MaxPageSize, b.messages))
 		if err != nil {
 			return nil, err
 		}
@@ -75,7 +90,11 @@ func (h *Hub) Sync(ctx context.Context, user parley.User, cursors map[string]int
 		if err != nil {
 			return nil, err
 		}
-		out[ur.Room.ID] = protocol.Page{Messages: views, HasMore: more}
+		views, cut, err := b.head(views)
+		if err != nil {
+			return nil, err
+		}
+		out[ur.Room.ID] = protocol.Page{Messages: views, HasMore: more || cut}
 	}
 	return out, nil
 }

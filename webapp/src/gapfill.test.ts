@@ -25,7 +25,51 @@ function fakeServer(total: Record<string, number>, page: number) {
   };
 }
 
+/**
+ * A server that bounds each answer to `budget` messages across rooms, as
+ * Parley does: rooms in order until the answer is full; a room it did not
+ * reach answers no messages and hasMore.
+ */
+function boundedServer(total: Record<string, number>, budget: number) {
+  const answers: number[] = [];
+  return {
+    answers,
+    sync: async (cursors: Record<string, number>) => {
+      const out: Record<string, Page> = {};
+      let left = budget;
+      for (const [room, last] of Object.entries(total)) {
+        const after = cursors[room] ?? 0;
+        const to = Math.min(last, after + left);
+        left -= to - after;
+        out[room] = { messages: range(room, after + 1, to), hasMore: to < last };
+      }
+      answers.push(budget - left);
+      return out;
+    },
+  };
+}
+
 describe("fillGaps", () => {
+  it("follows hasMore through answers bounded across rooms, rooms the answer did not reach included", async () => {
+    const logs: Record<string, { messages: Message[]; lastSeq: number }> = {
+      a: { messages: range("a", 1, 2), lastSeq: 2 },
+      b: { messages: range("b", 1, 1), lastSeq: 1 },
+      c: { messages: range("c", 1, 3), lastSeq: 3 },
+    };
+    const server = boundedServer({ a: 6, b: 5, c: 7 }, 3);
+    const done = await fillGaps({
+      logs: () => logs,
+      sync: server.sync,
+      apply: (room, ms) => (logs[room] = { ...logs[room], messages: mergeMessages(logs[room].messages, ms) }),
+    });
+    expect(done).toBe(true);
+    expect(server.answers).toEqual([3, 3, 3, 3]); // 12 missed, 3 an answer
+    expect(logs.a.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(logs.b.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(logs.c.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+
   it("pages through everything missed, in every opened room, without holes or duplicates", async () => {
     const logs: Record<string, { messages: Message[]; lastSeq: number; loaded: boolean }> = {
       a: { messages: range("a", 1, 4), lastSeq: 4, loaded: true },
