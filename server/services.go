@@ -41,6 +41,12 @@ func (s *Server) serviceToken(c echo.Context) error {
 	if err := decodeJSON(c.Request().Body, &req); err != nil {
 		return err
 	}
+	if err := s.checkAuthIP(c); err != nil {
+		return err
+	}
+	if err := s.checkAccount(c.Request().Context(), "service", req.AppID); err != nil {
+		return err
+	}
 	tok, exp, ttl, err := s.accounts.ServiceToken(c.Request().Context(), req.AppID, req.Secret)
 	if err != nil {
 		return err
