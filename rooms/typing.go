@@ -24,6 +24,16 @@ func (h *Hub) Typing(ctx context.Context, user parley.User, roomID string, typin
 	if err := h.Allow(ctx, user.ID, ClassTyping); err != nil {
 		return err
 	}
+	if err := h.PostTyping(ctx, user, roomID, typing); err != nil {
+		return err
+	}
+	h.typing.told(key, typing, now)
+	return nil
+}
+
+// PostTyping is Typing for the server's own accounts (the assistant), as
+// Post is Send: every call reaches the room, and spends no budget.
+func (h *Hub) PostTyping(ctx context.Context, user parley.User, roomID string, typing bool) error {
 	ctx, cancel := h.ctx(ctx)
 	defer cancel()
 	m, err := h.member(ctx, user.ID, roomID)
@@ -31,7 +41,6 @@ func (h *Hub) Typing(ctx context.Context, user parley.User, roomID string, typin
 		return err
 	}
 	h.emit.Emit(Target{Rooms: []string{m.RoomID}, ExceptUser: user.ID}, protocol.EventTyping, protocol.TypingEvent{Room: m.RoomID, User: protocol.UserOf(user), Typing: typing})
-	h.typing.told(key, typing, now)
 	return nil
 }
 
