@@ -13,7 +13,7 @@ func TestLoadConfigLimits(t *testing.T) {
 	}
 	got := []any{c.WriteRate, c.WriteBurst, c.ReadRate, c.ReadBurst, c.TypingRate, c.TypingBurst, c.RoomCreateRate, c.RoomCreateBurst,
 		c.LoginRate, c.LoginBurst, c.AuthIPRate, c.AuthIPBurst, c.MaxConnsPerUser, c.MaxConnsPerIP, len(c.TrustedProxies)}
-	want := []any{10.0, 50, 10.0, 50, 2.0, 10, 0.1, 10, 0.05, 10, 1.0, 30, 20, 500, 0}
+	want := []any{10.0, 100, 10.0, 50, 2.0, 10, 0.1, 10, 0.05, 10, 1.0, 30, 20, 500, 0}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("defaults = %v, want %v", got, want)
 	}

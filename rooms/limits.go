@@ -36,7 +36,9 @@ const (
 func DefaultRate(c Class) Rate {
 	switch c {
 	case ClassWrite:
-		return Rate{PerSecond: 10, Burst: 50}
+		// The web UI asks for the member lists of its 50 most recent
+		// direct rooms with room:join on every connect.
+		return Rate{PerSecond: 10, Burst: 100}
 	case ClassRead:
 		return Rate{PerSecond: 10, Burst: 50}
 	case ClassTyping:
