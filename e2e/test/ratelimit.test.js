@@ -78,20 +78,22 @@ test("the 4th rapid send is RATE_LIMITED, nothing beyond the burst is stored, an
   b.close();
 });
 
-// Limits on everything else a client can trigger, set low. 127.0.0.1 is a
-// trusted proxy here, so each test picks client IPs with X-Forwarded-For.
+// Limits on everything else a client can trigger, set low: small bursts,
+// then one unit per 5 s, so that no unit comes back while a test floods
+// even on a loaded machine. 127.0.0.1 is a trusted proxy here, so each
+// test picks client IPs with X-Forwarded-For.
 const lim = sharedServer({
   label: "limits",
   env: {
-    PARLEY_WRITE_RATE: "1",
+    PARLEY_WRITE_RATE: "0.2",
     PARLEY_WRITE_BURST: "5",
-    PARLEY_READ_RATE: "1",
+    PARLEY_READ_RATE: "0.2",
     PARLEY_READ_BURST: "5",
-    PARLEY_TYPING_RATE: "1",
+    PARLEY_TYPING_RATE: "0.2",
     PARLEY_TYPING_BURST: "3",
-    PARLEY_ROOM_CREATE_RATE: "1",
+    PARLEY_ROOM_CREATE_RATE: "0.2",
     PARLEY_ROOM_CREATE_BURST: "2",
-    PARLEY_LOGIN_RATE: "0.5",
+    PARLEY_LOGIN_RATE: "0.2",
     PARLEY_LOGIN_BURST: "3",
     PARLEY_AUTH_IP_RATE: "0.05", // no unit refills while the test runs
     PARLEY_AUTH_IP_BURST: "10",
@@ -141,7 +143,7 @@ test("a flood of read and dm:open gets RATE_LIMITED acks, the socket keeps worki
   // reads of history are another budget: the same socket still answers them
   assertAckOk(await call(a, "history", { room: "general" }), "history during the write limit");
 
-  await sleep(1100); // one write refills (1/s)
+  await sleep(5100); // one write refills (one per 5 s)
   const later = assertAckOk(await call(a, "dm:open", { user: B.user.username }), "dm:open after the window");
   assert.equal(later.room.kind, "direct");
   assertAckError(await call(a, "read", { room: "general", seq: 0 }), "RATE_LIMITED", "the refilled unit is spent");
@@ -158,7 +160,7 @@ test("history and sync floods get RATE_LIMITED acks", async () => {
   assert.deepEqual(codes(acks), ["ok", "ok", "ok", "ok", "ok", "RATE_LIMITED"]);
   const rest = await api(lim.base, "GET", "/api/rooms/general/messages", { token: A.token });
   assertRestError(rest, 429, "RATE_LIMITED", "REST history shares the budget");
-  assert.equal(rest.headers.get("retry-after"), "1");
+  assert.equal(rest.headers.get("retry-after"), "5");
   a.close();
 });
 
@@ -196,7 +198,7 @@ test("POST /api/rooms past the budget answers 429 RATE_LIMITED with Retry-After"
   }
   const res = await api(lim.base, "POST", "/api/rooms", { token: A.token, json: { name: uniqueName("lr") } });
   assertRestError(res, 429, "RATE_LIMITED", "third room");
-  assert.equal(res.headers.get("retry-after"), "1");
+  assert.equal(res.headers.get("retry-after"), "5");
 });
 
 test("password guessing is slowed per username (429 with Retry-After) without locking out other usernames", async () => {
@@ -207,7 +209,7 @@ test("password guessing is slowed per username (429 with Retry-After) without lo
   for (let i = 0; i < 3; i++) assertRestError(await login(V.user.username, `guess-${i}-wrong`), 401, "UNAUTHORIZED");
   const limited = await login(V.user.username, "guess-4-wrong");
   assertRestError(limited, 429, "RATE_LIMITED", "4th guess");
-  assert.equal(limited.headers.get("retry-after"), "2", "one attempt per 2 s (PARLEY_LOGIN_RATE=0.5)");
+  assert.equal(limited.headers.get("retry-after"), "5", "one attempt per 5 s (PARLEY_LOGIN_RATE=0.2)");
   assertRestError(
     await login(V.user.username, DEFAULT_PASSWORD, freshIP()),
     429,
@@ -215,7 +217,7 @@ test("password guessing is slowed per username (429 with Retry-After) without lo
     "the budget is the username's, whatever the address",
   );
   assertRestError(await login(uniqueName("other"), "whatever-123"), 401, "UNAUTHORIZED", "another username is not limited");
-  await sleep(2100);
+  await sleep(5100);
   const ok = await login(V.user.username, DEFAULT_PASSWORD);
   assert.equal(ok.status, 200, ok.text);
 });
@@ -249,7 +251,7 @@ test("service tokens are limited per app id", async () => {
       headers: { "x-forwarded-for": freshIP() },
     });
     statuses.push(res.status);
-    if (res.status === 429) assert.equal(res.headers.get("retry-after"), "2");
+    if (res.status === 429) assert.equal(res.headers.get("retry-after"), "5");
   }
   assert.deepEqual(statuses, [401, 401, 401, 429]);
 });
