@@ -43,11 +43,11 @@ func (s *Server) register(c echo.Context) error {
 }
 
 func (s *Server) login(c echo.Context) error {
-	var req credentials
-	if err := decodeJSON(c.Request().Body, &req); err != nil {
+	if err := s.checkAuthIP(c); err != nil {
 		return err
 	}
-	if err := s.checkAuthIP(c); err != nil {
+	var req credentials
+	if err := decodeJSON(c.Request().Body, &req); err != nil {
 		return err
 	}
 	if err := s.checkAccount(c.Request().Context(), "user", req.Username); err != nil {
