@@ -3,6 +3,7 @@ package parley
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Code classifies an error for clients. The transport maps each code to an
@@ -35,6 +36,10 @@ type Error struct {
 	Code    Code
 	Message string
 	Err     error
+	// RetryAfter, on a RATE_LIMITED error, is the longest the caller has to
+	// wait before the same request can succeed (zero: not known). REST
+	// answers carry it as a Retry-After header.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {
@@ -76,4 +81,13 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return "internal error"
+}
+
+// RetryAfterOf returns the RetryAfter of the first *Error in err's chain.
+func RetryAfterOf(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
 }

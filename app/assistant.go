@@ -76,7 +76,7 @@ func (c hubChat) Stream(roomID, streamID, delta string, done bool) {
 }
 
 func (c hubChat) Typing(ctx context.Context, bot parley.User, roomID string, typing bool) error {
-	return c.hub.Typing(ctx, bot, roomID, typing)
+	return c.hub.PostTyping(ctx, bot, roomID, typing)
 }
 
 func (c hubChat) Attend(ctx context.Context, bot parley.User, room parley.Room) (bool, error) {

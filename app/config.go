@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"sort"
 	"strconv"
@@ -25,7 +26,26 @@ type Config struct {
 	MaxTextLength  int
 	SendRate       float64
 	SendBurst      int
-	PresenceGrace  time.Duration
+	// The per-user budgets of the hub's other classes of actions (store
+	// writes, reads, typing, room creation), the per-account and per-IP
+	// budgets of logins, registrations and service tokens, and the
+	// connections per user and per IP (limits.go).
+	WriteRate       float64
+	WriteBurst      int
+	ReadRate        float64
+	ReadBurst       int
+	TypingRate      float64
+	TypingBurst     int
+	RoomCreateRate  float64
+	RoomCreateBurst int
+	LoginRate       float64
+	LoginBurst      int
+	AuthIPRate      float64
+	AuthIPBurst     int
+	MaxConnsPerUser int
+	MaxConnsPerIP   int
+	TrustedProxies  []*net.IPNet
+	PresenceGrace   time.Duration
 	// PresenceNodeTTL is how long a node that stopped heartbeating to
 	// Redis still counts its users online.
 	PresenceNodeTTL time.Duration
@@ -100,6 +120,18 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 		return err
 	})
 	s.integer(&c.SendBurst, "send-burst", "PARLEY_SEND_BURST", "20", "burst of messages per user")
+	s.rate(&c.WriteRate, &c.WriteBurst, "write", "PARLEY_WRITE", "10", "100", "store writes per user (read, dm:open, room:join/leave/invite/kick, message:delete, skill:register)")
+	s.rate(&c.ReadRate, &c.ReadBurst, "read", "PARLEY_READ", "10", "50", "history and sync requests per user (and the REST room lists and history)")
+	s.rate(&c.TypingRate, &c.TypingBurst, "typing", "PARLEY_TYPING", "2", "10", "typing signals per user that reach a room (a repeated state within 2s is not broadcast and not counted)")
+	s.rate(&c.RoomCreateRate, &c.RoomCreateBurst, "room-create", "PARLEY_ROOM_CREATE", "0.1", "10", "rooms created per user")
+	s.rate(&c.LoginRate, &c.LoginBurst, "login", "PARLEY_LOGIN", "0.05", "10", "login attempts per username, and service-token requests per app id")
+	s.rate(&c.AuthIPRate, &c.AuthIPBurst, "auth-ip", "PARLEY_AUTH_IP", "1", "30", "register, login and service-token requests per client IP")
+	s.integer(&c.MaxConnsPerUser, "max-connections-per-user", "PARLEY_MAX_CONNECTIONS_PER_USER", "20", "sockets one account may have open on a node (0: no limit)")
+	s.integer(&c.MaxConnsPerIP, "max-connections-per-ip", "PARLEY_MAX_CONNECTIONS_PER_IP", "500", "sockets one client IP may have open on a node (0: no limit)")
+	s.bind("trusted-proxies", "PARLEY_TRUSTED_PROXIES", "", "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For tells the client IP", func(v string) (err error) {
+		c.TrustedProxies, err = parseNets(v)
+		return err
+	})
 	s.duration(&c.PresenceGrace, "presence-grace", "PARLEY_PRESENCE_GRACE", "3s", "how long a user without sockets stays online")
 	s.duration(&c.PresenceNodeTTL, "presence-node-ttl", "PARLEY_PRESENCE_NODE_TTL", "30s", "with Redis: how long the users of a node that stopped heartbeating (died) still show online")
 	s.bind("assistant-name", "PARLEY_ASSISTANT_NAME", "assistant", "the assistant's username", func(v string) error {
@@ -202,6 +234,53 @@ func (s *settings) bind(name, env, def, usage string, parse func(string) error) 
 
 func (s *settings) str(p *string, name, env, def, usage string) {
 	s.bind(name, env, def, usage, func(v string) error { *p = v; return nil })
+}
+
+// rate binds a budget: <env>_RATE units per second (<name>-rate) with
+// bursts of <env>_BURST (<name>-burst).
+func (s *settings) rate(perSecond *float64, burst *int, name, env, defRate, defBurst, usage string) {
+	s.bind(name+"-rate", env+"_RATE", defRate, usage+", per second", func(v string) (err error) {
+		*perSecond, err = strconv.ParseFloat(v, 64)
+		if err == nil && *perSecond <= 0 {
+			err = fmt.Errorf("want a positive number")
+		}
+		return err
+	})
+	s.bind(name+"-burst", env+"_BURST", defBurst, usage+", burst", func(v string) (err error) {
+		*burst, err = strconv.Atoi(v)
+		if err == nil && *burst <= 0 {
+			err = fmt.Errorf("want a positive number")
+		}
+		return err
+	})
+}
+
+// parseNets reads comma-separated IP addresses and CIDRs.
+func parseNets(v string) ([]*net.IPNet, error) {
+	var nets []*net.IPNet
+	for _, f := range strings.Split(v, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		if !strings.Contains(f, "/") {
+			ip := net.ParseIP(f)
+			if ip == nil {
+				return nil, fmt.Errorf("%q is not an IP address or CIDR", f)
+			}
+			bits := 8 * len(ip.To16())
+			if ip.To4() != nil {
+				ip, bits = ip.To4(), 32
+			}
+			nets = append(nets, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)})
+			continue
+		}
+		_, n, err := net.ParseCIDR(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an IP address or CIDR", f)
+		}
+		nets = append(nets, n)
+	}
+	return nets, nil
 }
 
 func (s *settings) integer(p *int, name, env, def, usage string) {

@@ -98,6 +98,13 @@ type Config struct {
 	// SendRate and SendBurst on this node alone: a cluster's nodes share
 	// one, or each user could send as much through each node.
 	Limiter RateLimiter
+	// Limits are the per-user budgets of the other client actions (limits.go);
+	// a class left out, or with a zero rate or nil limiter, takes its
+	// DefaultRate on this node alone.
+	Limits map[Class]Limit
+	// TypingRepeat is how long a typing state a user told a room is not
+	// broadcast again (2s).
+	TypingRepeat time.Duration
 	// PresenceGrace is how long a user without sockets still counts as
 	// online, so a page reload does not flap (3s).
 	PresenceGrace time.Duration
@@ -118,6 +125,8 @@ type Hub struct {
 	emit      Emitter
 	committer *groupcommit.Committer
 	limiter   RateLimiter
+	limits    map[Class]Limit
+	typing    *typingRepeats
 	log       *slog.Logger
 	metrics   *metrics
 	users     *userCache
@@ -171,11 +180,20 @@ func New(cfg Config) *Hub {
 	if cfg.Limiter == nil {
 		cfg.Limiter = NewLimiter(cfg.SendRate, cfg.SendBurst, cfg.Now)
 	}
+	if cfg.TypingRepeat <= 0 {
+		cfg.TypingRepeat = defaultTypingRepeat
+	}
+	limits := map[Class]Limit{}
+	for _, c := range classes() {
+		limits[c] = cfg.Limits[c].OrDefault(DefaultRate(c), cfg.Now)
+	}
 	h := &Hub{
 		cfg:     cfg,
 		store:   cfg.Store,
 		emit:    cfg.Emitter,
 		limiter: cfg.Limiter,
+		limits:  limits,
+		typing:  newTypingRepeats(cfg.TypingRepeat),
 		log:     cfg.Logger,
 		users:   newUserCache(cfg.Store.Users),
 		members: newMemberCache(cfg.Now),

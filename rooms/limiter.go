@@ -2,10 +2,13 @@ package rooms
 
 import (
 	"context"
+	"math"
 	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/parley-chat/parley"
 )
 
 // RateLimiter spends one unit of a key's budget per call: each user's
@@ -64,4 +67,52 @@ func (l *Limiter) sweep(now time.Time) {
 			delete(l.buckets, id)
 		}
 	}
+}
+
+// Rate is a budget per key: PerSecond units a second, in bursts of Burst.
+type Rate struct {
+	PerSecond float64
+	Burst     int
+}
+
+// RetryAfter is the longest a refused caller waits for its next unit: one
+// unit's interval, rounded up to whole seconds (what Retry-After can say).
+func (r Rate) RetryAfter() time.Duration {
+	if r.PerSecond <= 0 {
+		return 0
+	}
+	return time.Duration(math.Ceil(1/r.PerSecond)) * time.Second
+}
+
+// Limit is a budget with the limiter that keeps it.
+type Limit struct {
+	Rate Rate
+	// Limiter spends the budget; nil: a Limiter of Rate on this node alone.
+	Limiter RateLimiter
+}
+
+// OrDefault fills in a Limit: a zero rate takes def's, a nil limiter is
+// this node's own (now: time.Now when nil).
+func (l Limit) OrDefault(def Rate, now func() time.Time) Limit {
+	if l.Rate.PerSecond <= 0 {
+		l.Rate.PerSecond = def.PerSecond
+	}
+	if l.Rate.Burst <= 0 {
+		l.Rate.Burst = def.Burst
+	}
+	if l.Limiter == nil {
+		l.Limiter = NewLimiter(l.Rate.PerSecond, l.Rate.Burst, now)
+	}
+	return l
+}
+
+// Check spends one unit of key's budget, or returns RATE_LIMITED with msg
+// and the rate's RetryAfter.
+func (l Limit) Check(ctx context.Context, key, msg string) error {
+	if l.Limiter.Allow(ctx, key) {
+		return nil
+	}
+	e := parley.Errorf(parley.CodeRateLimited, "%s", msg)
+	e.RetryAfter = l.Rate.RetryAfter()
+	return e
 }

@@ -9,7 +9,11 @@ import (
 )
 
 // CreateRoom makes a group room owned by user, who becomes its first member.
+// Each attempt spends the user's ClassCreateRoom budget.
 func (h *Hub) CreateRoom(ctx context.Context, user parley.User, name, topic string, private bool) (protocol.Room, error) {
+	if err := h.Allow(ctx, user.ID, ClassCreateRoom); err != nil {
+		return protocol.Room{}, err
+	}
 	r := &parley.Room{
 		ID: h.cfg.NewID(), Name: strings.TrimSpace(name), Topic: strings.TrimSpace(topic), Kind: parley.RoomGroup,
 		Private: private, OwnerID: user.ID, CreatedAt: h.now(),

@@ -2,7 +2,9 @@ package server
 
 import (
 	"errors"
+	"math"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 	"github.com/parley-chat/parley"
@@ -74,6 +76,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 	var he *echo.HTTPError
 	if errors.As(err, &he) && he.Code == http.StatusMethodNotAllowed {
 		status = http.StatusMethodNotAllowed
+	}
+	if d := parley.RetryAfterOf(err); d > 0 && body.Code == parley.CodeRateLimited {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(d.Seconds()))))
 	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(status)

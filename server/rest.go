@@ -10,6 +10,7 @@ import (
 
 	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/protocol"
+	"github.com/parley-chat/parley/rooms"
 )
 
 const userKey = "parley.user"
@@ -26,6 +27,9 @@ type session struct {
 }
 
 func (s *Server) register(c echo.Context) error {
+	if err := s.checkAuthIP(c); err != nil {
+		return err
+	}
 	var req credentials
 	if err := decodeJSON(c.Request().Body, &req); err != nil {
 		return err
@@ -39,8 +43,14 @@ func (s *Server) register(c echo.Context) error {
 }
 
 func (s *Server) login(c echo.Context) error {
+	if err := s.checkAuthIP(c); err != nil {
+		return err
+	}
 	var req credentials
 	if err := decodeJSON(c.Request().Body, &req); err != nil {
+		return err
+	}
+	if err := s.checkAccount(c.Request().Context(), "user", req.Username); err != nil {
 		return err
 	}
 	u, err := s.accounts.Login(c.Request().Context(), req.Username, req.Password)
@@ -82,6 +92,9 @@ func (s *Server) me(c echo.Context) error {
 }
 
 func (s *Server) myRooms(c echo.Context) error {
+	if err := s.hub.Allow(c.Request().Context(), caller(c).ID, rooms.ClassRead); err != nil {
+		return err
+	}
 	rs, err := s.hub.RoomsOf(c.Request().Context(), caller(c))
 	if err != nil {
 		return err
@@ -90,6 +103,9 @@ func (s *Server) myRooms(c echo.Context) error {
 }
 
 func (s *Server) publicRooms(c echo.Context) error {
+	if err := s.hub.Allow(c.Request().Context(), caller(c).ID, rooms.ClassRead); err != nil {
+		return err
+	}
 	rs, err := s.hub.PublicRooms(c.Request().Context())
 	if err != nil {
 		return err
@@ -114,6 +130,9 @@ func (s *Server) createRoom(c echo.Context) error {
 }
 
 func (s *Server) roomMessages(c echo.Context) error {
+	if err := s.hub.Allow(c.Request().Context(), caller(c).ID, rooms.ClassRead); err != nil {
+		return err
+	}
 	before, err := queryInt(c, "before")
 	if err != nil {
 		return err

@@ -41,6 +41,9 @@ type Config struct {
 	Skills SkillRegistry
 	// SkillTimeout bounds a service's answer to one request (5s).
 	SkillTimeout time.Duration
+	// Limits are the limits on unauthenticated requests and on
+	// connections; zero budgets take the defaults noted there.
+	Limits Limits
 	// Ready reports whether the node can serve (store, Redis); /readyz.
 	// Required.
 	Ready   func(ctx context.Context) error
@@ -67,6 +70,10 @@ type Server struct {
 
 	sockets *socketMetrics
 
+	limits  Limits
+	conns   *connCounts
+	refused *prometheus.CounterVec // limits.go
+
 	closeOnce sync.Once
 	// closing ends when CloseSockets is called; see endOnClose.
 	closing context.Context
@@ -90,6 +97,8 @@ func New(cfg Config) *Server {
 	if cfg.SkillTimeout <= 0 {
 		cfg.SkillTimeout = 5 * time.Second
 	}
+	cfg.Limits.AuthPerIP = cfg.Limits.AuthPerIP.OrDefault(DefaultAuthPerIP, cfg.Now)
+	cfg.Limits.LoginPerAccount = cfg.Limits.LoginPerAccount.OrDefault(DefaultLoginPerAccount, cfg.Now)
 	reg := monitoring.OrNew(cfg.Metrics)
 	closing, stopIO := context.WithCancel(context.Background())
 	s := &Server{
@@ -106,14 +115,22 @@ func New(cfg Config) *Server {
 		stopIO:  stopIO,
 
 		sockets: newSocketMetrics(reg),
+
+		limits:  cfg.Limits,
+		conns:   newConnCounts(cfg.Limits.ConnectionsPerUser, cfg.Limits.ConnectionsPerIP),
+		refused: reg.CounterVec("limit_refusals_total", "Requests and connections refused by a per-IP, per-account or connection limit, by limit.", "limit"),
 	}
 	reg.GaugeFunc("ready", "1 while this node is ready (its /readyz checks pass), else 0; read at scrape time.", s.readyValue)
 	for _, c := range parley.Codes() {
 		s.errors.WithLabelValues(string(c))
 	}
+	for _, l := range []string{refusedAuthIP, refusedAccount, refusedConnsUser, refusedConnsIP} {
+		s.refused.WithLabelValues(l)
+	}
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
+	e.IPExtractor = ipExtractor(cfg.Limits.TrustedProxies)
 	e.Pre(secureHeaders)
 	e.Use(middleware.Recover())
 	e.Use(s.observeHTTP)

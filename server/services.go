@@ -37,8 +37,14 @@ type serviceCredentials struct {
 // serviceToken trades a service's app id and secret for a short-lived
 // token, with which it connects like a user and appears as kind service.
 func (s *Server) serviceToken(c echo.Context) error {
+	if err := s.checkAuthIP(c); err != nil {
+		return err
+	}
 	var req serviceCredentials
 	if err := decodeJSON(c.Request().Body, &req); err != nil {
+		return err
+	}
+	if err := s.checkAccount(c.Request().Context(), "service", req.AppID); err != nil {
 		return err
 	}
 	tok, exp, ttl, err := s.accounts.ServiceToken(c.Request().Context(), req.AppID, req.Secret)

@@ -33,6 +33,10 @@ func (s *Server) bindSocket() {
 			next(socket.NewExtendedError("unauthorized", map[string]any{"code": string(parley.CodeUnauthorized)}))
 			return
 		}
+		if err := s.admit(sock, *u); err != nil {
+			next(err)
+			return
+		}
 		sock.SetData(*u)
 		next(nil)
 	})
@@ -172,7 +176,16 @@ func (s *Server) on(sock *socket.Socket, event string, fn eventFunc) {
 				fail(parley.Wrap(parley.CodeInternal, fmt.Errorf("panic: %v", r), "internal error"))
 			}
 		}()
-		fields, err := fn(context.Background(), payload, reply)
+		ctx := context.Background()
+		// Every event of a class spends its budget, a bad one too: a
+		// flood of malformed events costs as much to answer.
+		if user, ok := sock.Data().(parley.User); ok {
+			if err := s.hub.AllowEvent(ctx, user.ID, event); err != nil {
+				fail(err)
+				return
+			}
+		}
+		fields, err := fn(ctx, payload, reply)
 		if err != nil {
 			fail(err)
 			return

@@ -13,6 +13,7 @@ const (
 	connectUnavailable  = "unavailable"  // the store could not check the token
 	connectFailed       = "failed"       // authenticated, but its rooms could not be listed
 	connectAbandoned    = "abandoned"    // closed by the client before it was set up
+	connectLimited      = "limited"      // past the connections per user or per IP
 )
 
 // disconnectReasons maps the Socket.IO library's close reasons to the fixed
@@ -52,7 +53,7 @@ func newSocketMetrics(reg *monitoring.Registry) *socketMetrics {
 	}
 	// Every label value exists from the first scrape, so rates and ratios
 	// over them are defined before the first occurrence.
-	for _, o := range []string{connectAccepted, connectUnauthorized, connectUnavailable, connectFailed, connectAbandoned} {
+	for _, o := range []string{connectAccepted, connectUnauthorized, connectUnavailable, connectFailed, connectAbandoned, connectLimited} {
 		m.connects.WithLabelValues(o)
 	}
 	for _, r := range disconnectReasons {

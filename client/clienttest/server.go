@@ -102,6 +102,9 @@ func (s *Server) start() {
 		"PARLEY_PRESENCE_GRACE=100ms",
 		"PARLEY_SEND_RATE=1000",
 		"PARLEY_SEND_BURST=1000",
+		// Every test's users register from 127.0.0.1.
+		"PARLEY_AUTH_IP_RATE=1000",
+		"PARLEY_AUTH_IP_BURST=1000",
 		"PARLEY_SHUTDOWN_TIMEOUT=5s",
 	)
 	cmd.Env = append(cmd.Env, s.env...)

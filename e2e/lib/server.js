@@ -160,6 +160,12 @@ export async function startServer({ env = {}, dataDir, label = "parley" } = {}) 
     PARLEY_DATA_DIR: dir,
     PARLEY_LOG_LEVEL: process.env.PARLEY_E2E_LOG_LEVEL || "info",
     PARLEY_JWT_SECRET: JWT_SECRET,
+    // Every test's users register and connect from 127.0.0.1, which a
+    // deployment would take for one client; test/ratelimit.test.js sets
+    // its own.
+    PARLEY_AUTH_IP_RATE: "1000",
+    PARLEY_AUTH_IP_BURST: "1000",
+    PARLEY_MAX_CONNECTIONS_PER_IP: "0",
   };
   delete childEnv.PARLEY_MONGODB_URI;
   delete childEnv.PARLEY_REDIS_URL;

@@ -16,10 +16,18 @@ async function metric(base, name) {
 
 // A short presence grace and heartbeat, so users whose sockets all closed
 // go offline, and clients that vanished are dropped, within the test; the
-// ping timeout leaves a live client on a busy machine time to answer.
+// ping timeout leaves a live client on a busy machine time to answer. One
+// user opens up to 200 sockets at a time here, the cap per user; the churn
+// test checks that every place it held is given back.
+const MAX_PER_USER = 200;
 const srv = sharedServer({
   label: "connect",
-  env: { PARLEY_PRESENCE_GRACE: "200ms", PARLEY_PING_INTERVAL: "2s", PARLEY_PING_TIMEOUT: "5s" },
+  env: {
+    PARLEY_PRESENCE_GRACE: "200ms",
+    PARLEY_PING_INTERVAL: "2s",
+    PARLEY_PING_TIMEOUT: "5s",
+    PARLEY_MAX_CONNECTIONS_PER_USER: String(MAX_PER_USER),
+  },
 });
 
 // PARLEY_E2E_CONNECT_ATTEMPTS raises the count for a longer measurement.
@@ -144,6 +152,12 @@ test("2000 sockets closed at random points of their handshake leave the connecti
   assert.equal(online[stayer.user.username], true, "a user connected throughout must stay online");
   assert.equal(online[churner.user.username], false, "a user whose sockets all closed must go offline");
   assert.equal(stay.connected, true);
+  // Every socket, closed at whatever point, gave its place back: the
+  // churner may open as many as the cap allows.
+  const all = await Promise.all(
+    Array.from({ length: MAX_PER_USER }, () => connect(srv.base, churner.token, { transports: ["websocket"] })),
+  );
+  all.forEach((s) => s.close());
 });
 
 // An idle connection costs its reader goroutine and the library's
