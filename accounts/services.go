@@ -31,11 +31,11 @@ func (a *Accounts) ServiceToken(ctx context.Context, appID, secret string) (stri
 	if bcrypt.CompareHashAndPassword(hash, []byte(secret)) != nil || err != nil || !a.services[appID] {
 		return "", time.Time{}, 0, parley.Errorf(parley.CodeUnauthorized, "unknown app id or wrong secret")
 	}
-	tok, exp, err := a.tokens.IssueFor(svc.UserID, a.cfg.ServiceTokenTTL)
+	tok, c, err := a.tokens.IssueFor(svc.UserID, a.cfg.ServiceTokenTTL)
 	if err != nil {
 		return "", time.Time{}, 0, err
 	}
-	return tok, exp, a.cfg.ServiceTokenTTL, nil
+	return tok, c.Expires, a.cfg.ServiceTokenTTL, nil
 }
 
 // EnsureServices provisions the service clients of the configuration
