@@ -51,9 +51,6 @@ type Accounts struct {
 	cfg      Config
 	tokens   *Tokens
 	reserved map[string]bool
-	// services are the app ids provisioned by EnsureServices: only they get
-	// tokens, so removing one from the configuration revokes it.
-	services map[string]bool
 	// dummy is compared against when the account does not exist, so
 	// response times do not tell which usernames or app ids exist.
 	dummy []byte
@@ -77,7 +74,6 @@ func New(cfg Config) *Accounts {
 		cfg:      cfg,
 		tokens:   NewTokens(cfg.Secret, cfg.TokenTTL, cfg.Now),
 		reserved: map[string]bool{},
-		services: map[string]bool{},
 	}
 	a.tokens.newID = cfg.NewID
 	for _, n := range append([]string{System().Username, "system", "admin"}, cfg.Reserved...) {

@@ -107,6 +107,12 @@ CREATE TABLE revocations (
 CREATE INDEX revocations_at ON revocations (at);
 CREATE INDEX revocations_expires ON revocations (expires);
 `,
+	// 3: services created from the command line, and revoked services.
+	// Every service stored before came from PARLEY_SERVICES.
+	`
+ALTER TABLE services ADD COLUMN configured INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE services ADD COLUMN revoked INTEGER NOT NULL DEFAULT 0;
+`,
 }
 
 // migrate brings the schema up to date in one IMMEDIATE transaction, so two
