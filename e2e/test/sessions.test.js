@@ -4,7 +4,7 @@
 // revoked token then neither connects nor calls REST.
 
 import { test, sharedServer, assert, assertRestError } from "../lib/fixture.js";
-import { api, register, uniqueName, connect, connectError, startServer, DEFAULT_PASSWORD } from "../lib/server.js";
+import { api, register, uniqueName, connect, connectError, startServer, makeDataDir, removeDir, DEFAULT_PASSWORD } from "../lib/server.js";
 
 const srv = sharedServer({ label: "sessions" });
 
@@ -121,5 +121,23 @@ test("a socket whose token expires gets reason expired and is disconnected", asy
   } finally {
     const { code } = await short.stop();
     assert.equal(code, 0);
+  }
+});
+
+test("a logout on one node ends the token's socket on another node sharing the store, without Redis", async () => {
+  const dir = makeDataDir();
+  const a = await startServer({ label: "node-a", dataDir: dir });
+  const b = await startServer({ label: "node-b", dataDir: dir });
+  try {
+    const { token } = await register(a.base, uniqueName("twonodes"));
+    const s = await connect(b.base, token);
+    const ended = sessionEnd(s);
+    const res = await api(a.base, "POST", "/api/auth/logout", { token });
+    assert.equal(res.status, 204, res.text);
+    assertEnded(await ended, "revoked", "the socket on the other node");
+    await assertRefused(b.base, token, "on the other node");
+  } finally {
+    for (const n of [b, a]) assert.equal((await n.stop()).code, 0);
+    removeDir(dir);
   }
 });
