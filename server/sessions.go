@@ -50,13 +50,16 @@ func (ss *sessions) add(sock *socket.Socket, c accounts.Claims) {
 	m[sock.Id()] = liveSession{sock: sock, claims: c}
 }
 
-func (ss *sessions) remove(userID string, id socket.SocketId) {
+// remove forgets a socket and reports whether it was there.
+func (ss *sessions) remove(userID string, id socket.SocketId) bool {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
+	_, ok := ss.byUser[userID][id]
 	delete(ss.byUser[userID], id)
 	if len(ss.byUser[userID]) == 0 {
 		delete(ss.byUser, userID)
 	}
+	return ok
 }
 
 // revokedBy returns the sockets whose token r revokes.
@@ -93,7 +96,9 @@ func (ss *sessions) expired(now time.Time) []liveSession {
 // official client does not reconnect on its own, and closes the
 // connection once it has no other socket on it.
 func (s *Server) endSession(ls liveSession, reason string) {
-	s.sessions.remove(ls.claims.UserID, ls.sock.Id())
+	if !s.sessions.remove(ls.claims.UserID, ls.sock.Id()) {
+		return // ended already (a logout here and the poll both found it), or gone
+	}
 	s.sockets.sessionsEnded.WithLabelValues(reason).Inc()
 	s.log.Info("session ended", "user", ls.claims.UserID, "socket", ls.sock.Id(), "reason", reason)
 	_ = ls.sock.Emit(protocol.EventSessionEnded, map[string]any{"reason": reason})
