@@ -28,7 +28,7 @@ func TestIndexModels(t *testing.T) {
 		"services":         {{keys: `{"appId":1}`, unique: true}},
 		"assistant_memory": {{keys: `{"roomId":1}`, unique: true}, {keys: `{"updatedAt":1}`, ttl: 7200, expires: true}},
 		"knowledge":        {{keys: `{"roomId":1,"question":1}`, unique: true}},
-		"revocations":      {{keys: `{"at":1}`}, {keys: `{"expires":1}`, expires: true}},
+		"revocations":      {{keys: `{"at":1}`}, {keys: `{"expires":1}`, ttl: 60, expires: true}},
 	}
 	ext := func(v any) string {
 		b, err := bson.MarshalExtJSON(v, false, false)

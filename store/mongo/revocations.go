@@ -14,8 +14,8 @@ import (
 )
 
 // Revocations implements store.Revocations. A TTL index on expires lets
-// the server delete records whose tokens have expired anyway (within its
-// minute-long sweep); Purge does the same on demand.
+// the server delete records whose tokens have expired anyway (a minute
+// late, within its minute-long sweep); Purge does the same on demand.
 type Revocations struct{ db *DB }
 
 var _ store.Revocations = (*Revocations)(nil)
