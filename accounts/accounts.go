@@ -26,7 +26,9 @@ type Welcomer interface {
 type Config struct {
 	Users    store.Users
 	Services store.Services
-	Welcomer Welcomer
+	// Revocations holds the tokens revoked before their expiry.
+	Revocations store.Revocations
+	Welcomer    Welcomer
 	// Secret signs tokens (HS256); every node of a cluster needs the same.
 	Secret []byte
 	// TokenTTL is the lifetime of people's tokens (7 days).
@@ -49,9 +51,6 @@ type Accounts struct {
 	cfg      Config
 	tokens   *Tokens
 	reserved map[string]bool
-	// services are the app ids provisioned by EnsureServices: only they get
-	// tokens, so removing one from the configuration revokes it.
-	services map[string]bool
 	// dummy is compared against when the account does not exist, so
 	// response times do not tell which usernames or app ids exist.
 	dummy []byte
@@ -75,8 +74,8 @@ func New(cfg Config) *Accounts {
 		cfg:      cfg,
 		tokens:   NewTokens(cfg.Secret, cfg.TokenTTL, cfg.Now),
 		reserved: map[string]bool{},
-		services: map[string]bool{},
 	}
+	a.tokens.newID = cfg.NewID
 	for _, n := range append([]string{System().Username, "system", "admin"}, cfg.Reserved...) {
 		a.reserved[parley.NormalizeUsername(n)] = true
 	}
@@ -143,25 +142,35 @@ func (a *Accounts) Login(ctx context.Context, username, password string) (*parle
 	return u, nil
 }
 
-// IssueToken returns a bearer token for a person's account and when it
-// expires.
-func (a *Accounts) IssueToken(userID string) (string, time.Time, error) {
+// IssueToken returns a bearer token for a person's account and what it
+// says (its id and expiry).
+func (a *Accounts) IssueToken(userID string) (string, Claims, error) {
 	return a.tokens.Issue(userID)
 }
 
-// Authenticate returns the account a bearer token was issued to:
-// UNAUTHORIZED for a missing, forged or expired token, or one whose
-// account no longer exists.
-func (a *Accounts) Authenticate(ctx context.Context, token string) (*parley.User, error) {
-	id, err := a.tokens.Verify(token)
+// Authenticate returns the account a bearer token was issued to and the
+// token's claims: UNAUTHORIZED for a missing, forged, expired or revoked
+// token, or one whose account no longer exists.
+func (a *Accounts) Authenticate(ctx context.Context, token string) (*parley.User, Claims, error) {
+	c, err := a.tokens.Verify(token)
 	if err != nil {
-		return nil, err
+		return nil, Claims{}, err
 	}
-	u, err := a.cfg.Users.ByID(ctx, id)
+	revoked, err := a.cfg.Revocations.Revoked(ctx, c.UserID, c.TokenID, c.IssuedAt)
+	if err != nil {
+		return nil, Claims{}, err
+	}
+	if revoked {
+		return nil, Claims{}, parley.Errorf(parley.CodeUnauthorized, "the token has been revoked")
+	}
+	u, err := a.cfg.Users.ByID(ctx, c.UserID)
 	if parley.CodeOf(err) == parley.CodeNotFound {
-		return nil, parley.Errorf(parley.CodeUnauthorized, "the token's account no longer exists")
+		return nil, Claims{}, parley.Errorf(parley.CodeUnauthorized, "the token's account no longer exists")
 	}
-	return u, err
+	if err != nil {
+		return nil, Claims{}, err
+	}
+	return u, c, nil
 }
 
 // EnsureAccount returns the account named username, creating it with kind

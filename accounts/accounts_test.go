@@ -30,7 +30,7 @@ func newAccounts(t *testing.T, reserved ...string) (*accounts.Accounts, *welcome
 	t.Cleanup(func() { _ = st.Backend.Close() })
 	w := &welcomed{}
 	a := accounts.New(accounts.Config{
-		Users: st.Users, Services: st.Services, Welcomer: w, Secret: secret,
+		Users: st.Users, Services: st.Services, Revocations: st.Revocations, Welcomer: w, Secret: secret,
 		TokenTTL: time.Hour, BcryptCost: bcrypt.MinCost, Reserved: reserved,
 	})
 	return a, w
@@ -83,11 +83,11 @@ func TestRegisterLoginAuthenticate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if me, err := a.Authenticate(ctx, tok); err != nil || me.ID != u.ID {
+	if me, _, err := a.Authenticate(ctx, tok); err != nil || me.ID != u.ID {
 		t.Fatalf("Authenticate = %+v, %v", me, err)
 	}
 	ghost, _, _ := a.IssueToken("deleted-user")
-	_, err = a.Authenticate(ctx, ghost)
+	_, _, err = a.Authenticate(ctx, ghost)
 	wantCode(t, err, parley.CodeUnauthorized)
 }
 

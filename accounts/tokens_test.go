@@ -29,30 +29,35 @@ func wantUnauthorized(t *testing.T, err error, msgPart string) {
 
 func TestTokenRoundTrip(t *testing.T) {
 	tok := accounts.NewTokens(secret, time.Hour, fixedNow(t0))
-	s, exp, err := tok.Issue("user-1")
+	s, issued, err := tok.Issue("user-1")
 	if err != nil {
 		t.Fatalf("Issue: %v", err)
 	}
-	if !exp.Equal(t0.Add(time.Hour)) {
-		t.Errorf("expires %v, want %v", exp, t0.Add(time.Hour))
+	if !issued.Expires.Equal(t0.Add(time.Hour)) || !issued.IssuedAt.Equal(t0) || issued.UserID != "user-1" || issued.TokenID == "" {
+		t.Errorf("issued %+v, want user-1 from %v to %v with an id", issued, t0, t0.Add(time.Hour))
 	}
-	id, err := tok.Verify(s)
-	if err != nil || id != "user-1" {
-		t.Fatalf("Verify = %q, %v", id, err)
+	c, err := tok.Verify(s)
+	if err != nil || c != issued {
+		t.Fatalf("Verify = %+v, %v; want %+v", c, err, issued)
 	}
 	// Another Tokens with the same secret (another node) accepts it too.
-	if id, err := accounts.NewTokens(secret, time.Minute, fixedNow(t0.Add(30*time.Minute))).Verify(s); err != nil || id != "user-1" {
-		t.Errorf("Verify on another node = %q, %v", id, err)
+	if c, err := accounts.NewTokens(secret, time.Minute, fixedNow(t0.Add(30*time.Minute))).Verify(s); err != nil || c != issued {
+		t.Errorf("Verify on another node = %+v, %v", c, err)
+	}
+	// Every token has an id of its own: a logout revokes one of them.
+	_, again, err := tok.Issue("user-1")
+	if err != nil || again.TokenID == issued.TokenID {
+		t.Errorf("two tokens share the id %q (%v)", again.TokenID, err)
 	}
 }
 
 func TestTokenDefaultTTL(t *testing.T) {
-	_, exp, err := accounts.NewTokens(secret, 0, fixedNow(t0)).Issue("u")
+	_, c, err := accounts.NewTokens(secret, 0, fixedNow(t0)).Issue("u")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := t0.Add(7 * 24 * time.Hour); !exp.Equal(want) {
-		t.Errorf("default expiry %v, want %v", exp, want)
+	if want := t0.Add(7 * 24 * time.Hour); !c.Expires.Equal(want) {
+		t.Errorf("default expiry %v, want %v", c.Expires, want)
 	}
 }
 
@@ -93,6 +98,7 @@ func sign(t *testing.T, m jwt.SigningMethod, key any, claims jwt.Claims) string 
 func TestTokenForgeriesRefused(t *testing.T) {
 	tok := accounts.NewTokens(secret, time.Hour, fixedNow(t0))
 	claims := jwt.RegisteredClaims{
+		ID:        "token-1",
 		Subject:   "admin",
 		Issuer:    "parley",
 		IssuedAt:  jwt.NewNumericDate(t0),
@@ -104,6 +110,10 @@ func TestTokenForgeriesRefused(t *testing.T) {
 	otherIssuer.Issuer = "evil"
 	noSubject := claims
 	noSubject.Subject = ""
+	noID := claims
+	noID.ID = ""
+	noIssued := claims
+	noIssued.IssuedAt = nil
 
 	valid := sign(t, jwt.SigningMethodHS256, secret, claims)
 	if _, err := tok.Verify(valid); err != nil {
@@ -118,14 +128,16 @@ func TestTokenForgeriesRefused(t *testing.T) {
 		"no expiry":                  sign(t, jwt.SigningMethodHS256, secret, noExp),
 		"other issuer":               sign(t, jwt.SigningMethodHS256, secret, otherIssuer),
 		"no subject":                 sign(t, jwt.SigningMethodHS256, secret, noSubject),
+		"no token id (unrevocable)":  sign(t, jwt.SigningMethodHS256, secret, noID),
+		"no issue time":              sign(t, jwt.SigningMethodHS256, secret, noIssued),
 		"signature stripped":         parts[0] + "." + parts[1] + ".",
 		"garbage":                    "not.a.token",
 		"one segment":                "abc",
 	} {
 		t.Run(name, func(t *testing.T) {
-			id, err := tok.Verify(s)
+			c, err := tok.Verify(s)
 			if err == nil {
-				t.Fatalf("accepted as user %q", id)
+				t.Fatalf("accepted as %+v", c)
 			}
 			wantUnauthorized(t, err, "")
 		})

@@ -171,13 +171,14 @@ func (m *Main) open(ctx context.Context) error {
 		go m.redis.presence.Run(m.redis.ctx, m.hub.PresenceChanged)
 	}
 	m.accounts = accounts.New(accounts.Config{
-		Users:      m.store.Users,
-		Services:   m.store.Services,
-		Welcomer:   m.hub,
-		Secret:     secret,
-		TokenTTL:   m.cfg.TokenTTL,
-		BcryptCost: m.cfg.BcryptCost,
-		Reserved:   append([]string{m.cfg.AssistantName}, m.serviceNames()...),
+		Users:       m.store.Users,
+		Services:    m.store.Services,
+		Revocations: m.store.Revocations,
+		Welcomer:    m.hub,
+		Secret:      secret,
+		TokenTTL:    m.cfg.TokenTTL,
+		BcryptCost:  m.cfg.BcryptCost,
+		Reserved:    append([]string{m.cfg.AssistantName}, m.serviceNames()...),
 	})
 	if err := m.seed(ctx); err != nil {
 		return err
@@ -197,6 +198,7 @@ func (m *Main) open(ctx context.Context) error {
 		Skills:         registry,
 		AllowedOrigins: m.cfg.AllowedOrigins,
 		Limits:         m.serverLimits(),
+		SessionCheck:   m.cfg.SessionCheck,
 		Ready:          m.readiness,
 		Metrics:        reg,
 		Logger:         m.log,

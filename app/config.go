@@ -16,10 +16,13 @@ import (
 // from an environment variable; a flag of the same name (lower-case, without
 // the PARLEY_ prefix, '-' for '_') overrides it.
 type Config struct {
-	Addr           string
-	DataDir        string
-	JWTSecret      string
-	TokenTTL       time.Duration
+	Addr      string
+	DataDir   string
+	JWTSecret string
+	TokenTTL  time.Duration
+	// SessionCheck is how often a node ends the sockets whose token expired
+	// or was revoked (on any node: it polls the store).
+	SessionCheck   time.Duration
 	AllowedOrigins []string
 	LogLevel       slog.Level
 	FilterFile     string
@@ -101,6 +104,7 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 	s.str(&c.DataDir, "data-dir", "PARLEY_DATA_DIR", "./data", "embedded database and generated secrets")
 	s.str(&c.JWTSecret, "jwt-secret", "PARLEY_JWT_SECRET", "", "token signing key (generated into the data dir when empty)")
 	s.duration(&c.TokenTTL, "token-ttl", "PARLEY_TOKEN_TTL", "168h", "token lifetime")
+	s.duration(&c.SessionCheck, "session-check", "PARLEY_SESSION_CHECK", "2s", "how often each node disconnects the sockets whose token expired or was revoked")
 	s.bind("allowed-origins", "PARLEY_ALLOWED_ORIGINS", "", "comma-separated origins allowed besides the same origin", func(v string) error {
 		c.AllowedOrigins = nil
 		for _, o := range strings.Split(v, ",") {

@@ -577,6 +577,7 @@ func TestContractTraffic(t *testing.T) {
 		{"ServiceSkill", s.serviceSkill},
 		{"HistoryOverREST", s.historyOverREST},
 		{"ConnectError", s.connectError},
+		{"Logout", s.logout},
 	} {
 		if !t.Run(step.name, step.run) {
 			break
@@ -909,6 +910,23 @@ func (s *scenario) connectError(t *testing.T) {
 	if s.c.validateAsync(t, "connect_error", s.c.serverEvents["connect_error"].payload, []byte(raw)) {
 		s.c.mark("event connect_error")
 	}
+}
+
+// logout revokes a token whose socket then hears session:ended, and then
+// all of the user's tokens.
+func (s *scenario) logout(t *testing.T) {
+	c, n := s.c, s.n
+	tok := str(c.rest(t, n, "POST", "/api/auth/register", "", `{"username":"erin","password":"password1"}`, 201), "token")
+	erin := c.connect(t, n, "erin", tok)
+	erin.emit("history", map[string]any{"room": "general"}, "") // the connection handler has run
+	c.rest(t, n, "POST", "/api/auth/logout", tok, "", 204)
+	erin.waitFor("session:ended revoked", func(name string, p map[string]any) bool {
+		return name == "session:ended" && p["reason"] == "revoked"
+	})
+	c.rest(t, n, "POST", "/api/auth/logout", tok, "", 401)
+	other := str(c.rest(t, n, "POST", "/api/auth/login", "", `{"username":"erin","password":"password1"}`, 200), "token")
+	c.rest(t, n, "POST", "/api/auth/logout/everywhere", other, "", 204)
+	c.rest(t, n, "POST", "/api/auth/logout/everywhere", other, "", 401)
 }
 
 // notReady validates /readyz's 503 on a node whose Redis is unreachable.

@@ -42,6 +42,7 @@ type Client struct {
 	resyncPending bool
 	skills        map[string]*skillEntry
 	connected     bool
+	sessionEnded  bool  // the server said session:ended: the token is dead
 	connections   int   // connects so far, to tell a reconnection happened
 	lastErr       error // the last failed connection attempt, for Dial's error
 	// See attach.go.

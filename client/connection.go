@@ -9,6 +9,7 @@ import (
 	"github.com/zishang520/socket.io/v3/pkg/types"
 
 	"github.com/parley-chat/parley"
+	"github.com/parley-chat/parley/protocol"
 )
 
 // serverDisconnect is the Socket.IO reason for a server that dropped the
@@ -54,6 +55,14 @@ func (c *Client) newSocket(origin, path string) (*sio.Socket, error) {
 		err, _ := firstArg[error](args)
 		c.onConnectError(err)
 	})
+	_ = s.On(protocol.EventSessionEnded, func(args ...any) {
+		p, _ := firstArg[map[string]any](args)
+		reason, _ := p["reason"].(string)
+		c.mu.Lock()
+		c.sessionEnded = true
+		c.mu.Unlock()
+		c.log.Info("parley: the server ended the session: its token expired or was revoked", "reason", reason)
+	})
 	_ = s.On("skill:request", func(args ...any) { c.onSkillRequest(args) })
 	for _, ev := range serverEvents() {
 		_ = s.On(types.EventName(ev), func(args ...any) {
@@ -96,11 +105,20 @@ func (c *Client) onConnect() {
 func (c *Client) onDisconnect(reason string) {
 	c.mu.Lock()
 	c.connected = false
+	ended := c.sessionEnded
+	c.sessionEnded = false
 	c.mu.Unlock()
 	c.inbox.push(item{kind: itemDisconnected, reason: reason})
-	if reason == serverDisconnect {
-		c.revive(false)
+	if reason != serverDisconnect {
+		return
 	}
+	// After session:ended the token is of no more use: renew it at once
+	// rather than offer it and be refused.
+	if ended && c.opts.TokenFunc == nil {
+		c.log.Error("parley: the session's token expired or was revoked and there is no TokenFunc to renew it: not reconnecting")
+		return
+	}
+	c.revive(ended)
 }
 
 // onConnectError handles a refused handshake: the server answered the

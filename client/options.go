@@ -43,8 +43,10 @@ type Options struct {
 	Cursors map[string]int64
 
 	// TokenFunc, when set, fetches a fresh token whenever the server
-	// refuses the current one (services' tokens expire within the hour),
-	// and gives Dial its first token when token is "".
+	// refuses the current one or ends the session because it expired or
+	// was revoked (session:ended; services' tokens expire within the hour),
+	// and gives Dial its first token when token is "". Without it the
+	// client stays disconnected after session:ended.
 	TokenFunc func(context.Context) (string, error)
 
 	// CallTimeout bounds calls whose context has no deadline.

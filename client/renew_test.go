@@ -53,3 +53,32 @@ func TestRefusedTokensAreRenewedWithTokenFunc(t *testing.T) {
 		t.Fatal("a call without a connection should fail")
 	}
 }
+
+// A socket whose token expires is ended by the server (session:ended); a
+// client with a TokenFunc fetches a new token and carries on.
+func TestExpiredSessionIsRenewed(t *testing.T) {
+	srv := clienttest.Start(t, "PARLEY_TOKEN_TTL=3s", "PARLEY_SESSION_CHECK=200ms")
+	alice := register(t, srv, "alice")
+	var tokens, connects atomic.Int32
+	a := dial(t, srv, alice.Token, parleyclient.Options{
+		TokenFunc: func(ctx context.Context) (string, error) {
+			tokens.Add(1)
+			s, err := parleyclient.Login(ctx, srv.URL, alice.User.Username, password)
+			return s.Token, err
+		},
+		OnConnect: func(*parleyclient.Client) { connects.Add(1) },
+	})
+	deadline := time.Now().Add(waitTimeout)
+	for connects.Load() < 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the client did not reconnect after its token expired (%d tokens fetched)", tokens.Load())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if tokens.Load() < 1 {
+		t.Fatal("the client reconnected without a fresh token")
+	}
+	if _, err := a.Sync(ctx(t), nil); err != nil {
+		t.Fatalf("the renewed connection does not work: %v", err)
+	}
+}

@@ -23,6 +23,12 @@ type (
 		Delta    string `json:"delta"`
 		Done     bool   `json:"done"`
 	}
+	// SessionEndedEvent tells a client, just before the server disconnects
+	// it, that its token expired or was revoked: it must sign in again (a
+	// service fetches a new token).
+	SessionEndedEvent struct {
+		Reason string `json:"reason"`
+	}
 	DeletedEvent struct {
 		Room string `json:"room"`
 		ID   string `json:"id"`
@@ -38,4 +44,13 @@ const (
 	EventPresence = "presence"
 	EventMember   = "room:member"
 	EventDeleted  = "message:deleted"
+	// EventSessionEnded (SessionEndedEvent) is the last event of a socket
+	// whose token expired or was revoked.
+	EventSessionEnded = "session:ended"
+)
+
+// SessionEndedEvent reasons.
+const (
+	SessionExpired = "expired" // the token reached its expiry
+	SessionRevoked = "revoked" // a logout, a logout everywhere, or the service was revoked or rotated
 )

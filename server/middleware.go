@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/parley-chat/parley"
+	"github.com/parley-chat/parley/accounts"
 )
 
 // observeHTTP records REST latency by route pattern (never the raw path,
@@ -70,7 +71,8 @@ func contextWithTimeout(c echo.Context, d time.Duration) (context.Context, conte
 	return context.WithTimeout(c.Request().Context(), d)
 }
 
-// userOfToken loads the account a bearer token was issued to.
-func (s *Server) userOfToken(ctx context.Context, token string) (*parley.User, error) {
+// userOfToken loads the account a bearer token was issued to, with what
+// the token says.
+func (s *Server) userOfToken(ctx context.Context, token string) (*parley.User, accounts.Claims, error) {
 	return s.accounts.Authenticate(ctx, token)
 }

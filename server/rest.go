@@ -9,11 +9,15 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/parley-chat/parley"
+	"github.com/parley-chat/parley/accounts"
 	"github.com/parley-chat/parley/protocol"
 	"github.com/parley-chat/parley/rooms"
 )
 
-const userKey = "parley.user"
+const (
+	userKey   = "parley.user"
+	claimsKey = "parley.claims"
+)
 
 type credentials struct {
 	Username    string `json:"username"`
@@ -76,16 +80,39 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		if !ok {
 			return parley.Errorf(parley.CodeUnauthorized, "an Authorization: Bearer token is required")
 		}
-		u, err := s.userOfToken(c.Request().Context(), strings.TrimSpace(tok))
+		u, claims, err := s.userOfToken(c.Request().Context(), strings.TrimSpace(tok))
 		if err != nil {
 			return err
 		}
 		c.Set(userKey, *u)
+		c.Set(claimsKey, claims)
 		return next(c)
 	}
 }
 
 func caller(c echo.Context) parley.User { return c.Get(userKey).(parley.User) }
+
+// logout revokes the caller's token and ends this node's sockets of it at
+// once; the other nodes end theirs within SessionCheck.
+func (s *Server) logout(c echo.Context) error {
+	r, err := s.accounts.Logout(c.Request().Context(), c.Get(claimsKey).(accounts.Claims))
+	if err != nil {
+		return err
+	}
+	s.endRevoked(r)
+	return c.NoContent(http.StatusNoContent)
+}
+
+// logoutEverywhere revokes every token of the caller, this one included.
+func (s *Server) logoutEverywhere(c echo.Context) error {
+	r, err := s.accounts.LogoutEverywhere(c.Request().Context(), caller(c).ID)
+	if err != nil {
+		return err
+	}
+	s.log.Info("user logged out everywhere", "user", r.UserID)
+	s.endRevoked(r)
+	return c.NoContent(http.StatusNoContent)
+}
 
 func (s *Server) me(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"user": protocol.UserOf(caller(c))})

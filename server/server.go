@@ -51,6 +51,9 @@ type Config struct {
 	Logger  *slog.Logger
 	Now     func() time.Time
 	NewID   func() string
+	// SessionCheck is how often the node ends the sockets whose token
+	// expired or was revoked (2s).
+	SessionCheck time.Duration
 
 	// MetricsOnOwnListener leaves /metrics out of this app because the node
 	// serves it on its own address (PARLEY_METRICS_ADDR, MetricsApp).
@@ -68,7 +71,11 @@ type Server struct {
 	errors   *prometheus.CounterVec
 	http     *prometheus.HistogramVec
 
-	sockets *socketMetrics
+	sockets  *socketMetrics
+	sessions *sessions
+	// purged is when checkSessions last purged expired revocations; only
+	// its goroutine touches it.
+	purged time.Time
 
 	limits  Limits
 	conns   *connCounts
@@ -94,6 +101,9 @@ func New(cfg Config) *Server {
 	if cfg.NewID == nil {
 		cfg.NewID = parley.NewID
 	}
+	if cfg.SessionCheck <= 0 {
+		cfg.SessionCheck = 2 * time.Second
+	}
 	if cfg.SkillTimeout <= 0 {
 		cfg.SkillTimeout = 5 * time.Second
 	}
@@ -114,7 +124,8 @@ func New(cfg Config) *Server {
 		closing: closing,
 		stopIO:  stopIO,
 
-		sockets: newSocketMetrics(reg),
+		sockets:  newSocketMetrics(reg),
+		sessions: newSessions(),
 
 		limits:  cfg.Limits,
 		conns:   newConnCounts(cfg.Limits.ConnectionsPerUser, cfg.Limits.ConnectionsPerIP),
@@ -143,6 +154,7 @@ func New(cfg Config) *Server {
 	}
 	s.routes(reg)
 	s.bindSocket()
+	go s.watchSessions(closing)
 	return s
 }
 
@@ -184,6 +196,8 @@ func (s *Server) routes(reg *monitoring.Registry) {
 	api := e.Group("/api", middleware.BodyLimit(s.cfg.BodyLimit))
 	api.POST("/auth/register", s.register)
 	api.POST("/auth/login", s.login)
+	api.POST("/auth/logout", s.logout, s.authenticate)
+	api.POST("/auth/logout/everywhere", s.logoutEverywhere, s.authenticate)
 	api.POST("/services/token", s.serviceToken)
 	api.GET("/config", s.publicConfig)
 	api.GET("/openapi.yaml", func(c echo.Context) error { return c.Blob(http.StatusOK, apidoc.ContentType, apidoc.OpenAPI()) })

@@ -10,6 +10,7 @@ import (
 	"github.com/zishang520/socket.io/servers/socket/v3"
 
 	"github.com/parley-chat/parley"
+	"github.com/parley-chat/parley/accounts"
 	"github.com/parley-chat/parley/assistant"
 	"github.com/parley-chat/parley/protocol"
 )
@@ -20,7 +21,7 @@ func (s *Server) bindSocket() {
 		tok, _ := sock.Handshake().Auth["token"].(string)
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		u, err := s.userOfToken(ctx, tok)
+		u, claims, err := s.userOfToken(ctx, tok)
 		if err != nil {
 			code := parley.CodeOf(err)
 			if code != parley.CodeUnauthorized {
@@ -37,21 +38,27 @@ func (s *Server) bindSocket() {
 			next(err)
 			return
 		}
-		sock.SetData(*u)
+		sock.SetData(authenticated{user: *u, claims: claims})
 		next(nil)
 	})
 	_ = s.io.On("connection", func(args ...any) {
 		sock := args[0].(*socket.Socket)
-		user, ok := sock.Data().(parley.User)
+		a, ok := sock.Data().(authenticated)
 		if !ok {
 			sock.Disconnect(true)
 			return
 		}
-		s.onConnect(sock, user)
+		s.onConnect(sock, a.user, a.claims)
 	})
 }
 
-func (s *Server) onConnect(sock *socket.Socket, user parley.User) {
+// authenticated is what the handshake learnt about a socket.
+type authenticated struct {
+	user   parley.User
+	claims accounts.Claims
+}
+
+func (s *Server) onConnect(sock *socket.Socket, user parley.User, claims accounts.Claims) {
 	id := string(sock.Id())
 	// The socket may close at any moment: before this handler runs, while
 	// its rooms are read below, or after. The disconnect handler goes
@@ -67,6 +74,7 @@ func (s *Server) onConnect(sock *socket.Socket, user parley.User) {
 		if !first || !wasJoined {
 			return
 		}
+		s.sessions.remove(user.ID, sock.Id())
 		s.hub.Disconnected(user, id)
 		s.sockets.disconnected(args)
 	})
@@ -98,6 +106,7 @@ func (s *Server) onConnect(sock *socket.Socket, user parley.User) {
 	}
 	sock.Join(chans...)
 	s.hub.Connected(user, id, ids)
+	s.sessions.add(sock, claims)
 	joined = true
 	mu.Unlock()
 	s.sockets.connects.WithLabelValues(connectAccepted).Inc()
@@ -179,8 +188,8 @@ func (s *Server) on(sock *socket.Socket, event string, fn eventFunc) {
 		ctx := context.Background()
 		// Every event of a class spends its budget, a bad one too: a
 		// flood of malformed events costs as much to answer.
-		if user, ok := sock.Data().(parley.User); ok {
-			if err := s.hub.AllowEvent(ctx, user.ID, event); err != nil {
+		if a, ok := sock.Data().(authenticated); ok {
+			if err := s.hub.AllowEvent(ctx, a.user.ID, event); err != nil {
 				fail(err)
 				return
 			}

@@ -4,6 +4,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/parley-chat/parley/monitoring"
+	"github.com/parley-chat/parley/protocol"
 )
 
 // Outcomes of a Socket.IO connection attempt (parley_socket_connects_total).
@@ -40,6 +41,9 @@ type socketMetrics struct {
 	connects    *prometheus.CounterVec
 	disconnects *prometheus.CounterVec
 	events      *prometheus.CounterVec
+	// sessionsEnded counts the sockets Parley ended because their token
+	// expired or was revoked.
+	sessionsEnded *prometheus.CounterVec
 }
 
 func newSocketMetrics(reg *monitoring.Registry) *socketMetrics {
@@ -50,6 +54,8 @@ func newSocketMetrics(reg *monitoring.Registry) *socketMetrics {
 			"Socket.IO connections closed, by reason (transport_close, ping_timeout, server_shutdown, ...).", "reason"),
 		events: reg.CounterVec("socket_events_total",
 			"Client events handled, by event name (only the events Parley handles).", "event"),
+		sessionsEnded: reg.CounterVec("socket_sessions_ended_total",
+			"Sockets disconnected because their token expired or was revoked, by reason (expired, revoked).", "reason"),
 	}
 	// Every label value exists from the first scrape, so rates and ratios
 	// over them are defined before the first occurrence.
@@ -60,6 +66,9 @@ func newSocketMetrics(reg *monitoring.Registry) *socketMetrics {
 		m.disconnects.WithLabelValues(r)
 	}
 	m.disconnects.WithLabelValues(disconnectOther)
+	for _, r := range []string{protocol.SessionExpired, protocol.SessionRevoked} {
+		m.sessionsEnded.WithLabelValues(r)
+	}
 	return m
 }
 

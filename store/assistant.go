@@ -90,6 +90,12 @@ type Service struct {
 	SecretHash string
 	UserID     string
 	CreatedAt  time.Time
+	// Configured services come from PARLEY_SERVICES, which revokes them
+	// when they leave it; the others were created with `parley service
+	// create`.
+	Configured bool
+	// Revoked services get no tokens.
+	Revoked bool
 }
 
 // Services stores integrations' credentials.
@@ -100,6 +106,12 @@ type Services interface {
 	// ByAppID returns ErrNotFound when no service has that app id.
 	ByAppID(ctx context.Context, appID string) (*Service, error)
 	// SetSecret replaces a service's secret hash (rotation); ErrNotFound when
-	// no service has that app id.
+	// no service has that app id, ErrInvalid for an empty hash.
 	SetSecret(ctx context.Context, appID, secretHash string) error
+	// SetRevoked revokes a service or reinstates it; ErrNotFound when no
+	// service has that app id.
+	SetRevoked(ctx context.Context, appID string, revoked bool) error
+	// List returns every service, revoked ones included, by app id. It
+	// never returns ErrNotFound.
+	List(ctx context.Context) ([]Service, error)
 }

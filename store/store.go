@@ -111,5 +111,6 @@ type Store struct {
 	Memories    Memories
 	Knowledge   KnowledgeBase
 	Services    Services
+	Revocations Revocations
 	Backend     Backend
 }

@@ -1,5 +1,6 @@
 // Command parley runs a Parley chat node: it reads the configuration,
-// handles signals and runs app.Main.
+// handles signals and runs app.Main. `parley service ...` manages service
+// clients instead (app.ServiceCommand).
 package main
 
 import (
@@ -16,6 +17,12 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "service" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := app.ServiceCommand(ctx, app.Env, os.Args[2:], os.Stdout, os.Stderr)
+		stop()
+		os.Exit(code)
+	}
 	cfg, err := app.LoadConfig(app.Env, os.Args[1:])
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

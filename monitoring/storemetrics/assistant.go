@@ -78,16 +78,18 @@ func (t *timedKnowledge) Forget(ctx context.Context, roomID, question string) (e
 }
 
 type timedServices struct {
-	next                       store.Services
-	create, byAppID, setSecret op
+	next                                         store.Services
+	create, byAppID, setSecret, setRevoked, list op
 }
 
 func newTimedServices(next store.Services, m *metrics) *timedServices {
 	return &timedServices{
-		next:      next,
-		create:    m.op("services.create"),
-		byAppID:   m.op("services.by_app_id"),
-		setSecret: m.op("services.set_secret"),
+		next:       next,
+		create:     m.op("services.create"),
+		byAppID:    m.op("services.by_app_id"),
+		setSecret:  m.op("services.set_secret"),
+		setRevoked: m.op("services.set_revoked"),
+		list:       m.op("services.list"),
 	}
 }
 
@@ -104,4 +106,14 @@ func (t *timedServices) ByAppID(ctx context.Context, appID string) (_ *store.Ser
 func (t *timedServices) SetSecret(ctx context.Context, appID, secretHash string) (err error) {
 	defer t.setSecret.done(time.Now(), &err)
 	return t.next.SetSecret(ctx, appID, secretHash)
+}
+
+func (t *timedServices) SetRevoked(ctx context.Context, appID string, revoked bool) (err error) {
+	defer t.setRevoked.done(time.Now(), &err)
+	return t.next.SetRevoked(ctx, appID, revoked)
+}
+
+func (t *timedServices) List(ctx context.Context) (_ []store.Service, err error) {
+	defer t.list.done(time.Now(), &err)
+	return t.next.List(ctx)
 }

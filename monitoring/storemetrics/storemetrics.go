@@ -61,6 +61,9 @@ func Wrap(st *store.Store, reg *monitoring.Registry) *store.Store {
 	if st.Services != nil {
 		out.Services = newTimedServices(st.Services, m)
 	}
+	if st.Revocations != nil {
+		out.Revocations = newTimedRevocations(st.Revocations, m)
+	}
 	if st.Backend != nil {
 		out.Backend = newTimedBackend(st.Backend, m)
 	}

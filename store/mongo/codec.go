@@ -93,11 +93,21 @@ func (d *messageDoc) message() parley.Message {
 		CreatedAt: d.CreatedAt.UTC()}
 }
 
+// serviceDoc marks the services made from the command line (cli) rather
+// than the configured ones, so that the documents stored before the field
+// existed, which all came from PARLEY_SERVICES, read as configured.
 type serviceDoc struct {
 	AppID      string    `bson:"appId"`
 	SecretHash string    `bson:"secretHash"`
 	UserID     string    `bson:"userId"`
 	CreatedAt  time.Time `bson:"createdAt"`
+	CLI        bool      `bson:"cli,omitempty"`
+	Revoked    bool      `bson:"revoked,omitempty"`
+}
+
+func (d *serviceDoc) service() store.Service {
+	return store.Service{AppID: d.AppID, SecretHash: d.SecretHash, UserID: d.UserID, CreatedAt: d.CreatedAt.UTC(),
+		Configured: !d.CLI, Revoked: d.Revoked}
 }
 
 type turnDoc struct {

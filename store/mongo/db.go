@@ -66,6 +66,7 @@ const (
 	colServices    = "services"
 	colMemory      = "assistant_memory"
 	colKnowledge   = "knowledge"
+	colRevocations = "revocations"
 )
 
 // DB is an open MongoDB database. It implements store.Backend.
@@ -104,6 +105,7 @@ func Open(ctx context.Context, cfg Config) (*store.Store, error) {
 		Memories:    &Memories{db: db},
 		Knowledge:   &Knowledge{db: db},
 		Services:    &Services{db: db},
+		Revocations: &Revocations{db: db},
 		Backend:     db,
 	}, nil
 }

@@ -66,6 +66,13 @@ func indexModels(memoryTTL time.Duration) []collectionIndexes {
 		{colKnowledge, []mongo.IndexModel{
 			{Keys: asc("roomId", "question"), Options: options.Index().SetName("roomId_question_unique").SetUnique(true)},
 		}},
+		// Nodes poll by at; the server deletes a record a minute after
+		// its tokens have expired anyway, the margin Accounts'
+		// PurgeRevocations leaves for clocks that disagree.
+		{colRevocations, []mongo.IndexModel{
+			{Keys: asc("at"), Options: options.Index().SetName("at")},
+			{Keys: asc("expires"), Options: options.Index().SetName("expires_ttl").SetExpireAfterSeconds(60)},
+		}},
 	}
 }
 

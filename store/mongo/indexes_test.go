@@ -18,6 +18,7 @@ func TestIndexModels(t *testing.T) {
 		sparse  bool
 		partial string
 		ttl     int32
+		expires bool // a TTL index, whatever its ttl (0: at the indexed time)
 	}
 	want := map[string][]index{
 		"users":            {{keys: `{"username":1}`, unique: true}},
@@ -25,8 +26,9 @@ func TestIndexModels(t *testing.T) {
 		"memberships":      {{keys: `{"userId":1,"roomId":1}`, unique: true}, {keys: `{"roomId":1}`}},
 		"messages":         {{keys: `{"roomId":1,"seq":1}`, unique: true}, {keys: `{"senderId":1,"clientMsgId":1}`, unique: true, partial: `{"clientMsgId":{"$exists":true}}`}},
 		"services":         {{keys: `{"appId":1}`, unique: true}},
-		"assistant_memory": {{keys: `{"roomId":1}`, unique: true}, {keys: `{"updatedAt":1}`, ttl: 7200}},
+		"assistant_memory": {{keys: `{"roomId":1}`, unique: true}, {keys: `{"updatedAt":1}`, ttl: 7200, expires: true}},
 		"knowledge":        {{keys: `{"roomId":1,"question":1}`, unique: true}},
+		"revocations":      {{keys: `{"at":1}`}, {keys: `{"expires":1}`, ttl: 60, expires: true}},
 	}
 	ext := func(v any) string {
 		b, err := bson.MarshalExtJSON(v, false, false)
@@ -61,7 +63,7 @@ func TestIndexModels(t *testing.T) {
 				ix.partial = ext(o.PartialFilterExpression)
 			}
 			if o.ExpireAfterSeconds != nil {
-				ix.ttl = *o.ExpireAfterSeconds
+				ix.ttl, ix.expires = *o.ExpireAfterSeconds, true
 			}
 			got[c.collection] = append(got[c.collection], ix)
 		}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/parley-chat/parley/store"
 )
@@ -27,7 +29,7 @@ func (s *Services) Create(ctx context.Context, svc *store.Service) error {
 		return storeError(err, "")
 	}
 	_, err := s.db.col(colServices).InsertOne(ctx, serviceDoc{AppID: svc.AppID, SecretHash: svc.SecretHash,
-		UserID: svc.UserID, CreatedAt: created})
+		UserID: svc.UserID, CreatedAt: created, CLI: !svc.Configured, Revoked: svc.Revoked})
 	if mongo.IsDuplicateKeyError(err) {
 		return fmt.Errorf("service %q: %w: %w", svc.AppID, store.ErrConflict, err)
 	}
@@ -46,7 +48,42 @@ func (s *Services) ByAppID(ctx context.Context, appID string) (*store.Service, e
 	if err := s.db.col(colServices).FindOne(ctx, byAppID(appID)).Decode(&d); err != nil {
 		return nil, storeError(err, "service")
 	}
-	return &store.Service{AppID: d.AppID, SecretHash: d.SecretHash, UserID: d.UserID, CreatedAt: d.CreatedAt.UTC()}, nil
+	svc := d.service()
+	return &svc, nil
+}
+
+// List returns every service by app id.
+func (s *Services) List(ctx context.Context) ([]store.Service, error) {
+	ctx, cancel := s.db.bound(ctx)
+	defer cancel()
+	cur, err := s.db.col(colServices).Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "appId", Value: 1}}))
+	if err != nil {
+		return nil, storeError(err, "")
+	}
+	var docs []serviceDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, storeError(err, "")
+	}
+	out := make([]store.Service, len(docs))
+	for i := range docs {
+		out[i] = docs[i].service()
+	}
+	return out, nil
+}
+
+// SetRevoked revokes or reinstates the service.
+func (s *Services) SetRevoked(ctx context.Context, appID string, revoked bool) error {
+	ctx, cancel := s.db.bound(ctx)
+	defer cancel()
+	res, err := s.db.col(colServices).UpdateOne(ctx, byAppID(appID),
+		bson.D{{Key: "$set", Value: bson.D{{Key: "revoked", Value: revoked}}}})
+	if err != nil {
+		return storeError(err, "")
+	}
+	if res.MatchedCount == 0 {
+		return fmt.Errorf("service %q: %w", appID, store.ErrNotFound)
+	}
+	return nil
 }
 
 // SetSecret replaces the secret hash.

@@ -73,6 +73,7 @@ func Open(ctx context.Context, cfg Config) (*store.Store, error) {
 		Memories:    &Memories{db: db},
 		Knowledge:   &Knowledge{db: db},
 		Services:    &Services{db: db},
+		Revocations: &Revocations{db: db},
 		Backend:     db,
 	}, nil
 }

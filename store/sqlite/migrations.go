@@ -94,6 +94,25 @@ CREATE TABLE knowledge (
 	UNIQUE (room_id, question)
 ) STRICT;
 `,
+	// 2: revoked tokens (store.Revocations). id is 't:' and the token id for
+	// one token, 'u:' and the user id for all of a user's tokens up to at.
+	`
+CREATE TABLE revocations (
+	id       TEXT PRIMARY KEY,
+	user_id  TEXT NOT NULL,
+	token_id TEXT NOT NULL DEFAULT '',
+	at       INTEGER NOT NULL,
+	expires  INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX revocations_at ON revocations (at);
+CREATE INDEX revocations_expires ON revocations (expires);
+`,
+	// 3: services created from the command line, and revoked services.
+	// Every service stored before came from PARLEY_SERVICES.
+	`
+ALTER TABLE services ADD COLUMN configured INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE services ADD COLUMN revoked INTEGER NOT NULL DEFAULT 0;
+`,
 }
 
 // migrate brings the schema up to date in one IMMEDIATE transaction, so two

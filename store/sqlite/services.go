@@ -24,8 +24,8 @@ func (s *Services) Create(ctx context.Context, svc *store.Service) error {
 			return err
 		}
 		_, err := tx.ExecContext(ctx,
-			`INSERT INTO services (app_id, secret_hash, user_id, created_at) VALUES (?, ?, ?, ?)`,
-			svc.AppID, svc.SecretHash, svc.UserID, toMillis(created))
+			`INSERT INTO services (app_id, secret_hash, user_id, created_at, configured, revoked) VALUES (?, ?, ?, ?, ?, ?)`,
+			svc.AppID, svc.SecretHash, svc.UserID, toMillis(created), svc.Configured, svc.Revoked)
 		if isUnique(err) {
 			return fmt.Errorf("service %q: %w: %w", svc.AppID, store.ErrConflict, err)
 		}
@@ -40,16 +40,62 @@ func (s *Services) Create(ctx context.Context, svc *store.Service) error {
 
 // ByAppID returns NOT_FOUND for an unknown app id.
 func (s *Services) ByAppID(ctx context.Context, appID string) (*store.Service, error) {
-	svc := store.Service{AppID: appID}
-	var created int64
-	err := s.db.read.QueryRowContext(ctx,
-		`SELECT secret_hash, user_id, created_at FROM services WHERE app_id = ?`, appID).
-		Scan(&svc.SecretHash, &svc.UserID, &created)
+	svc, err := scanService(s.db.read.QueryRowContext(ctx,
+		`SELECT `+serviceColumns+` FROM services WHERE app_id = ?`, appID))
 	if err != nil {
 		return nil, storeError(err, "service")
 	}
+	return svc, nil
+}
+
+const serviceColumns = `app_id, secret_hash, user_id, created_at, configured, revoked`
+
+func scanService(row interface{ Scan(...any) error }) (*store.Service, error) {
+	var svc store.Service
+	var created int64
+	if err := row.Scan(&svc.AppID, &svc.SecretHash, &svc.UserID, &created, &svc.Configured, &svc.Revoked); err != nil {
+		return nil, err
+	}
 	svc.CreatedAt = fromMillis(created)
 	return &svc, nil
+}
+
+// List returns every service by app id.
+func (s *Services) List(ctx context.Context) ([]store.Service, error) {
+	rows, err := s.db.read.QueryContext(ctx, `SELECT `+serviceColumns+` FROM services ORDER BY app_id`)
+	if err != nil {
+		return nil, storeError(err, "")
+	}
+	defer rows.Close()
+	var out []store.Service
+	for rows.Next() {
+		svc, err := scanService(rows)
+		if err != nil {
+			return nil, storeError(err, "")
+		}
+		out = append(out, *svc)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, storeError(err, "")
+	}
+	return out, nil
+}
+
+// SetRevoked revokes or reinstates the service.
+func (s *Services) SetRevoked(ctx context.Context, appID string, revoked bool) error {
+	return s.db.writeTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE services SET revoked = ? WHERE app_id = ?`, revoked, appID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			if err == nil {
+				err = fmt.Errorf("service %q: %w", appID, store.ErrNotFound)
+			}
+			return err
+		}
+		return nil
+	})
 }
 
 // SetSecret replaces the secret hash.

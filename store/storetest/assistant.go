@@ -18,6 +18,7 @@ var assistantTests = []test{
 	{"Knowledge/TeachLookupForget", testKnowledge},
 	{"Knowledge/RoomAnswerBeatsGlobal", testKnowledgeRoomFirst},
 	{"Services/CreateAndRotate", testServices},
+	{"Services/RevokeAndList", testServicesRevokeList},
 }
 
 func testMemoryEmpty(t *testing.T, s *store.Store) {
@@ -157,7 +158,7 @@ func testKnowledgeRoomFirst(t *testing.T, s *store.Store) {
 
 func testServices(t *testing.T, s *store.Store) {
 	bot := newUser(t, s, "weather")
-	svc := store.Service{AppID: "weather-app", SecretHash: "h1", UserID: bot.ID, CreatedAt: baseTime}
+	svc := store.Service{AppID: "weather-app", SecretHash: "h1", UserID: bot.ID, CreatedAt: baseTime, Configured: true}
 	must(t, s.Services.Create(ctx(t), &svc))
 	got, err := s.Services.ByAppID(ctx(t), "weather-app")
 	must(t, err)
@@ -179,4 +180,43 @@ func testServices(t *testing.T, s *store.Store) {
 	wantCode(t, s.Services.SetSecret(ctx(t), "ghost", "h"), parley.CodeNotFound)
 	_, err = s.Services.ByAppID(ctx(t), "ghost")
 	wantCode(t, err, parley.CodeNotFound)
+}
+
+func testServicesRevokeList(t *testing.T, s *store.Store) {
+	list := func() []store.Service {
+		t.Helper()
+		l, err := s.Services.List(ctx(t))
+		must(t, err)
+		return l
+	}
+	if l := list(); len(l) != 0 {
+		t.Fatalf("List of an empty store = %+v", l)
+	}
+	b, a := newUser(t, s, "bravo"), newUser(t, s, "alpha")
+	made := store.Service{AppID: "bravo", SecretHash: "hb", UserID: b.ID, CreatedAt: baseTime}
+	conf := store.Service{AppID: "alpha", SecretHash: "ha", UserID: a.ID, CreatedAt: baseTime, Configured: true}
+	must(t, s.Services.Create(ctx(t), &made))
+	must(t, s.Services.Create(ctx(t), &conf))
+	if l := list(); len(l) != 2 || l[0] != conf || l[1] != made {
+		t.Fatalf("List = %+v, want by app id %+v, %+v", l, conf, made)
+	}
+
+	must(t, s.Services.SetRevoked(ctx(t), "bravo", true))
+	must(t, s.Services.SetRevoked(ctx(t), "bravo", true)) // twice is fine
+	got, err := s.Services.ByAppID(ctx(t), "bravo")
+	must(t, err)
+	revoked := made
+	revoked.Revoked = true
+	if *got != revoked {
+		t.Fatalf("ByAppID after SetRevoked = %+v, want %+v", *got, revoked)
+	}
+	if l := list(); len(l) != 2 || l[1] != revoked || l[0] != conf {
+		t.Fatalf("List after revoking bravo = %+v", l)
+	}
+	must(t, s.Services.SetRevoked(ctx(t), "bravo", false))
+	if got, err := s.Services.ByAppID(ctx(t), "bravo"); err != nil || *got != made {
+		t.Fatalf("ByAppID after reinstating = %+v, %v; want %+v", got, err, made)
+	}
+	wantCode(t, s.Services.SetRevoked(ctx(t), "ghost", true), parley.CodeNotFound)
+	wantCode(t, s.Services.SetSecret(ctx(t), "bravo", ""), parley.CodeBadRequest)
 }

@@ -5,7 +5,7 @@
 import { after, before } from "node:test";
 import { test, sharedServer, assert } from "../../e2e/lib/fixture.js";
 import { api, connect, call, createRoom, register, uniqueName, DEFAULT_PASSWORD } from "../../e2e/lib/server.js";
-import { launch, messages, newPage, sendMessage, signedIn } from "./browser.js";
+import { launch, messages, newPage, openAs, sendMessage, signedIn } from "./browser.js";
 
 const MAX_TEXT = 300;
 const ctx = sharedServer({ env: { PARLEY_MAX_TEXT_LENGTH: MAX_TEXT, PARLEY_SEND_RATE: 500, PARLEY_SEND_BURST: 500, PARLEY_PRESENCE_GRACE: "300ms" } });
@@ -73,6 +73,28 @@ test("sign up and log in through the form, with the API's errors shown", async (
     assert.deepEqual(page.errors, []);
   } finally {
     await context.close();
+  }
+});
+
+test("logging out everywhere on one device signs the other out, which says why", async () => {
+  const first = await signedIn(browser, ctx.base, uniqueName("devices"));
+  const login = await api(ctx.base, "POST", "/api/auth/login", { json: { username: first.username, password: DEFAULT_PASSWORD } });
+  assert.equal(login.status, 200, login.text);
+  const second = await openAs(browser, ctx.base, login.body);
+  try {
+    await second.page.getByRole("button", { name: "Everywhere" }).click();
+    await second.page.getByLabel("Username").waitFor();
+    await first.page.getByRole("status").filter({ hasText: "You were logged out (from this or another device). Please log in again." }).waitFor();
+    await first.page.getByLabel("Username").waitFor();
+    assert.equal(await first.page.evaluate(() => localStorage.getItem("parley.session")), null, "the ended session is forgotten");
+    for (const token of [first.token, login.body.token]) {
+      assert.equal((await api(ctx.base, "GET", "/api/me", { token })).status, 401, "the tokens are revoked on the server");
+    }
+    assert.deepEqual(first.page.errors, []);
+    assert.deepEqual(second.page.errors, []);
+  } finally {
+    await first.context.close();
+    await second.context.close();
   }
 });
 

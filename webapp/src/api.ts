@@ -36,6 +36,8 @@ export const api = {
   register: (username: string, password: string, displayName?: string) =>
     request<Session>("POST", "/api/auth/register", undefined, { username, password, ...(displayName ? { displayName } : {}) }),
   login: (username: string, password: string) => request<Session>("POST", "/api/auth/login", undefined, { username, password }),
+  logout: (token: string) => request<void>("POST", "/api/auth/logout", token),
+  logoutEverywhere: (token: string) => request<void>("POST", "/api/auth/logout/everywhere", token),
   rooms: (token: string) => request<{ rooms: Room[] }>("GET", "/api/rooms", token),
   publicRooms: (token: string) => request<{ rooms: Room[] }>("GET", "/api/rooms/public", token),
   createRoom: (token: string, name: string, topic: string, isPrivate: boolean) =>

@@ -44,11 +44,26 @@ export class ChatClient {
     this.start();
   }
 
+  /** Revokes the token on the server (every token of the account with
+   * everywhere), then signs out here whatever the server answered. */
+  async signOut(everywhere = false): Promise<void> {
+    const token = this.state.chat.session?.token;
+    this.logout();
+    if (!token) return;
+    try {
+      await (everywhere ? api.logoutEverywhere(token) : api.logout(token));
+    } catch {
+      /* offline or already revoked: the token is forgotten here anyway */
+    }
+  }
+
   logout(): void {
     this.live?.stop();
     this.live = null;
     clearSession();
-    this.store.dispatch({ type: "session/ended" });
+    // After session/rejected the state is signed out already, with the
+    // server's reason for the sign-in page to show: keep it.
+    if (this.state.chat.session) this.store.dispatch({ type: "session/ended" });
     router.clear();
   }
 

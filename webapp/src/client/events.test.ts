@@ -28,6 +28,18 @@ describe("bindEvents", () => {
     expect(actions).toEqual([{ type: "socket/connected" }, { type: "socket/disconnected" }, { type: "socket/connectFailed" }, { type: "session/rejected" }]);
   });
 
+  it("ends the session when the server says its token expired or was revoked", () => {
+    const { emit, actions } = bound();
+    emit("session:ended", { reason: "revoked" });
+    emit("session:ended", { reason: "expired" });
+    emit("session:ended", { reason: "something new" });
+    expect(actions).toEqual([
+      { type: "session/rejected", reason: "revoked" },
+      { type: "session/rejected", reason: "expired" },
+      { type: "session/rejected", reason: undefined },
+    ]);
+  });
+
   it("translates room events, stamping time-dependent ones", () => {
     const { emit, actions } = bound();
     const m = msg("lobby", 1);

@@ -11,6 +11,12 @@ export function bindEvents(socket: Socket, dispatch: (a: Action) => void, now: (
     const rejected = err.data?.code === "UNAUTHORIZED" || err.message === "unauthorized";
     dispatch(rejected ? { type: "session/rejected" } : { type: "socket/connectFailed" });
   });
+  // The token expired or was revoked (a logout elsewhere); the server
+  // disconnects the socket next.
+  socket.on("session:ended", (e: { reason?: string } | null) => {
+    const reason = e?.reason === "expired" || e?.reason === "revoked" ? e.reason : undefined;
+    dispatch({ type: "session/rejected", reason });
+  });
   socket.on("message", (m: Message | null) => {
     if (m?.room) dispatch({ type: "message/received", message: m });
   });

@@ -1,11 +1,12 @@
 // Sign up / log in, with the API's own error messages.
 import { useState } from "preact/hooks";
-import { useClient } from "../context";
+import { useChat, useClient } from "../context";
 import { ParleyError } from "../errors";
 import { t } from "../i18n";
 
 export function Login() {
   const client = useClient();
+  const ended = useChat((s) => s.chat.ended);
   const [mode, setMode] = useState<"login" | "register">("login");
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
@@ -57,6 +58,11 @@ export function Login() {
             </button>
           ))}
         </div>
+        {ended && !error && (
+          <p class="form-error session-ended" role="status">
+            {ended === "expired" ? t("sessionExpired") : t("sessionRevoked")}
+          </p>
+        )}
         <form class="stack" id="auth-panel" role="tabpanel" aria-labelledby={`tab-${mode}`} onSubmit={submit}>
           <div class="field">
             <label for="login-username">{t("username")}</label>

@@ -68,8 +68,11 @@ export function Sidebar() {
           {me.displayName || me.username}
           <span class="muted">@{me.username}</span>
         </span>
-        <button type="button" class="ghost-btn" onClick={() => client.logout()}>
+        <button type="button" class="ghost-btn" onClick={() => void client.signOut()}>
           {t("logOut")}
+        </button>
+        <button type="button" class="ghost-btn" title={t("logOutEverywhereHint")} onClick={() => void client.signOut(true)}>
+          {t("logOutEverywhere")}
         </button>
       </div>
     </nav>

@@ -3,14 +3,15 @@
 // they mean. Anything impure (the time, a new id) travels in the action.
 import type { Session } from "../api";
 import type { Message, Page, Room, StreamDelta, User } from "../types";
-import type { Dialog, ServerConfig } from "./model";
+import type { Dialog, ServerConfig, SessionEndReason } from "./model";
 
 export type Action =
   // session and deployment
   | { type: "session/started"; session: Session }
   | { type: "session/ended" }
-  /** The server no longer accepts the token (account gone, token expired). */
-  | { type: "session/rejected" }
+  /** The server no longer accepts the token (account gone, token expired
+   * or revoked); reason is session:ended's when the server said why. */
+  | { type: "session/rejected"; reason?: SessionEndReason }
   | { type: "config/loaded"; config: ServerConfig }
   // the socket
   | { type: "socket/connecting" }

@@ -42,7 +42,12 @@ export interface ChatState {
   active: string | null;
   connection: Connection;
   presence: Record<string, boolean>;
+  /** Why the server ended the last session (shown on the sign-in page), or null. */
+  ended: SessionEndReason | null;
 }
+
+/** session:ended's reasons (docs/protocol.md §8.8). */
+export type SessionEndReason = "expired" | "revoked";
 
 export type Dialog = null | "browse" | "create" | "direct";
 
@@ -64,6 +69,7 @@ export const initialChat = (session: Session | null): ChatState => ({
   active: null,
   connection: "idle",
   presence: {},
+  ended: null,
 });
 
 export const initialUi = (): UiState => ({ dialog: null, sidebarOpen: false, membersOpen: false });

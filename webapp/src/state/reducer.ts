@@ -18,8 +18,9 @@ export function reduceChat(s: ChatState, a: Action): ChatState {
     case "session/started":
       return sessionStarted(s, a);
     case "session/ended":
-    case "session/rejected":
       return sessionEnded();
+    case "session/rejected":
+      return sessionEnded(a);
     case "socket/connecting":
       return socketConnecting(s);
     case "socket/connected":

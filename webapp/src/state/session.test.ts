@@ -27,6 +27,12 @@ describe("session/rejected", () => {
   it("signs out like a logout", () => {
     expect(reduce(busy(), { type: "session/rejected" })).toEqual({ config, chat: initialChat(null), ui: initialUi() });
   });
+
+  it("keeps the server's reason for the sign-in page, until the next sign-in", () => {
+    const ended = reduce(busy(), { type: "session/rejected", reason: "revoked" });
+    expect(ended).toEqual({ config, chat: { ...initialChat(null), ended: "revoked" }, ui: initialUi() });
+    expect(reduce(ended, { type: "session/started", session }).chat.ended).toBe(null);
+  });
 });
 
 describe("config/loaded", () => {
