@@ -131,7 +131,8 @@ test("two people chat live; HTML stays text; mentions, typing and unread badges 
     await box.pressSequentially("line two");
     await box.press("Enter");
     await messageWith(alice.page, "line one").waitFor();
-    assert.equal(await messageWith(alice.page, "line one").locator(".msg-text").textContent(), "line one\nline two");
+    assert.equal(await messageWith(alice.page, "line one").locator(".msg-text").innerText(), "line one\nline two");
+    assert.equal(await messageWith(alice.page, "line one").locator(".msg-text p br").count(), 1, "the newline is a line break");
     assert.equal(await box.inputValue(), "", "the box is emptied after sending");
 
     // Alt+↑/↓ moves between rooms from the keyboard
@@ -153,6 +154,40 @@ test("two people chat live; HTML stays text; mentions, typing and unread badges 
     assert.match(await marker.textContent(), /are you there\?/, "a 'New messages' line marks where reading resumes");
     await alice.page.waitForFunction(() => document.title === "Parley");
 
+    assert.deepEqual([...alice.page.errors, ...bob.page.errors], []);
+  } finally {
+    await alice.context.close();
+    await bob.context.close();
+  }
+});
+
+test("people's messages render the Markdown subset as elements; links stay safe", async () => {
+  const alice = await signedIn(browser, ctx.base, uniqueName("alice"));
+  const bob = await signedIn(browser, ctx.base, uniqueName("bob"));
+  try {
+    const room = await roomWith(alice, bob);
+    await alice.page.reload();
+    await bob.page.reload();
+    await openRoom(alice.page, room);
+    await openRoom(bob.page, room);
+
+    const text = `**bold** and \`code\` for **@${bob.username}**\n- first item\n- [bad](javascript:alert(1)) and [good](https://example.com/g)\n\n> quoted`;
+    await sendMessage(alice.page, text);
+    const got = messageWith(bob.page, "first item");
+    await got.waitFor();
+    const body = got.locator(".msg-text");
+    assert.equal(await body.locator("strong").first().textContent(), "bold");
+    assert.equal(await body.locator("code").textContent(), "code");
+    assert.equal(await body.locator("strong .mention-me").textContent(), `@${bob.username}`, "a mention in bold is still highlighted");
+    assert.deepEqual(await body.locator("ul > li").allTextContents(), ["first item", "bad and good"]);
+    assert.equal(await body.locator("blockquote").textContent(), "quoted");
+    assert.equal(await body.locator("a").count(), 1, "javascript: makes no link");
+    const link = body.getByRole("link", { name: "good" });
+    assert.equal(await link.getAttribute("href"), "https://example.com/g");
+    assert.equal(await link.getAttribute("target"), "_blank");
+    assert.equal(await link.getAttribute("rel"), "noopener noreferrer nofollow");
+    // the sender sees the same
+    assert.equal(await messageWith(alice.page, "first item").locator(".msg-text ul > li").count(), 2);
     assert.deepEqual([...alice.page.errors, ...bob.page.errors], []);
   } finally {
     await alice.context.close();

@@ -18,7 +18,7 @@ describe("parseMarkdown", () => {
       { t: "text", v: " " },
       { t: "link", href: "https://b.test/", c: [{ t: "text", v: "b" }] },
       { t: "text", v: " " },
-      { t: "mention", user: "alice" },
+      { t: "mention", user: "alice", v: "@Alice" },
     ]);
   });
 });
@@ -56,6 +56,15 @@ describe("Markdown rendering is safe", () => {
   it("highlights a mention of me more strongly", () => {
     expect(html("@alice and @bob")).toContain('<span class="mention mention-me">@alice</span>');
     expect(html("@alice and @bob")).toContain('<span class="mention">@bob</span>');
+  });
+
+  it("nests strong in em and em in strong", () => {
+    expect(html("*a **b** c* **d *e* f**")).toBe('<div class="md"><p><em>a <strong>b</strong> c</em> <strong>d <em>e</em> f</strong></p></div>');
+  });
+
+  it("keeps runs of three or more marks as text, as the sensitive-word mask writes them", () => {
+    expect(html("a *** b ___ c ***** d")).toBe('<div class="md"><p>a *** b ___ c ***** d</p></div>');
+    expect(html("*x ***y*")).toBe('<div class="md"><p><em>x ***y</em></p></div>');
   });
 
   it("renders lists and code blocks", () => {

@@ -1,7 +1,9 @@
-// A small Markdown subset for the assistant's replies, parsed into a tree
-// that components/Markdown.tsx turns into VNodes. No HTML passes through:
-// every character of the input ends up in a text node, and links keep only
-// http, https and mailto targets.
+// A small Markdown subset for every message, people's and the assistant's,
+// parsed into a tree that components/Markdown.tsx turns into VNodes. No HTML
+// passes through: every character of the input ends up in a text node, and
+// links keep only http, https and mailto targets. A run of three or more `*`
+// or `_` is always text, because the sensitive-word filter masks words with
+// `*` and a masked word must read as masked, not as emphasis.
 import { safeHref } from "./mentions";
 
 export type Inline =
@@ -10,7 +12,7 @@ export type Inline =
   | { t: "strong"; c: Inline[] }
   | { t: "em"; c: Inline[] }
   | { t: "link"; href: string; c: Inline[] }
-  | { t: "mention"; user: string }
+  | { t: "mention"; user: string; v: string }
   | { t: "br" };
 
 export type Block =
@@ -119,23 +121,29 @@ export function parseInline(src: string): Inline[] {
         continue;
       }
     }
-    if (rest.startsWith("**") || rest.startsWith("__")) {
-      const mark = rest.slice(0, 2);
-      const end = src.indexOf(mark, i + 2);
-      if (end > i + 2) {
-        emit({ t: "strong", c: parseInline(src.slice(i + 2, end)) });
-        i = end + 2;
-        continue;
+    if (ch === "*" || ch === "_") {
+      const run = runLength(src, i);
+      const opens = i + run < src.length && !/\s/.test(src[i + run]);
+      if (run === 2 && opens) {
+        const end = findClose(src, ch, 2, i + 2);
+        if (end > i + 2) {
+          emit({ t: "strong", c: parseInline(src.slice(i + 2, end)) });
+          i = end + 2;
+          continue;
+        }
       }
-    }
-    if ((ch === "*" || ch === "_") && i + 1 < src.length && !/\s/.test(src[i + 1])) {
       const prevWord = i > 0 && /\w/.test(src[i - 1]);
-      const end = findClose(src, ch, i + 1);
-      if (!(ch === "_" && prevWord) && end > i + 1) {
-        emit({ t: "em", c: parseInline(src.slice(i + 1, end)) });
-        i = end + 1;
-        continue;
+      if (run === 1 && opens && !(ch === "_" && prevWord)) {
+        const end = findClose(src, ch, 1, i + 1);
+        if (end > i + 1) {
+          emit({ t: "em", c: parseInline(src.slice(i + 1, end)) });
+          i = end + 1;
+          continue;
+        }
       }
+      text += src.slice(i, i + run); // a mask, or a marker that closes nowhere
+      i += run;
+      continue;
     }
     if (ch === "[") {
       // the target may hold one level of balanced parentheses, as in Markdown
@@ -163,7 +171,7 @@ export function parseInline(src: string): Inline[] {
     if (ch === "@" && (i === 0 || !/[a-z0-9_.-]/i.test(src[i - 1]))) {
       const m = /^@([a-z0-9_](?:[a-z0-9_.-]{0,30}[a-z0-9_])?)/i.exec(rest);
       if (m) {
-        emit({ t: "mention", user: m[1].toLowerCase() });
+        emit({ t: "mention", user: m[1].toLowerCase(), v: m[0] });
         i += m[0].length;
         continue;
       }
@@ -175,10 +183,24 @@ export function parseInline(src: string): Inline[] {
   return out;
 }
 
-function findClose(src: string, mark: string, from: number): number {
+/** How many times src[i] repeats from i on. */
+function runLength(src: string, i: number): number {
+  let j = i;
+  while (src[j] === src[i]) j++;
+  return j - i;
+}
+
+/**
+ * Where the marker opened before from closes: the next run of exactly len
+ * marks not after a space, within the paragraph; -1 if none.
+ */
+function findClose(src: string, mark: string, len: number, from: number): number {
   for (let j = from; j < src.length; j++) {
     if (src[j] === "\n" && src[j + 1] === "\n") return -1;
-    if (src[j] === mark && !/\s/.test(src[j - 1]) && src[j + 1] !== mark) return j;
+    if (src[j] !== mark) continue;
+    const run = runLength(src, j);
+    if (run === len && !/\s/.test(src[j - 1])) return j;
+    j += run - 1;
   }
   return -1;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { insertMention, mentionAt, mentionCandidates, safeHref, segmentText, suggestMembers } from "./mentions";
+import { insertMention, mentionAt, mentionCandidates, safeHref, suggestMembers } from "./mentions";
 import type { User } from "./types";
 
 const u = (username: string, displayName = username, kind: User["kind"] = "human"): User => ({ id: username, username, displayName, kind });
@@ -48,27 +48,6 @@ describe("mentionCandidates", () => {
 describe("insertMention", () => {
   it("replaces the query with the username and a space", () => {
     expect(insertMention("hey @as how", 4, 7, "assistant")).toEqual({ text: "hey @assistant how", caret: 15 });
-  });
-});
-
-describe("segmentText", () => {
-  it("splits mentions and http(s) links from plain text", () => {
-    expect(segmentText("hi @Bob, see https://x.test/a?b=1.", ["bob"])).toEqual([
-      { kind: "text", text: "hi " },
-      { kind: "mention", text: "@Bob", username: "bob" },
-      { kind: "text", text: ", see " },
-      { kind: "link", text: "https://x.test/a?b=1", href: "https://x.test/a?b=1" },
-      { kind: "text", text: "." },
-    ]);
-  });
-
-  it("keeps HTML and other schemes as text", () => {
-    const s = segmentText(`<img src=x onerror=alert(1)> javascript:alert(1) data:text/html,x`, []);
-    expect(s).toEqual([{ kind: "text", text: `<img src=x onerror=alert(1)> javascript:alert(1) data:text/html,x` }]);
-  });
-
-  it("does not highlight names the server did not recognise", () => {
-    expect(segmentText("@nobody hi", ["bob"])).toEqual([{ kind: "text", text: "@nobody hi" }]);
   });
 });
 

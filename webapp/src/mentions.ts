@@ -1,5 +1,5 @@
-// @mentions: the autocomplete in the composer and the spans of a message's
-// text that are mentions or links.
+// @mentions: the autocomplete in the composer, and which link targets are
+// safe to open (markdown.ts finds mentions and links in messages).
 import type { User } from "./types";
 
 const NAME_CHARS = /[a-z0-9_.-]/i;
@@ -59,57 +59,6 @@ export function insertMention(text: string, start: number, caret: number, userna
   if (after.startsWith(" ")) after = after.slice(1);
   const inserted = `@${username} `;
   return { text: before + inserted + after, caret: before.length + inserted.length };
-}
-
-export type Segment =
-  | { kind: "text"; text: string }
-  | { kind: "mention"; text: string; username: string }
-  | { kind: "link"; text: string; href: string };
-
-const TOKEN = /(@[a-z0-9_.-]{1,32})|(https?:\/\/[^\s<>"]+)/gi;
-
-/**
- * Splits user text into plain text, mentions (of usernames the server
- * recognised, when given) and http(s) links. Nothing here is ever HTML.
- */
-export function segmentText(text: string, mentioned?: readonly string[]): Segment[] {
-  const known = mentioned ? new Set(mentioned.map((m) => m.toLowerCase())) : null;
-  const out: Segment[] = [];
-  let last = 0;
-  const push = (s: Segment) => {
-    const prev = out[out.length - 1];
-    if (s.kind === "text" && prev?.kind === "text") prev.text += s.text;
-    else out.push(s);
-  };
-  for (const m of text.matchAll(TOKEN)) {
-    const index = m.index ?? 0;
-    let token = m[0];
-    if (m[1]) {
-      const username = token.slice(1).replace(/[.-]+$/, "").toLowerCase();
-      const boundary = index === 0 || !/[a-z0-9_.-]/i.test(text[index - 1]);
-      if (!boundary || (known && !known.has(username))) continue;
-      token = "@" + token.slice(1, 1 + username.length);
-      if (index > last) push({ kind: "text", text: text.slice(last, index) });
-      push({ kind: "mention", text: token, username });
-      last = index + token.length;
-    } else {
-      token = trimLinkEnd(token);
-      const href = safeHref(token, ["http:", "https:"]);
-      if (!href) continue;
-      if (index > last) push({ kind: "text", text: text.slice(last, index) });
-      push({ kind: "link", text: token, href });
-      last = index + token.length;
-    }
-  }
-  if (last < text.length) push({ kind: "text", text: text.slice(last) });
-  return out;
-}
-
-/** Drops trailing punctuation that ends a sentence rather than the URL. */
-function trimLinkEnd(url: string): string {
-  let u = url.replace(/[.,;:!?'"]+$/, "");
-  while (u.endsWith(")") && (u.match(/\(/g)?.length ?? 0) < (u.match(/\)/g)?.length ?? 0)) u = u.slice(0, -1);
-  return u;
 }
 
 /** The URL if its scheme is allowed, else null. */

@@ -5,7 +5,6 @@ import type { PendingMessage } from "../merge";
 import type { User } from "../types";
 import { Avatar } from "./Avatar";
 import { Markdown } from "./Markdown";
-import { RichText } from "./RichText";
 
 export interface Row {
   key: string;
@@ -64,10 +63,9 @@ function MessageItemView({ row, me, onRetry, onDiscard, onDelete }: Props) {
         <div class="msg-text">
           {row.deleted ? (
             <em class="muted">{t("deleted")}</em>
-          ) : bot ? (
-            <Markdown text={row.text} me={me.username} />
           ) : (
-            <RichText text={row.text} mentions={row.mentions} me={me.username} />
+            // people's text highlights only the mentions the server recognised
+            <Markdown text={row.text} me={me.username} mentions={bot ? undefined : row.mentions} />
           )}
           {row.streaming && <span class="cursor" aria-label={t("streaming")} />}
         </div>
