@@ -22,5 +22,7 @@ export default defineConfig({
   test: {
     include: ["src/**/*.test.ts", "src/**/*.test.tsx"],
     environment: "node",
+    // src/avatar.test.ts reads styles.css (?raw), which Vitest otherwise stubs out
+    css: { include: [/styles\.css/] },
   },
 });

@@ -1,5 +1,7 @@
 // Browser harness: Debian's Chromium driven by playwright-core,
 // against the real binary started by the e2e harness (../../e2e/lib).
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 import { api, uniqueName, DEFAULT_PASSWORD } from "../../e2e/lib/server.js";
 
@@ -74,4 +76,29 @@ export async function sendMessage(page, text, label = "Message") {
   const box = page.getByRole("textbox", { name: label });
   await box.fill(text);
   await box.press("Enter");
+}
+
+// axe-core's WCAG 2.1 A and AA rules; critical and serious findings fail a test.
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+const AXE_FAILING = new Set(["critical", "serious"]);
+
+/**
+ * Runs axe-core on the page as it is now and throws, listing each rule, the
+ * elements it flagged and its help text, on any critical or serious
+ * violation. The source is evaluated over the DevTools protocol, which the
+ * page's Content-Security-Policy does not apply to.
+ */
+export async function checkAccessible(page, what = "the page") {
+  if (!(await page.evaluate(() => typeof window.axe === "object"))) await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(
+    (tags) => window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] }).then((r) => r.violations),
+    AXE_TAGS,
+  );
+  const failing = violations.filter((v) => AXE_FAILING.has(v.impact));
+  if (failing.length === 0) return;
+  const lines = failing.map(
+    (v) => `- ${v.id} (${v.impact}): ${v.help} [${v.helpUrl}]\n` + v.nodes.map((n) => `    ${n.target.join(" ")}`).join("\n"),
+  );
+  throw new Error(`${what}: ${failing.length} accessibility violation(s)\n${lines.join("\n")}`);
 }

@@ -123,11 +123,11 @@ export function MessageList({ room, me }: { room: RoomState; me: User }) {
         <ol class="msg-list">
           {items.map((it) =>
             it.kind === "new" ? (
-              <li key={it.key} class="new-sep" role="separator">
+              <li key={it.key} class="new-sep">
                 <span>{t("newMessages")}</span>
               </li>
             ) : it.kind === "day" ? (
-              <li key={it.key} class="day-sep" role="separator">
+              <li key={it.key} class="day-sep">
                 <span>{it.label}</span>
               </li>
             ) : (

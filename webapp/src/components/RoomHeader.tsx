@@ -23,8 +23,9 @@ export function RoomHeader({ room }: { room: RoomState }) {
         </h1>
         {room.room.topic && <p class="room-topic">{room.room.topic}</p>}
       </div>
-      <button type="button" class="ghost-btn" aria-label={t("showMembers")} aria-expanded={membersOpen} onClick={() => client.dispatch({ type: "ui/members" })}>
-        <Icon name="members" /> <span class="count">{room.members?.length ?? ""}</span>
+      {/* named by its content, so the name holds the count a sighted user sees (WCAG 2.5.3) */}
+      <button type="button" class="ghost-btn" aria-expanded={membersOpen} onClick={() => client.dispatch({ type: "ui/members" })}>
+        <Icon name="members" /> <span class="visually-hidden">{t("showMembers")}: </span><span class="count">{room.members?.length ?? ""}</span>
       </button>
     </header>
   );

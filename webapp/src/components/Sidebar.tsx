@@ -100,14 +100,12 @@ function Section({ title, actions, children }: { title: string; actions: { label
 function RoomLink({ r, active, label, icon, extra }: { r: RoomState; active: boolean; label: string; icon: ComponentChildren; extra?: string }) {
   const client = useClient();
   const unread = active ? 0 : unreadOf(r);
-  const a11y = [label, extra, unread ? t("unread", { n: unread }) : ""].filter(Boolean).join(", ");
   return (
     <li>
       <a
         href={`#${encodeURIComponent(r.room.id)}`}
         class={`room-link${active ? " active" : ""}${unread ? " has-unread" : ""}`}
         aria-current={active ? "page" : undefined}
-        aria-label={a11y}
         data-room={r.room.id}
         onClick={(e) => {
           e.preventDefault();
@@ -116,11 +114,15 @@ function RoomLink({ r, active, label, icon, extra }: { r: RoomState; active: boo
       >
         {icon}
         <span class="room-name">{label}</span>
+        {/* the name comes from the content (not aria-label), so it holds the visible text (WCAG 2.5.3);
+            presence and the unread count are read as words, the dot and badge are hidden */}
+        {extra && <span class="visually-hidden">, {extra}</span>}
         {unread > 0 && (
           <span class="badge" data-unread={unread} aria-hidden="true">
             {unread > 99 ? "99+" : unread}
           </span>
         )}
+        {unread > 0 && <span class="visually-hidden">, {t("unread", { n: unread })}</span>}
       </a>
     </li>
   );
