@@ -4,8 +4,6 @@ import (
 	"context"
 	"strings"
 
-	"golang.org/x/crypto/bcrypt"
-
 	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
@@ -44,26 +42,4 @@ func (a *Accounts) SetDisplayName(ctx context.Context, u parley.User, displayNam
 func (a *Accounts) impersonates(displayName string) bool {
 	n := strings.TrimSpace(strings.TrimPrefix(strings.ToLower(displayName), "@"))
 	return a.reserved[n] || a.reservedNames[n]
-}
-
-// ChangePassword replaces userID's password after checking the current
-// one. UNAUTHORIZED for a wrong current
-// password (or an account that has none), BAD_REQUEST for a new password
-// outside the policy.
-func (a *Accounts) ChangePassword(ctx context.Context, userID, current, password string) error {
-	u, err := a.cfg.Users.ByID(ctx, userID)
-	if err != nil {
-		return err
-	}
-	if u.PasswordHash == "" || bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(current)) != nil {
-		return parley.Errorf(parley.CodeUnauthorized, "the current password is wrong")
-	}
-	if err := parley.ValidatePassword(password); err != nil {
-		return err
-	}
-	hash, err := a.hash(password)
-	if err != nil {
-		return err
-	}
-	return a.cfg.People.SetPassword(ctx, userID, hash)
 }
