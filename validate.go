@@ -2,6 +2,7 @@ package parley
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -59,12 +60,25 @@ func ValidatePassword(p string) error {
 }
 
 // ValidateDisplayName returns TOO_LARGE for a display name over 64
-// characters; an empty one is allowed (the username stands in).
+// characters and BAD_REQUEST for one holding control characters or
+// bidirectional marks, embeddings, overrides or isolates (which could make
+// a name read backwards or spill its direction into the text after it);
+// an empty one is allowed (the username stands in).
 func ValidateDisplayName(s string) error {
 	if utf8.RuneCountInString(s) > MaxDisplayName {
 		return Errorf(CodeTooLarge, "displayName is longer than %d characters", MaxDisplayName)
 	}
+	for _, r := range s {
+		if unicode.IsControl(r) || isBidiControl(r) {
+			return Errorf(CodeBadRequest, "displayName must not contain control or bidirectional formatting characters")
+		}
+	}
 	return nil
+}
+
+// isBidiControl reports the characters of Unicode's Bidi_Control property.
+func isBidiControl(r rune) bool {
+	return unicode.Is(unicode.Bidi_Control, r)
 }
 
 // Validate checks a group room's name and topic, as trimmed by the caller.

@@ -24,7 +24,9 @@ type Welcomer interface {
 
 // Config configures Accounts. Zero values take the defaults noted.
 type Config struct {
-	Users    store.Users
+	Users store.Users
+	// People finds accounts and changes people's own.
+	People   store.People
 	Services store.Services
 	// Revocations holds the tokens revoked before their expiry.
 	Revocations store.Revocations
@@ -42,8 +44,11 @@ type Config struct {
 	// service clients' (the system account's, "system" and "admin" always
 	// are).
 	Reserved []string
-	Now      func() time.Time
-	NewID    func() string
+	// ReservedDisplayNames cannot be taken as display names either (the
+	// assistant's), nor can the reserved usernames; both ignore case.
+	ReservedDisplayNames []string
+	Now                  func() time.Time
+	NewID                func() string
 }
 
 // Accounts is the account service.
@@ -51,6 +56,8 @@ type Accounts struct {
 	cfg      Config
 	tokens   *Tokens
 	reserved map[string]bool
+	// reservedNames are ReservedDisplayNames, lower case.
+	reservedNames map[string]bool
 	// dummy is compared against when the account does not exist, so
 	// response times do not tell which usernames or app ids exist.
 	dummy []byte
@@ -71,9 +78,13 @@ func New(cfg Config) *Accounts {
 		cfg.NewID = parley.NewID
 	}
 	a := &Accounts{
-		cfg:      cfg,
-		tokens:   NewTokens(cfg.Secret, cfg.TokenTTL, cfg.Now),
-		reserved: map[string]bool{},
+		cfg:           cfg,
+		tokens:        NewTokens(cfg.Secret, cfg.TokenTTL, cfg.Now),
+		reserved:      map[string]bool{},
+		reservedNames: map[string]bool{},
+	}
+	for _, n := range cfg.ReservedDisplayNames {
+		a.reservedNames[strings.ToLower(strings.TrimSpace(n))] = true
 	}
 	a.tokens.newID = cfg.NewID
 	for _, n := range append([]string{System().Username, "system", "admin"}, cfg.Reserved...) {

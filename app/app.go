@@ -171,14 +171,16 @@ func (m *Main) open(ctx context.Context) error {
 		go m.redis.presence.Run(m.redis.ctx, m.hub.PresenceChanged)
 	}
 	m.accounts = accounts.New(accounts.Config{
-		Users:       m.store.Users,
-		Services:    m.store.Services,
-		Revocations: m.store.Revocations,
-		Welcomer:    m.hub,
-		Secret:      secret,
-		TokenTTL:    m.cfg.TokenTTL,
-		BcryptCost:  m.cfg.BcryptCost,
-		Reserved:    append([]string{m.cfg.AssistantName}, m.serviceNames()...),
+		Users:                m.store.Users,
+		People:               m.store.People,
+		Services:             m.store.Services,
+		Revocations:          m.store.Revocations,
+		Welcomer:             m.hub,
+		Secret:               secret,
+		TokenTTL:             m.cfg.TokenTTL,
+		BcryptCost:           m.cfg.BcryptCost,
+		Reserved:             append([]string{m.cfg.AssistantName}, m.serviceNames()...),
+		ReservedDisplayNames: []string{assistantDisplayName},
 	})
 	if err := m.seed(ctx); err != nil {
 		return err

@@ -54,9 +54,13 @@ func (m *Main) openAssistant(ctx context.Context, filter *rooms.Filter, services
 	return nil
 }
 
+// assistantDisplayName is the assistant account's display name, which
+// nobody else may take.
+const assistantDisplayName = "Assistant"
+
 // ensureBot returns the assistant's account, creating it the first time.
 func (m *Main) ensureBot(ctx context.Context) (*parley.User, error) {
-	u, err := m.accounts.EnsureAccount(ctx, m.cfg.AssistantName, "Assistant", parley.KindBot)
+	u, err := m.accounts.EnsureAccount(ctx, m.cfg.AssistantName, assistantDisplayName, parley.KindBot)
 	if err != nil {
 		return nil, fmt.Errorf("assistant account (PARLEY_ASSISTANT_NAME): %w", err)
 	}

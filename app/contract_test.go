@@ -626,6 +626,16 @@ func (s *scenario) restAPI(t *testing.T) {
 	}
 	c.rest(t, n, "GET", "/api/me", "", "", 401)
 	c.rest(t, n, "GET", "/api/me", "not-a-token", "", 401)
+	// carol's display name is her username: an empty one keeps it so.
+	if me := c.rest(t, n, "PATCH", "/api/me", s.carol, `{"displayName":""}`, 200); str(me, "user", "displayName") != "carol" {
+		t.Errorf("PATCH /api/me = %v", me)
+	}
+	c.rest(t, n, "PATCH", "/api/me", s.carol, `{"displayName":"Assistant"}`, 400)
+	c.rest(t, n, "PATCH", "/api/me", s.carol, `{"displayName":"`+strings.Repeat("n", 65)+`"}`, 413)
+	c.rest(t, n, "PATCH", "/api/me", "", `{"displayName":"x"}`, 401)
+	c.rest(t, n, "GET", "/api/users?q=car&limit=5", s.alice, "", 200)
+	c.rest(t, n, "GET", "/api/users?limit=51", s.alice, "", 400)
+	c.rest(t, n, "GET", "/api/users", "", "", 401)
 
 	s.public = str(c.rest(t, n, "POST", "/api/rooms", s.alice, `{"name":"contract","topic":"where the tests talk"}`, 201), "room", "id")
 	s.secret = str(c.rest(t, n, "POST", "/api/rooms", s.alice, `{"name":"secret","private":true}`, 201), "room", "id")

@@ -44,7 +44,8 @@ func newTestServer(t *testing.T, tweaks ...func(*server.Config)) *testServer {
 	hub := rooms.New(rooms.Config{Store: st, Emitter: server.NewEmitter(sio, log), Metrics: reg, Logger: log})
 	t.Cleanup(hub.Close)
 	acc := accounts.New(accounts.Config{
-		Users: st.Users, Services: st.Services, Revocations: st.Revocations, Welcomer: hub,
+		Users: st.Users, People: st.People, Services: st.Services, Revocations: st.Revocations, Welcomer: hub,
+		Reserved: []string{"assistant"}, ReservedDisplayNames: []string{"Assistant"},
 		Secret: secret, TokenTTL: time.Hour, BcryptCost: bcrypt.MinCost,
 	})
 	cfg := server.Config{

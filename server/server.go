@@ -204,6 +204,8 @@ func (s *Server) routes(reg *monitoring.Registry) {
 	api.GET("/asyncapi.yaml", func(c echo.Context) error { return c.Blob(http.StatusOK, apidoc.ContentType, apidoc.AsyncAPI()) })
 	authed := api.Group("", s.authenticate)
 	authed.GET("/me", s.me)
+	authed.PATCH("/me", s.updateMe)
+	authed.GET("/users", s.searchUsers)
 	authed.GET("/rooms", s.myRooms)
 	authed.GET("/rooms/public", s.publicRooms)
 	authed.POST("/rooms", s.createRoom)

@@ -105,6 +105,7 @@ type Backend interface {
 // Store bundles one backend's implementations.
 type Store struct {
 	Users       Users
+	People      People
 	Rooms       Rooms
 	Memberships Memberships
 	Messages    Messages

@@ -43,6 +43,9 @@ func Wrap(st *store.Store, reg *monitoring.Registry) *store.Store {
 	if st.Users != nil {
 		out.Users = newTimedUsers(st.Users, m)
 	}
+	if st.People != nil {
+		out.People = newTimedPeople(st.People, m)
+	}
 	if st.Rooms != nil {
 		out.Rooms = newTimedRooms(st.Rooms, m)
 	}

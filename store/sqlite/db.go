@@ -67,6 +67,7 @@ func Open(ctx context.Context, cfg Config) (*store.Store, error) {
 	}
 	return &store.Store{
 		Users:       &Users{db: db},
+		People:      &People{db: db},
 		Rooms:       &Rooms{db: db},
 		Memberships: &Memberships{db: db},
 		Messages:    &Messages{db: db},

@@ -30,6 +30,7 @@ type test struct {
 func Run(t *testing.T, newStore Factory) {
 	var tests []test
 	tests = append(tests, userTests...)
+	tests = append(tests, peopleTests...)
 	tests = append(tests, roomTests...)
 	tests = append(tests, membershipTests...)
 	tests = append(tests, messageTests...)
