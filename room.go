@@ -14,7 +14,7 @@ const (
 const DefaultRoomID = "general"
 
 // Room is a conversation. LastSeq is the seq of its newest message (0 when
-// empty). DirectKey is set for direct rooms only (see DirectKey).
+// empty); LastRev counts every change to its messages (see Message.Rev). DirectKey is set for direct rooms only (see DirectKey).
 type Room struct {
 	ID        string
 	Name      string
@@ -23,6 +23,7 @@ type Room struct {
 	Private   bool
 	OwnerID   string
 	LastSeq   int64
+	LastRev   int64
 	DirectKey string
 	CreatedAt time.Time
 }

@@ -89,8 +89,10 @@ type Messages interface {
 	After(ctx context.Context, roomID string, after int64, limit int) ([]parley.Message, bool, error)
 	// Get returns ErrNotFound if the room has no message with that id.
 	Get(ctx context.Context, roomID, id string) (*parley.Message, error)
-	// Delete turns a message into a tombstone (empty text, Deleted set,
-	// same seq) and returns it; ErrNotFound if absent. Deleting twice is fine.
+	// Delete turns a message into a tombstone (empty text, no mentions or
+	// reactions, Deleted set, same seq) and returns it; like every change
+	// it takes the room's next rev (see Edits). ErrNotFound if absent.
+	// Deleting twice is fine and takes no second rev.
 	Delete(ctx context.Context, roomID, id string) (*parley.Message, error)
 }
 
@@ -109,6 +111,8 @@ type Store struct {
 	Rooms       Rooms
 	Memberships Memberships
 	Messages    Messages
+	Edits       Edits
+	Threads     Threads
 	Memories    Memories
 	Knowledge   KnowledgeBase
 	Services    Services

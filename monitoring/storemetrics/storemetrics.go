@@ -55,6 +55,12 @@ func Wrap(st *store.Store, reg *monitoring.Registry) *store.Store {
 	if st.Messages != nil {
 		out.Messages = newTimedMessages(st.Messages, m)
 	}
+	if st.Edits != nil {
+		out.Edits = newTimedEdits(st.Edits, m)
+	}
+	if st.Threads != nil {
+		out.Threads = newTimedThreads(st.Threads, m)
+	}
 	if st.Memories != nil {
 		out.Memories = newTimedMemories(st.Memories, m)
 	}

@@ -89,7 +89,7 @@ func (s *Messages) appendTx(ctx context.Context, msgs []parley.Message, now time
 	}
 
 	p := planBatch(msgs, rooms, existing, now)
-	last := make(map[string]int64, len(p.perRoom))
+	last := make(map[string]roomDoc, len(p.perRoom))
 	for _, room := range p.roomOrder() {
 		var d roomDoc
 		err := s.db.col(colRooms).FindOneAndUpdate(ctx, byID(room), reserveSeqs(p.perRoom[room]),
@@ -100,7 +100,7 @@ func (s *Messages) appendTx(ctx context.Context, msgs []parley.Message, now time
 			}
 			return nil, err
 		}
-		last[room] = d.LastSeq
+		last[room] = d
 	}
 	docs, reads := p.assign(last)
 	if len(docs) > 0 {
@@ -243,21 +243,24 @@ type readAdvance struct {
 	seq        int64
 }
 
-// assign gives the messages to store their seqs, given each room's lastSeq
-// after the $inc (the last of the block reserved), and returns their
-// documents and the senders' read cursors to advance.
-func (p *plan) assign(last map[string]int64) ([]any, []readAdvance) {
+// assign gives the messages to store their seqs and revs, given each
+// room's counters after the $inc (the last of the block reserved), and
+// returns their documents and the senders' read cursors to advance.
+func (p *plan) assign(last map[string]roomDoc) ([]any, []readAdvance) {
 	next := make(map[string]int64, len(p.perRoom))
+	nextRev := make(map[string]int64, len(p.perRoom))
 	for room, n := range p.perRoom {
-		next[room] = last[room] - n + 1
+		next[room] = last[room].LastSeq - n + 1
+		nextRev[room] = last[room].LastRev - n + 1
 	}
 	docs := make([]any, 0, len(p.insert))
 	newest := map[[2]string]int64{}
 	var order [][2]string
 	for _, i := range p.insert {
 		m := &p.results[i].Message
-		m.Seq = next[m.RoomID]
+		m.Seq, m.Rev = next[m.RoomID], nextRev[m.RoomID]
 		next[m.RoomID]++
+		nextRev[m.RoomID]++
 		docs = append(docs, toMessageDoc(m))
 		k := [2]string{m.SenderID, m.RoomID}
 		if _, ok := newest[k]; !ok {

@@ -36,16 +36,17 @@ func TestPlanBatch(t *testing.T) {
 	if got := p.roomOrder(); len(got) != 2 || got[0] != "r1" || got[1] != "r2" {
 		t.Errorf("room order = %v", got)
 	}
-	// The $inc answered lastSeq after reserving: r1 was 5, r2 was 0.
-	docs, reads := p.assign(map[string]int64{"r1": 7, "r2": 1})
+	// The $inc answered the counters after reserving: r1 was at seq 5 and
+	// rev 9 (edits took revs), r2 was empty.
+	docs, reads := p.assign(map[string]roomDoc{"r1": {LastSeq: 7, LastRev: 11}, "r2": {LastSeq: 1, LastRev: 1}})
 	if len(docs) != 3 {
 		t.Fatalf("%d documents to insert, want 3", len(docs))
 	}
-	wantSeq := map[int]int64{0: 6, 6: 1, 7: 7}
-	for i, seq := range wantSeq {
+	wantSeq := map[int][2]int64{0: {6, 10}, 6: {1, 1}, 7: {7, 11}}
+	for i, want := range wantSeq {
 		r := p.results[i]
-		if r.Err != nil || r.Duplicate || r.Message.Seq != seq || r.Message.ID != batch[i].ID {
-			t.Errorf("message %d = %+v, want stored with seq %d", i, r, seq)
+		if r.Err != nil || r.Duplicate || r.Message.Seq != want[0] || r.Message.Rev != want[1] || r.Message.ID != batch[i].ID {
+			t.Errorf("message %d = %+v, want stored with seq %d and rev %d", i, r, want[0], want[1])
 		}
 		if r.Message.Mentions == nil {
 			t.Errorf("message %d has nil mentions", i)

@@ -34,18 +34,19 @@ type roomDoc struct {
 	Private   bool      `bson:"private"`
 	OwnerID   string    `bson:"ownerId"`
 	LastSeq   int64     `bson:"lastSeq"`
+	LastRev   int64     `bson:"lastRev"` // absent before edits existed: 0
 	DirectKey string    `bson:"directKey,omitempty"`
 	CreatedAt time.Time `bson:"createdAt"`
 }
 
 func toRoomDoc(r *parley.Room) roomDoc {
 	return roomDoc{ID: r.ID, Name: r.Name, Topic: r.Topic, Kind: string(r.Kind), Private: r.Private,
-		OwnerID: r.OwnerID, LastSeq: r.LastSeq, DirectKey: r.DirectKey, CreatedAt: r.CreatedAt}
+		OwnerID: r.OwnerID, LastSeq: r.LastSeq, LastRev: r.LastRev, DirectKey: r.DirectKey, CreatedAt: r.CreatedAt}
 }
 
 func (d *roomDoc) room() parley.Room {
 	return parley.Room{ID: d.ID, Name: d.Name, Topic: d.Topic, Kind: parley.RoomKind(d.Kind), Private: d.Private,
-		OwnerID: d.OwnerID, LastSeq: d.LastSeq, DirectKey: d.DirectKey, CreatedAt: d.CreatedAt.UTC()}
+		OwnerID: d.OwnerID, LastSeq: d.LastSeq, LastRev: d.LastRev, DirectKey: d.DirectKey, CreatedAt: d.CreatedAt.UTC()}
 }
 
 type membershipDoc struct {
@@ -61,17 +62,37 @@ func (d *membershipDoc) membership() parley.Membership {
 		JoinedAt: d.JoinedAt.UTC(), ReadSeq: d.ReadSeq}
 }
 
+// Changed marks the messages changed after they were stored, which the
+// partial index of store.Edits.Changes holds.
 type messageDoc struct {
-	ID          string    `bson:"_id"`
-	RoomID      string    `bson:"roomId"`
-	Seq         int64     `bson:"seq"`
-	SenderID    string    `bson:"senderId"`
-	Text        string    `bson:"text"`
-	Mentions    []string  `bson:"mentions"`
-	ClientMsgID string    `bson:"clientMsgId,omitempty"`
-	StreamID    string    `bson:"streamId,omitempty"`
-	Deleted     bool      `bson:"deleted,omitempty"`
-	CreatedAt   time.Time `bson:"createdAt"`
+	ID          string        `bson:"_id"`
+	RoomID      string        `bson:"roomId"`
+	Seq         int64         `bson:"seq"`
+	Rev         int64         `bson:"rev"`
+	SenderID    string        `bson:"senderId"`
+	Text        string        `bson:"text"`
+	Mentions    []string      `bson:"mentions"`
+	ClientMsgID string        `bson:"clientMsgId,omitempty"`
+	StreamID    string        `bson:"streamId,omitempty"`
+	ReplyTo     string        `bson:"replyTo,omitempty"`
+	Reactions   []reactionDoc `bson:"reactions,omitempty"`
+	Deleted     bool          `bson:"deleted,omitempty"`
+	Changed     bool          `bson:"changed,omitempty"`
+	CreatedAt   time.Time     `bson:"createdAt"`
+	EditedAt    time.Time     `bson:"editedAt,omitempty"` // time.Time is a Zeroer: omitted when zero
+}
+
+type reactionDoc struct {
+	Emoji string   `bson:"emoji"`
+	Users []string `bson:"users"`
+}
+
+func toReactionDocs(rs []parley.Reaction) []reactionDoc {
+	out := make([]reactionDoc, len(rs))
+	for i, r := range rs {
+		out[i] = reactionDoc{Emoji: r.Emoji, Users: r.UserIDs}
+	}
+	return out
 }
 
 func toMessageDoc(m *parley.Message) messageDoc {
@@ -79,18 +100,26 @@ func toMessageDoc(m *parley.Message) messageDoc {
 	if mentions == nil {
 		mentions = []string{} // an array, never null, as SQLite's '[]'
 	}
-	return messageDoc{ID: m.ID, RoomID: m.RoomID, Seq: m.Seq, SenderID: m.SenderID, Text: m.Text,
-		Mentions: mentions, ClientMsgID: m.ClientMsgID, StreamID: m.StreamID, Deleted: m.Deleted,
-		CreatedAt: m.CreatedAt}
+	return messageDoc{ID: m.ID, RoomID: m.RoomID, Seq: m.Seq, Rev: m.Rev, SenderID: m.SenderID, Text: m.Text,
+		Mentions: mentions, ClientMsgID: m.ClientMsgID, StreamID: m.StreamID, ReplyTo: m.ReplyTo,
+		Reactions: toReactionDocs(m.Reactions), Deleted: m.Deleted, CreatedAt: m.CreatedAt, EditedAt: m.EditedAt}
 }
 
 // message returns a non-nil Mentions, so a message always serialises
 // "mentions": [] rather than null.
 func (d *messageDoc) message() parley.Message {
 	mentions := append(make([]string, 0, len(d.Mentions)), d.Mentions...)
-	return parley.Message{ID: d.ID, RoomID: d.RoomID, Seq: d.Seq, SenderID: d.SenderID, Text: d.Text,
-		Mentions: mentions, ClientMsgID: d.ClientMsgID, StreamID: d.StreamID, Deleted: d.Deleted,
-		CreatedAt: d.CreatedAt.UTC()}
+	reactions := make([]parley.Reaction, len(d.Reactions))
+	for i, r := range d.Reactions {
+		reactions[i] = parley.Reaction{Emoji: r.Emoji, UserIDs: r.Users}
+	}
+	m := parley.Message{ID: d.ID, RoomID: d.RoomID, Seq: d.Seq, Rev: d.Rev, SenderID: d.SenderID, Text: d.Text,
+		Mentions: mentions, ClientMsgID: d.ClientMsgID, StreamID: d.StreamID, ReplyTo: d.ReplyTo,
+		Reactions: reactions, Deleted: d.Deleted, CreatedAt: d.CreatedAt.UTC()}
+	if !d.EditedAt.IsZero() {
+		m.EditedAt = d.EditedAt.UTC()
+	}
+	return m
 }
 
 // serviceDoc marks the services made from the command line (cli) rather

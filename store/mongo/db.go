@@ -103,6 +103,8 @@ func Open(ctx context.Context, cfg Config) (*store.Store, error) {
 		Rooms:       &Rooms{db: db},
 		Memberships: &Memberships{db: db},
 		Messages:    &Messages{db: db},
+		Edits:       &Edits{db: db},
+		Threads:     &Threads{db: db},
 		Memories:    &Memories{db: db},
 		Knowledge:   &Knowledge{db: db},
 		Services:    &Services{db: db},

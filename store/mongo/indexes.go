@@ -54,6 +54,11 @@ func indexModels(memoryTTL time.Duration) []collectionIndexes {
 			{Keys: asc("senderId", "clientMsgId"), Options: options.Index().SetName("senderId_clientMsgId_unique").
 				SetUnique(true).
 				SetPartialFilterExpression(bson.D{{Key: "clientMsgId", Value: bson.D{{Key: "$exists", Value: true}}}})},
+			// store.Edits.Changes walks only the changed messages.
+			{Keys: asc("roomId", "rev"), Options: options.Index().SetName("roomId_rev_changed").
+				SetPartialFilterExpression(bson.D{{Key: "changed", Value: true}})},
+			{Keys: asc("roomId", "replyTo", "seq"), Options: options.Index().SetName("roomId_replyTo_seq").
+				SetPartialFilterExpression(bson.D{{Key: "replyTo", Value: bson.D{{Key: "$exists", Value: true}}}})},
 		}},
 		{colServices, []mongo.IndexModel{
 			{Keys: asc("appId"), Options: options.Index().SetName("appId_unique").SetUnique(true)},

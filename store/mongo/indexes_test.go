@@ -21,10 +21,11 @@ func TestIndexModels(t *testing.T) {
 		expires bool // a TTL index, whatever its ttl (0: at the indexed time)
 	}
 	want := map[string][]index{
-		"users":            {{keys: `{"username":1}`, unique: true}},
-		"rooms":            {{keys: `{"name":1}`}, {keys: `{"directKey":1}`, unique: true, sparse: true}},
-		"memberships":      {{keys: `{"userId":1,"roomId":1}`, unique: true}, {keys: `{"roomId":1}`}},
-		"messages":         {{keys: `{"roomId":1,"seq":1}`, unique: true}, {keys: `{"senderId":1,"clientMsgId":1}`, unique: true, partial: `{"clientMsgId":{"$exists":true}}`}},
+		"users":       {{keys: `{"username":1}`, unique: true}},
+		"rooms":       {{keys: `{"name":1}`}, {keys: `{"directKey":1}`, unique: true, sparse: true}},
+		"memberships": {{keys: `{"userId":1,"roomId":1}`, unique: true}, {keys: `{"roomId":1}`}},
+		"messages": {{keys: `{"roomId":1,"seq":1}`, unique: true}, {keys: `{"senderId":1,"clientMsgId":1}`, unique: true, partial: `{"clientMsgId":{"$exists":true}}`},
+			{keys: `{"roomId":1,"rev":1}`, partial: `{"changed":true}`}, {keys: `{"roomId":1,"replyTo":1,"seq":1}`, partial: `{"replyTo":{"$exists":true}}`}},
 		"services":         {{keys: `{"appId":1}`, unique: true}},
 		"assistant_memory": {{keys: `{"roomId":1}`, unique: true}, {keys: `{"updatedAt":1}`, ttl: 7200, expires: true}},
 		"knowledge":        {{keys: `{"roomId":1,"question":1}`, unique: true}},

@@ -85,16 +85,24 @@ func (s *Messages) Get(ctx context.Context, roomID, id string) (*parley.Message,
 
 // Delete turns the message into a tombstone that keeps its id, seq, sender
 // and clientMsgId, so a late retry of the send still finds it and is not
-// stored again. One findOneAndUpdate: deleting twice is the same update.
+// stored again. It is a change (store.Edits) in one transaction; deleting
+// twice finds the tombstone and changes nothing.
 func (s *Messages) Delete(ctx context.Context, roomID, id string) (*parley.Message, error) {
 	ctx, cancel := s.db.bound(ctx)
 	defer cancel()
-	var d messageDoc
-	err := s.db.col(colMessages).FindOneAndUpdate(ctx, messageInRoom(roomID, id), tombstone(),
-		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&d)
+	v, err := s.db.transact(ctx, func(ctx context.Context) (any, error) {
+		var d messageDoc
+		if err := s.db.col(colMessages).FindOne(ctx, messageInRoom(roomID, id)).Decode(&d); err != nil {
+			return nil, err
+		}
+		if d.Deleted {
+			return d.message(), nil
+		}
+		return s.db.stampChange(ctx, roomID, id, tombstone())
+	})
 	if err != nil {
 		return nil, storeError(err, "message")
 	}
-	m := d.message()
+	m := v.(parley.Message)
 	return &m, nil
 }

@@ -44,10 +44,15 @@ func publicRooms() (filter, sort bson.D) {
 
 func byDirectKey(key string) bson.D { return bson.D{{Key: "directKey", Value: key}} }
 
-// reserveSeqs moves a room's lastSeq on by n; with ReturnDocument After the
-// answer's lastSeq is the last of the n seqs reserved.
+// reserveSeqs moves a room's lastSeq and lastRev on by n; with
+// ReturnDocument After the answer holds the last of the n reserved.
 func reserveSeqs(n int64) bson.D {
-	return bson.D{{Key: "$inc", Value: bson.D{{Key: "lastSeq", Value: n}}}}
+	return bson.D{{Key: "$inc", Value: bson.D{{Key: "lastSeq", Value: n}, {Key: "lastRev", Value: n}}}}
+}
+
+// nextRev takes a room's next rev.
+func nextRev() bson.D {
+	return bson.D{{Key: "$inc", Value: bson.D{{Key: "lastRev", Value: int64(1)}}}}
 }
 
 // --- memberships
@@ -91,14 +96,15 @@ func messageInRoom(roomID, id string) bson.D {
 	return bson.D{{Key: "_id", Value: id}, {Key: "roomId", Value: roomID}}
 }
 
-// tombstone empties a message but keeps its id, seq, sender and
-// clientMsgId, so a late retry of the send still finds it.
+// tombstone is the $set that empties a message but keeps its id, seq,
+// sender and clientMsgId, so a late retry of the send still finds it.
 func tombstone() bson.D {
-	return bson.D{{Key: "$set", Value: bson.D{
+	return bson.D{
 		{Key: "text", Value: ""},
 		{Key: "mentions", Value: bson.A{}},
+		{Key: "reactions", Value: bson.A{}},
 		{Key: "deleted", Value: true},
-	}}}
+	}
 }
 
 // clientKey is a (sender, clientMsgId) pair: the idempotency key of a send.
@@ -196,5 +202,5 @@ func setSecret(hash string) bson.D {
 	return bson.D{{Key: "$set", Value: bson.D{{Key: "secretHash", Value: hash}}}}
 }
 
-// lastSeqOnly projects a room down to its lastSeq.
-var lastSeqOnly = bson.D{{Key: "lastSeq", Value: 1}}
+// lastSeqOnly projects a room down to its counters.
+var lastSeqOnly = bson.D{{Key: "lastSeq", Value: 1}, {Key: "lastRev", Value: 1}}

@@ -49,7 +49,8 @@ func TestQueryDocuments(t *testing.T) {
 		{"public rooms", pf, `{"kind":"group","private":false}`},
 		{"public rooms sort", ps, `{"name":1,"_id":1}`},
 		{"direct room", byDirectKey("a:b"), `{"directKey":"a:b"}`},
-		{"reserve seqs", reserveSeqs(5), `{"$inc":{"lastSeq":5}}`},
+		{"reserve seqs", reserveSeqs(5), `{"$inc":{"lastSeq":5,"lastRev":5}}`},
+		{"next rev", nextRev(), `{"$inc":{"lastRev":1}}`},
 		{"membership", membership("r1", "u1"), `{"userId":"u1","roomId":"r1"}`},
 		{"members", mf, `{"roomId":"r1"}`},
 		{"members sort", ms, `{"joinedAt":1,"userId":1}`},
@@ -61,7 +62,7 @@ func TestQueryDocuments(t *testing.T) {
 		{"after", af, `{"roomId":"r1","seq":{"$gt":15}}`},
 		{"after sort", as, `{"seq":1}`},
 		{"message in room", messageInRoom("r1", "m1"), `{"_id":"m1","roomId":"r1"}`},
-		{"tombstone", tombstone(), `{"$set":{"text":"","mentions":[],"deleted":true}}`},
+		{"tombstone", tombstone(), `{"text":"","mentions":[],"reactions":[],"deleted":true}`},
 		{"existing messages", existingMessages([]string{"m1", "m2"}, []clientKey{{"u1", "c1"}, {"u2", "c1"}}),
 			`{"$or":[{"_id":{"$in":["m1","m2"]}},{"senderId":"u1","clientMsgId":"c1"},{"senderId":"u2","clientMsgId":"c1"}]}`},
 		{"memory", byRoomID("r1"), `{"roomId":"r1"}`},
@@ -92,9 +93,9 @@ func TestQueryDocuments(t *testing.T) {
 // directKey unique indexes only work if an empty value is absent, not "".
 func TestDocumentsOmitEmptyKeys(t *testing.T) {
 	wantJSON(t, "message without clientMsgId", toMessageDoc(&parley.Message{ID: "m1", RoomID: "r1", Seq: 1, SenderID: "u1", Text: "hi", CreatedAt: t0}),
-		`{"_id":"m1","roomId":"r1","seq":1,"senderId":"u1","text":"hi","mentions":[],"createdAt":{"$date":"2026-01-02T03:04:05.006Z"}}`)
+		`{"_id":"m1","roomId":"r1","seq":1,"rev":0,"senderId":"u1","text":"hi","mentions":[],"createdAt":{"$date":"2026-01-02T03:04:05.006Z"}}`)
 	wantJSON(t, "group room", toRoomDoc(&parley.Room{ID: "r1", Name: "n", Kind: parley.RoomGroup, CreatedAt: t0}),
-		`{"_id":"r1","name":"n","topic":"","kind":"group","private":false,"ownerId":"","lastSeq":0,"createdAt":{"$date":"2026-01-02T03:04:05.006Z"}}`)
+		`{"_id":"r1","name":"n","topic":"","kind":"group","private":false,"ownerId":"","lastSeq":0,"lastRev":0,"createdAt":{"$date":"2026-01-02T03:04:05.006Z"}}`)
 	m := messageDoc{ID: "m1"}
 	if got := m.message().Mentions; got == nil || len(got) != 0 {
 		t.Errorf("mentions of a stored message without any = %#v, want []string{}", got)

@@ -29,14 +29,14 @@ func prepareAppend(ctx context.Context, db *sql.DB) (*appendStmts, error) {
 		dst   **sql.Stmt
 		query string
 	}{
-		{&s.roomSeq, `SELECT last_seq FROM rooms WHERE id = ?`},
+		{&s.roomSeq, `SELECT last_seq, last_rev FROM rooms WHERE id = ?`},
 		// DO NOTHING on the (sender, clientMsgId) index turns a retried
 		// send into "0 rows" instead of an aborted statement, and saves a
 		// lookup per message in the common, non-duplicate case.
-		{&s.insert, `INSERT INTO messages (` + msgCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
+		{&s.insert, `INSERT INTO messages (` + msgCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 0, '[]')
 			ON CONFLICT (sender_id, client_msg_id) WHERE client_msg_id <> '' DO NOTHING`},
 		{&s.byClient, `SELECT ` + msgCols + ` FROM messages WHERE sender_id = ? AND client_msg_id = ?`},
-		{&s.setRoomSeq, `UPDATE rooms SET last_seq = ? WHERE id = ?`},
+		{&s.setRoomSeq, `UPDATE rooms SET last_seq = ?, last_rev = ? WHERE id = ?`},
 		{&s.advanceRead, `UPDATE memberships SET read_seq = ? WHERE user_id = ? AND room_id = ? AND read_seq < ?`},
 	} {
 		st, err := db.PrepareContext(ctx, p.query)
@@ -72,8 +72,8 @@ type batch struct {
 }
 
 type roomState struct {
-	lastSeq int64
-	dirty   bool
+	lastSeq, lastRev int64
+	dirty            bool
 }
 
 type readKey struct{ user, room string }
@@ -119,7 +119,8 @@ func (b *batch) append(m *parley.Message, now time.Time) (store.AppendResult, er
 	}
 	stored := *m
 	stored.Seq = room.lastSeq + 1
-	stored.Deleted = false
+	stored.Rev = room.lastRev + 1
+	stored.Deleted, stored.EditedAt, stored.Reactions = false, time.Time{}, []parley.Reaction{}
 	stored.CreatedAt = now
 	if !m.CreatedAt.IsZero() {
 		stored.CreatedAt = parley.Millis(m.CreatedAt)
@@ -129,7 +130,7 @@ func (b *batch) append(m *parley.Message, now time.Time) (store.AppendResult, er
 
 	res, err := b.insert.ExecContext(b.ctx,
 		stored.ID, stored.RoomID, stored.Seq, stored.SenderID, stored.Text, mentions,
-		stored.ClientMsgID, stored.StreamID, toMillis(stored.CreatedAt))
+		stored.ClientMsgID, stored.StreamID, toMillis(stored.CreatedAt), stored.Rev, stored.ReplyTo)
 	inserted := int64(0)
 	if err == nil {
 		inserted, err = res.RowsAffected()
@@ -159,7 +160,7 @@ func (b *batch) append(m *parley.Message, now time.Time) (store.AppendResult, er
 		return failed(storeError(err, "")), nil
 	}
 
-	room.lastSeq, room.dirty = stored.Seq, true
+	room.lastSeq, room.lastRev, room.dirty = stored.Seq, stored.Rev, true
 	b.reads[readKey{stored.SenderID, stored.RoomID}] = stored.Seq
 	return store.AppendResult{Message: stored}, nil
 }
@@ -169,12 +170,12 @@ func (b *batch) room(id string) (*roomState, error) {
 	if st, ok := b.rooms[id]; ok {
 		return st, nil
 	}
-	var last int64
-	err := b.roomSeq.QueryRowContext(b.ctx, id).Scan(&last)
+	var seq, rev int64
+	err := b.roomSeq.QueryRowContext(b.ctx, id).Scan(&seq, &rev)
 	var st *roomState
 	switch {
 	case err == nil:
-		st = &roomState{lastSeq: last}
+		st = &roomState{lastSeq: seq, lastRev: rev}
 	case !errors.Is(err, sql.ErrNoRows):
 		return nil, err
 	}
@@ -191,7 +192,7 @@ func (b *batch) original(sender, clientMsgID string) (*parley.Message, error) {
 	return m, err
 }
 
-// finish writes each touched room's lastSeq and each sender's read cursor
+// finish writes each touched room's lastSeq, lastRev and each sender's read cursor
 // once for the whole batch. The cursor only moves forward, and only for a
 // sender who is a member.
 func (b *batch) finish() error {
@@ -199,7 +200,7 @@ func (b *batch) finish() error {
 		if st == nil || !st.dirty {
 			continue
 		}
-		if _, err := b.setRoomSeq.ExecContext(b.ctx, st.lastSeq, id); err != nil {
+		if _, err := b.setRoomSeq.ExecContext(b.ctx, st.lastSeq, st.lastRev, id); err != nil {
 			return err
 		}
 	}

@@ -3,6 +3,8 @@ package sqlite
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/parley-chat/parley"
 )
 
 // Columns hold times as unix milliseconds, so ordering and range queries
@@ -52,4 +54,38 @@ func placeholders(n int) string {
 		b = append(b, '?')
 	}
 	return string(b)
+}
+
+// reactionJSON is a stored reaction: the column holds a JSON array of
+// them, in the order the emoji were first used.
+type reactionJSON struct {
+	Emoji string   `json:"e"`
+	Users []string `json:"u"`
+}
+
+func encodeReactions(rs []parley.Reaction) (string, error) {
+	if len(rs) == 0 {
+		return "[]", nil
+	}
+	out := make([]reactionJSON, len(rs))
+	for i, r := range rs {
+		out[i] = reactionJSON{Emoji: r.Emoji, Users: r.UserIDs}
+	}
+	b, err := json.Marshal(out)
+	return string(b), err
+}
+
+// decodeReactions returns a non-nil slice, like decodeMentions.
+func decodeReactions(s string) ([]parley.Reaction, error) {
+	var in []reactionJSON
+	if s != "" {
+		if err := json.Unmarshal([]byte(s), &in); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]parley.Reaction, len(in))
+	for i, r := range in {
+		out[i] = parley.Reaction{Emoji: r.Emoji, UserIDs: r.Users}
+	}
+	return out, nil
 }

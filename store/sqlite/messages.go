@@ -3,8 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
-	"fmt"
 	"math"
 	"slices"
 
@@ -17,7 +15,7 @@ type Messages struct{ db *DB }
 
 var _ store.Messages = (*Messages)(nil)
 
-const msgCols = `id, room_id, seq, sender_id, text, mentions, client_msg_id, stream_id, deleted, created_at`
+const msgCols = `id, room_id, seq, sender_id, text, mentions, client_msg_id, stream_id, deleted, created_at, rev, reply_to, edited_at, reactions`
 
 // Page sizes: a limit <= 0 means defaultLimit; larger ones are capped so no
 // caller can make the store materialise a whole room.
@@ -101,14 +99,12 @@ func (s *Messages) Get(ctx context.Context, roomID, id string) (*parley.Message,
 func (s *Messages) Delete(ctx context.Context, roomID, id string) (*parley.Message, error) {
 	var m *parley.Message
 	err := s.db.writeTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		m, err = scanMessage(tx.QueryRowContext(ctx,
-			`UPDATE messages SET text = '', mentions = '[]', deleted = 1
-			  WHERE id = ? AND room_id = ?
-			  RETURNING `+msgCols, id, roomID))
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("message: %w: %w", store.ErrNotFound, err)
+		cur, err := messageIn(ctx, tx, roomID, id)
+		if err != nil || cur.Deleted {
+			m = cur
+			return err
 		}
+		m, err = change(ctx, tx, roomID, id, `text = '', mentions = '[]', reactions = '[]', deleted = 1`)
 		return err
 	})
 	if err != nil {
@@ -145,16 +141,22 @@ func scanPage(rows *sql.Rows, err error, limit int) ([]parley.Message, bool, err
 
 func scanMessage(sc scanner) (*parley.Message, error) {
 	var m parley.Message
-	var mentions string
-	var created int64
+	var mentions, reactions string
+	var created, edited int64
 	if err := sc.Scan(&m.ID, &m.RoomID, &m.Seq, &m.SenderID, &m.Text, &mentions,
-		&m.ClientMsgID, &m.StreamID, &m.Deleted, &created); err != nil {
+		&m.ClientMsgID, &m.StreamID, &m.Deleted, &created, &m.Rev, &m.ReplyTo, &edited, &reactions); err != nil {
 		return nil, err
 	}
 	var err error
 	if m.Mentions, err = decodeMentions(mentions); err != nil {
 		return nil, err
 	}
+	if m.Reactions, err = decodeReactions(reactions); err != nil {
+		return nil, err
+	}
 	m.CreatedAt = fromMillis(created)
+	if edited != 0 {
+		m.EditedAt = fromMillis(edited)
+	}
 	return &m, nil
 }

@@ -43,3 +43,45 @@ func TestServicesOfAnOlderSchemaAreConfigured(t *testing.T) {
 		t.Fatalf("services after migrating = %+v, want [%+v]", got, want)
 	}
 }
+
+// A database from before edits: its messages get revs equal to their seqs,
+// the deleted ones count as changed, and the next change follows on.
+func TestMessagesOfAnOlderSchemaGetRevs(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	raw, err := sql.Open("sqlite", dsn(Config{Path: path, BusyTimeout: 5e9}, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range append(migrations[:3:3],
+		`INSERT INTO users (id, username, kind, created_at) VALUES ('u1', 'ann', 'human', 1)`,
+		`INSERT INTO rooms (id, name, kind, last_seq, created_at) VALUES ('r1', 'room', 'group', 2, 1)`,
+		`INSERT INTO messages (room_id, seq, id, sender_id, text, created_at) VALUES ('r1', 1, 'm1', 'u1', 'hi', 1)`,
+		`INSERT INTO messages (room_id, seq, id, sender_id, text, deleted, created_at) VALUES ('r1', 2, 'm2', 'u1', '', 1, 1)`,
+		`PRAGMA user_version = 3`,
+	) {
+		if _, err := raw.ExecContext(t.Context(), q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	_ = raw.Close()
+
+	st, err := Open(t.Context(), Config{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Backend.Close()
+	changes, _, err := st.Edits.Changes(t.Context(), "r1", 0, 2, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(changes) != 1 || changes[0].ID != "m2" || changes[0].Rev != 2 {
+		t.Fatalf("changes after migrating = %+v, want the deleted m2 at rev 2", changes)
+	}
+	m, err := st.Edits.Edit(t.Context(), "r1", "m1", "hello", nil, fromMillis(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Rev != 3 || m.Text != "hello" || len(m.Reactions) != 0 {
+		t.Fatalf("first edit after migrating = %+v, want rev 3", m)
+	}
+}

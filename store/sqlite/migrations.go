@@ -113,6 +113,22 @@ CREATE INDEX revocations_expires ON revocations (expires);
 ALTER TABLE services ADD COLUMN configured INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE services ADD COLUMN revoked INTEGER NOT NULL DEFAULT 0;
 `,
+	// 4: changes to sent messages (store.Edits) and replies (store.Threads).
+	// Revs start where seqs were, so every stored message has one; changed
+	// marks the messages a client that was away must fetch again, and the
+	// partial index keeps Changes from walking the plain appends.
+	`
+ALTER TABLE rooms ADD COLUMN last_rev INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN changed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN edited_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN reply_to TEXT NOT NULL DEFAULT '';
+ALTER TABLE messages ADD COLUMN reactions TEXT NOT NULL DEFAULT '[]';
+UPDATE messages SET rev = seq, changed = deleted;
+UPDATE rooms SET last_rev = last_seq;
+CREATE INDEX messages_changes ON messages (room_id, rev) WHERE changed = 1;
+CREATE INDEX messages_replies ON messages (room_id, reply_to, seq) WHERE reply_to <> '';
+`,
 }
 
 // migrate brings the schema up to date in one IMMEDIATE transaction, so two

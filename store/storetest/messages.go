@@ -66,6 +66,7 @@ func testAppendFields(t *testing.T, s *store.Store) {
 	m := newMsg(r, u, "hello @bob and @assistant", "client-1")
 	m.Mentions = []string{"bob", "assistant"}
 	m.StreamID = "stream-9"
+	m.ReplyTo = parley.NewID() // the store keeps it; the hub checks it names a message
 	res := appendOK(t, s, m)
 	stored := res[0].Message
 
@@ -95,7 +96,8 @@ func testAppendFields(t *testing.T, s *store.Store) {
 func sameMessage(a, b parley.Message) bool {
 	return a.ID == b.ID && a.RoomID == b.RoomID && a.Seq == b.Seq && a.SenderID == b.SenderID &&
 		a.Text == b.Text && slices.Equal(a.Mentions, b.Mentions) && a.ClientMsgID == b.ClientMsgID &&
-		a.StreamID == b.StreamID && a.Deleted == b.Deleted && a.CreatedAt.Equal(b.CreatedAt)
+		a.StreamID == b.StreamID && a.Deleted == b.Deleted && a.CreatedAt.Equal(b.CreatedAt) &&
+		a.ReplyTo == b.ReplyTo && a.EditedAt.Equal(b.EditedAt)
 }
 
 func testDuplicateAcrossBatches(t *testing.T, s *store.Store) {

@@ -34,6 +34,8 @@ func Run(t *testing.T, newStore Factory) {
 	tests = append(tests, roomTests...)
 	tests = append(tests, membershipTests...)
 	tests = append(tests, messageTests...)
+	tests = append(tests, editTests...)
+	tests = append(tests, threadTests...)
 	tests = append(tests, concurrencyTests...)
 	tests = append(tests, backendTests...)
 	tests = append(tests, assistantTests...)
@@ -179,6 +181,13 @@ func seqsOf(msgs []parley.Message) []int64 {
 		s[i] = m.Seq
 	}
 	return s
+}
+
+func lastRev(t *testing.T, s *store.Store, roomID string) int64 {
+	t.Helper()
+	r, err := s.Rooms.ByID(ctx(t), roomID)
+	must(t, err)
+	return r.LastRev
 }
 
 func lastSeq(t *testing.T, s *store.Store, roomID string) int64 {
