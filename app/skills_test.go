@@ -97,7 +97,7 @@ func TestSkillsAcrossNodes(t *testing.T) {
 	if !reflect.DeepEqual(received, stored[0]) {
 		t.Errorf("alice received\n%v\nthe room stored\n%v", received, stored[0])
 	}
-	wantKeys := []string{"clientMsgId", "createdAt", "id", "mentions", "room", "sender", "seq", "text"}
+	wantKeys := []string{"clientMsgId", "createdAt", "id", "mentions", "reactions", "rev", "room", "sender", "seq", "text"}
 	if keys := sortedKeys(received); !reflect.DeepEqual(keys, wantKeys) {
 		t.Errorf("the answer's keys are %v, want %v", keys, wantKeys)
 	}

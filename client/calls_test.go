@@ -87,8 +87,8 @@ func TestEveryCallSucceedsAndFailsWithTheServersCode(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := protocol.Message{
-			ID: m.ID, Room: pub.ID, Seq: 1, Sender: human(alice), Text: "hello @" + bob.User.Username,
-			Mentions: []string{bob.User.Username}, ClientMsgID: m.ClientMsgID, CreatedAt: m.CreatedAt,
+			ID: m.ID, Room: pub.ID, Seq: 1, Rev: 1, Sender: human(alice), Text: "hello @" + bob.User.Username,
+			Mentions: []string{bob.User.Username}, ClientMsgID: m.ClientMsgID, Reactions: []protocol.Reaction{}, CreatedAt: m.CreatedAt,
 		}
 		if !reflect.DeepEqual(m, want) || m.ID == "" || m.ClientMsgID == "" {
 			t.Fatalf("got %+v, want %+v", m, want)

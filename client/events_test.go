@@ -104,8 +104,8 @@ func TestHandlersGetTheServersEventsInTheirProtocolShapes(t *testing.T) {
 		}
 		got := ae.msgs.first(t, "bob's message", func(m protocol.Message) bool { return m.ID == sent.ID })
 		want := protocol.Message{
-			ID: sent.ID, Room: "general", Seq: sent.Seq, Sender: human(bob), Text: "hi @" + alice.User.Username,
-			Mentions: []string{alice.User.Username}, ClientMsgID: sent.ClientMsgID, CreatedAt: sent.CreatedAt,
+			ID: sent.ID, Room: "general", Seq: sent.Seq, Rev: sent.Seq, Sender: human(bob), Text: "hi @" + alice.User.Username,
+			Mentions: []string{alice.User.Username}, ClientMsgID: sent.ClientMsgID, Reactions: []protocol.Reaction{}, CreatedAt: sent.CreatedAt,
 		}
 		if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(sent, want) {
 			t.Fatalf("got %+v and ack %+v, want %+v", got, sent, want)
@@ -167,9 +167,10 @@ func TestHandlersGetTheServersEventsInTheirProtocolShapes(t *testing.T) {
 		bot := protocol.User{ID: final.Sender.ID, Username: "assistant", DisplayName: "Assistant", Kind: parley.KindBot}
 		want := protocol.Message{
 			ID: final.ID, Room: "general", Seq: final.Seq, Sender: bot, Text: "@" + alice.User.Username + " Hello there, friend.",
-			Mentions: []string{alice.User.Username}, ClientMsgID: final.ClientMsgID, StreamID: final.StreamID, CreatedAt: final.CreatedAt,
+			Mentions: []string{alice.User.Username}, ClientMsgID: final.ClientMsgID, StreamID: final.StreamID,
+			Rev: final.Rev, Reactions: []protocol.Reaction{}, CreatedAt: final.CreatedAt,
 		}
-		if !reflect.DeepEqual(final, want) || final.StreamID == "" || final.ID == "" {
+		if !reflect.DeepEqual(final, want) || final.StreamID == "" || final.ID == "" || final.Rev < final.Seq {
 			t.Fatalf("final message: got %+v, want %+v", final, want)
 		}
 		deltas := ae.streams.all()

@@ -44,6 +44,11 @@ const (
 	EventPresence = "presence"
 	EventMember   = "room:member"
 	EventDeleted  = "message:deleted"
+	// EventUpdated carries a whole Message after an edit, a reaction
+	// change or a delete: clients replace their copy by id. Its reactions'
+	// Me is false: the event goes to the whole room, and only a reader's
+	// own reactions change their Me.
+	EventUpdated = "message:updated"
 	// EventSessionEnded (SessionEndedEvent) is the last event of a socket
 	// whose token expired or was revoked.
 	EventSessionEnded = "session:ended"

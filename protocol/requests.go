@@ -15,6 +15,10 @@ const (
 	EventKick          = "room:kick"
 	EventDelete        = "message:delete"
 	EventSkillRegister = "skill:register"
+	EventEdit          = "message:edit"
+	EventReactionAdd   = "reaction:add"
+	EventReactionDel   = "reaction:remove"
+	EventThread        = "thread"
 	// EventSkillRequest goes from the server to a service that registered
 	// a skill, which answers through its ack.
 	EventSkillRequest = "skill:request"
@@ -34,11 +38,35 @@ type (
 		User string `json:"user"`
 	}
 
-	// SendPayload is message:send.
+	// SendPayload is message:send. ReplyTo names a message of the same
+	// room that this one answers.
 	SendPayload struct {
 		Room        string `json:"room"`
 		Text        string `json:"text"`
 		ClientMsgID string `json:"clientMsgId"`
+		ReplyTo     string `json:"replyTo"`
+	}
+
+	// EditPayload is message:edit.
+	EditPayload struct {
+		Room string `json:"room"`
+		ID   string `json:"id"`
+		Text string `json:"text"`
+	}
+
+	// ReactionPayload is reaction:add and reaction:remove.
+	ReactionPayload struct {
+		Room  string `json:"room"`
+		ID    string `json:"id"`
+		Emoji string `json:"emoji"`
+	}
+
+	// ThreadPayload is thread: a message's replies after a seq.
+	ThreadPayload struct {
+		Room  string `json:"room"`
+		ID    string `json:"id"`
+		After int64  `json:"after"`
+		Limit int    `json:"limit"`
 	}
 
 	// HistoryPayload is history: messages before a seq (0: the newest).
@@ -48,9 +76,11 @@ type (
 		Limit  int    `json:"limit"`
 	}
 
-	// SyncPayload is sync: the last seq the client holds per room.
+	// SyncPayload is sync: the last seq the client holds per room, and
+	// the rev its copy of those messages is as of.
 	SyncPayload struct {
 		Cursors map[string]int64 `json:"cursors"`
+		Revs    map[string]int64 `json:"revs"`
 	}
 
 	// ReadPayload is read: the seq read up to.

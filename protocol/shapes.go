@@ -48,6 +48,7 @@ type Room struct {
 	Private   bool            `json:"private"`
 	CreatedAt Time            `json:"createdAt"`
 	LastSeq   int64           `json:"lastSeq"`
+	LastRev   int64           `json:"lastRev"`
 	Unread    *int64          `json:"unread,omitempty"`
 	Role      parley.Role     `json:"role,omitempty"`
 }
@@ -56,39 +57,101 @@ type Room struct {
 func RoomOf(r parley.Room) Room {
 	return Room{
 		ID: r.ID, Name: r.Name, Topic: r.Topic, Kind: r.Kind, Private: r.Private,
-		CreatedAt: Time(r.CreatedAt), LastSeq: r.LastSeq,
+		CreatedAt: Time(r.CreatedAt), LastSeq: r.LastSeq, LastRev: r.LastRev,
 	}
 }
 
-// Message is the wire shape of a message.
+// Message is the wire shape of a message. ReplyTo and Reactions need other
+// accounts and messages: MessageOf leaves them to the hub's views.
 type Message struct {
-	ID          string   `json:"id"`
-	Room        string   `json:"room"`
-	Seq         int64    `json:"seq"`
-	Sender      User     `json:"sender"`
-	Text        string   `json:"text"`
-	Mentions    []string `json:"mentions"`
-	ClientMsgID string   `json:"clientMsgId"`
-	StreamID    string   `json:"streamId,omitempty"`
-	Deleted     bool     `json:"deleted,omitempty"`
-	CreatedAt   Time     `json:"createdAt"`
+	ID          string     `json:"id"`
+	Room        string     `json:"room"`
+	Seq         int64      `json:"seq"`
+	Rev         int64      `json:"rev"`
+	Sender      User       `json:"sender"`
+	Text        string     `json:"text"`
+	Mentions    []string   `json:"mentions"`
+	ClientMsgID string     `json:"clientMsgId"`
+	StreamID    string     `json:"streamId,omitempty"`
+	ReplyTo     *Quote     `json:"replyTo,omitempty"`
+	Reactions   []Reaction `json:"reactions"`
+	Deleted     bool       `json:"deleted,omitempty"`
+	CreatedAt   Time       `json:"createdAt"`
+	EditedAt    *Time      `json:"editedAt,omitempty"`
 }
 
-// MessageOf projects a stored message and its sender onto the wire.
+// Quote is the part of a message a reply shows of the one it answers.
+type Quote struct {
+	ID      string `json:"id"`
+	Seq     int64  `json:"seq"`
+	Sender  User   `json:"sender"`
+	Text    string `json:"text"`
+	Deleted bool   `json:"deleted,omitempty"`
+}
+
+// MaxQuoteRunes bounds Quote.Text.
+const MaxQuoteRunes = 200
+
+// Reaction is one emoji on a message: how many put it there, the usernames
+// of the first MaxReactionUsers of them, and whether the reader is one.
+type Reaction struct {
+	Emoji string   `json:"emoji"`
+	Count int      `json:"count"`
+	Users []string `json:"users"`
+	Me    bool     `json:"me"`
+}
+
+// MaxReactionUsers bounds Reaction.Users.
+const MaxReactionUsers = 10
+
+// MessageOf projects a stored message and its sender onto the wire, with
+// no quote and no reactions.
 func MessageOf(m parley.Message, sender User) Message {
 	mentions := m.Mentions
 	if mentions == nil {
 		mentions = []string{}
 	}
-	return Message{
-		ID: m.ID, Room: m.RoomID, Seq: m.Seq, Sender: sender, Text: m.Text,
+	out := Message{
+		ID: m.ID, Room: m.RoomID, Seq: m.Seq, Rev: m.Rev, Sender: sender, Text: m.Text,
 		Mentions: mentions, ClientMsgID: m.ClientMsgID, StreamID: m.StreamID,
-		Deleted: m.Deleted, CreatedAt: Time(m.CreatedAt),
+		Reactions: []Reaction{}, Deleted: m.Deleted, CreatedAt: Time(m.CreatedAt),
 	}
+	if !m.EditedAt.IsZero() {
+		t := Time(m.EditedAt)
+		out.EditedAt = &t
+	}
+	return out
+}
+
+// QuoteOf is what a reply shows of m: its text cut to MaxQuoteRunes, none
+// when m was deleted.
+func QuoteOf(m parley.Message, sender User) *Quote {
+	text := m.Text
+	if r := []rune(text); len(r) > MaxQuoteRunes {
+		text = string(r[:MaxQuoteRunes-1]) + "…"
+	}
+	return &Quote{ID: m.ID, Seq: m.Seq, Sender: sender, Text: text, Deleted: m.Deleted}
 }
 
 // Page is a slice of a room's log.
 type Page struct {
 	Messages []Message `json:"messages"`
 	HasMore  bool      `json:"hasMore"`
+}
+
+// SyncRoom is one room's part of a sync answer: the messages after the
+// client's cursor, the messages at or below it that changed since its rev,
+// and the rev to send next time. HasMore covers both lists.
+type SyncRoom struct {
+	Messages []Message `json:"messages"`
+	Changes  []Message `json:"changes"`
+	HasMore  bool      `json:"hasMore"`
+	Rev      int64     `json:"rev"`
+}
+
+// Thread is a message and its replies.
+type Thread struct {
+	Root    Message   `json:"root"`
+	Replies []Message `json:"replies"`
+	HasMore bool      `json:"hasMore"`
 }

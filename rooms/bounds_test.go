@@ -50,12 +50,12 @@ func threeRooms(f *fixture, perRoom int, text func(i int) string) (bob parley.Us
 
 // syncAll follows hasMore as a client does, naming the last seq it got per
 // room, and returns every answer.
-func syncAll(f *fixture, u parley.User) []map[string]protocol.Page {
+func syncAll(f *fixture, u parley.User) []map[string]protocol.SyncRoom {
 	f.t.Helper()
 	cursors := map[string]int64{}
-	var answers []map[string]protocol.Page
+	var answers []map[string]protocol.SyncRoom
 	for range 100 {
-		out, err := f.hub.Sync(f.ctx, u, maps.Clone(cursors))
+		out, err := f.hub.Sync(f.ctx, u, maps.Clone(cursors), nil)
 		if err != nil {
 			f.t.Fatal(err)
 		}
@@ -76,7 +76,7 @@ func syncAll(f *fixture, u parley.User) []map[string]protocol.Page {
 }
 
 // received is every room's messages over all answers, in order of arrival.
-func received(answers []map[string]protocol.Page) map[string][]int64 {
+func received(answers []map[string]protocol.SyncRoom) map[string][]int64 {
 	got := map[string][]int64{}
 	for _, out := range answers {
 		for room, p := range out {

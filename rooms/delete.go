@@ -37,6 +37,9 @@ func (h *Hub) DeleteMessage(ctx context.Context, user parley.User, roomID, id st
 	if err != nil {
 		return err
 	}
+	// message:deleted stays for the clients written before
+	// message:updated, which carries the tombstone itself.
 	h.emit.Emit(roomTarget(m.RoomID), protocol.EventDeleted, protocol.DeletedEvent{Room: m.RoomID, ID: del.ID, Seq: del.Seq})
-	return nil
+	_, err = h.updated(ctx, user.ID, *del, changeDelete)
+	return err
 }

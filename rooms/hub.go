@@ -209,7 +209,8 @@ func New(cfg Config) *Hub {
 	return h
 }
 
-// OnMessage registers fn to see every newly stored message (not duplicates),
+// OnMessage registers fn to see every newly stored message (not duplicates)
+// and every edit that mentions someone new (Posted.Edited),
 // after it was fanned out. fn must not block: the assistant hands work off.
 // A message whose sender gave up while it was committing is published from
 // the group committer's goroutine, so fn may run there too.

@@ -418,9 +418,9 @@ func TestSyncAndRead(t *testing.T) {
 	}
 	f.mustSend(alice, other.ID, "elsewhere")
 
-	sync := func(u parley.User, cursors map[string]int64) map[string]protocol.Page {
+	sync := func(u parley.User, cursors map[string]int64) map[string]protocol.SyncRoom {
 		t.Helper()
-		out, err := f.hub.Sync(f.ctx, u, cursors)
+		out, err := f.hub.Sync(f.ctx, u, cursors, nil)
 		if err != nil {
 			t.Fatalf("Sync(%v): %v", cursors, err)
 		}
@@ -468,7 +468,7 @@ func TestSyncAndRead(t *testing.T) {
 		t.Errorf("alice's own messages came back as unread: %d", n)
 	}
 
-	_, err := f.hub.Sync(f.ctx, bob, map[string]int64{parley.DefaultRoomID: -1})
+	_, err := f.hub.Sync(f.ctx, bob, map[string]int64{parley.DefaultRoomID: -1}, nil)
 	wantCode(t, err, parley.CodeBadRequest)
 	_, err = f.hub.Read(f.ctx, bob, parley.DefaultRoomID, -1)
 	wantCode(t, err, parley.CodeBadRequest)
@@ -482,7 +482,7 @@ func TestSyncHasMore(t *testing.T) {
 	for i := 1; i <= rooms.MaxPageSize+1; i++ {
 		f.mustSend(alice, parley.DefaultRoomID, fmt.Sprint("m", i))
 	}
-	out, err := f.hub.Sync(f.ctx, bob, nil)
+	out, err := f.hub.Sync(f.ctx, bob, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -490,7 +490,7 @@ func TestSyncHasMore(t *testing.T) {
 	if len(p.Messages) != rooms.MaxPageSize || !p.HasMore || p.Messages[0].Seq != 1 {
 		t.Fatalf("sync of %d messages: got %d (first seq %d), hasMore=%v", rooms.MaxPageSize+1, len(p.Messages), p.Messages[0].Seq, p.HasMore)
 	}
-	out, err = f.hub.Sync(f.ctx, bob, map[string]int64{parley.DefaultRoomID: int64(rooms.MaxPageSize)})
+	out, err = f.hub.Sync(f.ctx, bob, map[string]int64{parley.DefaultRoomID: int64(rooms.MaxPageSize)}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,9 +58,10 @@ func classes() []Class { return []Class{ClassWrite, ClassRead, ClassTyping, Clas
 func ClassOf(event string) (Class, bool) {
 	switch event {
 	case protocol.EventRead, protocol.EventOpenDirect, protocol.EventJoin, protocol.EventLeave,
-		protocol.EventInvite, protocol.EventKick, protocol.EventDelete, protocol.EventSkillRegister:
+		protocol.EventInvite, protocol.EventKick, protocol.EventDelete, protocol.EventSkillRegister,
+		protocol.EventEdit, protocol.EventReactionAdd, protocol.EventReactionDel:
 		return ClassWrite, true
-	case protocol.EventHistory, protocol.EventSync:
+	case protocol.EventHistory, protocol.EventSync, protocol.EventThread:
 		return ClassRead, true
 	}
 	return "", false

@@ -25,6 +25,9 @@ type metrics struct {
 	rateLimited prometheus.Counter
 	// limited counts the other per-user limits' refusals, by class.
 	limited *prometheus.CounterVec
+	// changes counts the changes to sent messages, by kind (edit,
+	// reaction, delete).
+	changes *prometheus.CounterVec
 	// presenceAlone counts the presence decisions taken without the
 	// Presence (Redis out of reach).
 	presenceAlone prometheus.Counter
@@ -43,12 +46,16 @@ func newMetrics(reg *monitoring.Registry, now func() time.Time) *metrics {
 		fanout:        reg.Histogram("message_fanout_seconds", "Time from receiving a message to emitting it to its room."),
 		rateLimited:   reg.Counter("rate_limited_total", "Sends refused by the per-user rate limit."),
 		limited:       reg.CounterVec("limited_total", "Client actions other than message:send refused by a per-user limit, by class (write, read, typing, room_create).", "class"),
+		changes:       reg.CounterVec("message_changes_total", "Changes to sent messages broadcast as message:updated, by kind (edit, reaction, delete).", "kind"),
 		presenceAlone: reg.Counter("presence_fallbacks_total", "Presence decisions this node took from its own sockets because the shared presence (Redis) did not answer."),
 		now:           now,
 		lastActive:    map[string]time.Time{},
 	}
 	for _, c := range classes() {
 		m.limited.WithLabelValues(string(c))
+	}
+	for _, k := range []string{changeEdit, changeReaction, changeDelete} {
+		m.changes.WithLabelValues(k)
 	}
 	reg.GaugeFunc("rooms_active", "Rooms with a message in the last 5 minutes (this node).", m.activeRooms)
 	return m

@@ -34,7 +34,7 @@ func (h *Hub) History(ctx context.Context, user parley.User, roomID string, befo
 	if err != nil {
 		return protocol.Page{}, err
 	}
-	views, err := h.users.view(ctx, msgs)
+	views, err := h.view(ctx, user.ID, msgs)
 	if err != nil {
 		return protocol.Page{}, err
 	}
@@ -46,56 +46,114 @@ func (h *Hub) History(ctx context.Context, user parley.User, roomID string, befo
 }
 
 // Sync returns, for every room of user, the messages after the client's
-// cursor, or after the stored read cursor for rooms the client did not name.
-// Cursors for rooms the user is no longer in are ignored: a reconnecting
-// client must still get the rest. hasMore tells the client to sync again
-// from the last seq it got.
+// cursor (or after the stored read cursor for rooms the client did not
+// name), and, for rooms it gave a rev for, the messages at or below the
+// cursor that changed since that rev. Cursors for rooms the user is no
+// longer in are ignored: a reconnecting client must still get the rest.
+// hasMore tells the client to sync again with the last seq it got and the
+// rev it got.
 //
 // One answer carries at most SyncMaxMessages messages and MaxAnswerBytes
-// of them, taken room after room in the order RoomsOf lists them; a room
-// the budget did not reach answers no messages and hasMore, and is served
-// by the client's next sync.
-func (h *Hub) Sync(ctx context.Context, user parley.User, cursors map[string]int64) (map[string]protocol.Page, error) {
+// of them, changes first, taken room after room in the order RoomsOf lists
+// them; a room the budget did not reach answers nothing new and hasMore,
+// and is served by the client's next sync.
+func (h *Hub) Sync(ctx context.Context, user parley.User, cursors, revs map[string]int64) (map[string]protocol.SyncRoom, error) {
 	for room, seq := range cursors {
 		if seq < 0 {
 			return nil, parley.Errorf(parley.CodeBadRequest, "cursor for room %q must not be negative", room)
 		}
 	}
+	for room, rev := range revs {
+		if rev < 0 {
+			return nil, parley.Errorf(parley.CodeBadRequest, "rev for room %q must not be negative", room)
+		}
+	}
 	ctx, cancel := h.ctx(ctx)
 	defer cancel()
+	// The revs come from this read, before the messages are: a change made
+	// meanwhile is in what we read and may come again next time, but is
+	// never skipped.
 	mine, err := h.store.Memberships.RoomsOf(ctx, user.ID)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]protocol.Page, len(mine))
+	out := make(map[string]protocol.SyncRoom, len(mine))
 	b := newBudget(h.cfg.SyncMaxMessages, h.cfg.MaxAnswerBytes)
 	for _, ur := range mine {
 		after, ok := cursors[ur.Room.ID]
 		if !ok {
 			after = ur.ReadSeq
 		}
-		if after >= ur.Room.LastSeq {
-			out[ur.Room.ID] = protocol.Page{Messages: []protocol.Message{}}
-			continue
+		rev, hasRev := revs[ur.Room.ID]
+		if !hasRev {
+			rev = ur.Room.LastRev // nothing to catch up on below the cursor
 		}
-		if b.spent() {
-			out[ur.Room.ID] = protocol.Page{Messages: []protocol.Message{}, HasMore: true}
-			continue
-		}
-		msgs, more, err := h.store.Messages.After(ctx, ur.Room.ID, after, min(MaxPageSize, b.messages))
+		room, err := h.syncRoom(ctx, user.ID, ur.Room, after, rev, b)
 		if err != nil {
 			return nil, err
 		}
-		views, err := h.users.view(ctx, msgs)
+		out[ur.Room.ID] = room
+	}
+	return out, nil
+}
+
+// syncRoom is one room's part of Sync: changes first, then new messages,
+// as far as the budget goes.
+func (h *Hub) syncRoom(ctx context.Context, viewerID string, r parley.Room, after, rev int64, b *budget) (protocol.SyncRoom, error) {
+	out := protocol.SyncRoom{Messages: []protocol.Message{}, Changes: []protocol.Message{}, Rev: rev}
+	if after >= r.LastSeq && rev >= r.LastRev {
+		out.Rev = r.LastRev
+		return out, nil
+	}
+	if b.spent() {
+		out.HasMore = true
+		return out, nil
+	}
+	if rev < r.LastRev {
+		changed, more, err := h.store.Edits.Changes(ctx, r.ID, rev, min(after, r.LastSeq), min(MaxPageSize, b.messages))
 		if err != nil {
-			return nil, err
+			return out, err
+		}
+		views, err := h.view(ctx, viewerID, changed)
+		if err != nil {
+			return out, err
 		}
 		views, cut, err := b.head(views)
 		if err != nil {
-			return nil, err
+			return out, err
 		}
-		out[ur.Room.ID] = protocol.Page{Messages: views, HasMore: more || cut}
+		out.Changes = views
+		if more || cut {
+			// The rest of the changes come next time, from the last one
+			// taken: they are in rev order.
+			if len(views) > 0 {
+				out.Rev = views[len(views)-1].Rev
+			}
+			out.HasMore = true
+			return out, nil
+		}
 	}
+	out.Rev = r.LastRev
+	if after >= r.LastSeq {
+		return out, nil
+	}
+	if b.spent() {
+		out.HasMore = true
+		return out, nil
+	}
+	msgs, more, err := h.store.Messages.After(ctx, r.ID, after, min(MaxPageSize, b.messages))
+	if err != nil {
+		return out, err
+	}
+	views, err := h.view(ctx, viewerID, msgs)
+	if err != nil {
+		return out, err
+	}
+	views, cut, err := b.head(views)
+	if err != nil {
+		return out, err
+	}
+	out.Messages, out.HasMore = views, more || cut
 	return out, nil
 }
 

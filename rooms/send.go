@@ -22,6 +22,9 @@ type SendRequest struct {
 	// StreamID links a bot's final message to the message:stream deltas
 	// that preceded it.
 	StreamID string
+	// ReplyTo is the id of a message of the same room that this one
+	// answers.
+	ReplyTo string
 	// ReceivedAt is when the transport got the event (default: now); the
 	// ack and fan-out latencies are measured from it.
 	ReceivedAt time.Time
@@ -69,6 +72,10 @@ func (h *Hub) send(ctx context.Context, sender parley.User, req SendRequest, rec
 	if err != nil {
 		return protocol.Message{}, err
 	}
+	quoted, err := h.quoted(ctx, member.RoomID, req.ReplyTo)
+	if err != nil {
+		return protocol.Message{}, err
+	}
 	text, _ = h.cfg.Filter.Mask(text)
 	mentions, err := h.mentions(ctx, text)
 	if err != nil {
@@ -89,7 +96,7 @@ func (h *Hub) send(ctx context.Context, sender parley.User, req SendRequest, rec
 			return
 		}
 		h.log.Info("message stored after its sender gave up; publishing it", "room", res.Message.RoomID, "id", res.Message.ID)
-		h.publish(Posted{Message: res.Message, Sender: sender}, protocol.MessageOf(res.Message, protocol.UserOf(sender)), received)
+		h.publish(Posted{Message: res.Message, Sender: sender, Quoted: quoted.stored}, quoted.onto(protocol.MessageOf(res.Message, protocol.UserOf(sender))), received)
 	}
 	res, err := h.committer.AppendOr(ctx, parley.Message{
 		ID:          h.cfg.NewID(),
@@ -99,12 +106,13 @@ func (h *Hub) send(ctx context.Context, sender parley.User, req SendRequest, rec
 		Mentions:    mentions,
 		ClientMsgID: req.ClientMsgID,
 		StreamID:    req.StreamID,
+		ReplyTo:     quoted.id(),
 		CreatedAt:   h.now(),
 	}, late)
 	if err != nil {
 		return protocol.Message{}, err
 	}
-	msg := protocol.MessageOf(res.Message, protocol.UserOf(sender))
+	msg := quoted.onto(protocol.MessageOf(res.Message, protocol.UserOf(sender)))
 	h.metrics.ackSeconds.Observe(time.Since(received).Seconds())
 	if ack != nil {
 		ack(msg)
@@ -112,7 +120,7 @@ func (h *Hub) send(ctx context.Context, sender parley.User, req SendRequest, rec
 	if res.Duplicate {
 		return msg, nil
 	}
-	h.publish(Posted{Message: res.Message, Sender: sender}, msg, received)
+	h.publish(Posted{Message: res.Message, Sender: sender, Quoted: quoted.stored}, msg, received)
 	return msg, nil
 }
 
@@ -121,6 +129,11 @@ func (h *Hub) send(ctx context.Context, sender parley.User, req SendRequest, rec
 type Posted struct {
 	Message parley.Message
 	Sender  parley.User
+	// Quoted is the message this one replies to, if any.
+	Quoted *parley.Message
+	// Edited is set when Message was edited rather than sent: then
+	// Message.Mentions holds only the names the edit added.
+	Edited bool
 }
 
 // publish fans a stored message out to its room and tells observers.
@@ -129,6 +142,11 @@ func (h *Hub) publish(p Posted, wire protocol.Message, received time.Time) {
 	h.metrics.fanout.Observe(time.Since(received).Seconds())
 	h.metrics.delivered.Add(float64(n))
 	h.metrics.roomActive(wire.Room)
+	h.notify(p)
+}
+
+// notify tells the observers (OnMessage) of p.
+func (h *Hub) notify(p Posted) {
 	h.mu.Lock()
 	obs := h.observers
 	h.mu.Unlock()
@@ -147,7 +165,13 @@ func (h *Hub) validate(req SendRequest) (string, error) {
 	if len(req.ClientMsgID) > maxClientMsgID {
 		return "", parley.Errorf(parley.CodeBadRequest, "clientMsgId is longer than %d characters", maxClientMsgID)
 	}
-	text := strings.TrimSpace(req.Text)
+	return h.validText(req.Text)
+}
+
+// validText is the text of a send or an edit, trimmed: valid UTF-8, not
+// empty, not longer than MaxTextLength.
+func (h *Hub) validText(text string) (string, error) {
+	text = strings.TrimSpace(text)
 	if !utf8.ValidString(text) {
 		return "", parley.Errorf(parley.CodeBadRequest, "text is not valid UTF-8")
 	}

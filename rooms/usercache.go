@@ -67,19 +67,3 @@ func (c *userCache) resolve(ctx context.Context, ids []string) (map[string]proto
 	}
 	return out, nil
 }
-
-func (c *userCache) view(ctx context.Context, msgs []parley.Message) ([]protocol.Message, error) {
-	ids := make([]string, 0, len(msgs))
-	for _, m := range msgs {
-		ids = append(ids, m.SenderID)
-	}
-	users, err := c.resolve(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]protocol.Message, len(msgs))
-	for i, m := range msgs {
-		out[i] = protocol.MessageOf(m, users[m.SenderID])
-	}
-	return out, nil
-}

@@ -49,7 +49,7 @@ func (h *handlers) send(ctx context.Context, p any, ack func(map[string]any)) (m
 		return nil, err
 	}
 	msg, err := h.hub.Send(ctx, h.user, rooms.SendRequest{
-		Room: req.Room, Text: req.Text, ClientMsgID: req.ClientMsgID, ReceivedAt: received,
+		Room: req.Room, Text: req.Text, ClientMsgID: req.ClientMsgID, ReplyTo: req.ReplyTo, ReceivedAt: received,
 	}, func(m protocol.Message) { ack(map[string]any{"message": m}) })
 	if err != nil {
 		return nil, err
@@ -73,7 +73,7 @@ func (h *handlers) sync(ctx context.Context, p any, _ func(map[string]any)) (map
 			return nil, err
 		}
 	}
-	pages, err := h.hub.Sync(ctx, h.user, req.Cursors)
+	pages, err := h.hub.Sync(ctx, h.user, req.Cursors, req.Revs)
 	if err != nil {
 		return nil, err
 	}
@@ -116,4 +116,31 @@ func (h *handlers) kick(ctx context.Context, req protocol.MemberPayload) (map[st
 
 func (h *handlers) deleteMessage(ctx context.Context, req protocol.DeletePayload) (map[string]any, error) {
 	return nil, h.hub.DeleteMessage(ctx, h.user, req.Room, req.ID)
+}
+
+func (h *handlers) edit(ctx context.Context, req protocol.EditPayload) (map[string]any, error) {
+	msg, err := h.hub.EditMessage(ctx, h.user, req.Room, req.ID, req.Text)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"message": msg}, nil
+}
+
+// reaction is reaction:add (add) or reaction:remove.
+func (h *handlers) reaction(add bool) func(context.Context, protocol.ReactionPayload) (map[string]any, error) {
+	return func(ctx context.Context, req protocol.ReactionPayload) (map[string]any, error) {
+		msg, err := h.hub.React(ctx, h.user, req.Room, req.ID, req.Emoji, add)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"message": msg}, nil
+	}
+}
+
+func (h *handlers) thread(ctx context.Context, req protocol.ThreadPayload) (map[string]any, error) {
+	th, err := h.hub.Thread(ctx, h.user, req.Room, req.ID, req.After, req.Limit)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"root": th.Root, "replies": th.Replies, "hasMore": th.HasMore}, nil
 }

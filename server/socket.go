@@ -124,6 +124,10 @@ func (s *Server) onConnect(sock *socket.Socket, user parley.User, claims account
 	s.on(sock, protocol.EventInvite, decoded(h.invite))
 	s.on(sock, protocol.EventKick, decoded(h.kick))
 	s.on(sock, protocol.EventDelete, decoded(h.deleteMessage))
+	s.on(sock, protocol.EventEdit, decoded(h.edit))
+	s.on(sock, protocol.EventReactionAdd, decoded(h.reaction(true)))
+	s.on(sock, protocol.EventReactionDel, decoded(h.reaction(false)))
+	s.on(sock, protocol.EventThread, decoded(h.thread))
 	var registered atomic.Int32
 	s.on(sock, protocol.EventSkillRegister, decoded(func(ctx context.Context, req assistant.RemoteSkill) (map[string]any, error) {
 		if user.Kind != parley.KindService {
