@@ -213,7 +213,7 @@ func testChanges(t *testing.T, s *store.Store) {
 	must(t, err)
 	_, err = s.Messages.Delete(ctx(t), r.ID, msgs[2].ID) // rev 8
 	must(t, err)
-	appendOK(t, s, newMsg(r, u, "new", "")) // seq 6, rev 9: new, not a change
+	appendOK(t, s, newMsg(r, u, "new", ""))                                        // seq 6, rev 9: new, not a change
 	_, err = s.Edits.Edit(ctx(t), r.ID, msgs[1].ID, "edited again", nil, baseTime) // rev 10
 	must(t, err)
 
