@@ -208,7 +208,11 @@ func (a *Assistant) Notice(in Incoming) {
 	if in.Sender.ID == bot.ID || in.Sender.Kind != parley.KindHuman {
 		return // never its own words, nor another bot's: no loops
 	}
-	mentioned := slices.Contains(in.Mentions, bot.Username) || Mentions(in.Text, bot.Username)
+	mentioned := slices.Contains(in.Mentions, bot.Username)
+	if in.Edited && !mentioned {
+		return // an edit is answered once, when it first mentions the bot
+	}
+	mentioned = mentioned || Mentions(in.Text, bot.Username) || in.Quoted != nil && in.Quoted.SenderID == bot.ID
 	if !mentioned && utf8.RuneCountInString(in.Text) > shortAnswer && !a.isDirect(in.RoomID) {
 		return
 	}

@@ -117,7 +117,7 @@ func TestDialogueLivesInTheStore(t *testing.T) {
 	// A second assistant (another node, or this one restarted) carries on.
 	other := assistant.New(assistant.Config{Store: f.st, Chat: &chat{hub: f.hub}, Bot: f.bot, Now: f.clock.Now})
 	f.asst.Close()
-	f.hub.OnMessage(func(p rooms.Posted) { other.Notice(assistant.IncomingOf(p.Message, p.Sender)) })
+	f.hub.OnMessage(func(p rooms.Posted) { other.Notice(assistant.IncomingOf(p.Message, p.Sender, p.Quoted, p.Edited)) })
 	t.Cleanup(other.Close)
 	wantContains(t, f.ask(alice, general, "yes"), "Learned")
 }

@@ -16,11 +16,20 @@ type Incoming struct {
 	Text     string
 	Mentions []string
 	At       time.Time
+	// Quoted is the message this one replies to (nil: none). A reply to
+	// the bot is addressed to it, and the model sees what it answers.
+	Quoted *parley.Message
+	// Edited marks a message edited after it was sent: Mentions then
+	// holds only the names the edit added, and the bot answers only if it
+	// is among them.
+	Edited bool
 }
 
-// IncomingOf is the assistant's view of a message the hub stored.
-func IncomingOf(m parley.Message, sender parley.User) Incoming {
-	return Incoming{ID: m.ID, RoomID: m.RoomID, Seq: m.Seq, Sender: sender, Text: m.Text, Mentions: m.Mentions, At: m.CreatedAt}
+// IncomingOf is the assistant's view of a message the hub stored (quoted:
+// the message it replies to, or nil), or of an edit (edited true).
+func IncomingOf(m parley.Message, sender parley.User, quoted *parley.Message, edited bool) Incoming {
+	return Incoming{ID: m.ID, RoomID: m.RoomID, Seq: m.Seq, Sender: sender, Text: m.Text, Mentions: m.Mentions, At: m.CreatedAt,
+		Quoted: quoted, Edited: edited}
 }
 
 // Chat is what the assistant needs of the hub: it speaks in rooms like any

@@ -80,7 +80,7 @@ func build(t testing.TB, tweak func(*assistant.Config)) *fixture {
 		tweak(&cfg)
 	}
 	f.asst = assistant.New(cfg)
-	f.hub.OnMessage(func(p rooms.Posted) { f.asst.Notice(assistant.IncomingOf(p.Message, p.Sender)) })
+	f.hub.OnMessage(func(p rooms.Posted) { f.asst.Notice(assistant.IncomingOf(p.Message, p.Sender, p.Quoted, p.Edited)) })
 	t.Cleanup(func() {
 		f.asst.Close()
 		f.hub.Close()

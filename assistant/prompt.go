@@ -38,6 +38,13 @@ func (a *Assistant) prompt(ctx context.Context, req *Request, mem *store.Memory)
 		ids[m.ID] = true
 		senders[m.SenderID]++
 	}
+	quoted := req.Msg.Quoted
+	if quoted != nil && (ids[quoted.ID] || quoted.Deleted) {
+		quoted = nil // in the recent messages already, or gone
+	}
+	if quoted != nil {
+		senders[quoted.SenderID]++
+	}
 	names, err := a.names(ctx, senders)
 	if err != nil {
 		return nil, err
@@ -62,6 +69,16 @@ func (a *Assistant) prompt(ctx context.Context, req *Request, mem *store.Memory)
 	}
 	if len(convo) == 0 || !strings.HasSuffix(convo[len(convo)-1].Content, req.Msg.Text) {
 		convo = append(convo, turnMessage("user", req.Msg.Sender.Username, req.Msg.Text))
+	}
+	if quoted != nil {
+		// An older message the question replies to goes just before it,
+		// so the model reads what is being answered.
+		role := "user"
+		if quoted.SenderID == a.cfg.Bot.ID {
+			role = "assistant"
+		}
+		q := turnMessage(role, names[quoted.SenderID], quoted.Text)
+		convo = append(convo[:len(convo)-1], q, convo[len(convo)-1])
 	}
 	// Keep the newest messages that fit; the question always does.
 	total := 0
