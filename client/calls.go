@@ -47,10 +47,13 @@ func (c *Client) LeaveRoom(ctx context.Context, room string) error {
 // left empty, Send makes one up; the same key sent again (Send retrying
 // after a lost connection, or the caller retrying after an error) returns
 // the message stored the first time instead of storing it twice.
+// ReplyTo, if set, is the id of a message of the same room this one
+// answers.
 type SendRequest struct {
 	Room        string `json:"room"`
 	Text        string `json:"text"`
 	ClientMsgID string `json:"clientMsgId"`
+	ReplyTo     string `json:"replyTo,omitempty"`
 }
 
 // Send stores a message and returns it as stored (with its seq). The
@@ -151,7 +154,7 @@ func (c *Client) Kick(ctx context.Context, room, username string) error {
 }
 
 // DeleteMessage tombstones a message (its sender's or, for moderators,
-// anyone's); the room gets message:deleted.
+// anyone's); the room gets message:deleted and message:updated.
 func (c *Client) DeleteMessage(ctx context.Context, room, id string) error {
 	return c.call(ctx, eventDelete, struct {
 		Room string `json:"room"`
