@@ -113,6 +113,11 @@ CREATE INDEX revocations_expires ON revocations (expires);
 ALTER TABLE services ADD COLUMN configured INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE services ADD COLUMN revoked INTEGER NOT NULL DEFAULT 0;
 `,
+	// N: the token a user-wide revocation spares (a password change keeps
+	// the session that made it); '' spares none.
+	`
+ALTER TABLE revocations ADD COLUMN except_token TEXT NOT NULL DEFAULT '';
+`,
 }
 
 // migrate brings the schema up to date in one IMMEDIATE transaction, so two
