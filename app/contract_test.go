@@ -935,6 +935,9 @@ func (s *scenario) logout(t *testing.T) {
 	})
 	c.rest(t, n, "POST", "/api/auth/logout", tok, "", 401)
 	other := str(c.rest(t, n, "POST", "/api/auth/login", "", `{"username":"erin","password":"password1"}`, 200), "token")
+	c.rest(t, n, "POST", "/api/me/password", other, `{"current":"password9","password":"password2"}`, 401)
+	c.rest(t, n, "POST", "/api/me/password", other, `{"current":"password1","password":"short"}`, 400)
+	c.rest(t, n, "POST", "/api/me/password", other, `{"current":"password1","password":"password2"}`, 204)
 	c.rest(t, n, "POST", "/api/auth/logout/everywhere", other, "", 204)
 	c.rest(t, n, "POST", "/api/auth/logout/everywhere", other, "", 401)
 }
