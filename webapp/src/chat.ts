@@ -57,6 +57,14 @@ export class ChatClient {
     }
   }
 
+  /** Changes the password; the server revokes every other session of the
+   * account and this one carries on. */
+  async changePassword(current: string, password: string): Promise<void> {
+    const token = this.state.chat.session?.token;
+    if (!token) throw new ParleyError("UNAUTHORIZED", "not signed in");
+    await api.changePassword(token, current, password);
+  }
+
   logout(): void {
     this.live?.stop();
     this.live = null;

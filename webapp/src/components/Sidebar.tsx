@@ -68,6 +68,9 @@ export function Sidebar() {
           {me.displayName || me.username}
           <span class="muted">@{me.username}</span>
         </span>
+        <button type="button" class="icon-btn" aria-label={t("changePassword")} title={t("changePassword")} onClick={() => setDialog("password")}>
+          <Icon name="key" size={16} />
+        </button>
         <button type="button" class="ghost-btn" onClick={() => void client.signOut()}>
           {t("logOut")}
         </button>
