@@ -108,10 +108,12 @@ type Store struct {
 	People      People
 	Rooms       Rooms
 	Memberships Memberships
-	Messages    Messages
-	Memories    Memories
-	Knowledge   KnowledgeBase
-	Services    Services
-	Revocations Revocations
-	Backend     Backend
+	// Notifications are the members' notification levels.
+	Notifications Notifications
+	Messages      Messages
+	Memories      Memories
+	Knowledge     KnowledgeBase
+	Services      Services
+	Revocations   Revocations
+	Backend       Backend
 }

@@ -118,6 +118,11 @@ ALTER TABLE services ADD COLUMN revoked INTEGER NOT NULL DEFAULT 0;
 	`
 ALTER TABLE revocations ADD COLUMN except_token TEXT NOT NULL DEFAULT '';
 `,
+	// N: each member's notification level of a room (store.Notifications);
+	// '' until they choose one, which means the room kind's default.
+	`
+ALTER TABLE memberships ADD COLUMN notify TEXT NOT NULL DEFAULT '';
+`,
 }
 
 // migrate brings the schema up to date in one IMMEDIATE transaction, so two
