@@ -124,6 +124,7 @@ func (s *Server) onConnect(sock *socket.Socket, user parley.User, claims account
 	s.on(sock, protocol.EventInvite, decoded(h.invite))
 	s.on(sock, protocol.EventKick, decoded(h.kick))
 	s.on(sock, protocol.EventDelete, decoded(h.deleteMessage))
+	s.on(sock, protocol.EventNotify, decoded(h.notify))
 	var registered atomic.Int32
 	s.on(sock, protocol.EventSkillRegister, decoded(func(ctx context.Context, req assistant.RemoteSkill) (map[string]any, error) {
 		if user.Kind != parley.KindService {
