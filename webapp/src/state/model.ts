@@ -32,6 +32,9 @@ export interface RoomState {
   typing: Record<string, { user: User; until: number }>;
   /** Assistant replies streaming in, by streamId. */
   streams: Streams;
+  /** Seqs of the messages received that mention me, oldest first: those
+   * after readSeq are the unread mentions. */
+  mentions: number[];
 }
 
 export type Connection = "idle" | "connecting" | "online" | "reconnecting";
@@ -94,6 +97,7 @@ export function newRoomState(room: Room): RoomState {
     members: null,
     typing: {},
     streams: {},
+    mentions: [],
   };
 }
 
