@@ -63,6 +63,8 @@ type Membership struct {
 	Role     Role
 	JoinedAt time.Time
 	ReadSeq  int64
+	// Notify is the member's notification level; empty until they choose.
+	Notify NotifyLevel
 }
 
 // Member is a membership with its account, for member lists.
@@ -79,4 +81,6 @@ type UserRoom struct {
 	Role    Role
 	ReadSeq int64
 	Unread  int64 // Room.LastSeq - ReadSeq
+	// Notify is the level the member chose; empty until they choose.
+	Notify NotifyLevel
 }

@@ -61,6 +61,8 @@ type Accounts struct {
 	// dummy is compared against when the account does not exist, so
 	// response times do not tell which usernames or app ids exist.
 	dummy []byte
+	// sleep waits out the second of a password change's revocation.
+	sleep func(context.Context, time.Duration)
 }
 
 // New fills in cfg's defaults.
@@ -82,6 +84,7 @@ func New(cfg Config) *Accounts {
 		tokens:        NewTokens(cfg.Secret, cfg.TokenTTL, cfg.Now),
 		reserved:      map[string]bool{},
 		reservedNames: map[string]bool{},
+		sleep:         sleepCtx,
 	}
 	for _, n := range cfg.ReservedDisplayNames {
 		a.reservedNames[strings.ToLower(strings.TrimSpace(n))] = true

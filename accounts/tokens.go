@@ -30,15 +30,18 @@ type Claims struct {
 }
 
 // RevokedBy reports whether r covers the token: it names the token, or it
-// revokes every token of its user issued up to r.At. A token issued in the
-// same second as a user-wide revocation counts as revoked, since its
-// issue time is known to the second only.
+// revokes every token of its user issued up to r.At and does not spare
+// this one. A token issued in the same second as a user-wide revocation
+// counts as revoked, since its issue time is known to the second only.
 func (c Claims) RevokedBy(r store.Revocation) bool {
 	if r.UserID != c.UserID {
 		return false
 	}
 	if r.TokenID != "" {
 		return r.TokenID == c.TokenID
+	}
+	if r.ExceptTokenID != "" && r.ExceptTokenID == c.TokenID {
+		return false
 	}
 	return !c.IssuedAt.After(r.At)
 }

@@ -804,6 +804,11 @@ func (s *scenario) socketIO(t *testing.T) {
 	alice.emit("room:kick", map[string]any{"room": s.secret, "user": "alice"}, parley.CodeBadRequest)
 	bob.emit("room:kick", map[string]any{"room": s.public, "user": "alice"}, parley.CodeForbidden)
 
+	// room:notify
+	alice.emit("room:notify", map[string]any{"room": s.public, "level": "none"}, "")
+	alice.emit("room:notify", map[string]any{"room": s.public, "level": "loud"}, parley.CodeBadRequest)
+	carol.emit("room:notify", map[string]any{"room": s.public, "level": "all"}, parley.CodeForbidden)
+
 	// message:delete
 	mine := alice.emit("message:send", map[string]any{"room": s.public, "text": "alice's own", "clientMsgId": "a-1"}, "")
 	bob.emit("message:delete", map[string]any{"room": s.public, "id": str(mine, "message", "id")}, parley.CodeForbidden)
@@ -935,6 +940,9 @@ func (s *scenario) logout(t *testing.T) {
 	})
 	c.rest(t, n, "POST", "/api/auth/logout", tok, "", 401)
 	other := str(c.rest(t, n, "POST", "/api/auth/login", "", `{"username":"erin","password":"password1"}`, 200), "token")
+	c.rest(t, n, "POST", "/api/me/password", other, `{"current":"password9","password":"password2"}`, 401)
+	c.rest(t, n, "POST", "/api/me/password", other, `{"current":"password1","password":"short"}`, 400)
+	c.rest(t, n, "POST", "/api/me/password", other, `{"current":"password1","password":"password2"}`, 204)
 	c.rest(t, n, "POST", "/api/auth/logout/everywhere", other, "", 204)
 	c.rest(t, n, "POST", "/api/auth/logout/everywhere", other, "", 401)
 }

@@ -1,5 +1,7 @@
 package protocol
 
+import "github.com/parley-chat/parley"
+
 // Client -> server event names. Each takes an ack, answered {ok: true, ...}
 // or {ok: false, error: {code, message}}. "typing" is also the name of the
 // server's event (EventTyping).
@@ -19,6 +21,7 @@ const (
 	EventReactionAdd   = "reaction:add"
 	EventReactionDel   = "reaction:remove"
 	EventThread        = "thread"
+	EventNotify        = "room:notify"
 	// EventSkillRequest goes from the server to a service that registered
 	// a skill, which answers through its ack.
 	EventSkillRequest = "skill:request"
@@ -98,6 +101,12 @@ type (
 	// DirectPayload is dm:open: the other person's username.
 	DirectPayload struct {
 		User string `json:"user"`
+	}
+
+	// NotifyPayload is room:notify: the caller's notification level.
+	NotifyPayload struct {
+		Room  string             `json:"room"`
+		Level parley.NotifyLevel `json:"level"`
 	}
 
 	// DeletePayload is message:delete.

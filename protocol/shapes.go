@@ -51,6 +51,8 @@ type Room struct {
 	LastRev   int64           `json:"lastRev"`
 	Unread    *int64          `json:"unread,omitempty"`
 	Role      parley.Role     `json:"role,omitempty"`
+	// Notify is the caller's notification level, in their room list only.
+	Notify parley.NotifyLevel `json:"notify,omitempty"`
 }
 
 // RoomOf projects a room onto the wire.

@@ -229,7 +229,7 @@ func TestSyncChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	room = got[parley.DefaultRoomID]
-	h := f.history(bob, parley.DefaultRoomID) // the current state, as bob reads it
+	h := f.history(bob, parley.DefaultRoomID)           // the current state, as bob reads it
 	wantChanges := []protocol.Message{h[0], h[2], h[1]} // by rev: edit, reaction, delete
 	if !reflect.DeepEqual(room.Changes, wantChanges) || !reflect.DeepEqual(room.Messages, []protocol.Message{fresh}) ||
 		room.Rev != fresh.Rev || room.HasMore {

@@ -159,7 +159,8 @@ func (h *Hub) Members(ctx context.Context, roomID string) ([]protocol.User, erro
 	return out, nil
 }
 
-// RoomsOf lists user's rooms with unread counts.
+// RoomsOf lists user's rooms with unread counts and the notification
+// level that applies to each (the chosen one or the room kind's default).
 func (h *Hub) RoomsOf(ctx context.Context, user parley.User) ([]protocol.Room, error) {
 	ctx, cancel := h.ctx(ctx)
 	defer cancel()
@@ -173,6 +174,7 @@ func (h *Hub) RoomsOf(ctx context.Context, user parley.User) ([]protocol.Room, e
 		unread := ur.Unread
 		out[i].Unread = &unread
 		out[i].Role = ur.Role
+		out[i].Notify = ur.Notify.Effective(ur.Room.Kind)
 	}
 	return out, nil
 }

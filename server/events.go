@@ -114,6 +114,10 @@ func (h *handlers) kick(ctx context.Context, req protocol.MemberPayload) (map[st
 	return nil, h.hub.Kick(ctx, h.user, req.Room, req.User)
 }
 
+func (h *handlers) notify(ctx context.Context, req protocol.NotifyPayload) (map[string]any, error) {
+	return nil, h.hub.SetNotify(ctx, h.user, req.Room, req.Level)
+}
+
 func (h *handlers) deleteMessage(ctx context.Context, req protocol.DeletePayload) (map[string]any, error) {
 	return nil, h.hub.DeleteMessage(ctx, h.user, req.Room, req.ID)
 }

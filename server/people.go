@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/parley-chat/parley"
+	"github.com/parley-chat/parley/accounts"
 	"github.com/parley-chat/parley/protocol"
 	"github.com/parley-chat/parley/rooms"
 	"github.com/parley-chat/parley/store"
@@ -61,4 +62,34 @@ func (s *Server) updateMe(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{"user": protocol.UserOf(*u)})
+}
+
+type passwordChange struct {
+	Current  string `json:"current"`
+	Password string `json:"password"`
+}
+
+// changePassword replaces the caller's password and ends every other
+// session of theirs: this node's sockets at once, the other nodes' within
+// SessionCheck. Guessing the current password here spends the same
+// budget as guessing it at login.
+func (s *Server) changePassword(c echo.Context) error {
+	ctx := c.Request().Context()
+	if err := s.hub.Allow(ctx, caller(c).ID, rooms.ClassWrite); err != nil {
+		return err
+	}
+	var req passwordChange
+	if err := decodeJSON(c.Request().Body, &req); err != nil {
+		return err
+	}
+	if err := s.checkAccount(ctx, "user", caller(c).Username); err != nil {
+		return err
+	}
+	r, err := s.accounts.ChangePassword(ctx, c.Get(claimsKey).(accounts.Claims), req.Current, req.Password)
+	if err != nil {
+		return err
+	}
+	s.log.Info("password changed; other sessions revoked", "user", r.UserID)
+	s.endRevoked(r)
+	return c.NoContent(http.StatusNoContent)
 }

@@ -205,6 +205,7 @@ func (s *Server) routes(reg *monitoring.Registry) {
 	authed := api.Group("", s.authenticate)
 	authed.GET("/me", s.me)
 	authed.PATCH("/me", s.updateMe)
+	authed.POST("/me/password", s.changePassword)
 	authed.GET("/users", s.searchUsers)
 	authed.GET("/rooms", s.myRooms)
 	authed.GET("/rooms/public", s.publicRooms)

@@ -128,6 +128,7 @@ func (s *Server) onConnect(sock *socket.Socket, user parley.User, claims account
 	s.on(sock, protocol.EventReactionAdd, decoded(h.reaction(true)))
 	s.on(sock, protocol.EventReactionDel, decoded(h.reaction(false)))
 	s.on(sock, protocol.EventThread, decoded(h.thread))
+	s.on(sock, protocol.EventNotify, decoded(h.notify))
 	var registered atomic.Int32
 	s.on(sock, protocol.EventSkillRegister, decoded(func(ctx context.Context, req assistant.RemoteSkill) (map[string]any, error) {
 		if user.Kind != parley.KindService {

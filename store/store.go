@@ -110,12 +110,14 @@ type Store struct {
 	People      People
 	Rooms       Rooms
 	Memberships Memberships
-	Messages    Messages
-	Edits       Edits
-	Threads     Threads
-	Memories    Memories
-	Knowledge   KnowledgeBase
-	Services    Services
-	Revocations Revocations
-	Backend     Backend
+	// Notifications are the members' notification levels.
+	Notifications Notifications
+	Messages      Messages
+	Edits         Edits
+	Threads       Threads
+	Memories      Memories
+	Knowledge     KnowledgeBase
+	Services      Services
+	Revocations   Revocations
+	Backend       Backend
 }

@@ -52,6 +52,9 @@ func Wrap(st *store.Store, reg *monitoring.Registry) *store.Store {
 	if st.Memberships != nil {
 		out.Memberships = newTimedMemberships(st.Memberships, m)
 	}
+	if st.Notifications != nil {
+		out.Notifications = newTimedNotifications(st.Notifications, m)
+	}
 	if st.Messages != nil {
 		out.Messages = newTimedMessages(st.Messages, m)
 	}

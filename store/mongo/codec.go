@@ -55,11 +55,13 @@ type membershipDoc struct {
 	Role     string    `bson:"role"`
 	JoinedAt time.Time `bson:"joinedAt"`
 	ReadSeq  int64     `bson:"readSeq"`
+	// Notify is absent until the member chooses a level.
+	Notify string `bson:"notify,omitempty"`
 }
 
 func (d *membershipDoc) membership() parley.Membership {
 	return parley.Membership{RoomID: d.RoomID, UserID: d.UserID, Role: parley.Role(d.Role),
-		JoinedAt: d.JoinedAt.UTC(), ReadSeq: d.ReadSeq}
+		JoinedAt: d.JoinedAt.UTC(), ReadSeq: d.ReadSeq, Notify: parley.NotifyLevel(d.Notify)}
 }
 
 // Changed marks the messages changed after they were stored, which the

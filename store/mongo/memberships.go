@@ -160,7 +160,7 @@ func (s *Memberships) RoomsOf(ctx context.Context, userID string) ([]parley.User
 		}
 		r := d.room()
 		rooms = append(rooms, parley.UserRoom{Room: r, Role: parley.Role(m.Role), ReadSeq: m.ReadSeq,
-			Unread: max(0, r.LastSeq-m.ReadSeq)})
+			Unread: max(0, r.LastSeq-m.ReadSeq), Notify: parley.NotifyLevel(m.Notify)})
 	}
 	slices.SortFunc(rooms, func(a, b parley.UserRoom) int {
 		if c := strings.Compare(a.Room.Name, b.Room.Name); c != 0 {

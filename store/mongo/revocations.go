@@ -23,11 +23,12 @@ var _ store.Revocations = (*Revocations)(nil)
 // revocationDoc is keyed "t:<token id>" for one token and "u:<user id>"
 // for all of a user's tokens up to at.
 type revocationDoc struct {
-	ID      string    `bson:"_id"`
-	UserID  string    `bson:"userId"`
-	TokenID string    `bson:"tokenId"`
-	At      time.Time `bson:"at"`
-	Expires time.Time `bson:"expires"`
+	ID            string    `bson:"_id"`
+	UserID        string    `bson:"userId"`
+	TokenID       string    `bson:"tokenId"`
+	ExceptTokenID string    `bson:"exceptTokenId,omitempty"`
+	At            time.Time `bson:"at"`
+	Expires       time.Time `bson:"expires"`
 }
 
 func revocationKey(userID, tokenID string) string {
@@ -37,27 +38,42 @@ func revocationKey(userID, tokenID string) string {
 	return "t:" + tokenID
 }
 
-// revokeUpdate creates the record or moves its times forward: $max sets a
-// missing field and never lowers an existing one.
-func revokeUpdate(r store.Revocation) bson.D {
-	return bson.D{
-		{Key: "$set", Value: bson.D{{Key: "userId", Value: r.UserID}, {Key: "tokenId", Value: r.TokenID}}},
-		{Key: "$max", Value: bson.D{{Key: "at", Value: parley.Millis(r.At)}, {Key: "expires", Value: parley.Millis(r.Expires)}}},
-	}
+// revokeUpdate creates the record or moves its times forward, as a
+// pipeline so that exceptTokenId can follow the later of the two
+// revocations: every expression of one $set stage reads the document as
+// it was. $max ignores a missing field, so a new record takes r's times.
+func revokeUpdate(r store.Revocation) bson.A {
+	at, expires := parley.Millis(r.At), parley.Millis(r.Expires)
+	return bson.A{bson.D{{Key: "$set", Value: bson.D{
+		{Key: "userId", Value: bson.D{{Key: "$literal", Value: r.UserID}}},
+		{Key: "tokenId", Value: bson.D{{Key: "$literal", Value: r.TokenID}}},
+		{Key: "exceptTokenId", Value: bson.D{{Key: "$cond", Value: bson.A{
+			bson.D{{Key: "$gte", Value: bson.A{at, bson.D{{Key: "$ifNull", Value: bson.A{"$at", at}}}}}},
+			bson.D{{Key: "$literal", Value: r.ExceptTokenID}},
+			bson.D{{Key: "$ifNull", Value: bson.A{"$exceptTokenId", ""}}},
+		}}}},
+		{Key: "at", Value: bson.D{{Key: "$max", Value: bson.A{"$at", at}}}},
+		{Key: "expires", Value: bson.D{{Key: "$max", Value: bson.A{"$expires", expires}}}},
+	}}}}
 }
 
-// revokedFilter matches the token's own record or its user's covering it.
+// revokedFilter matches the token's own record or its user's covering it
+// and not sparing it ($ne also matches records without exceptTokenId).
 func revokedFilter(userID, tokenID string, issuedAt time.Time) bson.D {
+	userWide := bson.D{{Key: "_id", Value: revocationKey(userID, "")}, {Key: "at", Value: bson.D{{Key: "$gte", Value: parley.Millis(issuedAt)}}}}
+	if tokenID != "" {
+		userWide = append(userWide, bson.E{Key: "exceptTokenId", Value: bson.D{{Key: "$ne", Value: tokenID}}})
+	}
 	return bson.D{{Key: "$or", Value: bson.A{
 		bson.D{{Key: "_id", Value: revocationKey(userID, tokenID)}, {Key: "userId", Value: userID}},
-		bson.D{{Key: "_id", Value: revocationKey(userID, "")}, {Key: "at", Value: bson.D{{Key: "$gte", Value: parley.Millis(issuedAt)}}}},
+		userWide,
 	}}}
 }
 
 // Revoke records r, keeping the later times of an existing record.
 func (s *Revocations) Revoke(ctx context.Context, r store.Revocation) error {
-	if r.UserID == "" || r.At.IsZero() || r.Expires.IsZero() {
-		return fmt.Errorf("user, time and expiry are required: %w", store.ErrInvalid)
+	if err := store.CheckRevocation(r); err != nil {
+		return err
 	}
 	ctx, cancel := s.db.bound(ctx)
 	defer cancel()
@@ -101,7 +117,7 @@ func (s *Revocations) Since(ctx context.Context, t time.Time) ([]store.Revocatio
 	}
 	out := make([]store.Revocation, len(docs))
 	for i, d := range docs {
-		out[i] = store.Revocation{UserID: d.UserID, TokenID: d.TokenID, At: d.At.UTC(), Expires: d.Expires.UTC()}
+		out[i] = store.Revocation{UserID: d.UserID, TokenID: d.TokenID, ExceptTokenID: d.ExceptTokenID, At: d.At.UTC(), Expires: d.Expires.UTC()}
 	}
 	return out, nil
 }

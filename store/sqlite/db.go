@@ -66,18 +66,19 @@ func Open(ctx context.Context, cfg Config) (*store.Store, error) {
 		return nil, err
 	}
 	return &store.Store{
-		Users:       &Users{db: db},
-		People:      &People{db: db},
-		Rooms:       &Rooms{db: db},
-		Memberships: &Memberships{db: db},
-		Messages:    &Messages{db: db},
-		Edits:       &Edits{db: db},
-		Threads:     &Threads{db: db},
-		Memories:    &Memories{db: db},
-		Knowledge:   &Knowledge{db: db},
-		Services:    &Services{db: db},
-		Revocations: &Revocations{db: db},
-		Backend:     db,
+		Users:         &Users{db: db},
+		People:        &People{db: db},
+		Rooms:         &Rooms{db: db},
+		Memberships:   &Memberships{db: db},
+		Notifications: &Notifications{db: db},
+		Messages:      &Messages{db: db},
+		Edits:         &Edits{db: db},
+		Threads:       &Threads{db: db},
+		Memories:      &Memories{db: db},
+		Knowledge:     &Knowledge{db: db},
+		Services:      &Services{db: db},
+		Revocations:   &Revocations{db: db},
+		Backend:       db,
 	}, nil
 }
 

@@ -74,18 +74,18 @@ func (s *Memberships) Remove(ctx context.Context, roomID, userID string) error {
 // Get returns NOT_FOUND when userID is not a member of roomID.
 func (s *Memberships) Get(ctx context.Context, roomID, userID string) (*parley.Membership, error) {
 	m := parley.Membership{RoomID: roomID, UserID: userID}
-	var role string
+	var role, notify string
 	var joined int64
 	err := s.db.read.QueryRowContext(ctx,
-		`SELECT role, joined_at, read_seq FROM memberships WHERE user_id = ? AND room_id = ?`,
-		userID, roomID).Scan(&role, &joined, &m.ReadSeq)
+		`SELECT role, joined_at, read_seq, notify FROM memberships WHERE user_id = ? AND room_id = ?`,
+		userID, roomID).Scan(&role, &joined, &m.ReadSeq, &notify)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("user %q is not a member of room %q: %w: %w", userID, roomID, store.ErrNotFound, err)
 	}
 	if err != nil {
 		return nil, storeError(err, "")
 	}
-	m.Role, m.JoinedAt = parley.Role(role), fromMillis(joined)
+	m.Role, m.JoinedAt, m.Notify = parley.Role(role), fromMillis(joined), parley.NotifyLevel(notify)
 	return &m, nil
 }
 
@@ -125,7 +125,7 @@ func (s *Memberships) Members(ctx context.Context, roomID string) ([]parley.Memb
 func (s *Memberships) RoomsOf(ctx context.Context, userID string) ([]parley.UserRoom, error) {
 	rows, err := s.db.read.QueryContext(ctx,
 		`SELECT r.id, r.name, r.topic, r.kind, r.private, r.owner_id, r.last_seq, r.last_rev,
-		        COALESCE(r.direct_key, ''), r.created_at, m.role, m.read_seq
+		        COALESCE(r.direct_key, ''), r.created_at, m.role, m.read_seq, m.notify
 		   FROM memberships m JOIN rooms r ON r.id = m.room_id
 		  WHERE m.user_id = ?
 		  ORDER BY r.name, r.id`, userID)
@@ -136,15 +136,15 @@ func (s *Memberships) RoomsOf(ctx context.Context, userID string) ([]parley.User
 	rooms := []parley.UserRoom{}
 	for rows.Next() {
 		var ur parley.UserRoom
-		var kind, role string
+		var kind, role, notify string
 		var created int64
 		r := &ur.Room
 		if err := rows.Scan(&r.ID, &r.Name, &r.Topic, &kind, &r.Private, &r.OwnerID, &r.LastSeq, &r.LastRev,
-			&r.DirectKey, &created, &role, &ur.ReadSeq); err != nil {
+			&r.DirectKey, &created, &role, &ur.ReadSeq, &notify); err != nil {
 			return nil, storeError(err, "")
 		}
 		r.Kind, r.CreatedAt = parley.RoomKind(kind), fromMillis(created)
-		ur.Role = parley.Role(role)
+		ur.Role, ur.Notify = parley.Role(role), parley.NotifyLevel(notify)
 		ur.Unread = max(0, r.LastSeq-ur.ReadSeq)
 		rooms = append(rooms, ur)
 	}

@@ -129,6 +129,16 @@ UPDATE rooms SET last_rev = last_seq;
 CREATE INDEX messages_changes ON messages (room_id, rev) WHERE changed = 1;
 CREATE INDEX messages_replies ON messages (room_id, reply_to, seq) WHERE reply_to <> '';
 `,
+	// 5: the token a user-wide revocation spares (a password change keeps
+	// the session that made it); '' spares none.
+	`
+ALTER TABLE revocations ADD COLUMN except_token TEXT NOT NULL DEFAULT '';
+`,
+	// 6: each member's notification level of a room (store.Notifications);
+	// '' until they choose one, which means the room kind's default.
+	`
+ALTER TABLE memberships ADD COLUMN notify TEXT NOT NULL DEFAULT '';
+`,
 }
 
 // migrate brings the schema up to date in one IMMEDIATE transaction, so two

@@ -24,14 +24,17 @@ func revocationKey(userID, tokenID string) string {
 
 // Revoke records r, keeping the later times of an existing record.
 func (s *Revocations) Revoke(ctx context.Context, r store.Revocation) error {
-	if r.UserID == "" || r.At.IsZero() || r.Expires.IsZero() {
-		return fmt.Errorf("user, time and expiry are required: %w", store.ErrInvalid)
+	if err := store.CheckRevocation(r); err != nil {
+		return err
 	}
 	return s.db.writeTx(ctx, func(tx *sql.Tx) error {
+		// The SET expressions all read the row as it was, so except_token
+		// follows whichever of the two revocations is the later.
 		_, err := tx.ExecContext(ctx,
-			`INSERT INTO revocations (id, user_id, token_id, at, expires) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET at = max(at, excluded.at), expires = max(expires, excluded.expires)`,
-			revocationKey(r.UserID, r.TokenID), r.UserID, r.TokenID, toMillis(r.At), toMillis(r.Expires))
+			`INSERT INTO revocations (id, user_id, token_id, at, expires, except_token) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET at = max(at, excluded.at), expires = max(expires, excluded.expires),
+				except_token = CASE WHEN excluded.at >= at THEN excluded.except_token ELSE except_token END`,
+			revocationKey(r.UserID, r.TokenID), r.UserID, r.TokenID, toMillis(r.At), toMillis(r.Expires), r.ExceptTokenID)
 		return err
 	})
 }
@@ -44,8 +47,8 @@ func (s *Revocations) Revoked(ctx context.Context, userID, tokenID string, issue
 	var revoked bool
 	err := s.db.read.QueryRowContext(ctx,
 		`SELECT EXISTS (SELECT 1 FROM revocations WHERE id = ? AND user_id = ?)
-			OR EXISTS (SELECT 1 FROM revocations WHERE id = ? AND at >= ?)`,
-		revocationKey(userID, tokenID), userID, revocationKey(userID, ""), toMillis(issuedAt)).Scan(&revoked)
+			OR EXISTS (SELECT 1 FROM revocations WHERE id = ? AND at >= ? AND (except_token = '' OR except_token <> ?))`,
+		revocationKey(userID, tokenID), userID, revocationKey(userID, ""), toMillis(issuedAt), tokenID).Scan(&revoked)
 	if err != nil {
 		return false, storeError(err, "")
 	}
@@ -55,7 +58,7 @@ func (s *Revocations) Revoked(ctx context.Context, userID, tokenID string, issue
 // Since lists the revocations made at or after t.
 func (s *Revocations) Since(ctx context.Context, t time.Time) ([]store.Revocation, error) {
 	rows, err := s.db.read.QueryContext(ctx,
-		`SELECT user_id, token_id, at, expires FROM revocations WHERE at >= ? ORDER BY at, id`, toMillis(t))
+		`SELECT user_id, token_id, except_token, at, expires FROM revocations WHERE at >= ? ORDER BY at, id`, toMillis(t))
 	if err != nil {
 		return nil, storeError(err, "")
 	}
@@ -64,7 +67,7 @@ func (s *Revocations) Since(ctx context.Context, t time.Time) ([]store.Revocatio
 	for rows.Next() {
 		var r store.Revocation
 		var at, expires int64
-		if err := rows.Scan(&r.UserID, &r.TokenID, &at, &expires); err != nil {
+		if err := rows.Scan(&r.UserID, &r.TokenID, &r.ExceptTokenID, &at, &expires); err != nil {
 			return nil, storeError(err, "")
 		}
 		r.At, r.Expires = fromMillis(at), fromMillis(expires)

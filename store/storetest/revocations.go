@@ -11,6 +11,7 @@ import (
 var revocationTests = []test{
 	{"Revocations/OneToken", testRevokeToken},
 	{"Revocations/EveryTokenOfAUser", testRevokeUser},
+	{"Revocations/SparingOneToken", testRevokeUserExcept},
 	{"Revocations/SinceAndPurge", testRevocationsSincePurge},
 	{"Revocations/BadRequest", testRevocationsBadRequest},
 }
@@ -125,9 +126,58 @@ func testRevocationsBadRequest(t *testing.T, s *store.Store) {
 		{TokenID: "t", At: baseTime, Expires: baseTime},
 		{UserID: "u", TokenID: "t", Expires: baseTime},
 		{UserID: "u", TokenID: "t", At: baseTime},
+		{UserID: "u", TokenID: "t", ExceptTokenID: "k", At: baseTime, Expires: baseTime},
 	} {
 		wantCode(t, s.Revocations.Revoke(ctx(t), r), parley.CodeBadRequest)
 	}
 	_, err := s.Revocations.Revoked(ctx(t), "", "t", baseTime)
 	wantCode(t, err, parley.CodeBadRequest)
+}
+
+func testRevokeUserExcept(t *testing.T, s *store.Store) {
+	at, issued := baseTime, baseTime.Add(-time.Minute)
+	spare := store.Revocation{UserID: "u1", ExceptTokenID: "keep", At: at, Expires: at.Add(time.Hour)}
+	must(t, s.Revocations.Revoke(ctx(t), spare))
+	if revoked(t, s, "u1", "keep", issued) {
+		t.Fatal("the spared token is revoked")
+	}
+	if !revoked(t, s, "u1", "other", issued) {
+		t.Fatal("a token the revocation does not spare is not revoked")
+	}
+	if revoked(t, s, "u2", "other", issued) {
+		t.Fatal("sparing a token revoked another user's")
+	}
+	got, err := s.Revocations.Since(ctx(t), at)
+	must(t, err)
+	if len(got) != 1 || got[0] != spare {
+		t.Fatalf("Since = %+v, want %+v", got, spare)
+	}
+
+	// An older revocation arriving late changes neither the cut-off nor
+	// the token spared.
+	must(t, s.Revocations.Revoke(ctx(t), store.Revocation{UserID: "u1", At: at.Add(-time.Second), Expires: at.Add(time.Hour)}))
+	if revoked(t, s, "u1", "keep", issued) {
+		t.Fatal("an older revocation without exception took the spared token")
+	}
+
+	// A logout everywhere afterwards spares nothing, the spared token
+	// included.
+	later := at.Add(time.Minute)
+	must(t, s.Revocations.Revoke(ctx(t), store.Revocation{UserID: "u1", At: later, Expires: later.Add(time.Hour)}))
+	if !revoked(t, s, "u1", "keep", issued) {
+		t.Fatal("a later user-wide revocation still spares the token an earlier one spared")
+	}
+	got, err = s.Revocations.Since(ctx(t), at)
+	must(t, err)
+	want := store.Revocation{UserID: "u1", At: later, Expires: later.Add(time.Hour)}
+	if len(got) != 1 || got[0] != want {
+		t.Fatalf("Since = %+v, want %+v", got, want)
+	}
+
+	// A later change made from another token spares that one instead.
+	last := later.Add(time.Minute)
+	must(t, s.Revocations.Revoke(ctx(t), store.Revocation{UserID: "u1", ExceptTokenID: "new", At: last, Expires: last.Add(time.Hour)}))
+	if !revoked(t, s, "u1", "keep", issued) || revoked(t, s, "u1", "new", issued) {
+		t.Fatal("the latest revocation's exception does not decide which token is spared")
+	}
 }

@@ -82,7 +82,7 @@ test("a busy room with the assistant's reply has no serious accessibility violat
     await page.getByRole("button", { name: `Show members: ${count}`, exact: true }).waitFor();
     // the @ autocomplete open over the composer
     await page.getByRole("textbox", { name: "Message" }).pressSequentially("@assis");
-    await page.getByRole("option").first().waitFor();
+    await page.getByRole("listbox", { name: "People to mention" }).getByRole("option").first().waitFor();
     await checkAccessible(page, "mention autocomplete");
     assert.deepEqual(page.errors, []);
   } finally {

@@ -59,8 +59,8 @@ test("the assistant's name comes from the server: @helper is offered and answers
     const box = page.getByRole("textbox", { name: "Message" });
     // "@assis" still finds the bot by its display name, but by the server's username
     await box.pressSequentially("@assis");
-    await page.getByRole("option").first().waitFor();
-    assert.deepEqual(await page.getByRole("option").locator(".muted").allTextContents(), ["@helper"]);
+    await page.getByRole("listbox", { name: "People to mention" }).getByRole("option").first().waitFor();
+    assert.deepEqual(await page.getByRole("listbox", { name: "People to mention" }).getByRole("option").locator(".muted").allTextContents(), ["@helper"]);
     await box.fill("");
     await box.pressSequentially("@hel");
     await page.getByRole("option").filter({ hasText: "@helper" }).waitFor();

@@ -38,6 +38,8 @@ export const api = {
   login: (username: string, password: string) => request<Session>("POST", "/api/auth/login", undefined, { username, password }),
   logout: (token: string) => request<void>("POST", "/api/auth/logout", token),
   logoutEverywhere: (token: string) => request<void>("POST", "/api/auth/logout/everywhere", token),
+  changePassword: (token: string, current: string, password: string) =>
+    request<void>("POST", "/api/me/password", token, { current, password }),
   rooms: (token: string) => request<{ rooms: Room[] }>("GET", "/api/rooms", token),
   publicRooms: (token: string) => request<{ rooms: Room[] }>("GET", "/api/rooms/public", token),
   createRoom: (token: string, name: string, topic: string, isPrivate: boolean) =>

@@ -6,6 +6,7 @@ import { api, type Session } from "./api";
 import { ParleyError } from "./errors";
 import { showUnreadInTitle } from "./client/lifecycle";
 import { Live } from "./client/live";
+import { Notifier } from "./client/notifier";
 import { reactionsTo, type Reaction } from "./client/reactions";
 import { router } from "./client/routing";
 import type { AppStore } from "./client/scope";
@@ -14,7 +15,7 @@ import type { Action } from "./state/actions";
 import { initialState, type AppState } from "./state/model";
 import { reduce } from "./state/reducer";
 import { createStore } from "./store";
-import type { Room } from "./types";
+import type { NotifyLevel, Room } from "./types";
 
 export class ChatClient {
   readonly store: AppStore;
@@ -26,6 +27,7 @@ export class ChatClient {
       for (const r of reactionsTo(a, before, after)) this.react(r);
     });
     showUnreadInTitle(this.store);
+    new Notifier(this.store, (room) => this.openRoom(room));
   }
 
   get state(): AppState {
@@ -55,6 +57,14 @@ export class ChatClient {
     } catch {
       /* offline or already revoked: the token is forgotten here anyway */
     }
+  }
+
+  /** Changes the password; the server revokes every other session of the
+   * account and this one carries on. */
+  async changePassword(current: string, password: string): Promise<void> {
+    const token = this.state.chat.session?.token;
+    if (!token) throw new ParleyError("UNAUTHORIZED", "not signed in");
+    await api.changePassword(token, current, password);
   }
 
   logout(): void {
@@ -93,6 +103,8 @@ export class ChatClient {
   createRoom = async (name: string, topic: string, isPrivate: boolean) => this.signedIn().createRoom(name, topic, isPrivate);
   openDirect = async (username: string) => this.signedIn().openDirect(username);
   publicRooms = async () => this.signedIn().publicRooms();
+  /** My notification level for the room, kept on the server for my other clients. */
+  setNotify = async (room: string, level: NotifyLevel) => this.signedIn().setNotify(room, level);
   /** Mine, or any as a room owner/admin; every member sees a tombstone. */
   deleteMessage = async (room: string, id: string) => this.signedIn().deleteMessage(room, id);
 

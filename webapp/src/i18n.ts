@@ -79,6 +79,19 @@ const en = {
   errBadCredentials: "Wrong username or password.",
   errTaken: "That username is taken.",
   skipToComposer: "Skip to message box",
+  changePassword: "Change password",
+  currentPassword: "Current password",
+  newPassword: "New password",
+  passwordChanged: "Password changed. Your other sessions were logged out.",
+  errWrongPassword: "The current password is wrong.",
+  enableNotifications: "Enable notifications",
+  notificationsBlocked: "Notifications are blocked by the browser.",
+  notifyLevel: "Notifications",
+  notifyAll: "All messages",
+  notifyMentions: "Mentions only",
+  notifyNone: "Nothing",
+  notifyFrom: "{sender} in {room}",
+  mentions: "{n} mentions",
 } as const;
 
 export type StringKey = keyof typeof en;
@@ -163,6 +176,19 @@ const zh: Dict = {
   errBadCredentials: "用户名或密码错误。",
   errTaken: "该用户名已被占用。",
   skipToComposer: "跳到输入框",
+  changePassword: "修改密码",
+  currentPassword: "当前密码",
+  newPassword: "新密码",
+  passwordChanged: "密码已修改，其他设备上的会话已退出。",
+  errWrongPassword: "当前密码不正确。",
+  enableNotifications: "开启通知",
+  notificationsBlocked: "浏览器已阻止通知。",
+  notifyLevel: "通知",
+  notifyAll: "所有消息",
+  notifyMentions: "仅提及我",
+  notifyNone: "不通知",
+  notifyFrom: "{sender}（{room}）",
+  mentions: "{n} 条提及",
 };
 
 export const locale: "en" | "zh-CN" = pickLocale(typeof navigator === "undefined" ? [] : navigator.languages ?? [navigator.language]);

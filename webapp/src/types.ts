@@ -21,7 +21,11 @@ export interface Room {
   lastSeq: number;
   unread?: number;
   role?: "owner" | "admin" | "member";
+  /** My notification level, in my room list only (docs/protocol.md §7.13). */
+  notify?: NotifyLevel;
 }
+
+export type NotifyLevel = "all" | "mentions" | "none";
 
 export interface Message {
   id: string;

@@ -3,7 +3,7 @@
 // sign-in (or on load with a stored session), stopped on sign-out; its
 // scope drops whatever its late answers dispatch after that.
 import { api } from "../api";
-import type { Room } from "../types";
+import type { NotifyLevel, Room } from "../types";
 import { loadConfig } from "./config";
 import { pageVisible, watchBrowser } from "./lifecycle";
 import { Outbox } from "./outbox";
@@ -100,6 +100,11 @@ export class Live {
 
   async publicRooms(): Promise<Room[]> {
     return (await api.publicRooms(this.token())).rooms;
+  }
+
+  async setNotify(room: string, level: NotifyLevel): Promise<void> {
+    await this.wire.notify(room, level);
+    this.scope.dispatch({ type: "room/notify", room, level });
   }
 
   async deleteMessage(room: string, id: string): Promise<void> {

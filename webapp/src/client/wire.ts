@@ -4,7 +4,7 @@ import type { Socket } from "socket.io-client";
 import { ParleyError } from "../errors";
 import { call, openSocket } from "../socket";
 import type { Action } from "../state/actions";
-import type { Message, Page, Room, User } from "../types";
+import type { Message, NotifyLevel, Page, Room, User } from "../types";
 import { bindEvents } from "./events";
 
 const PAGE = 50;
@@ -66,6 +66,10 @@ export class Wire {
 
   async openDirect(username: string): Promise<Room> {
     return (await call<{ room: Room }>(this.live(), "dm:open", { user: username })).room;
+  }
+
+  async notify(room: string, level: NotifyLevel): Promise<void> {
+    await call(this.live(), "room:notify", { room, level });
   }
 
   async deleteMessage(room: string, id: string): Promise<void> {

@@ -13,6 +13,7 @@ export function Dialogs() {
   if (dialog === "browse") return <BrowseDialog />;
   if (dialog === "create") return <CreateDialog />;
   if (dialog === "direct") return <DirectDialog />;
+  if (dialog === "password") return <PasswordDialog />;
   return null;
 }
 
@@ -162,6 +163,73 @@ function DirectDialog() {
           </button>
           <button type="submit" class="primary-btn" disabled={busy || !user.trim()}>
             {t("startDirect")}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+function PasswordDialog() {
+  const client = useClient();
+  const close = useClose();
+  const [current, setCurrent] = useState("");
+  const [password, setPassword] = useState("");
+  const [done, setDone] = useState(false);
+  const [error, setError] = useState("");
+  const [busy, setBusy] = useState(false);
+  const submit = async () => {
+    setBusy(true);
+    setError("");
+    try {
+      await client.changePassword(current, password);
+      setDone(true);
+    } catch (err) {
+      // A wrong current password is UNAUTHORIZED like a bad login; the
+      // session itself is fine, so say which password was wrong.
+      const wrong = err instanceof ParleyError && err.code === "UNAUTHORIZED";
+      setError(wrong ? t("errWrongPassword") : err instanceof ParleyError ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  if (done) {
+    return (
+      <Modal title={t("changePassword")}>
+        <p role="status">{t("passwordChanged")}</p>
+        <div class="modal-actions">
+          <button type="button" class="primary-btn" autoFocus onClick={close}>
+            {t("close")}
+          </button>
+        </div>
+      </Modal>
+    );
+  }
+  return (
+    <Modal title={t("changePassword")}>
+      <form
+        class="stack"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <label>
+          {t("currentPassword")}
+          <input type="password" name="current" value={current} required autoFocus autoComplete="current-password" onInput={(e) => setCurrent(e.currentTarget.value)} />
+        </label>
+        <label>
+          {t("newPassword")}
+          <input type="password" name="password" value={password} required minLength={8} autoComplete="new-password" aria-describedby="new-password-hint" onInput={(e) => setPassword(e.currentTarget.value)} />
+          <span id="new-password-hint" class="muted">{t("passwordHint")}</span>
+        </label>
+        {error && <p class="form-error" role="alert">{error}</p>}
+        <div class="modal-actions">
+          <button type="button" class="ghost-btn" onClick={close}>
+            {t("cancel")}
+          </button>
+          <button type="submit" class="primary-btn" disabled={busy || !current || !password}>
+            {t("changePassword")}
           </button>
         </div>
       </form>

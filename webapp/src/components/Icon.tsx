@@ -8,6 +8,8 @@ const PATHS = {
   compass: "M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM15.5 8.5l-2 5-5 2 2-5z",
   chat: "M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.6A8 8 0 1 1 21 12z",
   close: "M6 6l12 12M18 6 6 18",
+  key: "M14.5 14a5 5 0 1 0-4.6-3L3 18v3h3l1-1v-2h2v-2h2l1.1-1.1A5 5 0 0 0 14.5 14zM16 7.5h.01",
+  bell: "M6 16V11a6 6 0 1 1 12 0v5l2 2H4zM10 21h4",
 } as const;
 
 export function Icon({ name, size = 18 }: { name: keyof typeof PATHS; size?: number }) {

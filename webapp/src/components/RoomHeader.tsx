@@ -1,6 +1,7 @@
 import { useClient, useChat } from "../context";
 import { t } from "../i18n";
 import { Icon } from "./Icon";
+import { NotifyLevelSelect } from "./Notifications";
 import type { RoomState } from "../state/model";
 import { roomTitle, totalUnread } from "../state/selectors";
 
@@ -23,6 +24,7 @@ export function RoomHeader({ room }: { room: RoomState }) {
         </h1>
         {room.room.topic && <p class="room-topic">{room.room.topic}</p>}
       </div>
+      <NotifyLevelSelect key={room.room.id} room={room} />
       {/* named by its content, so the name holds the count a sighted user sees (WCAG 2.5.3) */}
       <button type="button" class="ghost-btn" aria-expanded={membersOpen} onClick={() => client.dispatch({ type: "ui/members" })}>
         <Icon name="members" /> <span class="visually-hidden">{t("showMembers")}: </span><span class="count">{room.members?.length ?? ""}</span>

@@ -3,9 +3,10 @@ import type { ComponentChildren } from "preact";
 import { useClient, useChat } from "../context";
 import { t } from "../i18n";
 import type { Dialog, RoomState } from "../state/model";
-import { directPeer, directRooms, groupRooms, unreadOf } from "../state/selectors";
+import { directPeer, directRooms, groupRooms, unreadMentionsOf, unreadOf } from "../state/selectors";
 import { Avatar } from "./Avatar";
 import { Icon } from "./Icon";
+import { EnableNotifications } from "./Notifications";
 
 export function Sidebar() {
   const client = useClient();
@@ -62,12 +63,18 @@ export function Sidebar() {
           })}
         </Section>
       </div>
+      <div class="sidebar-notify">
+        <EnableNotifications />
+      </div>
       <div class="sidebar-foot">
         <Avatar user={me} size="sm" />
         <span class="me-name" title={me.username}>
           {me.displayName || me.username}
           <span class="muted">@{me.username}</span>
         </span>
+        <button type="button" class="icon-btn" aria-label={t("changePassword")} title={t("changePassword")} onClick={() => setDialog("password")}>
+          <Icon name="key" size={16} />
+        </button>
         <button type="button" class="ghost-btn" onClick={() => void client.signOut()}>
           {t("logOut")}
         </button>
@@ -100,6 +107,7 @@ function Section({ title, actions, children }: { title: string; actions: { label
 function RoomLink({ r, active, label, icon, extra }: { r: RoomState; active: boolean; label: string; icon: ComponentChildren; extra?: string }) {
   const client = useClient();
   const unread = active ? 0 : unreadOf(r);
+  const mentions = active ? 0 : unreadMentionsOf(r);
   return (
     <li>
       <a
@@ -117,6 +125,12 @@ function RoomLink({ r, active, label, icon, extra }: { r: RoomState; active: boo
         {/* the name comes from the content (not aria-label), so it holds the visible text (WCAG 2.5.3);
             presence and the unread count are read as words, the dot and badge are hidden */}
         {extra && <span class="visually-hidden">, {extra}</span>}
+        {mentions > 0 && (
+          <span class="badge badge-mention" data-mentions={mentions} aria-hidden="true">
+            @{mentions > 99 ? "99+" : mentions}
+          </span>
+        )}
+        {mentions > 0 && <span class="visually-hidden">, {t("mentions", { n: mentions })}</span>}
         {unread > 0 && (
           <span class="badge" data-unread={unread} aria-hidden="true">
             {unread > 99 ? "99+" : unread}

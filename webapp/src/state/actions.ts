@@ -2,7 +2,7 @@
 // timers, the browser) only ever dispatch these; the reducers decide what
 // they mean. Anything impure (the time, a new id) travels in the action.
 import type { Session } from "../api";
-import type { Message, Page, Room, StreamDelta, User } from "../types";
+import type { Message, NotifyLevel, Page, Room, StreamDelta, User } from "../types";
 import type { Dialog, ServerConfig, SessionEndReason } from "./model";
 
 export type Action =
@@ -25,6 +25,8 @@ export type Action =
   /** A sync chose the room to show (the URL's, the previous one, the default...). */
   | { type: "room/selected"; room: string | null }
   | { type: "room/read"; room: string }
+  /** The server took my new notification level for the room. */
+  | { type: "room/notify"; room: string; level: NotifyLevel }
   | { type: "members/loaded"; room: string; members: User[] }
   | { type: "member/changed"; room: string; user: User; joined: boolean }
   // room logs

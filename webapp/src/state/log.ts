@@ -2,6 +2,7 @@
 // sends, tombstones and assistant replies streaming in. merge.ts keeps a
 // log sorted by seq without duplicates whatever the order of arrival.
 import { mergeMessages, newestSeq, settlePending } from "../merge";
+import { addMentions } from "../notify";
 import { applyDelta, endStreams } from "../streams";
 import type { Message } from "../types";
 import type { ActionOf } from "./actions";
@@ -25,6 +26,7 @@ function applyConfirmed(s: ChatState, id: string, messages: readonly Message[]):
       readSeq: Math.max(r.readSeq, mine),
       pending: settlePending(r.pending, messages, myId),
       streams: endStreams(r.streams, messages),
+      mentions: addMentions(r.mentions, messages, s.session?.user, r.readSeq),
     };
   });
 }

@@ -32,6 +32,9 @@ export interface RoomState {
   typing: Record<string, { user: User; until: number }>;
   /** Assistant replies streaming in, by streamId. */
   streams: Streams;
+  /** Seqs of the messages received that mention me, oldest first: those
+   * after readSeq are the unread mentions. */
+  mentions: number[];
 }
 
 export type Connection = "idle" | "connecting" | "online" | "reconnecting";
@@ -49,7 +52,7 @@ export interface ChatState {
 /** session:ended's reasons (docs/protocol.md §8.8). */
 export type SessionEndReason = "expired" | "revoked";
 
-export type Dialog = null | "browse" | "create" | "direct";
+export type Dialog = null | "browse" | "create" | "direct" | "password";
 
 export interface UiState {
   dialog: Dialog;
@@ -94,6 +97,7 @@ export function newRoomState(room: Room): RoomState {
     members: null,
     typing: {},
     streams: {},
+    mentions: [],
   };
 }
 

@@ -8,7 +8,7 @@ import { historyLoaded, messageDeleted, messageReceived, olderFailed, olderLoade
 import { memberChanged, membersLoaded, presenceChanged } from "./members";
 import type { AppState, ChatState } from "./model";
 import { sendAttempted, sendDiscarded, sendFailed, sendQueued, sendRetried } from "./outbox";
-import { roomOpened, roomRead, roomSelected, roomsListed } from "./rooms";
+import { roomNotify, roomOpened, roomRead, roomSelected, roomsListed } from "./rooms";
 import { sessionEnded, sessionStarted } from "./session";
 import { typingChanged, typingExpired } from "./typing";
 import { reduceUi } from "./ui";
@@ -37,6 +37,8 @@ export function reduceChat(s: ChatState, a: Action): ChatState {
       return roomSelected(s, a);
     case "room/read":
       return roomRead(s, a);
+    case "room/notify":
+      return roomNotify(s, a);
     case "members/loaded":
       return membersLoaded(s, a);
     case "member/changed":

@@ -36,6 +36,10 @@ export function roomSelected(s: ChatState, a: ActionOf<"room/selected">): ChatSt
   return a.room === null || s.rooms[a.room] ? activate(s, a.room) : s;
 }
 
+export function roomNotify(s: ChatState, a: ActionOf<"room/notify">): ChatState {
+  return withRoom(s, a.room, (r) => (r.room.notify === a.level ? r : { ...r, room: { ...r.room, notify: a.level } }));
+}
+
 /** Everything the room holds has been seen. */
 export function roomRead(s: ChatState, a: ActionOf<"room/read">): ChatState {
   return withRoom(s, a.room, (r) => (r.lastSeq > r.readSeq ? { ...r, readSeq: r.lastSeq } : r));

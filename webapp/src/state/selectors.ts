@@ -6,6 +6,13 @@ export function unreadOf(r: RoomState): number {
   return Math.max(0, r.lastSeq - r.readSeq);
 }
 
+/** Unread messages that mention me, of those this client has received. */
+export function unreadMentionsOf(r: RoomState): number {
+  let n = 0;
+  for (const seq of r.mentions) if (seq > r.readSeq) n++;
+  return n;
+}
+
 export function totalUnread(s: ChatState): number {
   let n = 0;
   for (const r of Object.values(s.rooms)) n += unreadOf(r);
