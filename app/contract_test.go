@@ -573,6 +573,7 @@ func TestContractTraffic(t *testing.T) {
 	}{
 		{"REST", s.restAPI},
 		{"SocketIO", s.socketIO},
+		{"Conversations", s.conversations},
 		{"Assistant", s.assistantStream},
 		{"ServiceSkill", s.serviceSkill},
 		{"HistoryOverREST", s.historyOverREST},
@@ -852,6 +853,84 @@ func (s *scenario) socketIO(t *testing.T) {
 	alice.waitFor("presence of bob offline", func(name string, p map[string]any) bool {
 		return name == "presence" && str(p, "user", "username") == "bob" && p["online"] == false
 	})
+}
+
+// conversations drives the events that change messages after they were
+// sent: replies and threads, edits, reactions and the sync of changes.
+func (s *scenario) conversations(t *testing.T) {
+	c, n := s.c, s.n
+	alice := c.connect(t, n, "alice", s.alice)
+	bob := c.connect(t, n, "bob", s.bob)
+	bob.emit("room:join", map[string]any{"room": s.public}, "")
+	alice.waitFor("room:member bob joined again", func(name string, p map[string]any) bool {
+		return name == "room:member" && p["room"] == s.public && str(p, "user", "username") == "bob" && p["action"] == "joined"
+	})
+
+	// message:send with replyTo, and thread
+	root := alice.emit("message:send", map[string]any{"room": s.public, "text": "what shall we call it?", "clientMsgId": "a-root"}, "")
+	rootID := str(root, "message", "id")
+	reply := bob.emit("message:send", map[string]any{"room": s.public, "text": "Parley", "clientMsgId": "b-reply", "replyTo": rootID}, "")
+	if str(reply, "message", "replyTo", "id") != rootID || str(reply, "message", "replyTo", "text") != "what shall we call it?" {
+		t.Errorf("a reply's ack = %v, want the quote of %s", reply["message"], rootID)
+	}
+	alice.waitFor("bob's reply", func(name string, p map[string]any) bool {
+		return name == "message" && str(p, "replyTo", "id") == rootID
+	})
+	bob.emit("message:send", map[string]any{"room": s.public, "text": "lost", "clientMsgId": "b-reply-2", "replyTo": "no-such-message"}, parley.CodeNotFound)
+	th := alice.emit("thread", map[string]any{"room": s.public, "id": rootID, "limit": 10}, "")
+	if replies, _ := th["replies"].([]any); str(th, "root", "id") != rootID || len(replies) != 1 || th["hasMore"] != false {
+		t.Errorf("thread = %v, want the root and bob's one reply", th)
+	}
+	alice.emit("thread", map[string]any{"room": s.public, "id": "no-such-message"}, parley.CodeNotFound)
+	alice.emit("thread", map[string]any{"room": s.public, "id": rootID, "after": -1}, parley.CodeBadRequest)
+
+	// where a client is before the changes below
+	before := alice.emit("sync", map[string]any{"cursors": map[string]any{s.public: num(reply, "message", "seq")}}, "")
+	rev := num(before, "rooms", s.public, "rev")
+	if rev == 0 || rev != num(reply, "message", "rev") {
+		t.Errorf("sync answered rev %d, want the reply's rev %d", rev, num(reply, "message", "rev"))
+	}
+
+	// message:edit
+	edited := alice.emit("message:edit", map[string]any{"room": s.public, "id": rootID, "text": " what shall we call it, @Bob? "}, "")
+	if str(edited, "message", "text") != "what shall we call it, @Bob?" || !reflect.DeepEqual(edited["message"].(map[string]any)["mentions"], []any{"bob"}) || str(edited, "message", "editedAt") == "" {
+		t.Errorf("message:edit answered %v, want the trimmed text, mentions [bob] and editedAt", edited["message"])
+	}
+	bob.waitFor("message:updated of the edit", func(name string, p map[string]any) bool {
+		return name == "message:updated" && p["id"] == rootID && str(p, "editedAt") != ""
+	})
+	bob.emit("message:edit", map[string]any{"room": s.public, "id": rootID, "text": "mine now"}, parley.CodeForbidden)
+	alice.emit("message:edit", map[string]any{"room": s.public, "id": rootID, "text": "   "}, parley.CodeBadRequest)
+	alice.emit("message:edit", map[string]any{"room": s.public, "id": "no-such-message", "text": "x"}, parley.CodeNotFound)
+
+	// reaction:add and reaction:remove
+	added := bob.emit("reaction:add", map[string]any{"room": s.public, "id": rootID, "emoji": "👍"}, "")
+	want := []any{map[string]any{"emoji": "👍", "count": json.Number("1"), "users": []any{"bob"}, "me": true}}
+	if got := added["message"].(map[string]any)["reactions"]; !reflect.DeepEqual(got, want) {
+		t.Errorf("reaction:add answered reactions %v, want %v", got, want)
+	}
+	heard := alice.waitFor("message:updated of the reaction", func(name string, p map[string]any) bool {
+		rs, _ := p["reactions"].([]any)
+		return name == "message:updated" && p["id"] == rootID && len(rs) == 1
+	})
+	want[0].(map[string]any)["me"] = false
+	if got := heard.payload["reactions"]; !reflect.DeepEqual(got, want) {
+		t.Errorf("message:updated carried reactions %v, want %v", got, want)
+	}
+	bob.emit("reaction:add", map[string]any{"room": s.public, "id": rootID, "emoji": "thumbs up"}, parley.CodeBadRequest)
+	removed := bob.emit("reaction:remove", map[string]any{"room": s.public, "id": rootID, "emoji": "👍"}, "")
+	if rs, _ := removed["message"].(map[string]any)["reactions"].([]any); len(rs) != 0 {
+		t.Errorf("reaction:remove answered reactions %v, want none", rs)
+	}
+	bob.emit("reaction:remove", map[string]any{"room": s.public, "id": "no-such-message", "emoji": "👍"}, parley.CodeNotFound)
+
+	// sync with revs: the edited message comes back as a change
+	after := alice.emit("sync", map[string]any{"cursors": map[string]any{s.public: num(reply, "message", "seq")}, "revs": map[string]any{s.public: rev}}, "")
+	changes, _ := after["rooms"].(map[string]any)[s.public].(map[string]any)["changes"].([]any)
+	if len(changes) != 1 || changes[0].(map[string]any)["id"] != rootID {
+		t.Errorf("sync from rev %d answered changes %v, want the edited message once", rev, changes)
+	}
+	alice.emit("sync", map[string]any{"revs": map[string]any{s.public: -1}}, parley.CodeBadRequest)
 }
 
 func (s *scenario) assistantStream(t *testing.T) {

@@ -1,6 +1,6 @@
 // When a message calls for a browser notification, and which messages
 // count as mentioning me. The levels are the server's (docs/protocol.md
-// §7.13): all, every message of someone else; mentions, those naming me;
+// §7.16): all, every message of someone else; mentions, those naming me;
 // none, nothing. A room whose level I never chose: all in a direct room,
 // mentions in a group room.
 import type { Message, NotifyLevel, Room, User } from "./types";

@@ -21,7 +21,7 @@ export interface Room {
   lastSeq: number;
   unread?: number;
   role?: "owner" | "admin" | "member";
-  /** My notification level, in my room list only (docs/protocol.md §7.13). */
+  /** My notification level, in my room list only (docs/protocol.md §7.16). */
   notify?: NotifyLevel;
 }
 
