@@ -108,6 +108,7 @@ type Store struct {
 	People      People
 	Rooms       Rooms
 	Memberships Memberships
+	RoomAdmin   RoomAdmin
 	Messages    Messages
 	Memories    Memories
 	Knowledge   KnowledgeBase

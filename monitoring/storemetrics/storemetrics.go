@@ -52,6 +52,9 @@ func Wrap(st *store.Store, reg *monitoring.Registry) *store.Store {
 	if st.Memberships != nil {
 		out.Memberships = newTimedMemberships(st.Memberships, m)
 	}
+	if st.RoomAdmin != nil {
+		out.RoomAdmin = newTimedRoomAdmin(st.RoomAdmin, m)
+	}
 	if st.Messages != nil {
 		out.Messages = newTimedMessages(st.Messages, m)
 	}
