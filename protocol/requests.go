@@ -1,5 +1,7 @@
 package protocol
 
+import "github.com/parley-chat/parley"
+
 // Client -> server event names. Each takes an ack, answered {ok: true, ...}
 // or {ok: false, error: {code, message}}. "typing" is also the name of the
 // server's event (EventTyping).
@@ -14,6 +16,8 @@ const (
 	EventInvite        = "room:invite"
 	EventKick          = "room:kick"
 	EventDelete        = "message:delete"
+	EventUpdateRoom    = "room:update"
+	EventRole          = "room:role"
 	EventSkillRegister = "skill:register"
 	// EventSkillRequest goes from the server to a service that registered
 	// a skill, which answers through its ack.
@@ -32,6 +36,20 @@ type (
 	MemberPayload struct {
 		Room string `json:"room"`
 		User string `json:"user"`
+	}
+
+	// UpdateRoomPayload is room:update: a field left out is kept.
+	UpdateRoomPayload struct {
+		Room  string  `json:"room"`
+		Name  *string `json:"name"`
+		Topic *string `json:"topic"`
+	}
+
+	// RolePayload is room:role: a member's new role, by username.
+	RolePayload struct {
+		Room string      `json:"room"`
+		User string      `json:"user"`
+		Role parley.Role `json:"role"`
 	}
 
 	// SendPayload is message:send.

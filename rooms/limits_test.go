@@ -51,6 +51,7 @@ func TestEveryClientEventHasAClass(t *testing.T) {
 	for _, ev := range []string{
 		protocol.EventRead, protocol.EventOpenDirect, protocol.EventJoin, protocol.EventLeave, protocol.EventInvite,
 		protocol.EventKick, protocol.EventDelete, protocol.EventSkillRegister, protocol.EventHistory, protocol.EventSync,
+		protocol.EventUpdateRoom, protocol.EventRole,
 	} {
 		if _, ok := rooms.ClassOf(ev); !ok {
 			t.Errorf("%s spends no budget", ev)

@@ -123,6 +123,8 @@ func (s *Server) onConnect(sock *socket.Socket, user parley.User, claims account
 	s.on(sock, protocol.EventOpenDirect, decoded(h.openDirect))
 	s.on(sock, protocol.EventInvite, decoded(h.invite))
 	s.on(sock, protocol.EventKick, decoded(h.kick))
+	s.on(sock, protocol.EventUpdateRoom, decoded(h.updateRoom))
+	s.on(sock, protocol.EventRole, decoded(h.setRole))
 	s.on(sock, protocol.EventDelete, decoded(h.deleteMessage))
 	var registered atomic.Int32
 	s.on(sock, protocol.EventSkillRegister, decoded(func(ctx context.Context, req assistant.RemoteSkill) (map[string]any, error) {
