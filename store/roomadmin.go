@@ -20,9 +20,11 @@ type RoomAdmin interface {
 	// role, or when userID owns the room (ownership moves only by Leave).
 	SetRole(ctx context.Context, roomID, userID string, role parley.Role) error
 	// Leave ends userID's membership of roomID. When userID owned the room,
-	// ownership passes in the same transaction to the admin who joined
-	// first, else to the member who joined first (ties by user id), and
-	// next names that heir; an owner leaving an empty room leaves it
-	// without owner (next nil). ErrNotFound when userID was not a member.
+	// ownership passes in the same transaction to the person (an account
+	// of kind human: never the assistant or a service) among the admins
+	// who joined first, else among the members (ties by user id), and next
+	// names that heir with their new role; with no person left the room
+	// is left without owner (next nil). ErrNotFound when userID was not a
+	// member.
 	Leave(ctx context.Context, roomID, userID string) (next *parley.Membership, err error)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/parley-chat/parley"
@@ -116,22 +117,62 @@ func (s *RoomAdmin) Leave(ctx context.Context, roomID, userID string) (*parley.M
 	return out.(*parley.Membership), nil
 }
 
-// heir is the admin who joined first, else the member who did; nil for an
-// empty room.
+// heir is the person among the admins who joined first, else among the
+// members; nil when no person is left. Memberships are read in join order
+// a page at a time, and their accounts' kinds with them.
 func (s *RoomAdmin) heir(ctx context.Context, roomID string) (*parley.Membership, error) {
 	filter, sort := membersOf(roomID)
-	opts := options.FindOne().SetSort(sort)
 	for _, f := range []bson.D{append(filter, bson.E{Key: "role", Value: string(parley.RoleAdmin)}), filter} {
-		var d membershipDoc
-		err := s.db.col(colMemberships).FindOne(ctx, f, opts).Decode(&d)
-		if isNoDocuments(err) {
-			continue
-		}
+		cur, err := s.db.col(colMemberships).Find(ctx, f, options.Find().SetSort(sort).SetBatchSize(heirPage))
 		if err != nil {
 			return nil, err
 		}
-		m := d.membership()
-		return &m, nil
+		m, err := s.firstPerson(ctx, cur)
+		if err != nil || m != nil {
+			return m, err
+		}
 	}
 	return nil, nil
+}
+
+const heirPage = 100
+
+func (s *RoomAdmin) firstPerson(ctx context.Context, cur *mongo.Cursor) (*parley.Membership, error) {
+	defer cur.Close(ctx)
+	page := make([]membershipDoc, 0, heirPage)
+	for {
+		more := cur.Next(ctx)
+		if more {
+			var d membershipDoc
+			if err := cur.Decode(&d); err != nil {
+				return nil, err
+			}
+			page = append(page, d)
+		}
+		if len(page) == heirPage || !more && len(page) > 0 {
+			ids := make([]string, len(page))
+			for i, d := range page {
+				ids[i] = d.UserID
+			}
+			people, err := findAll[userDoc](ctx, s.db.col(colUsers),
+				append(idIn(ids), bson.E{Key: "kind", Value: string(parley.KindHuman)}), nil)
+			if err != nil {
+				return nil, err
+			}
+			person := make(map[string]bool, len(people))
+			for _, u := range people {
+				person[u.ID] = true
+			}
+			for _, d := range page {
+				if person[d.UserID] {
+					m := d.membership()
+					return &m, nil
+				}
+			}
+			page = page[:0]
+		}
+		if !more {
+			return nil, cur.Err()
+		}
+	}
 }

@@ -83,9 +83,10 @@ func (s *RoomAdmin) Leave(ctx context.Context, roomID, userID string) (*parley.M
 		m := parley.Membership{RoomID: roomID, Role: parley.RoleOwner}
 		var joined int64
 		err = tx.QueryRowContext(ctx,
-			`SELECT user_id, joined_at, read_seq FROM memberships WHERE room_id = ?
-			  ORDER BY role <> ?, joined_at, user_id LIMIT 1`,
-			roomID, string(parley.RoleAdmin)).Scan(&m.UserID, &joined, &m.ReadSeq)
+			`SELECT m.user_id, m.joined_at, m.read_seq FROM memberships m JOIN users u ON u.id = m.user_id
+			  WHERE m.room_id = ? AND u.kind = ?
+			  ORDER BY m.role <> ?, m.joined_at, m.user_id LIMIT 1`,
+			roomID, string(parley.KindHuman), string(parley.RoleAdmin)).Scan(&m.UserID, &joined, &m.ReadSeq)
 		heir := ""
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
