@@ -7,21 +7,24 @@ import { ParleyError } from "../errors";
 import { t } from "../i18n";
 import type { Room } from "../types";
 import { Icon } from "./Icon";
+import { InviteDialog, RoomDialog } from "./RoomDialogs";
 
 export function Dialogs() {
   const dialog = useChat((s) => s.ui.dialog);
   if (dialog === "browse") return <BrowseDialog />;
   if (dialog === "create") return <CreateDialog />;
   if (dialog === "direct") return <DirectDialog />;
+  if (dialog === "room") return <RoomDialog />;
+  if (dialog === "invite") return <InviteDialog />;
   return null;
 }
 
-function useClose(): () => void {
+export function useClose(): () => void {
   const client = useClient();
   return () => client.dispatch({ type: "ui/dialog", dialog: null });
 }
 
-function Modal({ title, children }: { title: string; children: ComponentChildren }) {
+export function Modal({ title, children }: { title: string; children: ComponentChildren }) {
   const close = useClose();
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
@@ -43,7 +46,7 @@ function Modal({ title, children }: { title: string; children: ComponentChildren
   );
 }
 
-function useAction() {
+export function useAction() {
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
   const run = async (fn: () => Promise<void>) => {

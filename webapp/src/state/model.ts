@@ -49,7 +49,7 @@ export interface ChatState {
 /** session:ended's reasons (docs/protocol.md §8.8). */
 export type SessionEndReason = "expired" | "revoked";
 
-export type Dialog = null | "browse" | "create" | "direct";
+export type Dialog = null | "browse" | "create" | "direct" | "room" | "invite";
 
 export interface UiState {
   dialog: Dialog;
