@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +15,7 @@ var roomAdminTests = []test{
 	{"RoomAdmin/SetRole", testSetRole},
 	{"RoomAdmin/LeaveByMember", testLeaveByMember},
 	{"RoomAdmin/OwnerLeavingPassesOwnership", testOwnerLeaves},
+	{"RoomAdmin/OwnerLeavingRacesARoleChange", testOwnerLeavesDuringSetRole},
 }
 
 func ptr(s string) *string { return &s }
@@ -193,5 +195,40 @@ func testOwnerLeaves(t *testing.T, s *store.Store) {
 	must(t, err)
 	if stored.OwnerID != "" {
 		t.Fatalf("an empty room still has owner %q", stored.OwnerID)
+	}
+}
+
+// However an owner's leave and a demotion of the heir interleave, the room
+// ends with exactly one owner, the one its ownerId names.
+func testOwnerLeavesDuringSetRole(t *testing.T, s *store.Store) {
+	owner, a, m := newUser(t, s, "own"), newUser(t, s, "adm"), newUser(t, s, "mem")
+	for i := range 10 {
+		r := newRoom(t, s, "room", owner, false)
+		join(t, s, r, a)
+		join(t, s, r, m)
+		must(t, s.RoomAdmin.SetRole(ctx(t), r.ID, a.ID, parley.RoleAdmin))
+		var wg sync.WaitGroup
+		var leaveErr, roleErr error
+		wg.Add(2)
+		go func() { defer wg.Done(); _, leaveErr = s.RoomAdmin.Leave(ctx(t), r.ID, owner.ID) }()
+		go func() { defer wg.Done(); roleErr = s.RoomAdmin.SetRole(ctx(t), r.ID, a.ID, parley.RoleMember) }()
+		wg.Wait()
+		must(t, leaveErr)
+		if roleErr != nil {
+			wantCode(t, roleErr, parley.CodeBadRequest) // a was owner by then
+		}
+		members, err := s.Memberships.Members(ctx(t), r.ID)
+		must(t, err)
+		var owners []string
+		for _, mb := range members {
+			if mb.Role == parley.RoleOwner {
+				owners = append(owners, mb.User.ID)
+			}
+		}
+		stored, err := s.Rooms.ByID(ctx(t), r.ID)
+		must(t, err)
+		if len(owners) != 1 || stored.OwnerID != owners[0] {
+			t.Fatalf("round %d: owners %v, ownerId %q", i, owners, stored.OwnerID)
+		}
 	}
 }
