@@ -82,6 +82,8 @@ func isBidiControl(r rune) bool {
 }
 
 // Validate checks a group room's name and topic, as trimmed by the caller.
+// Both are shown on one line beside other text, so control characters and
+// bidirectional formatting are refused as in display names.
 func (r *Room) Validate() error {
 	switch {
 	case strings.TrimSpace(r.Name) == "":
@@ -90,6 +92,19 @@ func (r *Room) Validate() error {
 		return Errorf(CodeTooLarge, "name is longer than %d characters", MaxRoomName)
 	case utf8.RuneCountInString(r.Topic) > MaxRoomTopic:
 		return Errorf(CodeTooLarge, "topic is longer than %d characters", MaxRoomTopic)
+	case hasFormatting(r.Name):
+		return Errorf(CodeBadRequest, "name must not contain control or bidirectional formatting characters")
+	case hasFormatting(r.Topic):
+		return Errorf(CodeBadRequest, "topic must not contain control or bidirectional formatting characters")
 	}
 	return nil
+}
+
+func hasFormatting(s string) bool {
+	for _, r := range s {
+		if unicode.IsControl(r) || isBidiControl(r) {
+			return true
+		}
+	}
+	return false
 }

@@ -55,6 +55,10 @@ func TestRoomValidate(t *testing.T) {
 		{parley.Room{Name: strings.Repeat("名", parley.MaxRoomName)}, ""},
 		{parley.Room{Name: strings.Repeat("名", parley.MaxRoomName+1)}, parley.CodeTooLarge},
 		{parley.Room{Name: "ops", Topic: strings.Repeat("t", parley.MaxRoomTopic+1)}, parley.CodeTooLarge},
+		{parley.Room{Name: "ops\nroom"}, parley.CodeBadRequest},
+		{parley.Room{Name: "ops\u202e"}, parley.CodeBadRequest},
+		{parley.Room{Name: "ops", Topic: "tabs\tare control"}, parley.CodeBadRequest},
+		{parley.Room{Name: "ops", Topic: "plain topic, 中文 ok"}, ""},
 	} {
 		if got := parley.CodeOf(c.room.Validate()); got != c.want {
 			t.Errorf("%q/%d-char topic: Validate = %q, want %q", c.room.Name, len(c.room.Topic), got, c.want)

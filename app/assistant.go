@@ -50,7 +50,9 @@ func (m *Main) openAssistant(ctx context.Context, filter *rooms.Filter, services
 		Logger:            m.log,
 		Metrics:           reg,
 	})
-	m.hub.OnMessage(func(p rooms.Posted) { m.assistant.Notice(assistant.IncomingOf(p.Message, p.Sender, p.Quoted, p.Edited)) })
+	m.hub.OnMessage(func(p rooms.Posted) {
+		m.assistant.Notice(assistant.IncomingOf(p.Message, p.Sender, p.Quoted, p.Edited))
+	})
 	return nil
 }
 

@@ -809,6 +809,22 @@ func (s *scenario) socketIO(t *testing.T) {
 	alice.emit("room:notify", map[string]any{"room": s.public, "level": "none"}, "")
 	alice.emit("room:notify", map[string]any{"room": s.public, "level": "loud"}, parley.CodeBadRequest)
 	carol.emit("room:notify", map[string]any{"room": s.public, "level": "all"}, parley.CodeForbidden)
+	// room:update and room:role
+	alice.emit("room:update", map[string]any{"room": s.public, "topic": "where the tests still talk"}, "")
+	bob.waitFor("room:updated", func(name string, p map[string]any) bool {
+		return name == "room:updated" && p["id"] == s.public && p["topic"] == "where the tests still talk"
+	})
+	bob.emit("room:update", map[string]any{"room": s.public, "name": "bob's now"}, parley.CodeForbidden)
+	alice.emit("room:update", map[string]any{"room": s.public, "name": " "}, parley.CodeBadRequest)
+	alice.emit("room:role", map[string]any{"room": s.public, "user": "bob", "role": "admin"}, "")
+	bob.waitFor("room:member bob admin", func(name string, p map[string]any) bool {
+		return name == "room:member" && p["room"] == s.public && p["action"] == "role" && p["role"] == "admin"
+	})
+	bob.emit("room:role", map[string]any{"room": s.public, "user": "alice", "role": "member"}, parley.CodeForbidden)
+	alice.emit("room:role", map[string]any{"room": s.public, "user": "bob", "role": "member"}, "")
+	bob.waitFor("room:member bob member", func(name string, p map[string]any) bool {
+		return name == "room:member" && p["room"] == s.public && p["action"] == "role" && p["role"] == "member"
+	})
 
 	// message:delete
 	mine := alice.emit("message:send", map[string]any{"room": s.public, "text": "alice's own", "clientMsgId": "a-1"}, "")

@@ -69,9 +69,10 @@ func TestEveryCallSucceedsAndFailsWithTheServersCode(t *testing.T) {
 				botID = u.ID
 			}
 		}
-		bot := protocol.User{ID: botID, Username: "assistant", DisplayName: "Assistant", Kind: parley.KindBot, Online: &offline}
+		bot := protocol.User{ID: botID, Username: "assistant", DisplayName: "Assistant", Kind: parley.KindBot, Online: &offline, Role: parley.RoleMember}
 		wantMembers := []protocol.User{human(alice), human(bob), bot}
 		wantMembers[0].Online, wantMembers[1].Online = &online, &online
+		wantMembers[0].Role, wantMembers[1].Role = parley.RoleOwner, parley.RoleMember
 		sortUsers(j.Members)
 		sortUsers(wantMembers)
 		if !reflect.DeepEqual(j.Members, wantMembers) {

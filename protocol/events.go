@@ -1,5 +1,7 @@
 package protocol
 
+import "github.com/parley-chat/parley"
+
 // Event payloads sent to clients.
 type (
 	TypingEvent struct {
@@ -15,6 +17,8 @@ type (
 		Room   string `json:"room"`
 		User   User   `json:"user"`
 		Action string `json:"action"`
+		// Role is the member's new role, set for the action "role" only.
+		Role parley.Role `json:"role,omitempty"`
 	}
 	// StreamEvent is a piece of a bot's reply still being written.
 	StreamEvent struct {
@@ -49,6 +53,9 @@ const (
 	// Me is false: the event goes to the whole room, and only a reader's
 	// own reactions change their Me.
 	EventUpdated = "message:updated"
+	// EventRoomUpdated (Room, without the per-member fields) follows a
+	// room:update.
+	EventRoomUpdated = "room:updated"
 	// EventSessionEnded (SessionEndedEvent) is the last event of a socket
 	// whose token expired or was revoked.
 	EventSessionEnded = "session:ended"

@@ -16,6 +16,8 @@ const (
 	EventInvite        = "room:invite"
 	EventKick          = "room:kick"
 	EventDelete        = "message:delete"
+	EventUpdateRoom    = "room:update"
+	EventRole          = "room:role"
 	EventSkillRegister = "skill:register"
 	EventEdit          = "message:edit"
 	EventReactionAdd   = "reaction:add"
@@ -39,6 +41,20 @@ type (
 	MemberPayload struct {
 		Room string `json:"room"`
 		User string `json:"user"`
+	}
+
+	// UpdateRoomPayload is room:update: a field left out is kept.
+	UpdateRoomPayload struct {
+		Room  string  `json:"room"`
+		Name  *string `json:"name"`
+		Topic *string `json:"topic"`
+	}
+
+	// RolePayload is room:role: a member's new role, by username.
+	RolePayload struct {
+		Room string      `json:"room"`
+		User string      `json:"user"`
+		Role parley.Role `json:"role"`
 	}
 
 	// SendPayload is message:send. ReplyTo names a message of the same

@@ -26,8 +26,9 @@ type User struct {
 	Username    string          `json:"username"`
 	DisplayName string          `json:"displayName"`
 	Kind        parley.UserKind `json:"kind"`
-	// Online is set in member lists only.
-	Online *bool `json:"online,omitempty"`
+	// Online and Role are set in member lists only.
+	Online *bool       `json:"online,omitempty"`
+	Role   parley.Role `json:"role,omitempty"`
 }
 
 // UserOf projects an account onto the wire, never its password hash.

@@ -46,9 +46,12 @@ func (h *Hub) MembershipEndedElsewhere(roomID, userID string) {
 	h.emit.LeaveRoom(userID, roomID)
 }
 
-// MembershipStartedElsewhere applies a membership another node started:
-// this node's sockets of userID join the room. Peers call it.
+// MembershipStartedElsewhere applies a membership another node started,
+// or whose role it changed: this node's sockets of userID join the room
+// (again, which changes nothing), and the membership is read afresh from
+// the store next time. Peers call it.
 func (h *Hub) MembershipStartedElsewhere(roomID, userID string) {
+	h.members.forget(roomID, userID)
 	h.emit.JoinRoom(userID, roomID)
 }
 

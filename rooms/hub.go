@@ -58,8 +58,8 @@ type Peers interface {
 	// keeps retrying it.
 	MembershipEnded(ctx context.Context, roomID, userID string) error
 	// MembershipStarted tells every node that userID is now a member of
-	// roomID; each calls Hub.MembershipStartedElsewhere. Errors as for
-	// MembershipEnded.
+	// roomID, or that their role in it changed; each calls
+	// Hub.MembershipStartedElsewhere. Errors as for MembershipEnded.
 	MembershipStarted(ctx context.Context, roomID, userID string) error
 }
 

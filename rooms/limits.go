@@ -16,7 +16,7 @@ type Class string
 const (
 	// ClassWrite is every event that writes to the store or changes
 	// membership: read, dm:open, room:join, room:leave, room:invite,
-	// room:kick, room:notify, message:delete, and skill:register.
+	// room:kick, room:notify, room:update, room:role, message:delete, and skill:register.
 	ClassWrite Class = "write"
 	// ClassRead is every request that reads pages from the store: history
 	// and sync, and the REST room lists and history.
@@ -58,7 +58,7 @@ func classes() []Class { return []Class{ClassWrite, ClassRead, ClassTyping, Clas
 func ClassOf(event string) (Class, bool) {
 	switch event {
 	case protocol.EventRead, protocol.EventOpenDirect, protocol.EventJoin, protocol.EventLeave,
-		protocol.EventInvite, protocol.EventKick, protocol.EventDelete, protocol.EventSkillRegister,
+		protocol.EventInvite, protocol.EventKick, protocol.EventUpdateRoom, protocol.EventRole, protocol.EventDelete, protocol.EventSkillRegister,
 		protocol.EventEdit, protocol.EventReactionAdd, protocol.EventReactionDel, protocol.EventNotify:
 		return ClassWrite, true
 	case protocol.EventHistory, protocol.EventSync, protocol.EventThread:

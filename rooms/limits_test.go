@@ -52,6 +52,7 @@ func TestEveryClientEventHasAClass(t *testing.T) {
 		protocol.EventRead, protocol.EventOpenDirect, protocol.EventJoin, protocol.EventLeave, protocol.EventInvite,
 		protocol.EventKick, protocol.EventDelete, protocol.EventSkillRegister, protocol.EventHistory, protocol.EventSync,
 		protocol.EventNotify,
+		protocol.EventUpdateRoom, protocol.EventRole,
 	} {
 		if _, ok := rooms.ClassOf(ev); !ok {
 			t.Errorf("%s spends no budget", ev)

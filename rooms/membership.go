@@ -130,12 +130,28 @@ func (h *Hub) Leave(ctx context.Context, user parley.User, roomID string) error 
 	if room.Kind == parley.RoomDirect {
 		return parley.Errorf(parley.CodeBadRequest, "direct rooms cannot be left")
 	}
-	if err := h.store.Memberships.Remove(ctx, room.ID, user.ID); err != nil && parley.CodeOf(err) != parley.CodeNotFound {
+	// The store passes an owner's room on to its heir in the same step.
+	heir, err := h.store.RoomAdmin.Leave(ctx, room.ID, user.ID)
+	if err != nil && parley.CodeOf(err) != parley.CodeNotFound {
 		return err
 	}
 	h.members.forget(room.ID, user.ID)
 	h.emit.Emit(roomTarget(room.ID), protocol.EventMember, protocol.MemberEvent{Room: room.ID, User: protocol.UserOf(user), Action: "left"})
-	return h.leaveEverywhere(ctx, room.ID, user.ID)
+	err = h.leaveEverywhere(ctx, room.ID, user.ID)
+	if heir == nil {
+		return err
+	}
+	next, uerr := h.store.Users.ByID(ctx, heir.UserID)
+	if uerr != nil {
+		// The room has its new owner; only the room's view of it lags
+		// until the members reload the list.
+		h.log.Warn("room passed on, but its new owner could not be announced", "room", room.ID, "err", uerr)
+		return err
+	}
+	if rerr := h.roleChanged(ctx, room.ID, *next, parley.RoleOwner); err == nil {
+		err = rerr
+	}
+	return err
 }
 
 // Members lists a room's members with their presence across the cluster.
@@ -155,6 +171,7 @@ func (h *Hub) Members(ctx context.Context, roomID string) ([]protocol.User, erro
 	for i, m := range ms {
 		out[i] = protocol.UserOf(m.User)
 		out[i].Online = &online[i]
+		out[i].Role = m.Role
 	}
 	return out, nil
 }
@@ -255,8 +272,7 @@ func (h *Hub) Kick(ctx context.Context, user parley.User, roomID, username strin
 	if other.ID == user.ID {
 		return parley.Errorf(parley.CodeBadRequest, "use room:leave to leave a room")
 	}
-	// Admins moderate too (the role is stored; promoting to it is not
-	// exposed yet), but the room stays its owner's.
+	// Admins moderate too, but the room stays its owner's.
 	if other.ID == room.OwnerID {
 		return parley.Errorf(parley.CodeForbidden, "the owner cannot be kicked")
 	}

@@ -118,6 +118,18 @@ func (h *handlers) notify(ctx context.Context, req protocol.NotifyPayload) (map[
 	return nil, h.hub.SetNotify(ctx, h.user, req.Room, req.Level)
 }
 
+func (h *handlers) updateRoom(ctx context.Context, req protocol.UpdateRoomPayload) (map[string]any, error) {
+	room, err := h.hub.UpdateRoom(ctx, h.user, req.Room, req.Name, req.Topic)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"room": room}, nil
+}
+
+func (h *handlers) setRole(ctx context.Context, req protocol.RolePayload) (map[string]any, error) {
+	return nil, h.hub.SetRole(ctx, h.user, req.Room, req.User, req.Role)
+}
+
 func (h *handlers) deleteMessage(ctx context.Context, req protocol.DeletePayload) (map[string]any, error) {
 	return nil, h.hub.DeleteMessage(ctx, h.user, req.Room, req.ID)
 }

@@ -123,6 +123,8 @@ func (s *Server) onConnect(sock *socket.Socket, user parley.User, claims account
 	s.on(sock, protocol.EventOpenDirect, decoded(h.openDirect))
 	s.on(sock, protocol.EventInvite, decoded(h.invite))
 	s.on(sock, protocol.EventKick, decoded(h.kick))
+	s.on(sock, protocol.EventUpdateRoom, decoded(h.updateRoom))
+	s.on(sock, protocol.EventRole, decoded(h.setRole))
 	s.on(sock, protocol.EventDelete, decoded(h.deleteMessage))
 	s.on(sock, protocol.EventEdit, decoded(h.edit))
 	s.on(sock, protocol.EventReactionAdd, decoded(h.reaction(true)))

@@ -110,6 +110,7 @@ type Store struct {
 	People      People
 	Rooms       Rooms
 	Memberships Memberships
+	RoomAdmin   RoomAdmin
 	// Notifications are the members' notification levels.
 	Notifications Notifications
 	Messages      Messages

@@ -55,6 +55,9 @@ func Wrap(st *store.Store, reg *monitoring.Registry) *store.Store {
 	if st.Notifications != nil {
 		out.Notifications = newTimedNotifications(st.Notifications, m)
 	}
+	if st.RoomAdmin != nil {
+		out.RoomAdmin = newTimedRoomAdmin(st.RoomAdmin, m)
+	}
 	if st.Messages != nil {
 		out.Messages = newTimedMessages(st.Messages, m)
 	}

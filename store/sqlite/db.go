@@ -70,6 +70,7 @@ func Open(ctx context.Context, cfg Config) (*store.Store, error) {
 		People:        &People{db: db},
 		Rooms:         &Rooms{db: db},
 		Memberships:   &Memberships{db: db},
+		RoomAdmin:     &RoomAdmin{db: db},
 		Notifications: &Notifications{db: db},
 		Messages:      &Messages{db: db},
 		Edits:         &Edits{db: db},

@@ -33,6 +33,7 @@ func Run(t *testing.T, newStore Factory) {
 	tests = append(tests, peopleTests...)
 	tests = append(tests, roomTests...)
 	tests = append(tests, membershipTests...)
+	tests = append(tests, roomAdminTests...)
 	tests = append(tests, messageTests...)
 	tests = append(tests, editTests...)
 	tests = append(tests, threadTests...)

@@ -42,6 +42,8 @@ export const api = {
     request<void>("POST", "/api/me/password", token, { current, password }),
   rooms: (token: string) => request<{ rooms: Room[] }>("GET", "/api/rooms", token),
   publicRooms: (token: string) => request<{ rooms: Room[] }>("GET", "/api/rooms/public", token),
+  searchUsers: (token: string, q: string, limit: number) =>
+    request<{ users: User[] }>("GET", `/api/users?q=${encodeURIComponent(q)}&limit=${limit}`, token),
   createRoom: (token: string, name: string, topic: string, isPrivate: boolean) =>
     request<{ room: Room }>("POST", "/api/rooms", token, { name, topic, private: isPrivate }),
 };

@@ -105,6 +105,14 @@ export class ChatClient {
   publicRooms = async () => this.signedIn().publicRooms();
   /** My notification level for the room, kept on the server for my other clients. */
   setNotify = async (room: string, level: NotifyLevel) => this.signedIn().setNotify(room, level);
+  /** Owners and admins; the room hears room:updated. */
+  updateRoom = async (room: string, fields: { name?: string; topic?: string }) => this.signedIn().updateRoom(room, fields);
+  /** The owner only. */
+  setRole = async (room: string, username: string, role: "admin" | "member") => this.signedIn().wire.setRole(room, username, role);
+  invite = async (room: string, username: string) => this.signedIn().wire.invite(room, username);
+  kick = async (room: string, username: string) => this.signedIn().wire.kick(room, username);
+  leaveRoom = async (room: string) => this.signedIn().leaveRoom(room);
+  searchPeople = async (q: string, limit = 8) => this.signedIn().searchPeople(q, limit);
   /** Mine, or any as a room owner/admin; every member sees a tombstone. */
   deleteMessage = async (room: string, id: string) => this.signedIn().deleteMessage(room, id);
 

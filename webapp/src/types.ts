@@ -9,7 +9,11 @@ export interface User {
   kind: UserKind;
   /** Only in member lists. */
   online?: boolean;
+  /** Only in member lists. */
+  role?: Role;
 }
+
+export type Role = "owner" | "admin" | "member";
 
 export interface Room {
   id: string;
@@ -20,7 +24,7 @@ export interface Room {
   createdAt: string;
   lastSeq: number;
   unread?: number;
-  role?: "owner" | "admin" | "member";
+  role?: Role;
   /** My notification level, in my room list only (docs/protocol.md §7.16). */
   notify?: NotifyLevel;
 }

@@ -2,7 +2,7 @@
 // the reducers' business, what they call for (a sync...) the reactions'.
 import type { Socket } from "socket.io-client";
 import type { Action } from "../state/actions";
-import type { Message, StreamDelta, User } from "../types";
+import type { Message, Role, Room, StreamDelta, User } from "../types";
 
 export function bindEvents(socket: Socket, dispatch: (a: Action) => void, now: () => number = Date.now): void {
   socket.on("connect", () => dispatch({ type: "socket/connected" }));
@@ -32,7 +32,13 @@ export function bindEvents(socket: Socket, dispatch: (a: Action) => void, now: (
   socket.on("presence", (e: { user: User; online: boolean } | null) => {
     if (e?.user) dispatch({ type: "presence/changed", user: e.user, online: !!e.online });
   });
-  socket.on("room:member", (e: { room: string; user: User; action: string } | null) => {
-    if (e?.user) dispatch({ type: "member/changed", room: e.room, user: e.user, joined: e.action === "joined" });
+  socket.on("room:member", (e: { room: string; user: User; action: string; role?: Role } | null) => {
+    if (!e?.user) return;
+    if (e.action === "role") {
+      if (e.role) dispatch({ type: "member/role", room: e.room, user: e.user, role: e.role });
+    } else dispatch({ type: "member/changed", room: e.room, user: e.user, joined: e.action === "joined" });
+  });
+  socket.on("room:updated", (r: Room | null) => {
+    if (r?.id) dispatch({ type: "room/updated", room: r });
   });
 }

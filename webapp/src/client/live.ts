@@ -107,6 +107,20 @@ export class Live {
     this.scope.dispatch({ type: "room/notify", room, level });
   }
 
+  async updateRoom(room: string, fields: { name?: string; topic?: string }): Promise<void> {
+    const updated = await this.wire.updateRoom(room, fields);
+    this.scope.dispatch({ type: "room/updated", room: updated });
+  }
+
+  async leaveRoom(room: string): Promise<void> {
+    await this.wire.leave(room);
+    await this.sync.resync();
+  }
+
+  async searchPeople(q: string, limit: number) {
+    return (await api.searchUsers(this.token(), q, limit)).users;
+  }
+
   async deleteMessage(room: string, id: string): Promise<void> {
     await this.wire.deleteMessage(room, id);
     this.scope.dispatch({ type: "message/deleted", room, id });

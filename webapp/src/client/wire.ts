@@ -72,6 +72,26 @@ export class Wire {
     await call(this.live(), "room:notify", { room, level });
   }
 
+  async updateRoom(room: string, fields: { name?: string; topic?: string }): Promise<Room> {
+    return (await call<{ room: Room }>(this.live(), "room:update", { room, ...fields })).room;
+  }
+
+  async setRole(room: string, user: string, role: "admin" | "member"): Promise<void> {
+    await call(this.live(), "room:role", { room, user, role });
+  }
+
+  async invite(room: string, user: string): Promise<void> {
+    await call(this.live(), "room:invite", { room, user });
+  }
+
+  async kick(room: string, user: string): Promise<void> {
+    await call(this.live(), "room:kick", { room, user });
+  }
+
+  async leave(room: string): Promise<void> {
+    await call(this.live(), "room:leave", { room });
+  }
+
   async deleteMessage(room: string, id: string): Promise<void> {
     await call(this.live(), "message:delete", { room, id });
   }

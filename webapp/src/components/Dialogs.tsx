@@ -7,6 +7,7 @@ import { ParleyError } from "../errors";
 import { t } from "../i18n";
 import type { Room } from "../types";
 import { Icon } from "./Icon";
+import { InviteDialog, RoomDialog } from "./RoomDialogs";
 
 export function Dialogs() {
   const dialog = useChat((s) => s.ui.dialog);
@@ -14,15 +15,17 @@ export function Dialogs() {
   if (dialog === "create") return <CreateDialog />;
   if (dialog === "direct") return <DirectDialog />;
   if (dialog === "password") return <PasswordDialog />;
+  if (dialog === "room") return <RoomDialog />;
+  if (dialog === "invite") return <InviteDialog />;
   return null;
 }
 
-function useClose(): () => void {
+export function useClose(): () => void {
   const client = useClient();
   return () => client.dispatch({ type: "ui/dialog", dialog: null });
 }
 
-function Modal({ title, children }: { title: string; children: ComponentChildren }) {
+export function Modal({ title, children }: { title: string; children: ComponentChildren }) {
   const close = useClose();
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
@@ -44,7 +47,7 @@ function Modal({ title, children }: { title: string; children: ComponentChildren
   );
 }
 
-function useAction() {
+export function useAction() {
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
   const run = async (fn: () => Promise<void>) => {

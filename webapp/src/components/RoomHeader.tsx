@@ -25,6 +25,11 @@ export function RoomHeader({ room }: { room: RoomState }) {
         {room.room.topic && <p class="room-topic">{room.room.topic}</p>}
       </div>
       <NotifyLevelSelect key={room.room.id} room={room} />
+      {room.room.kind === "group" && (
+        <button type="button" class="icon-btn" aria-label={t("roomSettings")} aria-haspopup="dialog" onClick={() => client.dispatch({ type: "ui/dialog", dialog: "room" })}>
+          <Icon name="settings" />
+        </button>
+      )}
       {/* named by its content, so the name holds the count a sighted user sees (WCAG 2.5.3) */}
       <button type="button" class="ghost-btn" aria-expanded={membersOpen} onClick={() => client.dispatch({ type: "ui/members" })}>
         <Icon name="members" /> <span class="visually-hidden">{t("showMembers")}: </span><span class="count">{room.members?.length ?? ""}</span>

@@ -2,7 +2,7 @@
 // timers, the browser) only ever dispatch these; the reducers decide what
 // they mean. Anything impure (the time, a new id) travels in the action.
 import type { Session } from "../api";
-import type { Message, NotifyLevel, Page, Room, StreamDelta, User } from "../types";
+import type { Message, NotifyLevel, Page, Role, Room, StreamDelta, User } from "../types";
 import type { Dialog, ServerConfig, SessionEndReason } from "./model";
 
 export type Action =
@@ -29,6 +29,10 @@ export type Action =
   | { type: "room/notify"; room: string; level: NotifyLevel }
   | { type: "members/loaded"; room: string; members: User[] }
   | { type: "member/changed"; room: string; user: User; joined: boolean }
+  /** A member's role changed (room:role, or an owner left and the room passed on). */
+  | { type: "member/role"; room: string; user: User; role: Role }
+  /** The room's name or topic changed (room:updated). */
+  | { type: "room/updated"; room: Room }
   // room logs
   | { type: "history/loaded"; room: string; page: Page }
   | { type: "older/requested"; room: string }

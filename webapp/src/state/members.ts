@@ -23,6 +23,16 @@ export function memberChanged(s: ChatState, a: ActionOf<"member/changed">): Chat
   });
 }
 
+/** The role shows in the member list; mine also decides what the room offers me. */
+export function memberRole(s: ChatState, a: ActionOf<"member/role">): ChatState {
+  const mine = a.user.id === s.session?.user.id;
+  return withRoom(s, a.room, (r) => ({
+    ...r,
+    room: mine ? { ...r.room, role: a.role } : r.room,
+    members: r.members?.map((u) => (u.id === a.user.id ? { ...u, role: a.role } : u)) ?? null,
+  }));
+}
+
 export function presenceChanged(s: ChatState, a: ActionOf<"presence/changed">): ChatState {
   return s.presence[a.user.id] === a.online ? s : { ...s, presence: { ...s.presence, [a.user.id]: a.online } };
 }

@@ -52,7 +52,7 @@ export interface ChatState {
 /** session:ended's reasons (docs/protocol.md §8.8). */
 export type SessionEndReason = "expired" | "revoked";
 
-export type Dialog = null | "browse" | "create" | "direct" | "password";
+export type Dialog = null | "browse" | "create" | "direct" | "password" | "room" | "invite";
 
 export interface UiState {
   dialog: Dialog;

@@ -5,10 +5,10 @@ import type { Action } from "./actions";
 import { reduceConfig } from "./config";
 import { socketConnectFailed, socketConnected, socketConnecting, socketDisconnected } from "./connection";
 import { historyLoaded, messageDeleted, messageReceived, olderFailed, olderLoaded, olderRequested, sendAcked, streamDelta, syncOverflowed, syncPage } from "./log";
-import { memberChanged, membersLoaded, presenceChanged } from "./members";
+import { memberChanged, memberRole, membersLoaded, presenceChanged } from "./members";
 import type { AppState, ChatState } from "./model";
 import { sendAttempted, sendDiscarded, sendFailed, sendQueued, sendRetried } from "./outbox";
-import { roomNotify, roomOpened, roomRead, roomSelected, roomsListed } from "./rooms";
+import { roomNotify, roomOpened, roomRead, roomSelected, roomUpdated, roomsListed } from "./rooms";
 import { sessionEnded, sessionStarted } from "./session";
 import { typingChanged, typingExpired } from "./typing";
 import { reduceUi } from "./ui";
@@ -39,6 +39,10 @@ export function reduceChat(s: ChatState, a: Action): ChatState {
       return roomRead(s, a);
     case "room/notify":
       return roomNotify(s, a);
+    case "room/updated":
+      return roomUpdated(s, a);
+    case "member/role":
+      return memberRole(s, a);
     case "members/loaded":
       return membersLoaded(s, a);
     case "member/changed":

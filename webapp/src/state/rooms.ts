@@ -21,6 +21,11 @@ export function roomsListed(s: ChatState, a: ActionOf<"rooms/listed">): ChatStat
   return { ...s, rooms };
 }
 
+/** room:updated carries the room without my role and unread count: keep those. */
+export function roomUpdated(s: ChatState, a: ActionOf<"room/updated">): ChatState {
+  return withRoom(s, a.room.id, (r) => ({ ...r, room: { ...r.room, name: a.room.name, topic: a.room.topic } }));
+}
+
 /** Makes a room the active one; the "new messages" line goes after what was read when it was opened. */
 function activate(s: ChatState, id: string | null): ChatState {
   if (id === s.active) return s;
