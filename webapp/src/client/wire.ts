@@ -4,7 +4,7 @@ import type { Socket } from "socket.io-client";
 import { ParleyError } from "../errors";
 import { call, openSocket } from "../socket";
 import type { Action } from "../state/actions";
-import type { Message, Page, Room, User } from "../types";
+import type { Message, Page, Room, SyncRoom, User } from "../types";
 import { bindEvents } from "./events";
 
 const PAGE = 50;
@@ -43,8 +43,8 @@ export class Wire {
     return { messages: ack.messages ?? [], hasMore: !!ack.hasMore };
   }
 
-  async sync(cursors: Record<string, number>): Promise<Record<string, Page>> {
-    return (await call<{ rooms?: Record<string, Page> }>(this.live(), "sync", { cursors })).rooms ?? {};
+  async sync(cursors: Record<string, number>, revs: Record<string, number> = {}): Promise<Record<string, SyncRoom>> {
+    return (await call<{ rooms?: Record<string, SyncRoom> }>(this.live(), "sync", { cursors, revs })).rooms ?? {};
   }
 
   /** Joins the room (a no-op for a member) and answers its member list. */

@@ -32,11 +32,15 @@ export type Action =
   | { type: "older/requested"; room: string }
   | { type: "older/loaded"; room: string; page: Page }
   | { type: "older/failed"; room: string }
-  | { type: "sync/page"; room: string; messages: Message[] }
+  /** changes: held messages that changed since rev was sent; rev: the one to send next. */
+  | { type: "sync/page"; room: string; messages: Message[]; changes?: Message[]; rev?: number }
   /** Too far behind to catch up page by page: opened logs start over. */
   | { type: "sync/overflowed" }
   | { type: "message/received"; message: Message }
   | { type: "message/deleted"; room: string; id: string }
+  /** A message's new copy (edit, reactions, delete). exact: made for me (an
+   * ack), so its reactions' `me` is right; else message:updated's. */
+  | { type: "message/updated"; message: Message; exact?: boolean }
   // my sends, optimistic until acknowledged
   | { type: "send/queued"; room: string; clientMsgId: string; text: string; createdAt: string }
   | { type: "send/attempted"; room: string; clientMsgId: string }

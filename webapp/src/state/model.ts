@@ -18,6 +18,12 @@ export interface RoomState {
   room: Room;
   /** Newest seq known to exist in the room. */
   lastSeq: number;
+  /**
+   * The rev my copy of the log is as of, sent with every sync so that it
+   * answers what changed since. Moves only with sync answers: a live
+   * event may come before changes I have not been told of yet.
+   */
+  rev: number;
   /** Newest seq I have read (server-side cursor, advanced locally first). */
   readSeq: number;
   messages: Message[];
@@ -84,6 +90,7 @@ export function newRoomState(room: Room): RoomState {
   return {
     room,
     lastSeq: room.lastSeq,
+    rev: room.lastRev ?? 0,
     readSeq: Math.max(0, room.lastSeq - (room.unread ?? 0)),
     messages: [],
     pending: [],

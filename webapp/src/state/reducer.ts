@@ -4,7 +4,7 @@
 import type { Action } from "./actions";
 import { reduceConfig } from "./config";
 import { socketConnectFailed, socketConnected, socketConnecting, socketDisconnected } from "./connection";
-import { historyLoaded, messageDeleted, messageReceived, olderFailed, olderLoaded, olderRequested, sendAcked, streamDelta, syncOverflowed, syncPage } from "./log";
+import { historyLoaded, messageDeleted, messageReceived, messageUpdated, olderFailed, olderLoaded, olderRequested, sendAcked, streamDelta, syncOverflowed, syncPage } from "./log";
 import { memberChanged, membersLoaded, presenceChanged } from "./members";
 import type { AppState, ChatState } from "./model";
 import { sendAttempted, sendDiscarded, sendFailed, sendQueued, sendRetried } from "./outbox";
@@ -59,6 +59,8 @@ export function reduceChat(s: ChatState, a: Action): ChatState {
       return messageReceived(s, a);
     case "message/deleted":
       return messageDeleted(s, a);
+    case "message/updated":
+      return messageUpdated(s, a);
     case "send/queued":
       return sendQueued(s, a);
     case "send/attempted":
