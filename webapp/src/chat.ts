@@ -95,6 +95,8 @@ export class ChatClient {
   publicRooms = async () => this.signedIn().publicRooms();
   /** Mine, or any as a room owner/admin; every member sees a tombstone. */
   deleteMessage = async (room: string, id: string) => this.signedIn().deleteMessage(room, id);
+  /** Mine only; the same text rules as a send. */
+  editMessage = async (room: string, id: string, text: string) => this.signedIn().editMessage(room, id, text);
 
   private signedIn(): Live {
     if (!this.live) throw new ParleyError("UNAUTHORIZED", "not signed in");

@@ -78,6 +78,11 @@ const en = {
   errTooLarge: "This message is too long.",
   errBadCredentials: "Wrong username or password.",
   errTaken: "That username is taken.",
+  editMessage: "Edit message",
+  edited: "(edited)",
+  editedAt: "Edited {time}",
+  editHint: "Enter to save, Escape to cancel",
+  save: "Save",
   skipToComposer: "Skip to message box",
 } as const;
 
@@ -162,6 +167,11 @@ const zh: Dict = {
   errTooLarge: "消息太长了。",
   errBadCredentials: "用户名或密码错误。",
   errTaken: "该用户名已被占用。",
+  editMessage: "编辑消息",
+  edited: "（已编辑）",
+  editedAt: "编辑于 {time}",
+  editHint: "Enter 保存，Esc 取消",
+  save: "保存",
   skipToComposer: "跳到输入框",
 };
 

@@ -107,6 +107,11 @@ export class Live {
     this.scope.dispatch({ type: "message/deleted", room, id });
   }
 
+  async editMessage(room: string, id: string, text: string): Promise<void> {
+    const message = await this.wire.edit(room, id, text);
+    this.scope.dispatch({ type: "message/updated", message, exact: true });
+  }
+
   markActiveRead(): void {
     const id = this.scope.get().chat.active;
     if (id) this.reads.mark(id);

@@ -68,6 +68,11 @@ export class Wire {
     return (await call<{ room: Room }>(this.live(), "dm:open", { user: username })).room;
   }
 
+  /** My message's new text; answers the stored copy. */
+  async edit(room: string, id: string, text: string): Promise<Message> {
+    return (await call<{ message: Message }>(this.live(), "message:edit", { room, id, text })).message;
+  }
+
   async deleteMessage(room: string, id: string): Promise<void> {
     await call(this.live(), "message:delete", { room, id });
   }

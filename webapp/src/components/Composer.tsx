@@ -96,6 +96,13 @@ export function Composer({ room, me, disabled }: { room: RoomState; me: User; di
     if (e.key === "Enter" && !e.shiftKey) {
       e.preventDefault();
       submit();
+    } else if (e.key === "ArrowUp" && !text && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey) {
+      // as in most chat apps: Up in an empty box edits my last message
+      const last = lastEditable(room, me.id);
+      if (last) {
+        e.preventDefault();
+        client.dispatch({ type: "ui/edit", message: { room: id, id: last } });
+      }
     }
   };
 
@@ -158,4 +165,13 @@ export function Composer({ room, me, disabled }: { room: RoomState; me: User; di
       </button>
     </form>
   );
+}
+
+/** My newest message that can still be edited, if the log holds one. */
+export function lastEditable(room: RoomState, myId: string): string | null {
+  for (let i = room.messages.length - 1; i >= 0; i--) {
+    const m = room.messages[i];
+    if (m.sender.id === myId && !m.deleted && !m.streamId) return m.id;
+  }
+  return null;
 }

@@ -5,6 +5,7 @@ import type { PendingMessage } from "../merge";
 import type { User } from "../types";
 import { Avatar } from "./Avatar";
 import { Markdown } from "./Markdown";
+import { MessageEditor } from "./MessageEditor";
 
 export interface Row {
   key: string;
@@ -15,6 +16,7 @@ export interface Row {
   createdAt: string;
   seq?: number;
   deleted?: boolean;
+  editedAt?: string;
   pending?: PendingMessage;
   streaming?: boolean;
   startsGroup: boolean;
@@ -27,10 +29,17 @@ interface Props {
   onDiscard?: (clientMsgId: string) => void;
   /** Set when I may delete this message. */
   onDelete?: (id: string) => void;
+  /** Set for my own messages: starts (id) or ends (null) editing in place. */
+  onEdit?: (id: string | null) => void;
+  /** Saves an edit; rejects with the server's error. */
+  onSaveEdit?: (id: string, text: string) => Promise<void>;
+  editing?: boolean;
 }
 
-function MessageItemView({ row, me, onRetry, onDiscard, onDelete }: Props) {
-  const canDelete = !!onDelete && !!row.id && !row.deleted && !row.pending && !row.streaming;
+function MessageItemView({ row, me, onRetry, onDiscard, onDelete, onEdit, onSaveEdit, editing }: Props) {
+  const stored = !!row.id && !row.deleted && !row.pending && !row.streaming;
+  const canDelete = !!onDelete && stored;
+  const canEdit = !!onEdit && !!onSaveEdit && stored;
   const bot = row.sender.kind === "bot";
   const mine = row.sender.id === me.id;
   const mentionsMe = !mine && row.mentions.includes(me.username);
@@ -46,7 +55,16 @@ function MessageItemView({ row, me, onRetry, onDiscard, onDelete }: Props) {
       data-seq={row.seq}
       data-status={row.pending?.status ?? (row.streaming ? "streaming" : "sent")}
     >
-      {canDelete && <DeleteButton onConfirm={() => onDelete!(row.id!)} />}
+      {(canDelete || canEdit) && !editing && (
+        <div class="msg-tools">
+          {canEdit && (
+            <button type="button" class="msg-action" aria-label={t("editMessage")} title={t("editMessage")} onClick={() => onEdit!(row.id!)}>
+              ✎
+            </button>
+          )}
+          {canDelete && <DeleteButton onConfirm={() => onDelete!(row.id!)} />}
+        </div>
+      )}
       <div class="msg-gutter">
         {row.startsGroup ? <Avatar user={row.sender} /> : <time class="msg-time-hover" dateTime={row.createdAt}>{time}</time>}
       </div>
@@ -60,6 +78,9 @@ function MessageItemView({ row, me, onRetry, onDiscard, onDelete }: Props) {
             </time>
           </div>
         )}
+        {editing && canEdit ? (
+          <MessageEditor text={row.text} onSave={(text) => onSaveEdit!(row.id!, text)} onDone={() => onEdit!(null)} />
+        ) : (
         <div class="msg-text">
           {row.deleted ? (
             <em class="muted">{t("deleted")}</em>
@@ -69,6 +90,12 @@ function MessageItemView({ row, me, onRetry, onDiscard, onDelete }: Props) {
           )}
           {row.streaming && <span class="cursor" aria-label={t("streaming")} />}
         </div>
+        )}
+        {row.editedAt && !row.deleted && !editing && (
+          <span class="msg-edited" title={t("editedAt", { time: new Date(row.editedAt).toLocaleString() })}>
+            {t("edited")}
+          </span>
+        )}
         {row.pending?.status === "sending" && <div class="msg-status" aria-live="polite">{t("sending")}</div>}
         {row.pending?.status === "failed" && (
           <div class="msg-status msg-error" role="alert">

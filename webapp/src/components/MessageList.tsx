@@ -17,7 +17,7 @@ type Item = { kind: "day"; key: string; label: string } | { kind: "new"; key: st
 export function buildItems(r: RoomState, me: User, assistant: User | null): Item[] {
   const rows: Omit<Row, "startsGroup">[] = [];
   for (const m of r.messages) {
-    rows.push({ key: m.id, id: m.id, sender: m.sender, text: m.text, mentions: m.mentions, createdAt: m.createdAt, seq: m.seq, deleted: m.deleted });
+    rows.push({ key: m.id, id: m.id, sender: m.sender, text: m.text, mentions: m.mentions, createdAt: m.createdAt, seq: m.seq, deleted: m.deleted, editedAt: m.editedAt });
   }
   for (const [id, s] of Object.entries(r.streams)) {
     const sender = s.sender ?? assistant;
@@ -68,6 +68,15 @@ export function MessageList({ room, me }: { room: RoomState; me: User }) {
   const onDiscard = useCallback((cid: string) => client.discard(id, cid), [id]);
   const onDelete = useCallback((mid: string) => void client.deleteMessage(id, mid).catch(() => undefined), [id]);
   const moderator = room.room.role === "owner" || room.room.role === "admin";
+  const editing = useChat((s) => (s.ui.editing?.room === id ? s.ui.editing.id : null));
+  const onEdit = useCallback(
+    (mid: string | null) => {
+      client.dispatch({ type: "ui/edit", message: mid ? { room: id, id: mid } : null });
+      if (!mid) document.getElementById("composer")?.focus();
+    },
+    [id],
+  );
+  const onSaveEdit = useCallback((mid: string, text: string) => client.editMessage(id, mid, text), [id]);
 
   // a newly opened room starts at its newest message
   useLayoutEffect(() => {
@@ -138,6 +147,9 @@ export function MessageList({ room, me }: { room: RoomState; me: User }) {
                 onRetry={onRetry}
                 onDiscard={onDiscard}
                 onDelete={moderator || it.row.sender.id === me.id ? onDelete : undefined}
+                onEdit={it.row.sender.id === me.id ? onEdit : undefined}
+                onSaveEdit={onSaveEdit}
+                editing={editing !== null && editing === it.row.id}
               />
             ),
           )}

@@ -3,7 +3,7 @@
 // they mean. Anything impure (the time, a new id) travels in the action.
 import type { Session } from "../api";
 import type { Message, Page, Room, StreamDelta, User } from "../types";
-import type { Dialog, ServerConfig, SessionEndReason } from "./model";
+import type { Dialog, MessageRef, ServerConfig, SessionEndReason } from "./model";
 
 export type Action =
   // session and deployment
@@ -56,7 +56,9 @@ export type Action =
   // UI flags
   | { type: "ui/dialog"; dialog: Dialog }
   | { type: "ui/sidebar"; open?: boolean }
-  | { type: "ui/members"; open?: boolean };
+  | { type: "ui/members"; open?: boolean }
+  /** Starts (or, with null, ends) editing a message in place. */
+  | { type: "ui/edit"; message: MessageRef | null };
 
 export type ActionType = Action["type"];
 export type ActionOf<T extends ActionType> = Extract<Action, { type: T }>;

@@ -61,6 +61,13 @@ export interface UiState {
   dialog: Dialog;
   sidebarOpen: boolean;
   membersOpen: boolean;
+  /** The message being edited in place. */
+  editing?: MessageRef | null;
+}
+
+export interface MessageRef {
+  room: string;
+  id: string;
 }
 
 export interface AppState {

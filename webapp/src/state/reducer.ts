@@ -83,6 +83,7 @@ export function reduceChat(s: ChatState, a: Action): ChatState {
     case "ui/dialog":
     case "ui/sidebar":
     case "ui/members":
+    case "ui/edit":
       return s;
   }
 }
