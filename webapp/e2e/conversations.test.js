@@ -94,8 +94,60 @@ test("edits, reactions and deletes made while I was offline show after I reconne
     await bob.context.setOffline(false);
     const one = messageWith(bob.page, "final one");
     await one.locator(".msg-edited").waitFor();
+    await one.getByRole("button", { name: "🎉 1" }).waitFor();
     await messageWith(bob.page, "This message was deleted.").waitFor();
     assert.equal(await messageWith(bob.page, "draft").count(), 0);
+  } finally {
+    await close();
+  }
+});
+
+test("reactions: the other person sees the count, a click on a chip toggles mine, and a :shortcode: shows as text", async () => {
+  const { alice, bob, close } = await pair();
+  try {
+    await sendMessage(alice.page, "ship it?");
+    const atBob = messageWith(bob.page, "ship it?");
+    await atBob.waitFor();
+    await atBob.hover();
+    await atBob.getByRole("button", { name: "Add reaction" }).click();
+    // the picker opens with focus on its first emoji; keyboard only from here
+    await bob.page.getByRole("button", { name: "React 👍" }).waitFor();
+    assert.equal(await bob.page.evaluate(() => document.activeElement?.getAttribute("aria-label")), "React 👍");
+    await bob.page.keyboard.press("Enter");
+    const bobChip = atBob.getByRole("button", { name: "👍 1" });
+    await bobChip.waitFor();
+    assert.equal(await bobChip.getAttribute("aria-pressed"), "true");
+    assert.equal(await bobChip.getAttribute("title"), `👍 by ${bob.username}`);
+
+    const atAlice = messageWith(alice.page, "ship it?");
+    const aliceChip = atAlice.getByRole("button", { name: "👍 1" });
+    await aliceChip.waitFor();
+    assert.equal(await aliceChip.getAttribute("aria-pressed"), "false", "bob's reaction is not alice's");
+    await aliceChip.click();
+    const both = atAlice.getByRole("button", { name: "👍 2" });
+    await both.waitFor();
+    assert.equal(await both.getAttribute("aria-pressed"), "true");
+    // bob's copy came through message:updated: still his, now two
+    const bobBoth = atBob.getByRole("button", { name: "👍 2" });
+    await bobBoth.waitFor();
+    assert.equal(await bobBoth.getAttribute("aria-pressed"), "true");
+
+    // bob takes his back
+    await bobBoth.click();
+    const one = atBob.getByRole("button", { name: "👍 1" });
+    await one.waitFor();
+    assert.equal(await one.getAttribute("aria-pressed"), "false");
+    await atAlice.getByRole("button", { name: "👍 1" }).waitFor();
+    assert.equal(await atAlice.getByRole("button", { name: "👍 1" }).getAttribute("aria-pressed"), "true");
+
+    // a shortcode through the picker's text box
+    await atAlice.hover();
+    await atAlice.getByRole("button", { name: "Add reaction" }).click();
+    await alice.page.getByRole("textbox", { name: "Or a :shortcode:" }).fill("shipit");
+    await alice.page.getByRole("textbox", { name: "Or a :shortcode:" }).press("Enter");
+    await atBob.getByRole("button", { name: ":shipit: 1" }).waitFor();
+    assert.equal(await atBob.locator('[data-emoji=":shipit:"] .reaction-emoji').textContent(), ":shipit:");
+    assert.deepEqual([...alice.page.errors, ...bob.page.errors], []);
   } finally {
     await close();
   }

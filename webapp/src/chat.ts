@@ -97,6 +97,8 @@ export class ChatClient {
   deleteMessage = async (room: string, id: string) => this.signedIn().deleteMessage(room, id);
   /** Mine only; the same text rules as a send. */
   editMessage = async (room: string, id: string, text: string) => this.signedIn().editMessage(room, id, text);
+  /** emoji: one emoji or a :shortcode:; add false takes mine back. */
+  toggleReaction = async (room: string, id: string, emoji: string, add: boolean) => this.signedIn().react(room, id, emoji, add);
 
   private signedIn(): Live {
     if (!this.live) throw new ParleyError("UNAUTHORIZED", "not signed in");

@@ -83,6 +83,14 @@ const en = {
   editedAt: "Edited {time}",
   editHint: "Enter to save, Escape to cancel",
   save: "Save",
+  addReaction: "Add reaction",
+  reactions: "Reactions",
+  reactedBy: "{emoji} by {users}",
+  andOthers: "{users} and {n} more",
+  shortcode: "Or a :shortcode:",
+  shortcodeHint: "Like :party_parrot:",
+  badShortcode: "Type a :shortcode: of a–z, 0–9, _ + -",
+  react: "React",
   skipToComposer: "Skip to message box",
 } as const;
 
@@ -172,6 +180,14 @@ const zh: Dict = {
   editedAt: "编辑于 {time}",
   editHint: "Enter 保存，Esc 取消",
   save: "保存",
+  addReaction: "添加表情回应",
+  reactions: "表情回应",
+  reactedBy: "{users} 回应了 {emoji}",
+  andOthers: "{users} 等 {n} 人",
+  shortcode: "或输入 :短代码:",
+  shortcodeHint: "例如 :party_parrot:",
+  badShortcode: "请输入由 a–z、0–9、_ + - 组成的 :短代码:",
+  react: "回应",
   skipToComposer: "跳到输入框",
 };
 

@@ -112,6 +112,11 @@ export class Live {
     this.scope.dispatch({ type: "message/updated", message, exact: true });
   }
 
+  async react(room: string, id: string, emoji: string, add: boolean): Promise<void> {
+    const message = await this.wire.react(room, id, emoji, add);
+    this.scope.dispatch({ type: "message/updated", message, exact: true });
+  }
+
   markActiveRead(): void {
     const id = this.scope.get().chat.active;
     if (id) this.reads.mark(id);

@@ -73,6 +73,11 @@ export class Wire {
     return (await call<{ message: Message }>(this.live(), "message:edit", { room, id, text })).message;
   }
 
+  /** Adds or takes back my reaction; answers the stored copy. */
+  async react(room: string, id: string, emoji: string, add: boolean): Promise<Message> {
+    return (await call<{ message: Message }>(this.live(), add ? "reaction:add" : "reaction:remove", { room, id, emoji })).message;
+  }
+
   async deleteMessage(room: string, id: string): Promise<void> {
     await call(this.live(), "message:delete", { room, id });
   }

@@ -1,11 +1,12 @@
 import { memo } from "preact/compat";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { formatTime, t } from "../i18n";
 import type { PendingMessage } from "../merge";
-import type { User } from "../types";
+import type { Reaction, User } from "../types";
 import { Avatar } from "./Avatar";
 import { Markdown } from "./Markdown";
 import { MessageEditor } from "./MessageEditor";
+import { ReactionChips, ReactionPicker } from "./Reactions";
 
 export interface Row {
   key: string;
@@ -17,6 +18,7 @@ export interface Row {
   seq?: number;
   deleted?: boolean;
   editedAt?: string;
+  reactions?: readonly Reaction[];
   pending?: PendingMessage;
   streaming?: boolean;
   startsGroup: boolean;
@@ -34,16 +36,26 @@ interface Props {
   /** Saves an edit; rejects with the server's error. */
   onSaveEdit?: (id: string, text: string) => Promise<void>;
   editing?: boolean;
+  /** Adds (add) or takes back my reaction; rejects with the server's error. */
+  onReact?: (id: string, emoji: string, add: boolean) => Promise<void>;
 }
 
-function MessageItemView({ row, me, onRetry, onDiscard, onDelete, onEdit, onSaveEdit, editing }: Props) {
+function MessageItemView({ row, me, onRetry, onDiscard, onDelete, onEdit, onSaveEdit, editing, onReact }: Props) {
+  const [picking, setPicking] = useState(false);
+  const [touched, setTouched] = useState(false);
+  const reactButton = useRef<HTMLButtonElement>(null);
   const stored = !!row.id && !row.deleted && !row.pending && !row.streaming;
   const canDelete = !!onDelete && stored;
   const canEdit = !!onEdit && !!onSaveEdit && stored;
+  const canReact = !!onReact && stored;
+  const closePicker = () => {
+    setPicking(false);
+    reactButton.current?.focus();
+  };
   const bot = row.sender.kind === "bot";
   const mine = row.sender.id === me.id;
   const mentionsMe = !mine && row.mentions.includes(me.username);
-  const classes = ["msg", row.startsGroup && "msg-start", mine && "msg-mine", mentionsMe && "msg-mentions-me", bot && "msg-bot", row.pending && `msg-${row.pending.status}`, row.streaming && "msg-streaming"]
+  const classes = ["msg", touched && "msg-touched", row.startsGroup && "msg-start", mine && "msg-mine", mentionsMe && "msg-mentions-me", bot && "msg-bot", row.pending && `msg-${row.pending.status}`, row.streaming && "msg-streaming"]
     .filter(Boolean)
     .join(" ");
   const time = formatTime(row.createdAt);
@@ -54,9 +66,27 @@ function MessageItemView({ row, me, onRetry, onDiscard, onDelete, onEdit, onSave
       data-sender={row.sender.username}
       data-seq={row.seq}
       data-status={row.pending?.status ?? (row.streaming ? "streaming" : "sent")}
+      data-id={row.id}
+      // touch screens have no hover: a tap on the message shows its tools
+      onClick={(e) => {
+        if (!(e.target as HTMLElement).closest("button, a, input, textarea") && window.matchMedia?.("(hover: none)").matches) setTouched(!touched);
+      }}
     >
-      {(canDelete || canEdit) && !editing && (
+      {(canDelete || canEdit || canReact) && !editing && (
         <div class="msg-tools">
+          {canReact && (
+            <button
+              ref={reactButton}
+              type="button"
+              class="msg-action"
+              aria-label={t("addReaction")}
+              title={t("addReaction")}
+              aria-expanded={picking}
+              onClick={() => setPicking(!picking)}
+            >
+              ☺+
+            </button>
+          )}
           {canEdit && (
             <button type="button" class="msg-action" aria-label={t("editMessage")} title={t("editMessage")} onClick={() => onEdit!(row.id!)}>
               ✎
@@ -96,6 +126,10 @@ function MessageItemView({ row, me, onRetry, onDiscard, onDelete, onEdit, onSave
             {t("edited")}
           </span>
         )}
+        {!row.deleted && row.reactions && row.reactions.length > 0 && (
+          <ReactionChips reactions={row.reactions} onToggle={(emoji, add) => void onReact?.(row.id!, emoji, add).catch(() => undefined)} />
+        )}
+        {picking && canReact && <ReactionPicker onPick={(emoji) => onReact!(row.id!, emoji, true)} onClose={closePicker} />}
         {row.pending?.status === "sending" && <div class="msg-status" aria-live="polite">{t("sending")}</div>}
         {row.pending?.status === "failed" && (
           <div class="msg-status msg-error" role="alert">

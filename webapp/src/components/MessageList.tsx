@@ -17,7 +17,7 @@ type Item = { kind: "day"; key: string; label: string } | { kind: "new"; key: st
 export function buildItems(r: RoomState, me: User, assistant: User | null): Item[] {
   const rows: Omit<Row, "startsGroup">[] = [];
   for (const m of r.messages) {
-    rows.push({ key: m.id, id: m.id, sender: m.sender, text: m.text, mentions: m.mentions, createdAt: m.createdAt, seq: m.seq, deleted: m.deleted, editedAt: m.editedAt });
+    rows.push({ key: m.id, id: m.id, sender: m.sender, text: m.text, mentions: m.mentions, createdAt: m.createdAt, seq: m.seq, deleted: m.deleted, editedAt: m.editedAt, reactions: m.reactions });
   }
   for (const [id, s] of Object.entries(r.streams)) {
     const sender = s.sender ?? assistant;
@@ -76,6 +76,7 @@ export function MessageList({ room, me }: { room: RoomState; me: User }) {
     },
     [id],
   );
+  const onReact = useCallback((mid: string, emoji: string, add: boolean) => client.toggleReaction(id, mid, emoji, add), [id]);
   const onSaveEdit = useCallback((mid: string, text: string) => client.editMessage(id, mid, text), [id]);
 
   // a newly opened room starts at its newest message
@@ -150,6 +151,7 @@ export function MessageList({ room, me }: { room: RoomState; me: User }) {
                 onEdit={it.row.sender.id === me.id ? onEdit : undefined}
                 onSaveEdit={onSaveEdit}
                 editing={editing !== null && editing === it.row.id}
+                onReact={onReact}
               />
             ),
           )}
