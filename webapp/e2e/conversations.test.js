@@ -35,8 +35,9 @@ async function pair() {
   return { alice, bob, room, close };
 }
 
+/** The room's message whose own text (not a quote of it) has text. */
 function messageWith(page, text) {
-  return messages(page).filter({ hasText: text });
+  return messages(page).filter({ has: page.locator(".msg-text", { hasText: text }) });
 }
 
 test("I edit my message from its tools or with Up; the other person sees the new text, marked edited", async () => {
@@ -150,5 +151,128 @@ test("reactions: the other person sees the count, a click on a chip toggles mine
     assert.deepEqual([...alice.page.errors, ...bob.page.errors], []);
   } finally {
     await close();
+  }
+});
+
+test("replies: Reply quotes the message above the box, the reply shows the quote, a click on it scrolls back to the original", async () => {
+  const { alice, bob, room, close } = await pair();
+  try {
+    await sendMessage(alice.page, "who reviews the release notes?");
+    const original = messageWith(bob.page, "who reviews the release notes?");
+    await original.waitFor();
+    await original.hover();
+    await original.getByRole("button", { name: "Reply" }).click();
+    const bar = bob.page.locator(".reply-bar");
+    await bar.getByText(`Replying to ${alice.username}`).waitFor();
+    // Escape cancels, Reply again, then send
+    await bob.page.getByRole("textbox", { name: "Message" }).press("Escape");
+    await bar.waitFor({ state: "detached" });
+    await original.hover();
+    await original.getByRole("button", { name: "Reply" }).click();
+    assert.equal(await bob.page.evaluate(() => document.activeElement?.id), "composer");
+    await sendMessage(bob.page, "I will");
+    await bar.waitFor({ state: "detached" });
+
+    const atAlice = messageWith(alice.page, "I will");
+    const quote = atAlice.locator(".quote");
+    await quote.waitFor();
+    assert.equal((await quote.locator(".quote-author").textContent()).trim(), alice.username);
+    assert.equal((await quote.locator(".quote-text").textContent()).trim(), "who reviews the release notes?");
+
+    // the original scrolls out of alice's log (and out of what is loaded: she reloads)
+    const s = await connect(ctx.base, bob.token);
+    try {
+      for (let i = 0; i < 70; i++) await call(s, "message:send", { room: room.id, text: `filler ${i}`, clientMsgId: uniqueName("f") });
+      const { messages: held } = await call(s, "history", { room: room.id, limit: 100 });
+      const answered = held.find((m) => m.text === "I will");
+      await call(s, "message:send", { room: room.id, text: "as I said above", clientMsgId: uniqueName("r"), replyTo: answered.id });
+    } finally {
+      s.close();
+    }
+    await alice.page.reload();
+    await alice.page.getByRole("heading", { level: 1, name: room.name }).waitFor();
+    const latest = messageWith(alice.page, "as I said above");
+    await latest.waitFor();
+    assert.equal(await messageWith(alice.page, "who reviews the release notes?").count(), 0, "the original is not loaded");
+    await latest.locator(".quote").click();
+    const target = messageWith(alice.page, /^I will$/);
+    await target.and(alice.page.locator(".msg-highlight")).waitFor();
+    assert.ok(await target.evaluate((el) => {
+      const box = el.getBoundingClientRect();
+      const view = el.closest(".messages").getBoundingClientRect();
+      return box.top >= view.top && box.bottom <= view.bottom;
+    }), "the original is scrolled into view");
+    assert.equal(await alice.page.evaluate(() => document.activeElement?.classList.contains("msg-highlight")), true, "focus moves to it");
+    assert.deepEqual([...alice.page.errors, ...bob.page.errors], []);
+  } finally {
+    await close();
+  }
+});
+
+test("threads: the panel lists the root and its replies, sends replies of its own, and passes axe with reactions and replies on screen", async () => {
+  const { alice, bob, close } = await pair();
+  try {
+    await sendMessage(alice.page, "plan for Friday");
+    const root = messageWith(bob.page, "plan for Friday");
+    await root.waitFor();
+    await root.hover();
+    await root.getByRole("button", { name: "Reply" }).click();
+    await sendMessage(bob.page, "I bring snacks");
+    await root.hover();
+    await root.getByRole("button", { name: "Add reaction" }).click();
+    await bob.page.getByRole("button", { name: "React 🎉" }).click();
+
+    const atAlice = messageWith(alice.page, "plan for Friday");
+    await atAlice.getByRole("button", { name: "🎉 1" }).waitFor();
+    await messageWith(alice.page, "I bring snacks").locator(".quote").waitFor();
+    await checkAccessible(alice.page, "a room with reactions and a reply");
+
+    await atAlice.getByRole("button", { name: "1 reply" }).click();
+    const panel = alice.page.getByRole("complementary", { name: "Thread" });
+    await panel.waitFor();
+    await panel.locator(".thread-root .msg-text", { hasText: "plan for Friday" }).waitFor();
+    await panel.locator(".thread-replies .msg-text", { hasText: "I bring snacks" }).waitFor();
+
+    // alice answers in the thread: bob sees it in the room, quoting the root
+    await sendMessage(alice.page, "and I the music", "Reply in thread");
+    await panel.locator(".thread-replies .msg-text", { hasText: "and I the music" }).waitFor();
+    const atBob = messageWith(bob.page, "and I the music");
+    await atBob.locator(".quote-text", { hasText: "plan for Friday" }).waitFor();
+    await atAlice.getByRole("button", { name: "2 replies" }).waitFor();
+
+    // bob's new reply arrives live in alice's open panel
+    await sendMessage(bob.page, "count me in");
+    await panel.locator(".thread-replies .msg-text", { hasText: "count me in" }).count().then((n) => assert.equal(n, 0, "not a reply"));
+    await bob.page.getByRole("button", { name: "2 replies" }).click();
+    await sendMessage(bob.page, "see you there", "Reply in thread");
+    await panel.locator(".thread-replies .msg-text", { hasText: "see you there" }).waitFor();
+    await checkAccessible(alice.page, "the open thread panel");
+
+    await alice.page.keyboard.press("Escape");
+    await panel.waitFor({ state: "detached" });
+    assert.deepEqual([...alice.page.errors, ...bob.page.errors], []);
+  } finally {
+    await close();
+  }
+});
+
+test("threads on a phone: the panel covers the room and passes axe", async () => {
+  const alice = await signedIn(browser, ctx.base, uniqueName("alice"), { viewport: { width: 390, height: 844 } });
+  try {
+    await sendMessage(alice.page, "phone root");
+    const root = messageWith(alice.page, "phone root");
+    await root.waitFor();
+    await root.locator(".msg-text").click(); // a tap shows the tools
+    await root.getByRole("button", { name: "View thread" }).click();
+    const panel = alice.page.getByRole("complementary", { name: "Thread" });
+    await panel.waitFor();
+    const box = await panel.boundingBox();
+    assert.deepEqual([box.x, box.width], [0, 390], "the panel covers the room");
+    await alice.page.locator(".thread-count", { hasText: "No replies yet." }).waitFor();
+    await checkAccessible(alice.page, "the thread panel on a phone");
+    await panel.getByRole("button", { name: "Close thread" }).click();
+    await panel.waitFor({ state: "detached" });
+  } finally {
+    await alice.context.close();
   }
 });

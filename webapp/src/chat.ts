@@ -14,7 +14,7 @@ import type { Action } from "./state/actions";
 import { initialState, type AppState } from "./state/model";
 import { reduce } from "./state/reducer";
 import { createStore } from "./store";
-import type { Room } from "./types";
+import type { Quote, Room } from "./types";
 
 export class ChatClient {
   readonly store: AppStore;
@@ -84,8 +84,9 @@ export class ChatClient {
   discard = (room: string, clientMsgId: string) => this.live?.outbox.discard(room, clientMsgId);
   setTyping = (room: string, typing: boolean) => this.live?.typing.set(room, typing);
 
-  send(room: string, text: string): void {
-    this.live?.outbox.send(room, text);
+  /** replyTo: the message this one answers. */
+  send(room: string, text: string, replyTo?: Quote): void {
+    this.live?.outbox.send(room, text, replyTo);
     this.setTyping(room, false);
   }
 
@@ -99,6 +100,12 @@ export class ChatClient {
   editMessage = async (room: string, id: string, text: string) => this.signedIn().editMessage(room, id, text);
   /** emoji: one emoji or a :shortcode:; add false takes mine back. */
   toggleReaction = async (room: string, id: string, emoji: string, add: boolean) => this.signedIn().react(room, id, emoji, add);
+
+  openThread = (room: string, id: string) => void this.live?.openThread(room, id);
+  closeThread = () => this.store.dispatch({ type: "thread/closed" });
+  moreReplies = () => void this.live?.moreReplies();
+  /** Scrolls the room to one of its messages, loading older history as needed. */
+  reveal = async (room: string, id: string, seq: number) => (await this.live?.reveal(room, id, seq)) ?? false;
 
   private signedIn(): Live {
     if (!this.live) throw new ParleyError("UNAUTHORIZED", "not signed in");

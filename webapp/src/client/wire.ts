@@ -4,7 +4,7 @@ import type { Socket } from "socket.io-client";
 import { ParleyError } from "../errors";
 import { call, openSocket } from "../socket";
 import type { Action } from "../state/actions";
-import type { Message, Page, Room, SyncRoom, User } from "../types";
+import type { Message, Page, Room, SyncRoom, Thread, User } from "../types";
 import { bindEvents } from "./events";
 
 const PAGE = 50;
@@ -52,8 +52,17 @@ export class Wire {
     return (await call<{ members?: User[] }>(this.live(), "room:join", { room })).members ?? [];
   }
 
-  async send(room: string, text: string, clientMsgId: string, timeoutMs: number): Promise<Message> {
-    return (await call<{ message: Message }>(this.live(), "message:send", { room, text, clientMsgId }, timeoutMs)).message;
+  /** replyTo: the id of the message (of the same room) this one answers. */
+  async send(room: string, text: string, clientMsgId: string, timeoutMs: number, replyTo?: string): Promise<Message> {
+    const payload = replyTo ? { room, text, clientMsgId, replyTo } : { room, text, clientMsgId };
+    return (await call<{ message: Message }>(this.live(), "message:send", payload, timeoutMs)).message;
+  }
+
+  /** A message and its replies after the seq `after`. */
+  async thread(room: string, id: string, after = 0): Promise<Thread> {
+    const ack = await call<Partial<Thread>>(this.live(), "thread", after ? { room, id, after, limit: PAGE } : { room, id, limit: PAGE });
+    if (!ack.root) throw new ParleyError("INTERNAL", "thread answered no root");
+    return { root: ack.root, replies: ack.replies ?? [], hasMore: !!ack.hasMore };
   }
 
   async read(room: string, seq: number): Promise<void> {

@@ -2,10 +2,11 @@ import { memo } from "preact/compat";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { formatTime, t } from "../i18n";
 import type { PendingMessage } from "../merge";
-import type { Reaction, User } from "../types";
+import type { Quote, Reaction, User } from "../types";
 import { Avatar } from "./Avatar";
 import { Markdown } from "./Markdown";
 import { MessageEditor } from "./MessageEditor";
+import { quoteText } from "../state/changes";
 import { ReactionChips, ReactionPicker } from "./Reactions";
 
 export interface Row {
@@ -19,6 +20,9 @@ export interface Row {
   deleted?: boolean;
   editedAt?: string;
   reactions?: readonly Reaction[];
+  replyTo?: Quote;
+  /** Replies to it that the log holds. */
+  replies?: number;
   pending?: PendingMessage;
   streaming?: boolean;
   startsGroup: boolean;
@@ -38,9 +42,20 @@ interface Props {
   editing?: boolean;
   /** Adds (add) or takes back my reaction; rejects with the server's error. */
   onReact?: (id: string, emoji: string, add: boolean) => Promise<void>;
+  /** Starts a reply to this message in the composer. */
+  onReply?: (quote: Quote) => void;
+  onOpenThread?: (id: string) => void;
+  /** Shows the message a reply quotes. */
+  onJump?: (quote: Quote) => void;
+  highlighted?: boolean;
 }
 
-function MessageItemView({ row, me, onRetry, onDiscard, onDelete, onEdit, onSaveEdit, editing, onReact }: Props) {
+/** What a reply shows of the message it answers (the server cuts it the same way). */
+export function quoteOf(row: Pick<Row, "id" | "seq" | "sender" | "text">): Quote {
+  return { id: row.id!, seq: row.seq ?? 0, sender: row.sender, text: quoteText(row.text) };
+}
+
+function MessageItemView({ row, me, onRetry, onDiscard, onDelete, onEdit, onSaveEdit, editing, onReact, onReply, onOpenThread, onJump, highlighted }: Props) {
   const [picking, setPicking] = useState(false);
   const [touched, setTouched] = useState(false);
   const reactButton = useRef<HTMLButtonElement>(null);
@@ -55,12 +70,18 @@ function MessageItemView({ row, me, onRetry, onDiscard, onDelete, onEdit, onSave
   const bot = row.sender.kind === "bot";
   const mine = row.sender.id === me.id;
   const mentionsMe = !mine && row.mentions.includes(me.username);
-  const classes = ["msg", touched && "msg-touched", row.startsGroup && "msg-start", mine && "msg-mine", mentionsMe && "msg-mentions-me", bot && "msg-bot", row.pending && `msg-${row.pending.status}`, row.streaming && "msg-streaming"]
+  const item = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    if (highlighted) item.current?.focus({ preventScroll: true });
+  }, [highlighted]);
+  const classes = ["msg", touched && "msg-touched", highlighted && "msg-highlight", row.startsGroup && "msg-start", mine && "msg-mine", mentionsMe && "msg-mentions-me", bot && "msg-bot", row.pending && `msg-${row.pending.status}`, row.streaming && "msg-streaming"]
     .filter(Boolean)
     .join(" ");
   const time = formatTime(row.createdAt);
   return (
     <li
+      ref={item}
+      tabIndex={highlighted ? -1 : undefined}
       class={classes}
       data-sender-kind={row.sender.kind}
       data-sender={row.sender.username}
@@ -72,7 +93,7 @@ function MessageItemView({ row, me, onRetry, onDiscard, onDelete, onEdit, onSave
         if (!(e.target as HTMLElement).closest("button, a, input, textarea") && window.matchMedia?.("(hover: none)").matches) setTouched(!touched);
       }}
     >
-      {(canDelete || canEdit || canReact) && !editing && (
+      {(canDelete || canEdit || canReact || (stored && (onReply || onOpenThread))) && !editing && (
         <div class="msg-tools">
           {canReact && (
             <button
@@ -85,6 +106,16 @@ function MessageItemView({ row, me, onRetry, onDiscard, onDelete, onEdit, onSave
               onClick={() => setPicking(!picking)}
             >
               ☺+
+            </button>
+          )}
+          {stored && onReply && (
+            <button type="button" class="msg-action" aria-label={t("reply")} title={t("reply")} onClick={() => onReply(quoteOf(row))}>
+              ↩
+            </button>
+          )}
+          {stored && onOpenThread && (
+            <button type="button" class="msg-action" aria-label={t("viewThread")} title={t("viewThread")} onClick={() => onOpenThread(row.id!)}>
+              ☰
             </button>
           )}
           {canEdit && (
@@ -108,6 +139,7 @@ function MessageItemView({ row, me, onRetry, onDiscard, onDelete, onEdit, onSave
             </time>
           </div>
         )}
+        {row.replyTo && <QuoteView quote={row.replyTo} onJump={onJump} />}
         {editing && canEdit ? (
           <MessageEditor text={row.text} onSave={(text) => onSaveEdit!(row.id!, text)} onDone={() => onEdit!(null)} />
         ) : (
@@ -129,6 +161,11 @@ function MessageItemView({ row, me, onRetry, onDiscard, onDelete, onEdit, onSave
         {!row.deleted && row.reactions && row.reactions.length > 0 && (
           <ReactionChips reactions={row.reactions} onToggle={(emoji, add) => void onReact?.(row.id!, emoji, add).catch(() => undefined)} />
         )}
+        {!!row.replies && stored && onOpenThread && (
+          <button type="button" class="link-btn msg-replies" onClick={() => onOpenThread(row.id!)}>
+            {row.replies === 1 ? t("repliesOne") : t("repliesMany", { n: row.replies })}
+          </button>
+        )}
         {picking && canReact && <ReactionPicker onPick={(emoji) => onReact!(row.id!, emoji, true)} onClose={closePicker} />}
         {row.pending?.status === "sending" && <div class="msg-status" aria-live="polite">{t("sending")}</div>}
         {row.pending?.status === "failed" && (
@@ -146,6 +183,23 @@ function MessageItemView({ row, me, onRetry, onDiscard, onDelete, onEdit, onSave
         )}
       </div>
     </li>
+  );
+}
+
+/** The quoted message above a reply: a button that shows the original, or a note that it is gone. */
+export function QuoteView({ quote, onJump }: { quote: Quote; onJump?: (q: Quote) => void }) {
+  const name = quote.sender.displayName || quote.sender.username;
+  const body = (
+    <>
+      <span class="quote-author">{name}</span>
+      <span class="quote-text">{quote.deleted ? t("quoteDeleted") : quote.text}</span>
+    </>
+  );
+  if (!onJump || quote.deleted) return <div class="quote">{body}</div>;
+  return (
+    <button type="button" class="quote" title={t("quoteJump", { name })} onClick={() => onJump(quote)}>
+      {body}
+    </button>
   );
 }
 

@@ -4,7 +4,7 @@
 import type { Session } from "../api";
 import type { PendingMessage } from "../merge";
 import type { Streams } from "../streams";
-import type { Message, Room, User } from "../types";
+import type { Message, Quote, Room, User } from "../types";
 
 /** What the server says about this deployment (GET /api/config). */
 export interface ServerConfig {
@@ -48,8 +48,21 @@ export interface ChatState {
   active: string | null;
   connection: Connection;
   presence: Record<string, boolean>;
+  /** The thread open in the side panel. */
+  thread?: ThreadState | null;
   /** Why the server ended the last session (shown on the sign-in page), or null. */
   ended: SessionEndReason | null;
+}
+
+/** A message and its replies, as the thread panel shows them. */
+export interface ThreadState {
+  room: string;
+  id: string;
+  root: Message | null;
+  replies: Message[];
+  hasMore: boolean;
+  loading: boolean;
+  error?: string;
 }
 
 /** session:ended's reasons (docs/protocol.md §8.8). */
@@ -63,6 +76,10 @@ export interface UiState {
   membersOpen: boolean;
   /** The message being edited in place. */
   editing?: MessageRef | null;
+  /** The message the composer's next send answers. */
+  replyTo?: { room: string; quote: Quote } | null;
+  /** A message just jumped to, shown highlighted for a moment. */
+  highlight?: MessageRef | null;
 }
 
 export interface MessageRef {

@@ -11,6 +11,7 @@ import { sendAttempted, sendDiscarded, sendFailed, sendQueued, sendRetried } fro
 import { roomOpened, roomRead, roomSelected, roomsListed } from "./rooms";
 import { sessionEnded, sessionStarted } from "./session";
 import { typingChanged, typingExpired } from "./typing";
+import { followThread, reduceThread } from "./thread";
 import { reduceUi } from "./ui";
 
 export function reduceChat(s: ChatState, a: Action): ChatState {
@@ -84,13 +85,20 @@ export function reduceChat(s: ChatState, a: Action): ChatState {
     case "ui/sidebar":
     case "ui/members":
     case "ui/edit":
+    case "ui/reply":
+    case "ui/highlight":
       return s;
+    case "thread/opened":
+    case "thread/loaded":
+    case "thread/failed":
+    case "thread/closed":
+      return reduceThread(s, a);
   }
 }
 
 export function reduce(s: AppState, a: Action): AppState {
   const config = reduceConfig(s.config, a);
-  const chat = reduceChat(s.chat, a);
+  const chat = followThread(reduceChat(s.chat, a), a);
   const ui = reduceUi(s.ui, a);
   return config === s.config && chat === s.chat && ui === s.ui ? s : { config, chat, ui };
 }

@@ -14,6 +14,10 @@ export function reduceUi(s: UiState, a: Action): UiState {
       return { ...s, membersOpen: a.open ?? !s.membersOpen };
     case "ui/edit":
       return { ...s, editing: a.message };
+    case "ui/reply":
+      return { ...s, replyTo: a.quote ? { room: a.room, quote: a.quote } : null };
+    case "ui/highlight":
+      return { ...s, highlight: a.message };
     case "room/opened": {
       // the room was picked from the drawer or a dialog: show it
       const next = s.sidebarOpen || s.dialog ? { ...s, sidebarOpen: false, dialog: null } : s;
