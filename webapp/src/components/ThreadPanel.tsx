@@ -4,10 +4,13 @@
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { useChat, useClient } from "../context";
 import { t } from "../i18n";
+import type { PendingMessage } from "../merge";
 import type { ThreadState } from "../state/model";
 import type { Message, User } from "../types";
 import { Icon } from "./Icon";
 import { MessageItem, quoteOf, type Row } from "./MessageItem";
+
+const NONE: PendingMessage[] = [];
 
 function rowOf(m: Message): Row {
   return {
@@ -36,7 +39,7 @@ function Panel({ thread, me }: { thread: ThreadState; me: User }) {
   const client = useClient();
   const panel = useRef<HTMLElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
-  const pending = useChat((s) => s.chat.rooms[thread.room]?.pending ?? []).filter((p) => p.replyTo?.id === thread.id);
+  const pending = (useChat((s) => s.chat.rooms[thread.room]?.pending) ?? NONE).filter((p) => p.replyTo?.id === thread.id);
   const room = thread.room;
 
   useEffect(() => heading.current?.focus(), [thread.id]);

@@ -57,3 +57,10 @@ describe("replying", () => {
     expect(s.ui.replyTo).toBeNull();
   });
 });
+
+describe("reply counts", () => {
+  it("count the replies the log holds to each message, not deleted ones", async () => {
+    const { replyCounts } = await import("../components/MessageList");
+    expect([...replyCounts([root, reply(2), reply(3, { deleted: true }), reply(4), msg("lobby", 5)])]).toEqual([[root.id, 2]]);
+  });
+});
