@@ -15,7 +15,7 @@ import type { Action } from "./state/actions";
 import { initialState, type AppState } from "./state/model";
 import { reduce } from "./state/reducer";
 import { createStore } from "./store";
-import type { NotifyLevel, Room } from "./types";
+import type { NotifyLevel, Quote, Room } from "./types";
 
 export class ChatClient {
   readonly store: AppStore;
@@ -94,8 +94,9 @@ export class ChatClient {
   discard = (room: string, clientMsgId: string) => this.live?.outbox.discard(room, clientMsgId);
   setTyping = (room: string, typing: boolean) => this.live?.typing.set(room, typing);
 
-  send(room: string, text: string): void {
-    this.live?.outbox.send(room, text);
+  /** replyTo: the message this one answers. */
+  send(room: string, text: string, replyTo?: Quote): void {
+    this.live?.outbox.send(room, text, replyTo);
     this.setTyping(room, false);
   }
 
@@ -115,6 +116,16 @@ export class ChatClient {
   searchPeople = async (q: string, limit = 8) => this.signedIn().searchPeople(q, limit);
   /** Mine, or any as a room owner/admin; every member sees a tombstone. */
   deleteMessage = async (room: string, id: string) => this.signedIn().deleteMessage(room, id);
+  /** Mine only; the same text rules as a send. */
+  editMessage = async (room: string, id: string, text: string) => this.signedIn().editMessage(room, id, text);
+  /** emoji: one emoji or a :shortcode:; add false takes mine back. */
+  toggleReaction = async (room: string, id: string, emoji: string, add: boolean) => this.signedIn().react(room, id, emoji, add);
+
+  openThread = (room: string, id: string) => void this.live?.openThread(room, id);
+  closeThread = () => this.store.dispatch({ type: "thread/closed" });
+  moreReplies = () => void this.live?.moreReplies();
+  /** Scrolls the room to one of its messages, loading older history as needed. */
+  reveal = async (room: string, id: string, seq: number) => (await this.live?.reveal(room, id, seq)) ?? false;
 
   private signedIn(): Live {
     if (!this.live) throw new ParleyError("UNAUTHORIZED", "not signed in");

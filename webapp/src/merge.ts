@@ -1,6 +1,6 @@
 // A room's log on the client: confirmed messages sorted by seq without
 // duplicates, whatever order pages, live events and sync answers arrive in.
-import type { Message } from "./types";
+import type { Message, Quote } from "./types";
 
 /** Union of two logs by seq (an id seen twice is one message); a later copy wins (tombstones). */
 export function mergeMessages(existing: readonly Message[], incoming: readonly Message[]): Message[] {
@@ -63,6 +63,8 @@ export interface PendingMessage {
   text: string;
   createdAt: string;
   status: "sending" | "failed";
+  /** The message this one answers. */
+  replyTo?: Quote;
   attempts: number;
   error?: { code: string; message: string };
 }

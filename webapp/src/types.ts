@@ -23,6 +23,8 @@ export interface Room {
   private: boolean;
   createdAt: string;
   lastSeq: number;
+  /** The room's change counter: new messages, edits, reactions and deletes. */
+  lastRev?: number;
   unread?: number;
   role?: Role;
   /** My notification level, in my room list only (docs/protocol.md §7.16). */
@@ -42,6 +44,29 @@ export interface Message {
   streamId?: string;
   deleted?: boolean;
   createdAt: string;
+  /** The room's rev when this message last changed. */
+  rev?: number;
+  editedAt?: string;
+  reactions?: Reaction[];
+  replyTo?: Quote;
+}
+
+/** One emoji (or :shortcode:) on a message; users lists at most 10 of them. */
+export interface Reaction {
+  emoji: string;
+  count: number;
+  users: string[];
+  /** Whether the reader is one of them (always false in message:updated). */
+  me: boolean;
+}
+
+/** What a reply shows of the message it answers. */
+export interface Quote {
+  id: string;
+  seq: number;
+  sender: User;
+  text: string;
+  deleted?: boolean;
 }
 
 export interface ApiErrorBody {
@@ -51,6 +76,18 @@ export interface ApiErrorBody {
 
 export interface Page {
   messages: Message[];
+  hasMore: boolean;
+}
+
+/** One room's part of a sync answer: new messages, changes to held ones, and the rev to send next. */
+export interface SyncRoom extends Page {
+  changes?: Message[];
+  rev?: number;
+}
+
+export interface Thread {
+  root: Message;
+  replies: Message[];
   hasMore: boolean;
 }
 

@@ -46,6 +46,7 @@ describe("bindEvents", () => {
     emit("message", m);
     emit("message:stream", { room: "lobby", streamId: "s", delta: "x", done: false });
     emit("message:deleted", { room: "lobby", id: "m1", seq: 1 });
+    emit("message:updated", { ...m, text: "edited", rev: 2 });
     emit("typing", { room: "lobby", user: bob, typing: true });
     emit("presence", { user: bob, online: false });
     emit("room:member", { room: "lobby", user: bob, action: "joined" });
@@ -54,6 +55,7 @@ describe("bindEvents", () => {
       { type: "message/received", message: m },
       { type: "stream/delta", delta: { room: "lobby", streamId: "s", delta: "x", done: false }, at: "2026-01-01T00:00:00.000Z" },
       { type: "message/deleted", room: "lobby", id: "m1" },
+      { type: "message/updated", message: { ...m, text: "edited", rev: 2 } },
       { type: "typing/changed", room: "lobby", user: bob, typing: true, now: Date.UTC(2026, 0, 1) },
       { type: "presence/changed", user: bob, online: false },
       { type: "member/changed", room: "lobby", user: bob, joined: true },
@@ -63,7 +65,7 @@ describe("bindEvents", () => {
 
   it("drops malformed payloads", () => {
     const { emit, actions } = bound();
-    for (const e of ["message", "message:stream", "message:deleted", "typing", "presence", "room:member"]) emit(e, null);
+    for (const e of ["message", "message:stream", "message:deleted", "message:updated", "typing", "presence", "room:member"]) emit(e, null);
     emit("message:stream", { room: "lobby", delta: "x" });
     expect(actions).toEqual([]);
   });

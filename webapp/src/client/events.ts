@@ -26,6 +26,9 @@ export function bindEvents(socket: Socket, dispatch: (a: Action) => void, now: (
   socket.on("message:deleted", (d: { room: string; id: string } | null) => {
     if (d?.id) dispatch({ type: "message/deleted", room: d.room, id: d.id });
   });
+  socket.on("message:updated", (m: Message | null) => {
+    if (m?.room && m.id) dispatch({ type: "message/updated", message: m });
+  });
   socket.on("typing", (e: { room: string; user: User; typing: boolean } | null) => {
     if (e?.user) dispatch({ type: "typing/changed", room: e.room, user: e.user, typing: !!e.typing, now: now() });
   });

@@ -14,6 +14,9 @@ import { Sync, listRooms } from "./sync";
 import { TypingSignal } from "./typing";
 import { Wire } from "./wire";
 
+/** How many pages of history a jump to a quoted message may load. */
+const MAX_REVEAL_PAGES = 20;
+
 export class Live {
   readonly scope: ReturnType<typeof openScope>;
   readonly wire = new Wire();
@@ -124,6 +127,57 @@ export class Live {
   async deleteMessage(room: string, id: string): Promise<void> {
     await this.wire.deleteMessage(room, id);
     this.scope.dispatch({ type: "message/deleted", room, id });
+  }
+
+  async editMessage(room: string, id: string, text: string): Promise<void> {
+    const message = await this.wire.edit(room, id, text);
+    this.scope.dispatch({ type: "message/updated", message, exact: true });
+  }
+
+  async react(room: string, id: string, emoji: string, add: boolean): Promise<void> {
+    const message = await this.wire.react(room, id, emoji, add);
+    this.scope.dispatch({ type: "message/updated", message, exact: true });
+  }
+
+  async openThread(room: string, id: string): Promise<void> {
+    this.scope.dispatch({ type: "thread/opened", room, id });
+    try {
+      this.scope.dispatch({ type: "thread/loaded", room, id, thread: await this.wire.thread(room, id) });
+    } catch (err) {
+      this.scope.dispatch({ type: "thread/failed", room, id, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  async moreReplies(): Promise<void> {
+    const t = this.scope.get().chat.thread;
+    if (!t || t.loading || !t.hasMore) return;
+    const after = t.replies.length ? t.replies[t.replies.length - 1].seq : 0;
+    try {
+      this.scope.dispatch({ type: "thread/loaded", room: t.room, id: t.id, thread: await this.wire.thread(t.room, t.id, after), more: true });
+    } catch (err) {
+      this.scope.dispatch({ type: "thread/failed", room: t.room, id: t.id, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  /**
+   * Brings a message of the room into its log, paging back through history
+   * (a bounded number of pages), and highlights it; false when it is not
+   * there (deleted for good, or too far back).
+   */
+  async reveal(room: string, id: string, seq: number): Promise<boolean> {
+    for (let page = 0; page <= MAX_REVEAL_PAGES; page++) {
+      const r = this.scope.get().chat.rooms[room];
+      if (!r || !r.loaded) return false;
+      if (r.messages.some((m) => m.id === id)) {
+        this.scope.dispatch({ type: "ui/highlight", message: { room, id } });
+        return true;
+      }
+      const oldest = r.messages.length ? r.messages[0].seq : 0;
+      if (!r.hasMoreBefore || (oldest && oldest <= seq) || page === MAX_REVEAL_PAGES) return false;
+      if (r.loadingOlder) await new Promise((done) => setTimeout(done, 100));
+      else await this.sync.loadOlder(room);
+    }
+    return false;
   }
 
   markActiveRead(): void {

@@ -9,11 +9,11 @@ import { openScope } from "./scope";
 
 function setup(answers: Array<Message | ParleyError>) {
   const store = createStore(reduce, signedIn([roomState(room("lobby"), { loaded: true })]));
-  const sent: Array<{ text: string; clientMsgId: string }> = [];
+  const sent: Array<{ text: string; clientMsgId: string; replyTo?: string }> = [];
   const wire = {
     connected: true,
-    send: async (_room: string, text: string, clientMsgId: string) => {
-      sent.push({ text, clientMsgId });
+    send: async (_room: string, text: string, clientMsgId: string, _timeout: number, replyTo?: string) => {
+      sent.push(replyTo ? { text, clientMsgId, replyTo } : { text, clientMsgId });
       const a = answers.shift() ?? new ParleyError("TIMEOUT", "no answer");
       if (a instanceof ParleyError) throw a;
       return { ...a, clientMsgId };
@@ -28,6 +28,16 @@ beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
 
 describe("Outbox", () => {
+  it("sends a reply's replyTo on every attempt, and shows the quote while pending", async () => {
+    const quote = { id: "lobby-1", seq: 1, sender: me, text: "first" };
+    const { sent, outbox, pending } = setup([new ParleyError("TIMEOUT", "slow"), msg("lobby", 2, { sender: me, text: "yes" })]);
+    outbox.send("lobby", "yes", quote);
+    expect(pending()).toMatchObject([{ text: "yes", replyTo: quote }]);
+    await vi.runAllTimersAsync();
+    expect(sent.map((x) => x.replyTo)).toEqual(["lobby-1", "lobby-1"]);
+    expect(pending()).toEqual([]);
+  });
+
   it("shows the message at once and replaces it with the stored one", async () => {
     const { store, sent, outbox, pending } = setup([msg("lobby", 1, { sender: me, text: "hi" })]);
     outbox.send("lobby", "  hi  ");

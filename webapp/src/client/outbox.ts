@@ -4,6 +4,7 @@
 // the server (rate limited, too large...) waits for a manual retry.
 import { ParleyError, isTransient } from "../errors";
 import { newClientMsgId } from "../ids";
+import type { Quote } from "../types";
 import type { Scope } from "./scope";
 import type { Wire } from "./wire";
 
@@ -19,11 +20,11 @@ export class Outbox {
     private wire: Pick<Wire, "connected" | "send">,
   ) {}
 
-  send(room: string, text: string): void {
+  send(room: string, text: string, replyTo?: Quote): void {
     const body = text.trim();
     if (!body) return;
     const clientMsgId = newClientMsgId();
-    this.scope.dispatch({ type: "send/queued", room, clientMsgId, text: body, createdAt: new Date().toISOString() });
+    this.scope.dispatch({ type: "send/queued", room, clientMsgId, text: body, createdAt: new Date().toISOString(), ...(replyTo ? { replyTo } : {}) });
     void this.attempt(room, clientMsgId);
   }
 
@@ -55,7 +56,7 @@ export class Outbox {
     this.inFlight.add(clientMsgId);
     this.scope.dispatch({ type: "send/attempted", room, clientMsgId });
     try {
-      const message = await this.wire.send(room, p.text, clientMsgId, SEND_TIMEOUT_MS);
+      const message = await this.wire.send(room, p.text, clientMsgId, SEND_TIMEOUT_MS, p.replyTo?.id);
       this.scope.dispatch({ type: "send/acked", room, message });
     } catch (err) {
       const e = err instanceof ParleyError ? err : new ParleyError("INTERNAL", String(err));

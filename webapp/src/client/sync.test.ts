@@ -3,22 +3,26 @@ import { ParleyError } from "../errors";
 import { reduce } from "../state/reducer";
 import { bob, me, msg, room, signedIn } from "../state/testing";
 import { createStore } from "../store";
-import type { Page, Room } from "../types";
+import type { Room, SyncRoom } from "../types";
 import { openScope } from "./scope";
 import { Sync } from "./sync";
 
-function setup(opts: { rooms: Room[]; hash?: string; history?: Record<string, Page>; sync?: Array<Record<string, Page>>; listError?: ParleyError }) {
+function setup(opts: { rooms: Room[]; hash?: string; history?: Record<string, SyncRoom>; sync?: Array<Record<string, SyncRoom>>; listError?: ParleyError }) {
   const store = createStore(reduce, { ...signedIn(), config: { assistant: "helper", defaultRoom: "lobby" } });
   let hash = opts.hash ?? "";
   const syncAnswers = [...(opts.sync ?? [])];
   const joined: string[] = [];
+  const syncCalls: Array<{ cursors: Record<string, number>; revs: Record<string, number> }> = [];
   const synced: Array<string | null> = [];
   let lists = 0;
   const sync = new Sync(openScope(store), {
     wire: {
       connected: true,
       history: async (r) => opts.history?.[r] ?? { messages: [], hasMore: false },
-      sync: async () => syncAnswers.shift() ?? {},
+      sync: async (cursors, revs = {}) => {
+        syncCalls.push({ cursors, revs });
+        return syncAnswers.shift() ?? {};
+      },
       join: async (r) => {
         joined.push(r);
         return [me, bob];
@@ -32,7 +36,7 @@ function setup(opts: { rooms: Room[]; hash?: string; history?: Record<string, Pa
     },
     synced: (active) => synced.push(active),
   });
-  return { store, sync, joined, synced, hash: () => hash, lists: () => lists };
+  return { store, sync, joined, synced, syncCalls, hash: () => hash, lists: () => lists };
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
@@ -69,6 +73,33 @@ describe("Sync", () => {
     });
     await sync.resync();
     expect(store.get().chat.rooms.lobby.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
+  });
+
+  it("sends every room's rev, applies the changes to held messages and sends the answer's rev next time", async () => {
+    const { store, sync, syncCalls } = setup({
+      rooms: [room("lobby", { lastSeq: 2, lastRev: 2 }), room("news", { lastSeq: 5, lastRev: 8 })],
+      history: { lobby: { messages: [msg("lobby", 1, { rev: 1 }), msg("lobby", 2, { rev: 2 })], hasMore: false } },
+      sync: [
+        {
+          lobby: { messages: [], changes: [msg("lobby", 1, { text: "edited", rev: 3 })], hasMore: true, rev: 3 },
+          news: { messages: [], changes: [], hasMore: false, rev: 8 },
+        },
+        { lobby: { messages: [], changes: [msg("lobby", 2, { text: "", deleted: true, rev: 4 })], hasMore: false, rev: 4 }, news: { messages: [], hasMore: false, rev: 8 } },
+      ],
+    });
+    await sync.resync();
+    expect(syncCalls).toEqual([
+      { cursors: { lobby: 2, news: 5 }, revs: { lobby: 2, news: 8 } },
+      { cursors: { lobby: 2, news: 5 }, revs: { lobby: 3, news: 8 } },
+    ]);
+    const lobby = store.get().chat.rooms.lobby;
+    expect(lobby.messages.map((m) => [m.text, m.rev])).toEqual([
+      ["edited", 3],
+      ["", 4],
+    ]);
+    expect(lobby.rev).toBe(4);
+    await sync.resync();
+    expect(syncCalls[2].revs).toEqual({ lobby: 4, news: 8 });
   });
 
   it("loads every direct room's members once, to name its peer", async () => {

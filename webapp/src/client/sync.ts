@@ -110,12 +110,12 @@ export class Sync {
     const complete = await fillGaps(
       {
         logs: () => {
-          const out: Record<string, { messages: Message[]; lastSeq: number }> = {};
-          for (const [id, r] of Object.entries(this.scope.get().chat.rooms)) out[id] = { messages: r.messages, lastSeq: r.loaded ? 0 : r.lastSeq };
+          const out: Record<string, { messages: Message[]; lastSeq: number; rev: number }> = {};
+          for (const [id, r] of Object.entries(this.scope.get().chat.rooms)) out[id] = { messages: r.messages, lastSeq: r.loaded ? 0 : r.lastSeq, rev: r.rev };
           return out;
         },
-        sync: (cursors) => this.ports.wire.sync(cursors),
-        apply: (room, messages) => this.scope.dispatch({ type: "sync/page", room, messages }),
+        sync: (cursors, revs) => this.ports.wire.sync(cursors, revs),
+        apply: (room, messages, page) => this.scope.dispatch({ type: "sync/page", room, messages, changes: page.changes ?? [], rev: page.rev }),
       },
       MAX_SYNC_ROUNDS,
     );

@@ -4,7 +4,7 @@ import type { Socket } from "socket.io-client";
 import { ParleyError } from "../errors";
 import { call, openSocket } from "../socket";
 import type { Action } from "../state/actions";
-import type { Message, NotifyLevel, Page, Room, User } from "../types";
+import type { Message, NotifyLevel, Page, Room, SyncRoom, Thread, User } from "../types";
 import { bindEvents } from "./events";
 
 const PAGE = 50;
@@ -43,8 +43,8 @@ export class Wire {
     return { messages: ack.messages ?? [], hasMore: !!ack.hasMore };
   }
 
-  async sync(cursors: Record<string, number>): Promise<Record<string, Page>> {
-    return (await call<{ rooms?: Record<string, Page> }>(this.live(), "sync", { cursors })).rooms ?? {};
+  async sync(cursors: Record<string, number>, revs: Record<string, number> = {}): Promise<Record<string, SyncRoom>> {
+    return (await call<{ rooms?: Record<string, SyncRoom> }>(this.live(), "sync", { cursors, revs })).rooms ?? {};
   }
 
   /** Joins the room (a no-op for a member) and answers its member list. */
@@ -52,8 +52,17 @@ export class Wire {
     return (await call<{ members?: User[] }>(this.live(), "room:join", { room })).members ?? [];
   }
 
-  async send(room: string, text: string, clientMsgId: string, timeoutMs: number): Promise<Message> {
-    return (await call<{ message: Message }>(this.live(), "message:send", { room, text, clientMsgId }, timeoutMs)).message;
+  /** replyTo: the id of the message (of the same room) this one answers. */
+  async send(room: string, text: string, clientMsgId: string, timeoutMs: number, replyTo?: string): Promise<Message> {
+    const payload = replyTo ? { room, text, clientMsgId, replyTo } : { room, text, clientMsgId };
+    return (await call<{ message: Message }>(this.live(), "message:send", payload, timeoutMs)).message;
+  }
+
+  /** A message and its replies after the seq `after`. */
+  async thread(room: string, id: string, after = 0): Promise<Thread> {
+    const ack = await call<Partial<Thread>>(this.live(), "thread", after ? { room, id, after, limit: PAGE } : { room, id, limit: PAGE });
+    if (!ack.root) throw new ParleyError("INTERNAL", "thread answered no root");
+    return { root: ack.root, replies: ack.replies ?? [], hasMore: !!ack.hasMore };
   }
 
   async read(room: string, seq: number): Promise<void> {
@@ -90,6 +99,16 @@ export class Wire {
 
   async leave(room: string): Promise<void> {
     await call(this.live(), "room:leave", { room });
+  }
+
+  /** My message's new text; answers the stored copy. */
+  async edit(room: string, id: string, text: string): Promise<Message> {
+    return (await call<{ message: Message }>(this.live(), "message:edit", { room, id, text })).message;
+  }
+
+  /** Adds or takes back my reaction; answers the stored copy. */
+  async react(room: string, id: string, emoji: string, add: boolean): Promise<Message> {
+    return (await call<{ message: Message }>(this.live(), add ? "reaction:add" : "reaction:remove", { room, id, emoji })).message;
   }
 
   async deleteMessage(room: string, id: string): Promise<void> {

@@ -8,6 +8,7 @@ import { MemberList } from "./MemberList";
 import { MessageList } from "./MessageList";
 import { RoomHeader } from "./RoomHeader";
 import { Sidebar } from "./Sidebar";
+import { ThreadPanel } from "./ThreadPanel";
 import { TypingLine } from "./TypingLine";
 
 export function App() {
@@ -82,6 +83,7 @@ function Chat() {
         )}
       </main>
       {room && <MemberList room={room} />}
+      {room && <ThreadPanel />}
       <Dialogs />
     </div>
   );

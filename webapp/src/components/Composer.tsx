@@ -8,6 +8,7 @@ import type { RoomState } from "../state/model";
 import { assistantUser, roomTitle } from "../state/selectors";
 import type { User } from "../types";
 import { Avatar } from "./Avatar";
+import { Icon } from "./Icon";
 
 export function Composer({ room, me, disabled }: { room: RoomState; me: User; disabled?: boolean }) {
   const client = useClient();
@@ -19,6 +20,11 @@ export function Composer({ room, me, disabled }: { room: RoomState; me: User; di
   const [dismissed, setDismissed] = useState<number | null>(null);
   const box = useRef<HTMLTextAreaElement>(null);
   const config = useChat((s) => s.config);
+  const replyTo = useChat((s) => (s.ui.replyTo?.room === id ? s.ui.replyTo.quote : null));
+  const cancelReply = () => {
+    client.dispatch({ type: "ui/reply", room: id, quote: null });
+    box.current?.focus();
+  };
 
   // one draft per room
   useLayoutEffect(() => {
@@ -68,7 +74,8 @@ export function Composer({ room, me, disabled }: { room: RoomState; me: User; di
 
   const submit = () => {
     if (!text.trim()) return;
-    client.send(id, text);
+    client.send(id, text, replyTo ?? undefined);
+    if (replyTo) client.dispatch({ type: "ui/reply", room: id, quote: null });
     update("", 0);
     client.setTyping(id, false);
   };
@@ -96,6 +103,16 @@ export function Composer({ room, me, disabled }: { room: RoomState; me: User; di
     if (e.key === "Enter" && !e.shiftKey) {
       e.preventDefault();
       submit();
+    } else if (e.key === "Escape" && replyTo) {
+      e.preventDefault();
+      cancelReply();
+    } else if (e.key === "ArrowUp" && !text && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey) {
+      // as in most chat apps: Up in an empty box edits my last message
+      const last = lastEditable(room, me.id);
+      if (last) {
+        e.preventDefault();
+        client.dispatch({ type: "ui/edit", message: { room: id, id: last } });
+      }
     }
   };
 
@@ -109,6 +126,17 @@ export function Composer({ room, me, disabled }: { room: RoomState; me: User; di
         submit();
       }}
     >
+      {replyTo && (
+        <div class="reply-bar">
+          <span class="reply-bar-text">
+            <strong>{t("replyingTo", { name: replyTo.sender.displayName || replyTo.sender.username })}</strong>
+            <span class="muted">{replyTo.text}</span>
+          </span>
+          <button type="button" class="icon-btn" aria-label={t("cancelReply")} title={t("cancelReply")} onClick={cancelReply}>
+            <Icon name="close" />
+          </button>
+        </div>
+      )}
       {open && (
         <ul class="mention-menu" id={listId} role="listbox" aria-label={t("mentionSuggestions")}>
           {suggestions.map((u, i) => (
@@ -158,4 +186,13 @@ export function Composer({ room, me, disabled }: { room: RoomState; me: User; di
       </button>
     </form>
   );
+}
+
+/** My newest message that can still be edited, if the log holds one. */
+export function lastEditable(room: RoomState, myId: string): string | null {
+  for (let i = room.messages.length - 1; i >= 0; i--) {
+    const m = room.messages[i];
+    if (m.sender.id === myId && !m.deleted && !m.streamId) return m.id;
+  }
+  return null;
 }

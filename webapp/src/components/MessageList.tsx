@@ -6,7 +6,7 @@ import { useChat, useClient } from "../context";
 import { formatDay, t } from "../i18n";
 import type { RoomState } from "../state/model";
 import { assistantUser, roomTitle } from "../state/selectors";
-import type { User } from "../types";
+import type { Message, Quote, User } from "../types";
 import { MessageItem, type Row } from "./MessageItem";
 
 const GROUP_GAP_MS = 5 * 60_000;
@@ -16,8 +16,22 @@ type Item = { kind: "day"; key: string; label: string } | { kind: "new"; key: st
 /** assistant: the sender of replies streaming in before a member list names the bot. */
 export function buildItems(r: RoomState, me: User, assistant: User | null): Item[] {
   const rows: Omit<Row, "startsGroup">[] = [];
+  const replies = replyCounts(r.messages);
   for (const m of r.messages) {
-    rows.push({ key: m.id, id: m.id, sender: m.sender, text: m.text, mentions: m.mentions, createdAt: m.createdAt, seq: m.seq, deleted: m.deleted });
+    rows.push({
+      key: m.id,
+      id: m.id,
+      sender: m.sender,
+      text: m.text,
+      mentions: m.mentions,
+      createdAt: m.createdAt,
+      seq: m.seq,
+      deleted: m.deleted,
+      editedAt: m.editedAt,
+      reactions: m.reactions,
+      replyTo: m.replyTo,
+      replies: replies.get(m.id),
+    });
   }
   for (const [id, s] of Object.entries(r.streams)) {
     const sender = s.sender ?? assistant;
@@ -25,7 +39,7 @@ export function buildItems(r: RoomState, me: User, assistant: User | null): Item
     rows.push({ key: `stream-${id}`, sender, text: s.text, mentions: [], createdAt: s.startedAt, streaming: true });
   }
   for (const p of r.pending) {
-    rows.push({ key: `pending-${p.clientMsgId}`, sender: me, text: p.text, mentions: [], createdAt: p.createdAt, pending: p });
+    rows.push({ key: `pending-${p.clientMsgId}`, sender: me, text: p.text, mentions: [], createdAt: p.createdAt, pending: p, replyTo: p.replyTo });
   }
   const items: Item[] = [];
   let prev: Omit<Row, "startsGroup"> | null = null;
@@ -54,6 +68,13 @@ export function buildItems(r: RoomState, me: User, assistant: User | null): Item
   return items;
 }
 
+/** How many replies to each message the log holds. */
+export function replyCounts(messages: readonly Message[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const m of messages) if (m.replyTo && !m.deleted) out.set(m.replyTo.id, (out.get(m.replyTo.id) ?? 0) + 1);
+  return out;
+}
+
 export function MessageList({ room, me }: { room: RoomState; me: User }) {
   const client = useClient();
   const scroller = useRef<HTMLDivElement>(null);
@@ -68,6 +89,43 @@ export function MessageList({ room, me }: { room: RoomState; me: User }) {
   const onDiscard = useCallback((cid: string) => client.discard(id, cid), [id]);
   const onDelete = useCallback((mid: string) => void client.deleteMessage(id, mid).catch(() => undefined), [id]);
   const moderator = room.room.role === "owner" || room.room.role === "admin";
+  const editing = useChat((s) => (s.ui.editing?.room === id ? s.ui.editing.id : null));
+  const onEdit = useCallback(
+    (mid: string | null) => {
+      client.dispatch({ type: "ui/edit", message: mid ? { room: id, id: mid } : null });
+      if (!mid) document.getElementById("composer")?.focus();
+    },
+    [id],
+  );
+  const onReact = useCallback((mid: string, emoji: string, add: boolean) => client.toggleReaction(id, mid, emoji, add), [id]);
+  const onReply = useCallback(
+    (quote: Quote) => {
+      client.dispatch({ type: "ui/reply", room: id, quote });
+      document.getElementById("composer")?.focus();
+    },
+    [id],
+  );
+  const onOpenThread = useCallback((mid: string) => client.openThread(id, mid), [id]);
+  const [missing, setMissing] = useState("");
+  const onJump = useCallback(
+    (q: Quote) => {
+      setMissing("");
+      void client.reveal(id, q.id, q.seq).then((found) => {
+        if (!found) setMissing(t("quoteMissing"));
+      });
+    },
+    [id],
+  );
+  const highlight = useChat((s) => (s.ui.highlight?.room === id ? s.ui.highlight.id : null));
+  // the message jumped to: in view, highlighted for a moment
+  useEffect(() => {
+    if (!highlight) return undefined;
+    const el = scroller.current?.querySelector<HTMLElement>(`li[data-id="${CSS.escape(highlight)}"]`);
+    el?.scrollIntoView({ block: "center" });
+    const timer = setTimeout(() => client.dispatch({ type: "ui/highlight", message: null }), 2500);
+    return () => clearTimeout(timer);
+  }, [highlight]);
+  const onSaveEdit = useCallback((mid: string, text: string) => client.editMessage(id, mid, text), [id]);
 
   // a newly opened room starts at its newest message
   useLayoutEffect(() => {
@@ -138,11 +196,27 @@ export function MessageList({ room, me }: { room: RoomState; me: User }) {
                 onRetry={onRetry}
                 onDiscard={onDiscard}
                 onDelete={moderator || it.row.sender.id === me.id ? onDelete : undefined}
+                onEdit={it.row.sender.id === me.id ? onEdit : undefined}
+                onSaveEdit={onSaveEdit}
+                editing={editing !== null && editing === it.row.id}
+                onReact={onReact}
+                onReply={onReply}
+                onOpenThread={onOpenThread}
+                onJump={onJump}
+                highlighted={highlight !== null && highlight === it.row.id}
               />
             ),
           )}
         </ol>
       </div>
+      {missing && (
+        <div class="toast" role="status">
+          {missing}
+          <button type="button" class="link-btn" onClick={() => setMissing("")}>
+            {t("close")}
+          </button>
+        </div>
+      )}
       {showJump && (
         <button
           type="button"

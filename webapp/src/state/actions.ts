@@ -2,8 +2,8 @@
 // timers, the browser) only ever dispatch these; the reducers decide what
 // they mean. Anything impure (the time, a new id) travels in the action.
 import type { Session } from "../api";
-import type { Message, NotifyLevel, Page, Role, Room, StreamDelta, User } from "../types";
-import type { Dialog, ServerConfig, SessionEndReason } from "./model";
+import type { Message, NotifyLevel, Page, Quote, Role, Room, StreamDelta, Thread, User } from "../types";
+import type { Dialog, MessageRef, ServerConfig, SessionEndReason } from "./model";
 
 export type Action =
   // session and deployment
@@ -38,18 +38,28 @@ export type Action =
   | { type: "older/requested"; room: string }
   | { type: "older/loaded"; room: string; page: Page }
   | { type: "older/failed"; room: string }
-  | { type: "sync/page"; room: string; messages: Message[] }
+  /** changes: held messages that changed since rev was sent; rev: the one to send next. */
+  | { type: "sync/page"; room: string; messages: Message[]; changes?: Message[]; rev?: number }
   /** Too far behind to catch up page by page: opened logs start over. */
   | { type: "sync/overflowed" }
   | { type: "message/received"; message: Message }
   | { type: "message/deleted"; room: string; id: string }
+  /** A message's new copy (edit, reactions, delete). exact: made for me (an
+   * ack), so its reactions' `me` is right; else message:updated's. */
+  | { type: "message/updated"; message: Message; exact?: boolean }
   // my sends, optimistic until acknowledged
-  | { type: "send/queued"; room: string; clientMsgId: string; text: string; createdAt: string }
+  | { type: "send/queued"; room: string; clientMsgId: string; text: string; createdAt: string; replyTo?: Quote }
   | { type: "send/attempted"; room: string; clientMsgId: string }
   | { type: "send/acked"; room: string; message: Message }
   | { type: "send/failed"; room: string; clientMsgId: string; error: { code: string; message: string } }
   | { type: "send/retried"; room: string; clientMsgId: string }
   | { type: "send/discarded"; room: string; clientMsgId: string }
+  // the thread panel
+  | { type: "thread/opened"; room: string; id: string }
+  /** A page of the thread; more: replies after those held (else the first page). */
+  | { type: "thread/loaded"; room: string; id: string; thread: Thread; more?: boolean }
+  | { type: "thread/failed"; room: string; id: string; error: string }
+  | { type: "thread/closed" }
   // live signals
   | { type: "stream/delta"; delta: StreamDelta; at: string }
   | { type: "typing/changed"; room: string; user: User; typing: boolean; now: number }
@@ -58,7 +68,11 @@ export type Action =
   // UI flags
   | { type: "ui/dialog"; dialog: Dialog }
   | { type: "ui/sidebar"; open?: boolean }
-  | { type: "ui/members"; open?: boolean };
+  | { type: "ui/members"; open?: boolean }
+  /** Starts (or, with null, ends) editing a message in place. */
+  | { type: "ui/edit"; message: MessageRef | null }
+  | { type: "ui/reply"; room: string; quote: Quote | null }
+  | { type: "ui/highlight"; message: MessageRef | null };
 
 export type ActionType = Action["type"];
 export type ActionOf<T extends ActionType> = Extract<Action, { type: T }>;

@@ -6,6 +6,7 @@ import { addMentions } from "../notify";
 import { applyDelta, endStreams } from "../streams";
 import type { Message } from "../types";
 import type { ActionOf } from "./actions";
+import { applyChanges, applyToQuotes } from "./changes";
 import { withRoom, type ChatState } from "./model";
 import { stopTyping } from "./typing";
 
@@ -36,7 +37,24 @@ export function messageReceived(s: ChatState, a: ActionOf<"message/received">): 
   return stopTyping(applyConfirmed(s, m.room, [m]), m.room, m.sender.id);
 }
 
-export const syncPage = (s: ChatState, a: ActionOf<"sync/page">) => applyConfirmed(s, a.room, a.messages);
+/** New messages, then the changes to those held; the room's rev moves to the answer's. */
+export function syncPage(s: ChatState, a: ActionOf<"sync/page">): ChatState {
+  const next = applyChanged(applyConfirmed(s, a.room, a.messages), a.room, a.changes ?? [], true);
+  if (a.rev === undefined) return next;
+  return withRoom(next, a.room, (r) => (r.rev === a.rev ? r : { ...r, rev: a.rev! }));
+}
+
+/** Replaces held copies by id (and the quotes of them in replies). */
+function applyChanged(s: ChatState, room: string, changes: readonly Message[], exact: boolean): ChatState {
+  if (changes.length === 0) return s;
+  const username = s.session?.user.username ?? "";
+  return withRoom(s, room, (r) => {
+    const messages = applyToQuotes(applyChanges(r.messages, changes, username, exact), changes);
+    return messages === r.messages ? r : { ...r, messages };
+  });
+}
+
+export const messageUpdated = (s: ChatState, a: ActionOf<"message/updated">) => applyChanged(s, a.message.room, [a.message], !!a.exact);
 
 export const sendAcked = (s: ChatState, a: ActionOf<"send/acked">) => applyConfirmed(s, a.room, [a.message]);
 

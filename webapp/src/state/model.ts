@@ -4,7 +4,7 @@
 import type { Session } from "../api";
 import type { PendingMessage } from "../merge";
 import type { Streams } from "../streams";
-import type { Message, Room, User } from "../types";
+import type { Message, Quote, Room, User } from "../types";
 
 /** What the server says about this deployment (GET /api/config). */
 export interface ServerConfig {
@@ -18,6 +18,12 @@ export interface RoomState {
   room: Room;
   /** Newest seq known to exist in the room. */
   lastSeq: number;
+  /**
+   * The rev my copy of the log is as of, sent with every sync so that it
+   * answers what changed since. Moves only with sync answers: a live
+   * event may come before changes I have not been told of yet.
+   */
+  rev: number;
   /** Newest seq I have read (server-side cursor, advanced locally first). */
   readSeq: number;
   messages: Message[];
@@ -45,8 +51,21 @@ export interface ChatState {
   active: string | null;
   connection: Connection;
   presence: Record<string, boolean>;
+  /** The thread open in the side panel. */
+  thread?: ThreadState | null;
   /** Why the server ended the last session (shown on the sign-in page), or null. */
   ended: SessionEndReason | null;
+}
+
+/** A message and its replies, as the thread panel shows them. */
+export interface ThreadState {
+  room: string;
+  id: string;
+  root: Message | null;
+  replies: Message[];
+  hasMore: boolean;
+  loading: boolean;
+  error?: string;
 }
 
 /** session:ended's reasons (docs/protocol.md §8.8). */
@@ -58,6 +77,17 @@ export interface UiState {
   dialog: Dialog;
   sidebarOpen: boolean;
   membersOpen: boolean;
+  /** The message being edited in place. */
+  editing?: MessageRef | null;
+  /** The message the composer's next send answers. */
+  replyTo?: { room: string; quote: Quote } | null;
+  /** A message just jumped to, shown highlighted for a moment. */
+  highlight?: MessageRef | null;
+}
+
+export interface MessageRef {
+  room: string;
+  id: string;
 }
 
 export interface AppState {
@@ -87,6 +117,7 @@ export function newRoomState(room: Room): RoomState {
   return {
     room,
     lastSeq: room.lastSeq,
+    rev: room.lastRev ?? 0,
     readSeq: Math.max(0, room.lastSeq - (room.unread ?? 0)),
     messages: [],
     pending: [],

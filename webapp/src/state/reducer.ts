@@ -4,13 +4,14 @@
 import type { Action } from "./actions";
 import { reduceConfig } from "./config";
 import { socketConnectFailed, socketConnected, socketConnecting, socketDisconnected } from "./connection";
-import { historyLoaded, messageDeleted, messageReceived, olderFailed, olderLoaded, olderRequested, sendAcked, streamDelta, syncOverflowed, syncPage } from "./log";
+import { historyLoaded, messageDeleted, messageReceived, messageUpdated, olderFailed, olderLoaded, olderRequested, sendAcked, streamDelta, syncOverflowed, syncPage } from "./log";
 import { memberChanged, memberRole, membersLoaded, presenceChanged } from "./members";
 import type { AppState, ChatState } from "./model";
 import { sendAttempted, sendDiscarded, sendFailed, sendQueued, sendRetried } from "./outbox";
 import { roomNotify, roomOpened, roomRead, roomSelected, roomUpdated, roomsListed } from "./rooms";
 import { sessionEnded, sessionStarted } from "./session";
 import { typingChanged, typingExpired } from "./typing";
+import { followThread, reduceThread } from "./thread";
 import { reduceUi } from "./ui";
 
 export function reduceChat(s: ChatState, a: Action): ChatState {
@@ -65,6 +66,8 @@ export function reduceChat(s: ChatState, a: Action): ChatState {
       return messageReceived(s, a);
     case "message/deleted":
       return messageDeleted(s, a);
+    case "message/updated":
+      return messageUpdated(s, a);
     case "send/queued":
       return sendQueued(s, a);
     case "send/attempted":
@@ -87,13 +90,21 @@ export function reduceChat(s: ChatState, a: Action): ChatState {
     case "ui/dialog":
     case "ui/sidebar":
     case "ui/members":
+    case "ui/edit":
+    case "ui/reply":
+    case "ui/highlight":
       return s;
+    case "thread/opened":
+    case "thread/loaded":
+    case "thread/failed":
+    case "thread/closed":
+      return reduceThread(s, a);
   }
 }
 
 export function reduce(s: AppState, a: Action): AppState {
   const config = reduceConfig(s.config, a);
-  const chat = reduceChat(s.chat, a);
+  const chat = followThread(reduceChat(s.chat, a), a);
   const ui = reduceUi(s.ui, a);
   return config === s.config && chat === s.chat && ui === s.ui ? s : { config, chat, ui };
 }

@@ -12,9 +12,17 @@ export function reduceUi(s: UiState, a: Action): UiState {
       return { ...s, sidebarOpen: a.open ?? !s.sidebarOpen };
     case "ui/members":
       return { ...s, membersOpen: a.open ?? !s.membersOpen };
-    case "room/opened":
+    case "ui/edit":
+      return { ...s, editing: a.message };
+    case "ui/reply":
+      return { ...s, replyTo: a.quote ? { room: a.room, quote: a.quote } : null };
+    case "ui/highlight":
+      return { ...s, highlight: a.message };
+    case "room/opened": {
       // the room was picked from the drawer or a dialog: show it
-      return s.sidebarOpen || s.dialog ? { ...s, sidebarOpen: false, dialog: null } : s;
+      const next = s.sidebarOpen || s.dialog ? { ...s, sidebarOpen: false, dialog: null } : s;
+      return next.editing && next.editing.room !== a.room ? { ...next, editing: null } : next;
+    }
     case "session/started":
     case "session/ended":
     case "session/rejected":
