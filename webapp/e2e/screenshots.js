@@ -39,10 +39,17 @@ try {
   await createRoom(base, people.dave.token, { name: "release-train", topic: "Ship it on Thursdays" });
   await call(sockets.bob, "room:join", { room: design.id });
 
-  await say("bob", "general", "Morning all! The new build is on staging.");
-  await say("carol", "general", "Nice. Does it include the reconnect fix?");
-  await say("bob", "general", "Yes: clients call sync with their cursors, so nothing is lost while you're offline.");
+  const staging = (await say("bob", "general", "Morning all! The new build is on stagign.")).message;
+  await call(sockets.bob, "message:edit", { room: "general", id: staging.id, text: "Morning all! The new build is on staging." });
+  const question = (await say("carol", "general", "Nice. Does it include the reconnect fix?")).message;
+  const answer = (await call(sockets.bob, "message:send", {
+    room: "general", text: "Yes: clients call sync with their cursors, so nothing is lost while you're offline.",
+    clientMsgId: "shot-answer", replyTo: question.id,
+  })).message;
   await say("dave", "general", "I'll run the load test this afternoon.");
+  for (const [who, id, emoji] of [["carol", staging.id, "🎉"], ["dave", staging.id, "🎉"], ["carol", answer.id, "👍"], ["dave", answer.id, ":shipit:"]]) {
+    await call(sockets[who], "reaction:add", { room: "general", id, emoji });
+  }
 
   const me = await register(base, "alice", undefined, "Alice Chen");
   const viewer = (opts) => openAs(browser, base, me, opts);
@@ -59,6 +66,14 @@ try {
   await sockets.bob.emitWithAck("typing", { room: "general", typing: true });
   await alice.page.getByText(/is typing/).waitFor();
   await alice.page.screenshot({ path: path.join(OUT, "chat-desktop.png") });
+
+  // the thread of Carol's question, opened beside the room
+  const asked = messages(alice.page).filter({ hasText: "reconnect fix" }).first();
+  await asked.hover();
+  await asked.getByRole("button", { name: "View thread" }).click();
+  await alice.page.locator(".thread-panel").getByText("nothing is lost").waitFor();
+  await alice.page.screenshot({ path: path.join(OUT, "thread-desktop.png") });
+  await alice.page.keyboard.press("Escape");
 
   // dark theme, same scene
   const dark = await viewer({ viewport: { width: 1280, height: 800 }, colorScheme: "dark" });
