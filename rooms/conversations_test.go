@@ -1,8 +1,10 @@
 package rooms_test
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -124,6 +126,79 @@ func TestReactions(t *testing.T) {
 	}
 	_, err = f.hub.React(f.ctx, bob, parley.DefaultRoomID, "nope", "👍", true)
 	wantCode(t, err, parley.CodeNotFound)
+}
+
+func TestReactionKindsAreBounded(t *testing.T) {
+	f := newHub(t, nil)
+	alice := f.user("alice")
+	m := f.mustSend(alice, parley.DefaultRoomID, "vote")
+	for i := range parley.MaxReactionKinds {
+		if _, err := f.hub.React(f.ctx, alice, parley.DefaultRoomID, m.ID, fmt.Sprintf(":e%d:", i), true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := f.hub.React(f.ctx, alice, parley.DefaultRoomID, m.ID, ":one-more:", true)
+	want := fmt.Sprintf("a message takes at most %d different reactions", parley.MaxReactionKinds)
+	if perr, ok := err.(*parley.Error); !ok || perr.Code != parley.CodeBadRequest || perr.Message != want {
+		t.Fatalf("the 21st emoji = %v, want BAD_REQUEST %q", err, want)
+	}
+}
+
+func TestDeleteBroadcastsTheTombstone(t *testing.T) {
+	f := newHub(t, nil)
+	alice, bob := f.user("alice"), f.user("bob")
+	m := f.mustSend(alice, parley.DefaultRoomID, "oops")
+	if _, err := f.hub.React(f.ctx, bob, parley.DefaultRoomID, m.ID, "👀", true); err != nil {
+		t.Fatal(err)
+	}
+	f.rec.Reset()
+	if err := f.hub.DeleteMessage(f.ctx, alice, parley.DefaultRoomID, m.ID); err != nil {
+		t.Fatal(err)
+	}
+	tomb := m
+	tomb.Text, tomb.Mentions, tomb.Deleted, tomb.Rev = "", []string{}, true, m.Rev+2
+	if got := f.rec.Kinds(); !reflect.DeepEqual(got, []string{"emit:" + protocol.EventDeleted, "emit:" + protocol.EventUpdated}) {
+		t.Fatalf("a delete emitted %v, want message:deleted then message:updated", got)
+	}
+	if ups := f.rec.Payloads(protocol.EventUpdated); !reflect.DeepEqual(ups[0], tomb) {
+		t.Fatalf("message:updated = %+v, want the tombstone %+v", ups[0], tomb)
+	}
+}
+
+// Changes cut by the answer's byte bound resume from the last one sent.
+func TestSyncChangesCutByBytes(t *testing.T) {
+	f := newHub(t, func(c *rooms.Config) { c.MaxAnswerBytes = 600 })
+	alice := f.user("alice")
+	var sent []protocol.Message
+	for i := range 4 {
+		sent = append(sent, f.mustSend(alice, parley.DefaultRoomID, fmt.Sprintf("message %d %s", i, strings.Repeat("x", 200))))
+	}
+	base := sent[3].Rev
+	for _, m := range sent {
+		if _, err := f.hub.EditMessage(f.ctx, alice, parley.DefaultRoomID, m.ID, m.Text+"!"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cursors := map[string]int64{parley.DefaultRoomID: sent[3].Seq}
+	revs := map[string]int64{parley.DefaultRoomID: base}
+	var got []int64
+	answers := 0
+	for range 10 {
+		out, err := f.hub.Sync(f.ctx, alice, cursors, revs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		answers++
+		r := out[parley.DefaultRoomID]
+		got = append(got, seqs(r.Changes)...)
+		revs[parley.DefaultRoomID] = r.Rev
+		if !r.HasMore {
+			break
+		}
+	}
+	if !slices.Equal(got, []int64{1, 2, 3, 4}) || answers < 2 || revs[parley.DefaultRoomID] != base+4 {
+		t.Fatalf("changes over %d answers = %v ending at rev %d, want seqs 1..4 over several, ending at rev %d", answers, got, revs[parley.DefaultRoomID], base+4)
+	}
 }
 
 func TestReplyAndThread(t *testing.T) {

@@ -22,10 +22,7 @@ func (h *Hub) DeleteMessage(ctx context.Context, user parley.User, roomID, id st
 	}
 	msg, err := h.store.Messages.Get(ctx, m.RoomID, id)
 	if err != nil {
-		if parley.CodeOf(err) == parley.CodeNotFound {
-			return parley.Errorf(parley.CodeNotFound, "message not found")
-		}
-		return err
+		return notFoundAsMessage(err)
 	}
 	if msg.SenderID != user.ID && !m.Role.CanModerate() {
 		return parley.Errorf(parley.CodeForbidden, "only the sender or a moderator may delete this message")

@@ -95,10 +95,11 @@ func (h *Hub) updated(ctx context.Context, viewerID string, m parley.Message, ki
 	}
 	h.emit.Emit(roomTarget(m.RoomID), protocol.EventUpdated, views[0])
 	h.metrics.changes.WithLabelValues(kind).Inc()
+	// The ack is the broadcast as the changer reads it: only Me differs.
 	out := views[0]
 	out.Reactions = slices.Clone(out.Reactions)
 	for i, r := range m.Reactions {
-		out.Reactions[i].Me = slices.Contains(r.UserIDs, viewerID)
+		out.Reactions[i].Me = isMine(r, viewerID)
 	}
 	return out, nil
 }

@@ -34,6 +34,10 @@ func (h *Hub) React(ctx context.Context, user parley.User, roomID, id, emoji str
 		return protocol.Message{}, err
 	}
 	msg, changed, err := h.store.Edits.React(ctx, m.RoomID, id, user.ID, emoji, add)
+	if parley.CodeOf(err) == parley.CodeBadRequest {
+		// The only invalid reaction the checks above let through.
+		return protocol.Message{}, parley.Errorf(parley.CodeBadRequest, "a message takes at most %d different reactions", parley.MaxReactionKinds)
+	}
 	if err != nil {
 		return protocol.Message{}, notFoundAsMessage(err)
 	}

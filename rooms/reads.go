@@ -114,11 +114,7 @@ func (h *Hub) syncRoom(ctx context.Context, viewerID string, r parley.Room, afte
 		if err != nil {
 			return out, err
 		}
-		views, err := h.view(ctx, viewerID, changed)
-		if err != nil {
-			return out, err
-		}
-		views, cut, err := b.head(views)
+		views, cut, err := h.fit(ctx, viewerID, changed, b)
 		if err != nil {
 			return out, err
 		}
@@ -145,16 +141,22 @@ func (h *Hub) syncRoom(ctx context.Context, viewerID string, r parley.Room, afte
 	if err != nil {
 		return out, err
 	}
-	views, err := h.view(ctx, viewerID, msgs)
-	if err != nil {
-		return out, err
-	}
-	views, cut, err := b.head(views)
+	views, cut, err := h.fit(ctx, viewerID, msgs, b)
 	if err != nil {
 		return out, err
 	}
 	out.Messages, out.HasMore = views, more || cut
 	return out, nil
+}
+
+// fit views msgs for viewerID and keeps the oldest that fit in b; cut
+// says some did not.
+func (h *Hub) fit(ctx context.Context, viewerID string, msgs []parley.Message, b *budget) ([]protocol.Message, bool, error) {
+	views, err := h.view(ctx, viewerID, msgs)
+	if err != nil {
+		return nil, false, err
+	}
+	return b.head(views)
 }
 
 // Read advances user's read cursor in a room; it never moves backwards.

@@ -22,8 +22,8 @@ func (h *Hub) quoted(ctx context.Context, roomID, id string) (quote, error) {
 	if id == "" {
 		return quote{}, nil
 	}
-	m, err := h.store.Messages.Get(ctx, roomID, id)
-	if parley.CodeOf(err) == parley.CodeNotFound || (err == nil && m.Deleted) {
+	m, err := h.liveMessage(ctx, roomID, id)
+	if parley.CodeOf(err) == parley.CodeNotFound {
 		return quote{}, parley.Errorf(parley.CodeNotFound, "the message you reply to is not in this room")
 	}
 	if err != nil {
@@ -67,12 +67,9 @@ func (h *Hub) Thread(ctx context.Context, user parley.User, roomID, id string, a
 	if err != nil {
 		return protocol.Thread{}, err
 	}
-	root, err := h.store.Messages.Get(ctx, m.RoomID, id)
-	if parley.CodeOf(err) == parley.CodeNotFound {
-		return protocol.Thread{}, parley.Errorf(parley.CodeNotFound, "message not found")
-	}
+	root, err := h.store.Messages.Get(ctx, m.RoomID, id) // a tombstone keeps its replies
 	if err != nil {
-		return protocol.Thread{}, err
+		return protocol.Thread{}, notFoundAsMessage(err)
 	}
 	replies, more, err := h.store.Threads.Replies(ctx, m.RoomID, id, after, limit)
 	if err != nil {

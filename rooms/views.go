@@ -2,6 +2,7 @@ package rooms
 
 import (
 	"context"
+	"slices"
 
 	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/protocol"
@@ -66,14 +67,12 @@ func reactionsView(rs []parley.Reaction, users map[string]protocol.User, viewerI
 		for j, id := range first {
 			names[j] = users[id].Username
 		}
-		me := false
-		for _, id := range r.UserIDs {
-			if id == viewerID {
-				me = true
-				break
-			}
-		}
-		out[i] = protocol.Reaction{Emoji: r.Emoji, Count: len(r.UserIDs), Users: names, Me: me}
+		out[i] = protocol.Reaction{Emoji: r.Emoji, Count: len(r.UserIDs), Users: names, Me: isMine(r, viewerID)}
 	}
 	return out
+}
+
+// isMine reports whether viewerID put r there; nobody's ("") never.
+func isMine(r parley.Reaction, viewerID string) bool {
+	return viewerID != "" && slices.Contains(r.UserIDs, viewerID)
 }

@@ -3,6 +3,7 @@ package mongo
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -102,7 +103,9 @@ func (db *DB) stampChange(ctx context.Context, roomID, id string, set bson.D) (p
 	if err != nil {
 		return parley.Message{}, err
 	}
-	set = append(set, bson.E{Key: "rev", Value: room.LastRev}, bson.E{Key: "changed", Value: true})
+	// A fresh slice: WithTransaction may run the caller's closure again
+	// with the same set.
+	set = append(slices.Clip(set), bson.E{Key: "rev", Value: room.LastRev}, bson.E{Key: "changed", Value: true})
 	var d messageDoc
 	err = db.col(colMessages).FindOneAndUpdate(ctx, messageInRoom(roomID, id), bson.D{{Key: "$set", Value: set}},
 		options.FindOneAndUpdate().SetReturnDocument(options.After)).Decode(&d)

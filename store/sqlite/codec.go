@@ -77,8 +77,11 @@ func encodeReactions(rs []parley.Reaction) (string, error) {
 
 // decodeReactions returns a non-nil slice, like decodeMentions.
 func decodeReactions(s string) ([]parley.Reaction, error) {
+	if s == "" || s == "[]" {
+		return []parley.Reaction{}, nil // most messages: no JSON to parse
+	}
 	var in []reactionJSON
-	if s != "" {
+	{
 		if err := json.Unmarshal([]byte(s), &in); err != nil {
 			return nil, err
 		}
