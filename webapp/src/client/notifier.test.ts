@@ -53,6 +53,25 @@ describe("Notifier", () => {
     ]);
   });
 
+  it("notifies an edit that newly mentions me, once, and not one that mentioned me already", () => {
+    const { store } = setup();
+    const plain = msg("lobby", 1, { text: "see the doc" });
+    store.dispatch({ type: "message/received", message: plain });
+    const edited = { ...plain, text: "see the doc @me", mentions: ["me"], editedAt: "2026-01-01T00:00:01.000Z", rev: 5 };
+    store.dispatch({ type: "message/updated", message: edited });
+    store.dispatch({ type: "message/updated", message: { ...edited, text: "see the doc, @me", rev: 6 } });
+    expect(FakeNotification.shown).toEqual([{ title: "Bob in #lobby", options: { body: "see the doc @me", tag: "lobby-1" } }]);
+  });
+
+  it("does not notify a reaction on a message that mentioned me already", () => {
+    const { store } = setup();
+    const m = msg("lobby", 2, { text: "@me hi", mentions: ["me"] });
+    store.dispatch({ type: "message/received", message: m });
+    FakeNotification.shown = [];
+    store.dispatch({ type: "message/updated", message: { ...m, rev: 9, reactions: [{ emoji: "👍", count: 1, users: ["ann"], me: false }] } });
+    expect(FakeNotification.shown).toEqual([]);
+  });
+
   it("honours the room's level", () => {
     const { store } = setup();
     store.dispatch({ type: "room/notify", room: "lobby", level: "none" });

@@ -2,9 +2,9 @@
 // room's level (notify.ts). Permission is asked for only from a person's
 // click (requestNotifications), never on load.
 import { t } from "../i18n";
-import { shouldNotify } from "../notify";
+import { mentionsMe, shouldNotify } from "../notify";
 import type { AppState } from "../state/model";
-import type { Message } from "../types";
+import type { Message, Room, User } from "../types";
 import type { AppStore } from "./scope";
 
 export type NotifyPermission = NotificationPermission | "unsupported";
@@ -40,6 +40,7 @@ export class Notifier {
   ) {
     store.observe((a, before, after) => {
       if (a.type === "message/received") this.received(a.message, before, after);
+      else if (a.type === "message/updated") this.edited(a.message, before, after);
       else if (a.type === "rooms/listed" && this.waiting.length > 0) {
         const waiting = this.waiting;
         this.waiting = [];
@@ -57,9 +58,23 @@ export class Notifier {
       return;
     }
     if (m.seq <= (before.chat.rooms[m.room]?.readSeq ?? 0)) return;
-    if (!this.hidden() || notifyPermission() !== "granted" || !shouldNotify(m, r.room, me)) return;
+    this.show(m, r.room, me);
+  }
+
+  /** An edit that newly names me is a mention like a new message's, however old the message. */
+  private edited(m: Message, before: AppState, after: AppState): void {
+    const me = after.chat.session?.user;
+    const r = after.chat.rooms[m.room];
+    if (!me || !r || !m.editedAt || !mentionsMe(m, me) || this.seen.includes(m.id)) return;
+    const held = before.chat.rooms[m.room]?.messages.find((x) => x.id === m.id);
+    if (held && mentionsMe(held, me)) return;
+    this.show(m, r.room, me);
+  }
+
+  private show(m: Message, room: Room, me: User): void {
+    if (!this.hidden() || notifyPermission() !== "granted" || !shouldNotify(m, room, me)) return;
     this.seen = [...this.seen.slice(-(SEEN_IDS - 1)), m.id];
-    const where = r.room.kind === "direct" ? t("directMessage") : `#${r.room.name}`;
+    const where = room.kind === "direct" ? t("directMessage") : `#${room.name}`;
     const title = t("notifyFrom", { sender: m.sender.displayName || m.sender.username, room: where });
     const body = m.text.length > BODY_CHARS ? `${m.text.slice(0, BODY_CHARS - 1)}…` : m.text;
     try {
