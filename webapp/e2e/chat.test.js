@@ -195,9 +195,10 @@ test("people's messages render the Markdown subset as elements; links stay safe"
   }
 });
 
-test("@ offers the room's members and the assistant", async () => {
+test("@ offers the room's members and the assistant first, then other people by name", async () => {
   const alice = await signedIn(browser, ctx.base, uniqueName("alice"));
   const bob = await register(ctx.base, uniqueName("bobby"));
+  const outsider = await register(ctx.base, uniqueName("outsider"));
   try {
     const room = await roomWith(alice, bob);
     await alice.page.reload();
@@ -206,7 +207,7 @@ test("@ offers the room's members and the assistant", async () => {
     await box.pressSequentially("hi @bob");
     const options = alice.page.getByRole("listbox", { name: "People to mention" }).getByRole("option");
     await options.first().waitFor();
-    assert.equal(await options.count(), 1);
+    // other bobs on this server may follow, but the member comes first
     assert.match(await options.first().textContent(), new RegExp(`@${bob.user.username}$`));
     await box.press("Enter");
     assert.equal(await box.inputValue(), `hi @${bob.user.username} `);
@@ -215,6 +216,13 @@ test("@ offers the room's members and the assistant", async () => {
     assert.match(await options.first().textContent(), /@assistant/);
     await box.press("Tab");
     assert.equal(await box.inputValue(), `hi @${bob.user.username} and @assistant `);
+
+    // someone not in the room, found on the server
+    await box.pressSequentially(`cc @${outsider.user.username}`);
+    await options.filter({ hasText: `@${outsider.user.username}` }).waitFor();
+    assert.equal(await options.count(), 1);
+    await box.press("Enter");
+    assert.equal(await box.inputValue(), `hi @${bob.user.username} and @assistant cc @${outsider.user.username} `);
   } finally {
     await alice.context.close();
   }

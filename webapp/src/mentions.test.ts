@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { insertMention, mentionAt, mentionCandidates, safeHref, suggestMembers } from "./mentions";
+import { insertMention, mentionAt, mentionCandidates, mergeSuggestions, safeHref, suggestMembers } from "./mentions";
 import type { User } from "./types";
 
 const u = (username: string, displayName = username, kind: User["kind"] = "human"): User => ({ id: username, username, displayName, kind });
@@ -27,6 +27,30 @@ describe("suggestMembers", () => {
 
   it("offers the assistant, never me", () => {
     expect(suggestMembers(members, "", "bob").map((m) => m.username)).toEqual(["assistant", "alan", "alice", "zed"]);
+  });
+});
+
+describe("mergeSuggestions", () => {
+  const names = (list: User[]) => list.map((m) => m.username);
+
+  it("puts matching members before people found on the server, without repeating anyone", () => {
+    const found = [u("alba", "Alba"), u("alan", "Alan Turing"), u("alfred", "Alfred")];
+    expect(names(mergeSuggestions(members, found, "al"))).toEqual(["alan", "alice", "alba", "alfred"]);
+  });
+
+  it("stops at the limit, members taking the places first", () => {
+    const found = [u("aa1"), u("aa2"), u("aa3"), u("aa4"), u("aa5"), u("aa6"), u("aa7"), u("aa8")];
+    expect(names(mergeSuggestions(members, found, "a"))).toEqual(["assistant", "alan", "alice", "zed", "aa1", "aa2", "aa3", "aa4"]);
+    expect(names(mergeSuggestions(members, found, "a", undefined, 3))).toEqual(["assistant", "alan", "alice"]);
+  });
+
+  it("never offers me, and drops found people who no longer match the query", () => {
+    const found = [u("me", "Al Me"), u("bert", "Bert"), u("alva", "Alva")];
+    expect(names(mergeSuggestions(members, found, "al", "me"))).toEqual(["alan", "alice", "alva"]);
+  });
+
+  it("is just the members when the server found nobody", () => {
+    expect(mergeSuggestions(members, [], "b")).toEqual(suggestMembers(members, "b"));
   });
 });
 

@@ -48,6 +48,18 @@ export function suggestMembers(members: readonly User[], query: string, exclude?
   return scored.slice(0, limit).map(([, u]) => u);
 }
 
+/**
+ * The menu for a query: matching members first, then people found on the
+ * server who are not members, up to limit in all. The found people are
+ * matched against the query again, since they may answer an older one.
+ */
+export function mergeSuggestions(members: readonly User[], people: readonly User[], query: string, exclude?: string, limit = 8): User[] {
+  const first = suggestMembers(members, query, exclude, limit);
+  const seen = new Set(members.flatMap((m) => [m.id, m.username]));
+  const outside = people.filter((p) => !seen.has(p.id) && !seen.has(p.username));
+  return [...first, ...suggestMembers(outside, query, exclude, limit - first.length)];
+}
+
 function kindRank(u: User): number {
   return u.kind === "bot" ? 0 : 1;
 }

@@ -1,14 +1,47 @@
 // The message box: Enter sends, Shift+Enter starts a new line, and `@`
-// offers the room's members (the assistant included) to mention.
-import { useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
+// offers the room's members (the assistant included) to mention, then in
+// group rooms anyone else whose name starts with what was typed.
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { useChat, useClient } from "../context";
 import { t } from "../i18n";
-import { insertMention, mentionAt, mentionCandidates, suggestMembers } from "../mentions";
+import { insertMention, mentionAt, mentionCandidates, mergeSuggestions } from "../mentions";
 import type { RoomState } from "../state/model";
 import { assistantUser, roomTitle } from "../state/selectors";
 import type { User } from "../types";
 import { Avatar } from "./Avatar";
 import { Icon } from "./Icon";
+
+/** How many people the mention menu offers at most. */
+const MENU_SIZE = 8;
+
+/**
+ * People on the server whose name starts with q, asked for once typing
+ * pauses. The last answer stays until the next arrives; the menu matches
+ * it against the query again, so a stale one only ever narrows.
+ */
+function usePeopleSearch(q: string | null): User[] {
+  const client = useClient();
+  const [people, setPeople] = useState<User[]>([]);
+  useEffect(() => {
+    if (!q) {
+      setPeople([]);
+      return;
+    }
+    let current = true;
+    const timer = setTimeout(() => {
+      // one more than the menu holds, since I may be among them
+      void client
+        .searchPeople(q, MENU_SIZE + 1)
+        .then((users) => current && setPeople(users))
+        .catch(() => current && setPeople([]));
+    }, 200);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [q]);
+  return people;
+}
 
 export function Composer({ room, me, disabled }: { room: RoomState; me: User; disabled?: boolean }) {
   const client = useClient();
@@ -53,7 +86,9 @@ export function Composer({ room, me, disabled }: { room: RoomState; me: User; di
   const candidates = useMemo(() => mentionCandidates(room.members, room.room.kind, assistantUser(config)), [room.members, room.room.kind, config]);
 
   const query = mentionAt(text, caret);
-  const suggestions = query && dismissed !== query.start ? suggestMembers(candidates, query.query, me.id) : [];
+  const asking = query && dismissed !== query.start ? query.query : null;
+  const people = usePeopleSearch(room.room.kind === "group" ? asking : null);
+  const suggestions = asking !== null ? mergeSuggestions(candidates, people, asking, me.id, MENU_SIZE) : [];
   const open = suggestions.length > 0;
   const active = Math.min(selected, suggestions.length - 1);
 

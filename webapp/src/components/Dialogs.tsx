@@ -5,7 +5,8 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { useClient, useChat } from "../context";
 import { ParleyError } from "../errors";
 import { t } from "../i18n";
-import type { Room } from "../types";
+import type { Room, User } from "../types";
+import { Avatar } from "./Avatar";
 import { Icon } from "./Icon";
 import { InviteDialog, RoomDialog } from "./RoomDialogs";
 
@@ -141,24 +142,105 @@ function CreateDialog() {
   );
 }
 
+/** How many people the direct-message picker lists at once. */
+const PICKER_SIZE = 8;
+
+// A combobox: type a name or username prefix, pick a person with the
+// arrows and Enter or a click; Enter with nobody picked still opens the
+// exact username typed.
 function DirectDialog() {
   const client = useClient();
   const close = useClose();
+  const me = useChat((s) => s.chat.session!.user);
   const [user, setUser] = useState("");
+  const [found, setFound] = useState<User[]>([]);
+  const [active, setActive] = useState(-1);
   const { error, busy, run } = useAction();
+  useEffect(() => {
+    const q = user.trim().replace(/^@/, "");
+    if (!q) {
+      setFound([]);
+      setActive(-1);
+      return;
+    }
+    let current = true;
+    const timer = setTimeout(() => {
+      // one more than shown, since I may be among them
+      void client
+        .searchPeople(q, PICKER_SIZE + 1)
+        .then((users) => {
+          if (!current) return;
+          setFound(users.filter((u) => u.id !== me.id).slice(0, PICKER_SIZE));
+          setActive(-1);
+        })
+        .catch(() => current && setFound([]));
+    }, 150);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [user]);
+  const open = (username: string) => void run(() => client.openDirect(username));
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (!found.length) return;
+    if (e.key === "ArrowDown") {
+      e.preventDefault();
+      setActive((a) => (a + 1) % found.length);
+    } else if (e.key === "ArrowUp") {
+      e.preventDefault();
+      setActive((a) => (a <= 0 ? found.length - 1 : a - 1));
+    }
+  };
+  const listId = "direct-people";
+  const expanded = found.length > 0;
   return (
     <Modal title={t("newDirect")}>
       <form
         class="stack"
         onSubmit={(e) => {
           e.preventDefault();
-          void run(() => client.openDirect(user));
+          open(active >= 0 && found[active] ? found[active].username : user);
         }}
       >
         <label>
           {t("dmWith")}
-          <input value={user} required autoFocus autoCapitalize="none" autoComplete="off" spellcheck={false} onInput={(e) => setUser(e.currentTarget.value)} />
+          <input
+            value={user}
+            required
+            autoFocus
+            autoCapitalize="none"
+            autoComplete="off"
+            spellcheck={false}
+            role="combobox"
+            aria-autocomplete="list"
+            aria-expanded={expanded}
+            aria-controls={listId}
+            aria-activedescendant={expanded && active >= 0 ? `${listId}-${active}` : undefined}
+            onKeyDown={onKeyDown}
+            onInput={(e) => setUser(e.currentTarget.value)}
+          />
         </label>
+        <ul class="browse-list people-list picker-list" id={listId} role="listbox" aria-label={t("peopleFound")} hidden={!expanded}>
+          {found.map((u, i) => (
+            <li
+              key={u.id}
+              id={`${listId}-${i}`}
+              role="option"
+              aria-selected={i === active}
+              class={i === active ? "active" : ""}
+              data-person={u.username}
+              onMouseDown={(e) => e.preventDefault()}
+              onClick={() => open(u.username)}
+            >
+              <span class="person">
+                <Avatar user={u} size="sm" />
+                <span>
+                  {u.displayName || u.username} <span class="muted">@{u.username}</span>
+                </span>
+              </span>
+            </li>
+          ))}
+        </ul>
         {error && <p class="form-error" role="alert">{error}</p>}
         <div class="modal-actions">
           <button type="button" class="ghost-btn" onClick={close}>
