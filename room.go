@@ -14,18 +14,21 @@ const (
 const DefaultRoomID = "general"
 
 // Room is a conversation. LastSeq is the seq of its newest message (0 when
-// empty); LastRev counts every change to its messages (see Message.Rev). DirectKey is set for direct rooms only (see DirectKey).
+// empty); LastRev counts every new message and every change to one (see
+// Message.Rev), and LastChange is the rev of the newest change (0: none), so
+// a client whose rev is at or above it has nothing to catch up on. DirectKey is set for direct rooms only (see DirectKey).
 type Room struct {
-	ID        string
-	Name      string
-	Topic     string
-	Kind      RoomKind
-	Private   bool
-	OwnerID   string
-	LastSeq   int64
-	LastRev   int64
-	DirectKey string
-	CreatedAt time.Time
+	ID         string
+	Name       string
+	Topic      string
+	Kind       RoomKind
+	Private    bool
+	OwnerID    string
+	LastSeq    int64
+	LastRev    int64
+	LastChange int64
+	DirectKey  string
+	CreatedAt  time.Time
 }
 
 // DirectKey is the unique pair key of the direct room of two users: the same

@@ -1,17 +1,20 @@
 package rooms_test
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/protocol"
 	"github.com/parley-chat/parley/rooms"
+	"github.com/parley-chat/parley/store"
 )
 
 func TestEditMessage(t *testing.T) {
@@ -357,5 +360,54 @@ func TestSyncChangesPage(t *testing.T) {
 	}
 	if !slices.Equal(got, []int64{1, 2, 3, 4, 5}) || revs[parley.DefaultRoomID] != base+5 {
 		t.Fatalf("changes over pages = %v ending at rev %d, want seqs 1..5 ending at rev %d", got, revs[parley.DefaultRoomID], base+5)
+	}
+}
+
+// countingEdits counts the Changes queries.
+type countingEdits struct {
+	store.Edits
+	changes atomic.Int64
+}
+
+func (c *countingEdits) Changes(ctx context.Context, roomID string, afterRev, upTo int64, limit int) ([]parley.Message, bool, error) {
+	c.changes.Add(1)
+	return c.Edits.Changes(ctx, roomID, afterRev, upTo, limit)
+}
+
+// New messages move a room's rev but are not changes: a sync then asks the
+// store for changes only once something was edited, reacted to or deleted.
+func TestSyncAsksForChangesOnlyWhenThereAreSome(t *testing.T) {
+	var counter *countingEdits
+	f := newHub(t, func(c *rooms.Config) {
+		counter = &countingEdits{Edits: c.Store.Edits}
+		st := *c.Store
+		st.Edits = counter
+		c.Store = &st
+	})
+	alice := f.user("alice")
+	first := f.mustSend(alice, parley.DefaultRoomID, "one")
+	out, err := f.hub.Sync(f.ctx, alice, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	revs := map[string]int64{parley.DefaultRoomID: out[parley.DefaultRoomID].Rev}
+	cursors := map[string]int64{parley.DefaultRoomID: first.Seq}
+	f.mustSend(alice, parley.DefaultRoomID, "two")
+	f.mustSend(alice, parley.DefaultRoomID, "three")
+	if _, err := f.hub.Sync(f.ctx, alice, cursors, revs); err != nil {
+		t.Fatal(err)
+	}
+	if n := counter.changes.Load(); n != 0 {
+		t.Fatalf("%d changes queries for a room with new messages only, want 0", n)
+	}
+	if _, err := f.hub.EditMessage(f.ctx, alice, parley.DefaultRoomID, first.ID, "one!"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.hub.Sync(f.ctx, alice, cursors, revs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := counter.changes.Load(); n != 1 || len(got[parley.DefaultRoomID].Changes) != 1 {
+		t.Fatalf("after an edit: %d queries, changes %+v; want 1 query and the edit", n, got[parley.DefaultRoomID].Changes)
 	}
 }

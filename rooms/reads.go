@@ -109,7 +109,7 @@ func (h *Hub) syncRoom(ctx context.Context, viewerID string, r parley.Room, afte
 		out.HasMore = true
 		return out, nil
 	}
-	if rev < r.LastRev {
+	if rev < r.LastChange {
 		changed, more, err := h.store.Edits.Changes(ctx, r.ID, rev, min(after, r.LastSeq), min(MaxPageSize, b.messages))
 		if err != nil {
 			return out, err

@@ -27,26 +27,28 @@ func (d *userDoc) user() parley.User {
 }
 
 type roomDoc struct {
-	ID        string    `bson:"_id"`
-	Name      string    `bson:"name"`
-	Topic     string    `bson:"topic"`
-	Kind      string    `bson:"kind"`
-	Private   bool      `bson:"private"`
-	OwnerID   string    `bson:"ownerId"`
-	LastSeq   int64     `bson:"lastSeq"`
-	LastRev   int64     `bson:"lastRev"` // absent before edits existed: 0
-	DirectKey string    `bson:"directKey,omitempty"`
-	CreatedAt time.Time `bson:"createdAt"`
+	ID      string `bson:"_id"`
+	Name    string `bson:"name"`
+	Topic   string `bson:"topic"`
+	Kind    string `bson:"kind"`
+	Private bool   `bson:"private"`
+	OwnerID string `bson:"ownerId"`
+	LastSeq int64  `bson:"lastSeq"`
+	LastRev int64  `bson:"lastRev"` // absent before edits existed: 0
+	// LastChange is the rev of the newest change (store.Edits); absent: 0.
+	LastChange int64     `bson:"lastChange,omitempty"`
+	DirectKey  string    `bson:"directKey,omitempty"`
+	CreatedAt  time.Time `bson:"createdAt"`
 }
 
 func toRoomDoc(r *parley.Room) roomDoc {
 	return roomDoc{ID: r.ID, Name: r.Name, Topic: r.Topic, Kind: string(r.Kind), Private: r.Private,
-		OwnerID: r.OwnerID, LastSeq: r.LastSeq, LastRev: r.LastRev, DirectKey: r.DirectKey, CreatedAt: r.CreatedAt}
+		OwnerID: r.OwnerID, LastSeq: r.LastSeq, LastRev: r.LastRev, LastChange: r.LastChange, DirectKey: r.DirectKey, CreatedAt: r.CreatedAt}
 }
 
 func (d *roomDoc) room() parley.Room {
 	return parley.Room{ID: d.ID, Name: d.Name, Topic: d.Topic, Kind: parley.RoomKind(d.Kind), Private: d.Private,
-		OwnerID: d.OwnerID, LastSeq: d.LastSeq, LastRev: d.LastRev, DirectKey: d.DirectKey, CreatedAt: d.CreatedAt.UTC()}
+		OwnerID: d.OwnerID, LastSeq: d.LastSeq, LastRev: d.LastRev, LastChange: d.LastChange, DirectKey: d.DirectKey, CreatedAt: d.CreatedAt.UTC()}
 }
 
 type membershipDoc struct {

@@ -50,9 +50,15 @@ func reserveSeqs(n int64) bson.D {
 	return bson.D{{Key: "$inc", Value: bson.D{{Key: "lastSeq", Value: n}, {Key: "lastRev", Value: n}}}}
 }
 
-// nextRev takes a room's next rev.
-func nextRev() bson.D {
-	return bson.D{{Key: "$inc", Value: bson.D{{Key: "lastRev", Value: int64(1)}}}}
+// nextRev takes a room's next rev for a change and records it as the
+// room's last change, in one pipeline update (stages see the previous
+// stage's result).
+func nextRev() mongo.Pipeline {
+	return mongo.Pipeline{
+		{{Key: "$set", Value: bson.D{{Key: "lastRev", Value: bson.D{{Key: "$add", Value: bson.A{
+			bson.D{{Key: "$ifNull", Value: bson.A{"$lastRev", int64(0)}}}, int64(1)}}}}}}},
+		{{Key: "$set", Value: bson.D{{Key: "lastChange", Value: "$lastRev"}}}},
+	}
 }
 
 // --- memberships

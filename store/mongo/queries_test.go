@@ -50,7 +50,7 @@ func TestQueryDocuments(t *testing.T) {
 		{"public rooms sort", ps, `{"name":1,"_id":1}`},
 		{"direct room", byDirectKey("a:b"), `{"directKey":"a:b"}`},
 		{"reserve seqs", reserveSeqs(5), `{"$inc":{"lastSeq":5,"lastRev":5}}`},
-		{"next rev", nextRev(), `{"$inc":{"lastRev":1}}`},
+		{"next rev", nextRev(), `[{"$set":{"lastRev":{"$add":[{"$ifNull":["$lastRev",0]},1]}}},{"$set":{"lastChange":"$lastRev"}}]`},
 		{"membership", membership("r1", "u1"), `{"userId":"u1","roomId":"r1"}`},
 		{"members", mf, `{"roomId":"r1"}`},
 		{"members sort", ms, `{"joinedAt":1,"userId":1}`},

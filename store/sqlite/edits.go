@@ -109,7 +109,7 @@ func liveMessage(ctx context.Context, tx *sql.Tx, roomID, id string) error {
 func change(ctx context.Context, tx *sql.Tx, roomID, id, set string, args ...any) (*parley.Message, error) {
 	var rev int64
 	if err := tx.QueryRowContext(ctx,
-		`UPDATE rooms SET last_rev = last_rev + 1 WHERE id = ? RETURNING last_rev`, roomID).Scan(&rev); err != nil {
+		`UPDATE rooms SET last_rev = last_rev + 1, last_change = last_rev + 1 WHERE id = ? RETURNING last_rev`, roomID).Scan(&rev); err != nil {
 		return nil, storeError(err, "room")
 	}
 	args = append(args, rev, id, roomID)

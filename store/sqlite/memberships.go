@@ -124,7 +124,7 @@ func (s *Memberships) Members(ctx context.Context, roomID string) ([]parley.Memb
 // RoomsOf lists userID's rooms by name with unread counts.
 func (s *Memberships) RoomsOf(ctx context.Context, userID string) ([]parley.UserRoom, error) {
 	rows, err := s.db.read.QueryContext(ctx,
-		`SELECT r.id, r.name, r.topic, r.kind, r.private, r.owner_id, r.last_seq, r.last_rev,
+		`SELECT r.id, r.name, r.topic, r.kind, r.private, r.owner_id, r.last_seq, r.last_rev, r.last_change,
 		        COALESCE(r.direct_key, ''), r.created_at, m.role, m.read_seq, m.notify
 		   FROM memberships m JOIN rooms r ON r.id = m.room_id
 		  WHERE m.user_id = ?
@@ -139,7 +139,7 @@ func (s *Memberships) RoomsOf(ctx context.Context, userID string) ([]parley.User
 		var kind, role, notify string
 		var created int64
 		r := &ur.Room
-		if err := rows.Scan(&r.ID, &r.Name, &r.Topic, &kind, &r.Private, &r.OwnerID, &r.LastSeq, &r.LastRev,
+		if err := rows.Scan(&r.ID, &r.Name, &r.Topic, &kind, &r.Private, &r.OwnerID, &r.LastSeq, &r.LastRev, &r.LastChange,
 			&r.DirectKey, &created, &role, &ur.ReadSeq, &notify); err != nil {
 			return nil, storeError(err, "")
 		}

@@ -70,6 +70,13 @@ func TestMessagesOfAnOlderSchemaGetRevs(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Backend.Close()
+	room, err := st.Rooms.ByID(t.Context(), "r1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if room.LastRev != 2 || room.LastChange != 2 {
+		t.Fatalf("room after migrating: lastRev %d lastChange %d, want 2 and 2 (the deleted m2)", room.LastRev, room.LastChange)
+	}
 	changes, _, err := st.Edits.Changes(t.Context(), "r1", 0, 2, 10)
 	if err != nil {
 		t.Fatal(err)

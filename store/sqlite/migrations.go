@@ -139,6 +139,13 @@ ALTER TABLE revocations ADD COLUMN except_token TEXT NOT NULL DEFAULT '';
 	`
 ALTER TABLE memberships ADD COLUMN notify TEXT NOT NULL DEFAULT '';
 `,
+	// 7: the rev of each room's newest change, so that sync asks for
+	// changes only in rooms that have some the client has not seen.
+	`
+ALTER TABLE rooms ADD COLUMN last_change INTEGER NOT NULL DEFAULT 0;
+UPDATE rooms SET last_change = COALESCE(
+	(SELECT MAX(rev) FROM messages WHERE messages.room_id = rooms.id AND changed = 1), 0);
+`,
 }
 
 // migrate brings the schema up to date in one IMMEDIATE transaction, so two

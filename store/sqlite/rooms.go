@@ -17,7 +17,7 @@ type Rooms struct{ db *DB }
 
 var _ store.Rooms = (*Rooms)(nil)
 
-const roomCols = `id, name, topic, kind, private, owner_id, last_seq, last_rev, COALESCE(direct_key, ''), created_at`
+const roomCols = `id, name, topic, kind, private, owner_id, last_seq, last_rev, last_change, COALESCE(direct_key, ''), created_at`
 
 // Create inserts a group room with ownerID as owner and first member. It
 // fills in r's Kind, OwnerID and a zero CreatedAt.
@@ -193,7 +193,7 @@ func scanRoom(sc scanner) (*parley.Room, error) {
 	var r parley.Room
 	var kind string
 	var created int64
-	if err := sc.Scan(&r.ID, &r.Name, &r.Topic, &kind, &r.Private, &r.OwnerID, &r.LastSeq, &r.LastRev, &r.DirectKey, &created); err != nil {
+	if err := sc.Scan(&r.ID, &r.Name, &r.Topic, &kind, &r.Private, &r.OwnerID, &r.LastSeq, &r.LastRev, &r.LastChange, &r.DirectKey, &created); err != nil {
 		return nil, err
 	}
 	r.Kind = parley.RoomKind(kind)

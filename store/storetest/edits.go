@@ -39,10 +39,16 @@ func testAppendTakesRevs(t *testing.T, s *store.Store) {
 	if res[0].Message.Rev != 1 || res[1].Message.Rev != 2 {
 		t.Fatalf("revs of a first batch = %d, %d, want 1, 2", res[0].Message.Rev, res[1].Message.Rev)
 	}
+	if got := lastChange(t, s, r.ID); got != 0 {
+		t.Fatalf("lastChange after appends only = %d, want 0", got)
+	}
 	if _, err := s.Edits.Edit(ctx(t), r.ID, res[0].Message.ID, "one!", nil, baseTime); err != nil {
 		t.Fatal(err)
 	}
 	next := appendOK(t, s, newMsg(r, u, "three", ""))[0].Message
+	if got := lastChange(t, s, r.ID); got != 3 {
+		t.Fatalf("lastChange after an edit at rev 3 and an append = %d, want 3", got)
+	}
 	if next.Seq != 3 || next.Rev != 4 {
 		t.Fatalf("append after an edit: seq %d rev %d, want seq 3 rev 4", next.Seq, next.Rev)
 	}
@@ -135,8 +141,8 @@ func testReactions(t *testing.T, s *store.Store) {
 	react(bob, "👍", true, false)
 	react(ann, ":tada:", false, false)
 	react(ann, "🎉", false, false)
-	if got := lastRev(t, s, r.ID); got != 4 {
-		t.Fatalf("lastRev after no-op reactions = %d, want 4", got)
+	if got, change := lastRev(t, s, r.ID), lastChange(t, s, r.ID); got != 4 || change != 4 {
+		t.Fatalf("after no-op reactions: lastRev %d lastChange %d, want 4 and 4", got, change)
 	}
 	got = react(ann, "👍", false, true)
 	want = []parley.Reaction{{Emoji: "👍", UserIDs: []string{bob.ID}}, {Emoji: ":tada:", UserIDs: []string{bob.ID}}}
@@ -187,7 +193,7 @@ func testDeleteTakesRev(t *testing.T, s *store.Store) {
 	}
 	again, err := s.Messages.Delete(ctx(t), r.ID, m.ID)
 	must(t, err)
-	if again.Rev != 4 || lastRev(t, s, r.ID) != 4 {
+	if again.Rev != 4 || lastRev(t, s, r.ID) != 4 || lastChange(t, s, r.ID) != 4 {
 		t.Fatalf("a second Delete took a rev: message rev %d, room lastRev %d", again.Rev, lastRev(t, s, r.ID))
 	}
 }
@@ -242,6 +248,20 @@ func testChanges(t *testing.T, s *store.Store) {
 	if got, _, err := s.Edits.Changes(ctx(t), other.ID, 0, 10, 10); err != nil || len(got) != 0 {
 		t.Fatalf("changes of the other room = %v, %v, want none", got, err)
 	}
+}
+
+func lastChange(t *testing.T, s *store.Store, roomID string) int64 {
+	t.Helper()
+	r, err := s.Rooms.ByID(ctx(t), roomID)
+	must(t, err)
+	mine, err := s.Memberships.RoomsOf(ctx(t), r.OwnerID)
+	must(t, err)
+	for _, ur := range mine {
+		if ur.Room.ID == roomID && ur.Room.LastChange != r.LastChange {
+			t.Fatalf("RoomsOf says lastChange %d, ByID %d", ur.Room.LastChange, r.LastChange)
+		}
+	}
+	return r.LastChange
 }
 
 func sameReactions(a, b []parley.Reaction) bool {
