@@ -85,16 +85,31 @@ func isBidiControl(r rune) bool {
 // Both are shown on one line beside other text, so control characters and
 // bidirectional formatting are refused as in display names.
 func (r *Room) Validate() error {
+	if err := ValidateRoomName(r.Name); err != nil {
+		return err
+	}
+	return ValidateRoomTopic(r.Topic)
+}
+
+// ValidateRoomName checks a group room's name, as Room.Validate does.
+func ValidateRoomName(name string) error {
 	switch {
-	case strings.TrimSpace(r.Name) == "":
+	case strings.TrimSpace(name) == "":
 		return Errorf(CodeBadRequest, "name is required")
-	case utf8.RuneCountInString(r.Name) > MaxRoomName:
+	case utf8.RuneCountInString(name) > MaxRoomName:
 		return Errorf(CodeTooLarge, "name is longer than %d characters", MaxRoomName)
-	case utf8.RuneCountInString(r.Topic) > MaxRoomTopic:
-		return Errorf(CodeTooLarge, "topic is longer than %d characters", MaxRoomTopic)
-	case hasFormatting(r.Name):
+	case hasFormatting(name):
 		return Errorf(CodeBadRequest, "name must not contain control or bidirectional formatting characters")
-	case hasFormatting(r.Topic):
+	}
+	return nil
+}
+
+// ValidateRoomTopic checks a room's topic, as Room.Validate does.
+func ValidateRoomTopic(topic string) error {
+	switch {
+	case utf8.RuneCountInString(topic) > MaxRoomTopic:
+		return Errorf(CodeTooLarge, "topic is longer than %d characters", MaxRoomTopic)
+	case hasFormatting(topic):
 		return Errorf(CodeBadRequest, "topic must not contain control or bidirectional formatting characters")
 	}
 	return nil

@@ -21,20 +21,21 @@ func (h *Hub) UpdateRoom(ctx context.Context, user parley.User, roomID string, n
 	if err != nil {
 		return protocol.Room{}, err
 	}
-	// The store sets only the fields given; checking them against the
-	// room as read here says the same, as the other field's value never
-	// decides whether this one is valid.
-	want := *room
+	// Only the fields given are checked, and set: a room named before
+	// today's rules can still have its topic changed.
 	if name != nil {
 		n := strings.TrimSpace(*name)
-		name, want.Name = &n, n
+		if err := parley.ValidateRoomName(n); err != nil {
+			return protocol.Room{}, err
+		}
+		name = &n
 	}
 	if topic != nil {
 		t := strings.TrimSpace(*topic)
-		topic, want.Topic = &t, t
-	}
-	if err := want.Validate(); err != nil {
-		return protocol.Room{}, err
+		if err := parley.ValidateRoomTopic(t); err != nil {
+			return protocol.Room{}, err
+		}
+		topic = &t
 	}
 	updated, err := h.store.RoomAdmin.Update(ctx, room.ID, name, topic)
 	if err != nil {

@@ -252,3 +252,25 @@ func TestOwnerLeavingPassesTheRoomOn(t *testing.T) {
 		t.Errorf("a member leaving: events %+v, want only the leave", got)
 	}
 }
+
+// A room named before today's rules (here, with a bidi override) can still
+// have its topic changed: only the fields given are checked.
+func TestUpdateChecksOnlyTheFieldsGiven(t *testing.T) {
+	f := newHub(t, nil)
+	alice := f.user("alice")
+	old := parley.Room{ID: "old-room", Name: "legacy\u202ename", Kind: parley.RoomGroup, CreatedAt: f.clk.Now()}
+	if err := f.st.Rooms.Create(f.ctx, &old, alice.ID); err != nil {
+		t.Fatal(err)
+	}
+	topic := "still in use"
+	got, err := f.hub.UpdateRoom(f.ctx, alice, old.ID, nil, &topic)
+	if err != nil {
+		t.Fatalf("topic of a room with an old name: %v", err)
+	}
+	if got.Topic != topic || got.Name != old.Name {
+		t.Fatalf("UpdateRoom = %+v, want the topic set and the name kept", got)
+	}
+	bad := "new\u202ename"
+	_, err = f.hub.UpdateRoom(f.ctx, alice, old.ID, &bad, nil)
+	wantCode(t, err, parley.CodeBadRequest)
+}
