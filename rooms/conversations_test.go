@@ -129,6 +129,11 @@ func TestReactions(t *testing.T) {
 	}
 	_, err = f.hub.React(f.ctx, bob, parley.DefaultRoomID, "nope", "👍", true)
 	wantCode(t, err, parley.CodeNotFound)
+	long := strings.Repeat("x", 129)
+	_, err = f.hub.React(f.ctx, bob, parley.DefaultRoomID, long, "👍", true)
+	wantCode(t, err, parley.CodeBadRequest)
+	_, err = f.hub.Send(f.ctx, bob, rooms.SendRequest{Room: parley.DefaultRoomID, Text: "re", ClientMsgID: "long", ReplyTo: long}, nil)
+	wantCode(t, err, parley.CodeBadRequest)
 }
 
 func TestReactionKindsAreBounded(t *testing.T) {

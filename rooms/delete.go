@@ -2,7 +2,6 @@ package rooms
 
 import (
 	"context"
-	"strings"
 
 	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/protocol"
@@ -11,8 +10,8 @@ import (
 // DeleteMessage tombstones a message: its sender and the room's moderators
 // may. The seq stays, so cursors and history keep their meaning.
 func (h *Hub) DeleteMessage(ctx context.Context, user parley.User, roomID, id string) error {
-	if strings.TrimSpace(id) == "" {
-		return parley.Errorf(parley.CodeBadRequest, "id is required")
+	if err := checkMessageID(id); err != nil {
+		return err
 	}
 	ctx, cancel := h.ctx(ctx)
 	defer cancel()

@@ -15,8 +15,8 @@ import (
 // newly mentions (Posted.Edited), so a mention added by an edit is answered,
 // and one that was there already is not answered again.
 func (h *Hub) EditMessage(ctx context.Context, user parley.User, roomID, id, text string) (protocol.Message, error) {
-	if strings.TrimSpace(id) == "" {
-		return protocol.Message{}, parley.Errorf(parley.CodeBadRequest, "id is required")
+	if err := checkMessageID(id); err != nil {
+		return protocol.Message{}, err
 	}
 	text, err := h.validText(text)
 	if err != nil {
@@ -60,6 +60,21 @@ func (h *Hub) EditMessage(ctx context.Context, user parley.User, roomID, id, tex
 		h.notify(Posted{Message: notice, Sender: user, Edited: true})
 	}
 	return mine, nil
+}
+
+// maxMessageID bounds the message ids clients name (the server's own are 32
+// hex digits), so a long one is refused before any store call.
+const maxMessageID = 128
+
+// checkMessageID refuses a missing or overlong message id.
+func checkMessageID(id string) error {
+	switch {
+	case strings.TrimSpace(id) == "":
+		return parley.Errorf(parley.CodeBadRequest, "id is required")
+	case len(id) > maxMessageID:
+		return parley.Errorf(parley.CodeBadRequest, "id is longer than %d characters", maxMessageID)
+	}
+	return nil
 }
 
 // liveMessage reads a message that is not deleted: NOT_FOUND otherwise.

@@ -21,8 +21,8 @@ var shortcode = regexp.MustCompile(`^:[a-z0-9_+-]+:$`)
 // what is there already, or removing what is not, changes nothing and is
 // still ok.
 func (h *Hub) React(ctx context.Context, user parley.User, roomID, id, emoji string, add bool) (protocol.Message, error) {
-	if strings.TrimSpace(id) == "" {
-		return protocol.Message{}, parley.Errorf(parley.CodeBadRequest, "id is required")
+	if err := checkMessageID(id); err != nil {
+		return protocol.Message{}, err
 	}
 	if err := validEmoji(emoji); err != nil {
 		return protocol.Message{}, err

@@ -22,6 +22,9 @@ func (h *Hub) quoted(ctx context.Context, roomID, id string) (quote, error) {
 	if id == "" {
 		return quote{}, nil
 	}
+	if err := checkMessageID(id); err != nil {
+		return quote{}, err
+	}
 	m, err := h.liveMessage(ctx, roomID, id)
 	if parley.CodeOf(err) == parley.CodeNotFound {
 		return quote{}, parley.Errorf(parley.CodeNotFound, "the message you reply to is not in this room")
@@ -51,8 +54,8 @@ func (q quote) onto(m protocol.Message) protocol.Message {
 // Thread returns a message of a room the user is in and its replies after
 // a seq, oldest first.
 func (h *Hub) Thread(ctx context.Context, user parley.User, roomID, id string, after int64, limit int) (protocol.Thread, error) {
-	if strings.TrimSpace(id) == "" {
-		return protocol.Thread{}, parley.Errorf(parley.CodeBadRequest, "id is required")
+	if err := checkMessageID(id); err != nil {
+		return protocol.Thread{}, err
 	}
 	if after < 0 {
 		return protocol.Thread{}, parley.Errorf(parley.CodeBadRequest, "after must not be negative")

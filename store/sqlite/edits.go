@@ -26,7 +26,7 @@ func (s *Edits) Edit(ctx context.Context, roomID, id, text string, mentions []st
 	}
 	var m *parley.Message
 	err = s.db.writeTx(ctx, func(tx *sql.Tx) error {
-		if err := liveMessage(ctx, tx, roomID, id); err != nil {
+		if _, err := liveMessage(ctx, tx, roomID, id); err != nil {
 			return err
 		}
 		m, err = change(ctx, tx, roomID, id, `text = ?, mentions = ?, edited_at = ?`,
@@ -48,12 +48,9 @@ func (s *Edits) React(ctx context.Context, roomID, id, userID, emoji string, add
 	var m *parley.Message
 	changed := false
 	err := s.db.writeTx(ctx, func(tx *sql.Tx) error {
-		cur, err := messageIn(ctx, tx, roomID, id)
+		cur, err := liveMessage(ctx, tx, roomID, id)
 		if err != nil {
 			return err
-		}
-		if cur.Deleted {
-			return fmt.Errorf("message: %w", store.ErrNotFound)
 		}
 		rs, ok, err := store.React(cur.Reactions, userID, emoji, add)
 		if err != nil || !ok {
@@ -95,13 +92,14 @@ func messageIn(ctx context.Context, tx *sql.Tx, roomID, id string) (*parley.Mess
 	return m, err
 }
 
-// liveMessage is ErrNotFound unless the room has the message, not deleted.
-func liveMessage(ctx context.Context, tx *sql.Tx, roomID, id string) error {
+// liveMessage reads a message of a room that is not deleted: ErrNotFound
+// otherwise.
+func liveMessage(ctx context.Context, tx *sql.Tx, roomID, id string) (*parley.Message, error) {
 	m, err := messageIn(ctx, tx, roomID, id)
 	if err == nil && m.Deleted {
-		err = fmt.Errorf("message: %w", store.ErrNotFound)
+		return nil, fmt.Errorf("message: %w", store.ErrNotFound)
 	}
-	return err
+	return m, err
 }
 
 // change applies set (an SQL SET list and its arguments) to a message,

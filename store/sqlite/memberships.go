@@ -55,20 +55,25 @@ func (s *Memberships) Add(ctx context.Context, m parley.Membership) (bool, error
 // Remove ends a membership; NOT_FOUND if there was none.
 func (s *Memberships) Remove(ctx context.Context, roomID, userID string) error {
 	return s.db.writeTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx,
-			`DELETE FROM memberships WHERE user_id = ? AND room_id = ?`, userID, roomID)
-		if err != nil {
-			return err
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			return fmt.Errorf("user %q is not a member of room %q: %w", userID, roomID, store.ErrNotFound)
-		}
-		return nil
+		return execMembership(ctx, tx, roomID, userID, `DELETE FROM memberships WHERE user_id = ? AND room_id = ?`)
 	})
+}
+
+// execMembership runs query, whose last two arguments are the user and the
+// room, on one membership: NOT_FOUND when there is none.
+func execMembership(ctx context.Context, tx *sql.Tx, roomID, userID, query string, args ...any) error {
+	res, err := tx.ExecContext(ctx, query, append(args, userID, roomID)...)
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("user %q is not a member of room %q: %w", userID, roomID, store.ErrNotFound)
+	}
+	return nil
 }
 
 // Get returns NOT_FOUND when userID is not a member of roomID.

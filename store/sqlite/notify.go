@@ -20,18 +20,7 @@ func (s *Notifications) SetNotify(ctx context.Context, roomID, userID string, le
 		return fmt.Errorf("notification level %q: %w", level, store.ErrInvalid)
 	}
 	return s.db.writeTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx,
-			`UPDATE memberships SET notify = ? WHERE user_id = ? AND room_id = ?`, string(level), userID, roomID)
-		if err != nil {
-			return err
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			return fmt.Errorf("user %q is not a member of room %q: %w", userID, roomID, store.ErrNotFound)
-		}
-		return nil
+		return execMembership(ctx, tx, roomID, userID,
+			`UPDATE memberships SET notify = ? WHERE user_id = ? AND room_id = ?`, string(level))
 	})
 }

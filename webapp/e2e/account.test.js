@@ -1,27 +1,20 @@
 // The account settings a signed-in person reaches from the sidebar: the
 // "Change password" dialog, which ends the account's other sessions and
 // keeps this one.
-import { after, before } from "node:test";
 import { test, sharedServer, assert } from "../../e2e/lib/fixture.js";
 import { api, DEFAULT_PASSWORD, uniqueName } from "../../e2e/lib/server.js";
-import { checkAccessible, launch, openAs, signedIn } from "./browser.js";
+import { checkAccessible, openAs, sharedBrowser, signedIn } from "./browser.js";
 
 const ctx = sharedServer({ env: { PARLEY_SESSION_CHECK: "500ms" } });
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const chrome = sharedBrowser();
 
 const NEW_PASSWORD = "battery-staple-7";
 
 test("change password from the sidebar: a wrong current one is said so; then the other device is signed out", async () => {
-  const first = await signedIn(browser, ctx.base, uniqueName("pw"));
+  const first = await signedIn(chrome.browser, ctx.base, uniqueName("pw"));
   const login = await api(ctx.base, "POST", "/api/auth/login", { json: { username: first.username, password: DEFAULT_PASSWORD } });
   assert.equal(login.status, 200, login.text);
-  const second = await openAs(browser, ctx.base, login.body);
+  const second = await openAs(chrome.browser, ctx.base, login.body);
   try {
     const { page } = first;
     // Keyboard: the sidebar button opens the dialog with focus in it.

@@ -1,6 +1,7 @@
 // Browser harness: Debian's Chromium driven by playwright-core,
 // against the real binary started by the e2e harness (../../e2e/lib).
 import { readFileSync } from "node:fs";
+import { after, before } from "node:test";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 import { api, uniqueName, DEFAULT_PASSWORD } from "../../e2e/lib/server.js";
@@ -72,6 +73,11 @@ export function messages(page) {
   return page.locator(".msg-list li.msg");
 }
 
+/** The room's message whose own text (not a quote of it) has text. */
+export function messageWith(page, text) {
+  return messages(page).filter({ has: page.locator(".msg-text", { hasText: text }) });
+}
+
 export async function sendMessage(page, text, label = "Message") {
   const box = page.getByRole("textbox", { name: label });
   await box.fill(text);
@@ -101,4 +107,16 @@ export async function checkAccessible(page, what = "the page") {
     (v) => `- ${v.id} (${v.impact}): ${v.help} [${v.helpUrl}]\n` + v.nodes.map((n) => `    ${n.target.join(" ")}`).join("\n"),
   );
   throw new Error(`${what}: ${failing.length} accessibility violation(s)\n${lines.join("\n")}`);
+}
+
+/** One Chromium for a test file: launched before its tests, closed after them. */
+export function sharedBrowser() {
+  const chrome = { browser: null };
+  before(async () => {
+    chrome.browser = await launch();
+  });
+  after(async () => {
+    await chrome.browser?.close();
+  });
+  return chrome;
 }

@@ -1,24 +1,17 @@
 // Conversations in the browser: editing, reactions, replies and threads
 // between two people, catching up on changes missed while offline, and
 // axe checks on a room with reactions and replies and on the thread panel.
-import { after, before } from "node:test";
 import { test, sharedServer, assert } from "../../e2e/lib/fixture.js";
 import { call, connect, createRoom, uniqueName } from "../../e2e/lib/server.js";
-import { checkAccessible, launch, messages, sendMessage, signedIn } from "./browser.js";
+import { checkAccessible, messageWith, sendMessage, sharedBrowser, signedIn } from "./browser.js";
 
 const ctx = sharedServer({ env: { PARLEY_SEND_RATE: 500, PARLEY_SEND_BURST: 500 } });
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const chrome = sharedBrowser();
 
 /** Two people in a new room, each with the app open on it. */
 async function pair() {
-  const alice = await signedIn(browser, ctx.base, uniqueName("alice"));
-  const bob = await signedIn(browser, ctx.base, uniqueName("bob"));
+  const alice = await signedIn(chrome.browser, ctx.base, uniqueName("alice"));
+  const bob = await signedIn(chrome.browser, ctx.base, uniqueName("bob"));
   const room = await createRoom(ctx.base, alice.token, { name: uniqueName("conv"), topic: "conversations" });
   const s = await connect(ctx.base, bob.token);
   await call(s, "room:join", { room: room.id });
@@ -33,11 +26,6 @@ async function pair() {
     await bob.context.close();
   };
   return { alice, bob, room, close };
-}
-
-/** The room's message whose own text (not a quote of it) has text. */
-function messageWith(page, text) {
-  return messages(page).filter({ has: page.locator(".msg-text", { hasText: text }) });
 }
 
 test("I edit my message from its tools or with Up; the other person sees the new text, marked edited", async () => {
@@ -257,7 +245,7 @@ test("threads: the panel lists the root and its replies, sends replies of its ow
 });
 
 test("threads on a phone: the panel covers the room and passes axe", async () => {
-  const alice = await signedIn(browser, ctx.base, uniqueName("alice"), { viewport: { width: 390, height: 844 } });
+  const alice = await signedIn(chrome.browser, ctx.base, uniqueName("alice"), { viewport: { width: 390, height: 844 } });
   try {
     await sendMessage(alice.page, "phone root");
     const root = messageWith(alice.page, "phone root");

@@ -3,25 +3,18 @@
 // or from the keyboard, and land in the conversation; an exact username
 // and Enter still work. I am never offered
 // to myself, and the open picker passes axe.
-import { after, before } from "node:test";
 import { randomBytes } from "node:crypto";
 import { test, sharedServer, assert } from "../../e2e/lib/fixture.js";
 import { register, uniqueName } from "../../e2e/lib/server.js";
-import { checkAccessible, launch, signedIn } from "./browser.js";
+import { checkAccessible, sharedBrowser, signedIn } from "./browser.js";
 
 const ctx = sharedServer({ env: { PARLEY_SEND_RATE: 500, PARLEY_SEND_BURST: 500 } });
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const chrome = sharedBrowser();
 
 test("find someone by display name in the new-message dialog and open the DM, by click and by keyboard", async () => {
   // a word nobody else's display name starts with, shared by all three
   const tag = `Zq${randomBytes(4).toString("hex")}`;
-  const alice = await signedIn(browser, ctx.base, uniqueName("alice"), { displayName: `${tag} Alice` });
+  const alice = await signedIn(chrome.browser, ctx.base, uniqueName("alice"), { displayName: `${tag} Alice` });
   const bob = await register(ctx.base, uniqueName("bob"), undefined, `${tag} Bob`);
   const carol = await register(ctx.base, uniqueName("carol"), undefined, `${tag} Carol`);
   try {

@@ -5,19 +5,12 @@
 // after that, a mention in a hidden tab notifies with the room and the
 // sender, a room set to "Nothing" does not, and unread mentions get their
 // own badge in the sidebar.
-import { after, before } from "node:test";
 import { test, sharedServer, assert } from "../../e2e/lib/fixture.js";
 import { api, call, cid, connect, createRoom, register, uniqueName, waitFor, sleep } from "../../e2e/lib/server.js";
-import { checkAccessible, launch, messages, newPage } from "./browser.js";
+import { checkAccessible, messages, newPage, sharedBrowser } from "./browser.js";
 
 const ctx = sharedServer({ env: { PARLEY_SEND_RATE: 500, PARLEY_SEND_BURST: 500 } });
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const chrome = sharedBrowser();
 
 /** Runs in the page before the app: the stand-in Notification and visibility. */
 function stubBrowser() {
@@ -48,7 +41,7 @@ function stubBrowser() {
 }
 
 async function openStubbed(session) {
-  const { context, page } = await newPage(browser, ctx.base);
+  const { context, page } = await newPage(chrome.browser, ctx.base);
   await context.addInitScript(stubBrowser);
   await context.addInitScript((s) => {
     if (!localStorage.getItem("parley.session")) localStorage.setItem("parley.session", s);

@@ -3,22 +3,15 @@
 // topic, and gives the admin role, all from the keyboard; the invitee sees
 // the room, its new name and their role live. The new dialogs and the
 // member list's controls pass axe.
-import { after, before } from "node:test";
 import { test, sharedServer, assert } from "../../e2e/lib/fixture.js";
 import { register, uniqueName } from "../../e2e/lib/server.js";
-import { checkAccessible, launch, openAs, signedIn } from "./browser.js";
+import { checkAccessible, openAs, sharedBrowser, signedIn } from "./browser.js";
 
 const ctx = sharedServer({ env: { PARLEY_SEND_RATE: 500, PARLEY_SEND_BURST: 500 } });
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const chrome = sharedBrowser();
 
 test("the owner invites through the picker, renames the room and sets its topic; the invitee sees it all", async () => {
-  const alice = await signedIn(browser, ctx.base, uniqueName("alice"));
+  const alice = await signedIn(chrome.browser, ctx.base, uniqueName("alice"));
   const bobAccount = await register(ctx.base, uniqueName("bobby"), undefined, "Bobby Tables");
   let bob;
   try {
@@ -53,7 +46,7 @@ test("the owner invites through the picker, renames the room and sets its topic;
     await members.locator(`[data-member="${bobAccount.user.username}"]`).waitFor();
 
     // bob has the room in his list as soon as he opens the app
-    bob = await openAs(browser, ctx.base, bobAccount);
+    bob = await openAs(chrome.browser, ctx.base, bobAccount);
     const bobLink = bob.page.locator(".room-link", { hasText: first });
     await bobLink.click();
     await bob.page.getByRole("heading", { level: 1, name: first }).waitFor();

@@ -3,24 +3,12 @@
 // reply, react, edit and delete from the UI, while a third member is
 // offline; when the third comes back, one sync shows exactly what the
 // other two see.
-import { after, before } from "node:test";
 import { test, sharedServer, assert } from "../../e2e/lib/fixture.js";
 import { register, uniqueName } from "../../e2e/lib/server.js";
-import { launch, messages, openAs, sendMessage, signedIn } from "./browser.js";
+import { messageWith, messages, openAs, sendMessage, sharedBrowser, signedIn } from "./browser.js";
 
 const ctx = sharedServer({ env: { PARLEY_SEND_RATE: 500, PARLEY_SEND_BURST: 500 } });
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
-
-/** The room's message whose own text (not a quote of it) has text. */
-function messageWith(page, text) {
-  return messages(page).filter({ has: page.locator(".msg-text", { hasText: text }) });
-}
+const chrome = sharedBrowser();
 
 /** What a person sees of the room's log: each message's text, quote, reactions and marks. */
 async function logOf(page) {
@@ -49,7 +37,7 @@ async function invite(page, username) {
 }
 
 test("two people set up a private room and talk; the third, offline meanwhile, sees the same final state", async () => {
-  const alice = await signedIn(browser, ctx.base, uniqueName("alice"));
+  const alice = await signedIn(chrome.browser, ctx.base, uniqueName("alice"));
   const bobAccount = await register(ctx.base, uniqueName("bob"));
   const carolAccount = await register(ctx.base, uniqueName("carol"));
   let bob, carol;
@@ -65,8 +53,8 @@ test("two people set up a private room and talk; the third, offline meanwhile, s
     await invite(page, bobAccount.user.username);
     await invite(page, carolAccount.user.username);
 
-    bob = await openAs(browser, ctx.base, bobAccount);
-    carol = await openAs(browser, ctx.base, carolAccount);
+    bob = await openAs(chrome.browser, ctx.base, bobAccount);
+    carol = await openAs(chrome.browser, ctx.base, carolAccount);
     for (const p of [bob, carol]) {
       await p.page.locator(".room-link", { hasText: name }).click();
       await p.page.getByRole("heading", { level: 1, name }).waitFor();

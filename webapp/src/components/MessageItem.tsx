@@ -2,7 +2,7 @@ import { memo } from "preact/compat";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { formatTime, t } from "../i18n";
 import type { PendingMessage } from "../merge";
-import type { Quote, Reaction, User } from "../types";
+import type { Message, Quote, Reaction, User } from "../types";
 import { Avatar } from "./Avatar";
 import { Markdown } from "./Markdown";
 import { MessageEditor } from "./MessageEditor";
@@ -26,6 +26,22 @@ export interface Row {
   pending?: PendingMessage;
   streaming?: boolean;
   startsGroup: boolean;
+}
+
+/** A stored message as a row, without its quote or its place in a group. */
+export function rowOf(m: Message): Omit<Row, "startsGroup"> {
+  return {
+    key: m.id,
+    id: m.id,
+    sender: m.sender,
+    text: m.text,
+    mentions: m.mentions,
+    createdAt: m.createdAt,
+    seq: m.seq,
+    deleted: m.deleted,
+    editedAt: m.editedAt,
+    reactions: m.reactions,
+  };
 }
 
 interface Props {

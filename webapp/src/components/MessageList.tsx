@@ -7,7 +7,7 @@ import { formatDay, t } from "../i18n";
 import type { RoomState } from "../state/model";
 import { assistantUser, roomTitle } from "../state/selectors";
 import type { Message, Quote, User } from "../types";
-import { MessageItem, type Row } from "./MessageItem";
+import { MessageItem, rowOf, type Row } from "./MessageItem";
 
 const GROUP_GAP_MS = 5 * 60_000;
 
@@ -18,20 +18,7 @@ export function buildItems(r: RoomState, me: User, assistant: User | null): Item
   const rows: Omit<Row, "startsGroup">[] = [];
   const replies = replyCounts(r.messages);
   for (const m of r.messages) {
-    rows.push({
-      key: m.id,
-      id: m.id,
-      sender: m.sender,
-      text: m.text,
-      mentions: m.mentions,
-      createdAt: m.createdAt,
-      seq: m.seq,
-      deleted: m.deleted,
-      editedAt: m.editedAt,
-      reactions: m.reactions,
-      replyTo: m.replyTo,
-      replies: replies.get(m.id),
-    });
+    rows.push({ ...rowOf(m), replyTo: m.replyTo, replies: replies.get(m.id) });
   }
   for (const [id, s] of Object.entries(r.streams)) {
     const sender = s.sender ?? assistant;

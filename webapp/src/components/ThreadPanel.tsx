@@ -8,24 +8,13 @@ import type { PendingMessage } from "../merge";
 import type { ThreadState } from "../state/model";
 import type { Message, User } from "../types";
 import { Icon } from "./Icon";
-import { MessageItem, quoteOf, type Row } from "./MessageItem";
+import { MessageItem, quoteOf, rowOf, type Row } from "./MessageItem";
 
 const NONE: PendingMessage[] = [];
 
-function rowOf(m: Message): Row {
-  return {
-    key: m.id,
-    id: m.id,
-    sender: m.sender,
-    text: m.text,
-    mentions: m.mentions,
-    createdAt: m.createdAt,
-    seq: m.seq,
-    deleted: m.deleted,
-    editedAt: m.editedAt,
-    reactions: m.reactions,
-    startsGroup: true,
-  };
+// Replies all answer the root: the panel shows no quotes.
+function threadRow(m: Message): Row {
+  return { ...rowOf(m), startsGroup: true };
 }
 
 export function ThreadPanel() {
@@ -77,7 +66,7 @@ function Panel({ thread, me }: { thread: ThreadState; me: User }) {
       <div class="thread-scroll">
         {thread.root && (
           <ol class="msg-list thread-root">
-            <MessageItem row={rowOf(thread.root)} me={me} onReact={onReact} />
+            <MessageItem row={threadRow(thread.root)} me={me} onReact={onReact} />
           </ol>
         )}
         <div class="thread-count muted">
@@ -94,7 +83,7 @@ function Panel({ thread, me }: { thread: ThreadState; me: User }) {
         )}
         <ol class="msg-list thread-replies" aria-label={t("thread")}>
           {thread.replies.map((m) => (
-            <MessageItem key={m.id} row={rowOf(m)} me={me} onReact={onReact} onDelete={m.sender.id === me.id ? onDelete : undefined} />
+            <MessageItem key={m.id} row={threadRow(m)} me={me} onReact={onReact} onDelete={m.sender.id === me.id ? onDelete : undefined} />
           ))}
           {pending.map((p) => (
             <MessageItem
