@@ -20,6 +20,7 @@ type Message struct {
 	StreamID    string
 	ReplyTo     string // the id of the message of the same room this one answers
 	Reactions   []Reaction
+	Attachments []string // ids of parley.File of the same room, in the sender's order
 	Deleted     bool
 	CreatedAt   time.Time
 	EditedAt    time.Time // zero: never edited

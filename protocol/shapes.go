@@ -78,9 +78,12 @@ type Message struct {
 	StreamID    string     `json:"streamId,omitempty"`
 	ReplyTo     *Quote     `json:"replyTo,omitempty"`
 	Reactions   []Reaction `json:"reactions"`
-	Deleted     bool       `json:"deleted,omitempty"`
-	CreatedAt   Time       `json:"createdAt"`
-	EditedAt    *Time      `json:"editedAt,omitempty"`
+	// Attachments is absent when there are none: most messages have
+	// none, and every byte of a message is paid once per recipient.
+	Attachments []File `json:"attachments,omitempty"`
+	Deleted     bool   `json:"deleted,omitempty"`
+	CreatedAt   Time   `json:"createdAt"`
+	EditedAt    *Time  `json:"editedAt,omitempty"`
 }
 
 // Quote is the part of a message a reply shows of the one it answers.
@@ -102,6 +105,26 @@ type Reaction struct {
 	Count int      `json:"count"`
 	Users []string `json:"users"`
 	Me    bool     `json:"me"`
+}
+
+// File is the wire shape of an upload. URL and ThumbURL are signed and
+// expire: they work in <img src> and downloads without a bearer token.
+type File struct {
+	ID          string `json:"id"`
+	Room        string `json:"room"`
+	Name        string `json:"name"`
+	Size        int64  `json:"size"`
+	ContentType string `json:"contentType"`
+	Width       int    `json:"width,omitempty"`
+	Height      int    `json:"height,omitempty"`
+	URL         string `json:"url"`
+	ThumbURL    string `json:"thumbUrl,omitempty"`
+}
+
+// SearchResult is one answer of GET /api/search.
+type SearchResult struct {
+	Message Message `json:"message"`
+	Room    Room    `json:"room"`
 }
 
 // MaxReactionUsers bounds Reaction.Users.

@@ -116,6 +116,9 @@ type Store struct {
 	Messages      Messages
 	Edits         Edits
 	Threads       Threads
+	Search        Search
+	Files         Files
+	Blobs         Blobs
 	Memories      Memories
 	Knowledge     KnowledgeBase
 	Services      Services
