@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"io/fs"
 	"os"
@@ -25,9 +26,11 @@ import (
 type Config struct {
 	// Dir holds the blobs; created (owner-only) if missing.
 	Dir string
-	// FanOut, when set, keeps each blob in a subdirectory named after the
-	// first two characters of its key, so no single directory grows to
-	// millions of entries.
+	// FanOut, when set, keeps each blob in one of 256 subdirectories
+	// ("00".."ff"), so no single directory grows to millions of entries.
+	// The subdirectory comes from a hash of the key, not its first
+	// characters: Parley's ids start with a timestamp, so their first
+	// characters are the same for years.
 	FanOut bool
 }
 
@@ -68,8 +71,10 @@ func checkKey(key string) error {
 // path is where key lives, and the directory that holds it.
 func (b *Blobs) path(key string) (dir, path string) {
 	dir = b.dir
-	if b.fanOut && len(key) >= 2 {
-		dir = filepath.Join(b.dir, key[:2])
+	if b.fanOut {
+		h := fnv.New32a()
+		_, _ = h.Write([]byte(key))
+		dir = filepath.Join(b.dir, fmt.Sprintf("%02x", byte(h.Sum32())))
 	}
 	return dir, filepath.Join(dir, key)
 }
