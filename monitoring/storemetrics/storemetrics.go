@@ -67,6 +67,12 @@ func Wrap(st *store.Store, reg *monitoring.Registry) *store.Store {
 	if st.Threads != nil {
 		out.Threads = newTimedThreads(st.Threads, m)
 	}
+	if st.Files != nil {
+		out.Files = newTimedFiles(st.Files, m)
+	}
+	if st.Blobs != nil {
+		out.Blobs = newTimedBlobs(st.Blobs, m)
+	}
 	if st.Memories != nil {
 		out.Memories = newTimedMemories(st.Memories, m)
 	}
