@@ -135,7 +135,7 @@ func (fs *fileServer) serve(v files.Variant) echo.HandlerFunc {
 		h.Set(echo.HeaderContentDisposition, disposition(media.InlineSafe(contentType), f.Name))
 		h.Set("Cache-Control", "private, max-age="+strconv.FormatInt(maxAge(exp, fs.cfg.Signer.Now()), 10))
 		// Stored bytes never change under an id: the id is a strong ETag.
-		h.Set(echo.HeaderETag, `"`+key+`"`)
+		h.Set("ETag", `"`+key+`"`)
 		http.ServeContent(c.Response(), c.Request(), "", f.CreatedAt, blob)
 		return nil
 	}
