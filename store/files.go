@@ -21,8 +21,11 @@ type Files interface {
 	// ByIDs returns the files among ids, in no particular order; unknown
 	// ids are skipped, never an error.
 	ByIDs(ctx context.Context, ids []string) ([]parley.File, error)
-	// Orphans returns up to limit files never attached to a message and
-	// created before cutoff, oldest first.
+	// Orphans returns up to limit files to clean up, oldest (by CreatedAt,
+	// then id) first: files never attached to a message and created before
+	// cutoff, and files whose message was deleted, whatever their age.
+	// They keep their MessageID, so a deleted message's files can never be
+	// attached again.
 	Orphans(ctx context.Context, cutoff time.Time, limit int) ([]parley.File, error)
 	// Delete removes a file's metadata; ErrNotFound if absent. The caller
 	// removes its blobs.
