@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/parley-chat/parley"
@@ -39,13 +41,28 @@ type Files interface {
 type Blobs interface {
 	// Put stores everything r yields under key and returns its size. It is
 	// all or nothing: a failure or crash midway leaves no blob under key.
-	// ErrConflict if key exists; ErrInvalid for an empty key or one with a
-	// path separator.
+	// ErrConflict if key exists; ErrInvalid for a key CheckBlobKey refuses.
 	Put(ctx context.Context, key string, r io.Reader) (int64, error)
 	// Open returns the blob for reading; ErrNotFound if absent.
 	Open(ctx context.Context, key string) (Blob, error)
 	// Delete removes a blob; an absent key is not an error.
 	Delete(ctx context.Context, key string) error
+}
+
+// CheckBlobKey is the key rule every Blobs applies: ErrInvalid for an
+// empty key, one with a path separator or NUL, or one starting with a dot
+// ("." and ".." name directories; a directory backend keeps its
+// temporary files under dotted names).
+func CheckBlobKey(key string) error {
+	switch {
+	case key == "":
+		return fmt.Errorf("blob key is empty: %w", ErrInvalid)
+	case strings.ContainsAny(key, `/\`+"\x00"):
+		return fmt.Errorf("blob key %q has a path separator: %w", key, ErrInvalid)
+	case strings.HasPrefix(key, "."):
+		return fmt.Errorf("blob key %q starts with a dot: %w", key, ErrInvalid)
+	}
+	return nil
 }
 
 // Blob is an open blob: seekable so that range requests can be served.

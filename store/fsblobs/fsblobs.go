@@ -17,7 +17,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/parley-chat/parley/store"
 )
@@ -53,20 +52,9 @@ func New(cfg Config) (*Blobs, error) {
 	return &Blobs{dir: cfg.Dir, fanOut: cfg.FanOut}, nil
 }
 
-// checkKey refuses keys that could name anything but a file of the
-// directory: empty ones, separators, "." and "..", and a leading dot
-// (reserved for temporary files).
-func checkKey(key string) error {
-	switch {
-	case key == "":
-		return fmt.Errorf("blob key is empty: %w", store.ErrInvalid)
-	case strings.ContainsAny(key, `/\`+"\x00"):
-		return fmt.Errorf("blob key %q has a path separator: %w", key, store.ErrInvalid)
-	case strings.HasPrefix(key, "."):
-		return fmt.Errorf("blob key %q starts with a dot: %w", key, store.ErrInvalid)
-	}
-	return nil
-}
+// checkKey is store.CheckBlobKey: no key can name anything but a file of
+// the directory, nor one of the dotted temporary files.
+func checkKey(key string) error { return store.CheckBlobKey(key) }
 
 // path is where key lives, and the directory that holds it.
 func (b *Blobs) path(key string) (dir, path string) {
