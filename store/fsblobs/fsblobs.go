@@ -76,7 +76,7 @@ func (b *Blobs) Put(ctx context.Context, key string, r io.Reader) (int64, error)
 	if _, err := os.Lstat(path); err == nil {
 		return 0, fmt.Errorf("blob %q: %w", key, store.ErrConflict)
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := b.ensureDir(dir); err != nil {
 		return 0, fmt.Errorf("blob %q: %w", key, err)
 	}
 	tmp, err := os.CreateTemp(dir, ".put-*")
@@ -107,6 +107,18 @@ func (b *Blobs) Put(ctx context.Context, key string, r io.Reader) (int64, error)
 		return 0, fmt.Errorf("blob %q: %w", key, err)
 	}
 	return n, nil
+}
+
+// ensureDir creates a fan-out directory on first use and syncs its parent,
+// so the directory entry, like the blobs in it, survives a crash.
+func (b *Blobs) ensureDir(dir string) error {
+	if _, err := os.Stat(dir); err == nil {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(dir))
 }
 
 // Open returns the file under key.
