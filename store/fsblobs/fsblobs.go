@@ -17,7 +17,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/parley-chat/parley/store"
 )
@@ -53,20 +52,9 @@ func New(cfg Config) (*Blobs, error) {
 	return &Blobs{dir: cfg.Dir, fanOut: cfg.FanOut}, nil
 }
 
-// checkKey refuses keys that could name anything but a file of the
-// directory: empty ones, separators, "." and "..", and a leading dot
-// (reserved for temporary files).
-func checkKey(key string) error {
-	switch {
-	case key == "":
-		return fmt.Errorf("blob key is empty: %w", store.ErrInvalid)
-	case strings.ContainsAny(key, `/\`+"\x00"):
-		return fmt.Errorf("blob key %q has a path separator: %w", key, store.ErrInvalid)
-	case strings.HasPrefix(key, "."):
-		return fmt.Errorf("blob key %q starts with a dot: %w", key, store.ErrInvalid)
-	}
-	return nil
-}
+// checkKey is store.CheckBlobKey: no key can name anything but a file of
+// the directory, nor one of the dotted temporary files.
+func checkKey(key string) error { return store.CheckBlobKey(key) }
 
 // path is where key lives, and the directory that holds it.
 func (b *Blobs) path(key string) (dir, path string) {
@@ -88,7 +76,7 @@ func (b *Blobs) Put(ctx context.Context, key string, r io.Reader) (int64, error)
 	if _, err := os.Lstat(path); err == nil {
 		return 0, fmt.Errorf("blob %q: %w", key, store.ErrConflict)
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := b.ensureDir(dir); err != nil {
 		return 0, fmt.Errorf("blob %q: %w", key, err)
 	}
 	tmp, err := os.CreateTemp(dir, ".put-*")
@@ -119,6 +107,18 @@ func (b *Blobs) Put(ctx context.Context, key string, r io.Reader) (int64, error)
 		return 0, fmt.Errorf("blob %q: %w", key, err)
 	}
 	return n, nil
+}
+
+// ensureDir creates a fan-out directory on first use and syncs its parent,
+// so the directory entry, like the blobs in it, survives a crash.
+func (b *Blobs) ensureDir(dir string) error {
+	if _, err := os.Stat(dir); err == nil {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(dir))
 }
 
 // Open returns the file under key.
