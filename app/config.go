@@ -128,7 +128,7 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 		return err
 	})
 	s.integer(&c.SendBurst, "send-burst", "PARLEY_SEND_BURST", "20", "burst of messages per user")
-	s.rate(&c.WriteRate, &c.WriteBurst, "write", "PARLEY_WRITE", "10", "100", "store writes per user (read, dm:open, room:join/leave/invite/kick/notify, message:delete, skill:register, PATCH /api/me, POST /api/me/password)")
+	s.rate(&c.WriteRate, &c.WriteBurst, "write", "PARLEY_WRITE", "10", "100", "store writes per user (read, dm:open, room:join/leave/invite/kick/notify, message:delete, skill:register, PATCH /api/me, POST /api/me/password, uploads)")
 	s.rate(&c.ReadRate, &c.ReadBurst, "read", "PARLEY_READ", "10", "50", "history and sync requests per user (and the REST room lists and history)")
 	s.rate(&c.TypingRate, &c.TypingBurst, "typing", "PARLEY_TYPING", "2", "10", "typing signals per user that reach a room (a repeated state within 2s is not broadcast and not counted)")
 	s.rate(&c.RoomCreateRate, &c.RoomCreateBurst, "room-create", "PARLEY_ROOM_CREATE", "0.1", "10", "rooms created per user")
