@@ -213,7 +213,6 @@ func (s *Server) routes(reg *monitoring.Registry) {
 		// No bearer token: the signed query is the capability (files.Signer).
 		for path, v := range map[string]files.Variant{"/files/:id": files.Original, "/files/:id/thumb": files.Thumb} {
 			api.GET(path, s.files.serve(v))
-			api.HEAD(path, s.files.serve(v))
 		}
 	}
 	api.POST("/auth/register", s.register)
