@@ -164,7 +164,7 @@ CREATE TABLE message_search (
 	created_at INTEGER NOT NULL,
 	UNIQUE (room_id, seq)
 ) STRICT;
-CREATE INDEX message_search_recent ON message_search (room_id, created_at, id);
+CREATE INDEX message_search_recent ON message_search (room_id, created_at, id, seq);
 CREATE VIRTUAL TABLE message_text USING fts5 (
 	text, content = '', contentless_delete = 1, tokenize = 'trigram');
 

@@ -68,11 +68,17 @@ func (s *Search) Search(ctx context.Context, q store.SearchQuery) ([]parley.Mess
 		rowsWanted = store.SearchScanLimit
 	}
 	args = append(args, rowsWanted)
+	// The keys are chosen and ordered first, from the index alone (on the
+	// short-term scan, message_search_recent covers the query), and only
+	// the chosen messages are read.
 	rows, err := s.db.read.QueryContext(ctx,
-		`SELECT `+prefixed("m.", msgCols)+` FROM `+from+`
+		`SELECT `+prefixed("m.", msgCols)+` FROM (
+		   SELECT s.room_id, s.seq, s.created_at, s.id FROM `+from+`
+		    WHERE `+strings.Join(where, " AND ")+`
+		    ORDER BY s.created_at DESC, s.id DESC LIMIT ?) s
 		   JOIN messages m ON m.room_id = s.room_id AND m.seq = s.seq
-		  WHERE m.deleted = 0 AND `+strings.Join(where, " AND ")+`
-		  ORDER BY s.created_at DESC, s.id DESC LIMIT ?`, args...)
+		  WHERE m.deleted = 0
+		  ORDER BY s.created_at DESC, s.id DESC`, args...)
 	if err != nil {
 		return nil, false, storeError(err, "")
 	}
