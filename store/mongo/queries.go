@@ -110,6 +110,8 @@ func tombstone() bson.D {
 		{Key: "mentions", Value: bson.A{}},
 		{Key: "reactions", Value: bson.A{}},
 		{Key: "deleted", Value: true},
+		{Key: "grams", Value: bson.A{}}, // search never finds it
+		{Key: "gramsCut", Value: false},
 	}
 }
 
