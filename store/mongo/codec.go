@@ -80,6 +80,7 @@ type messageDoc struct {
 	StreamID    string        `bson:"streamId,omitempty"`
 	ReplyTo     string        `bson:"replyTo,omitempty"`
 	Reactions   []reactionDoc `bson:"reactions,omitempty"`
+	Attachments []string      `bson:"attachments,omitempty"`
 	Deleted     bool          `bson:"deleted,omitempty"`
 	Changed     bool          `bson:"changed,omitempty"`
 	CreatedAt   time.Time     `bson:"createdAt"`
@@ -115,12 +116,12 @@ func toMessageDoc(m *parley.Message) messageDoc {
 	}
 	return messageDoc{ID: m.ID, RoomID: m.RoomID, Seq: m.Seq, Rev: m.Rev, SenderID: m.SenderID, Text: m.Text,
 		Mentions: mentions, ClientMsgID: m.ClientMsgID, StreamID: m.StreamID, ReplyTo: m.ReplyTo,
-		Reactions: toReactionDocs(m.Reactions), Deleted: m.Deleted, CreatedAt: m.CreatedAt, EditedAt: m.EditedAt,
-		Grams: grams, GramsCut: cut}
+		Reactions: toReactionDocs(m.Reactions), Attachments: m.Attachments, Deleted: m.Deleted,
+		CreatedAt: m.CreatedAt, EditedAt: m.EditedAt, Grams: grams, GramsCut: cut}
 }
 
-// message returns a non-nil Mentions, so a message always serialises
-// "mentions": [] rather than null.
+// message returns a non-nil Mentions and Attachments, so a message always
+// serialises "mentions": [] rather than null.
 func (d *messageDoc) message() parley.Message {
 	mentions := append(make([]string, 0, len(d.Mentions)), d.Mentions...)
 	reactions := make([]parley.Reaction, len(d.Reactions))
@@ -129,7 +130,8 @@ func (d *messageDoc) message() parley.Message {
 	}
 	m := parley.Message{ID: d.ID, RoomID: d.RoomID, Seq: d.Seq, Rev: d.Rev, SenderID: d.SenderID, Text: d.Text,
 		Mentions: mentions, ClientMsgID: d.ClientMsgID, StreamID: d.StreamID, ReplyTo: d.ReplyTo,
-		Reactions: reactions, Deleted: d.Deleted, CreatedAt: d.CreatedAt.UTC()}
+		Reactions: reactions, Attachments: append(make([]string, 0, len(d.Attachments)), d.Attachments...),
+		Deleted: d.Deleted, CreatedAt: d.CreatedAt.UTC()}
 	if !d.EditedAt.IsZero() {
 		m.EditedAt = d.EditedAt.UTC()
 	}

@@ -67,6 +67,7 @@ const (
 	colMemory      = "assistant_memory"
 	colKnowledge   = "knowledge"
 	colRevocations = "revocations"
+	colFiles       = "files" // metadata; the bytes are in GridFS (blobs.go)
 )
 
 // DB is an open MongoDB database. It implements store.Backend.
@@ -108,6 +109,8 @@ func Open(ctx context.Context, cfg Config) (*store.Store, error) {
 		Edits:         &Edits{db: db},
 		Threads:       &Threads{db: db},
 		Search:        &Search{db: db},
+		Files:         &Files{db: db},
+		Blobs:         newBlobs(db),
 		Memories:      &Memories{db: db},
 		Knowledge:     &Knowledge{db: db},
 		Services:      &Services{db: db},

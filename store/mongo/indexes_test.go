@@ -31,6 +31,9 @@ func TestIndexModels(t *testing.T) {
 		"assistant_memory": {{keys: `{"roomId":1}`, unique: true}, {keys: `{"updatedAt":1}`, ttl: 7200, expires: true}},
 		"knowledge":        {{keys: `{"roomId":1,"question":1}`, unique: true}},
 		"revocations":      {{keys: `{"at":1}`}, {keys: `{"expires":1}`, ttl: 60, expires: true}},
+		"files": {{keys: `{"createdAt":1,"_id":1}`, partial: `{"orphan":true}`},
+			{keys: `{"messageId":1}`, partial: `{"messageId":{"$exists":true}}`}},
+		"files.files": {{keys: `{"filename":1}`, unique: true}},
 	}
 	ext := func(v any) string {
 		b, err := bson.MarshalExtJSON(v, false, false)

@@ -109,6 +109,7 @@ func tombstone() bson.D {
 		{Key: "text", Value: ""},
 		{Key: "mentions", Value: bson.A{}},
 		{Key: "reactions", Value: bson.A{}},
+		{Key: "attachments", Value: bson.A{}},
 		{Key: "deleted", Value: true},
 		{Key: "grams", Value: bson.A{}}, // search never finds it
 		{Key: "gramsCut", Value: false},
