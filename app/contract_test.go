@@ -1020,6 +1020,15 @@ func (s *scenario) historyOverREST(t *testing.T) {
 	if msgs, _ := page["messages"].([]any); len(msgs) != 1 || msgs[0].(map[string]any)["deleted"] != true {
 		t.Errorf("before=2: %v, want the tombstone of seq 1", page["messages"])
 	}
+
+	found := s.c.rest(t, s.n, "GET", "/api/search?q=PARLEY&room="+s.public, s.alice, "", 200)
+	if rs, _ := found["results"].([]any); len(rs) != 1 || str(rs[0].(map[string]any), "message", "text") != "Parley" ||
+		str(rs[0].(map[string]any), "room", "id") != s.public || found["hasMore"] != false {
+		t.Errorf("search for PARLEY = %v, want bob's reply", found)
+	}
+	s.c.rest(t, s.n, "GET", "/api/search?q=%20", s.alice, "", 400)
+	s.c.rest(t, s.n, "GET", "/api/search?q=hi&room="+s.secret, s.bob, "", 404)
+	s.c.rest(t, s.n, "GET", "/api/search?q=hi", "", "", 401)
 }
 
 // files uploads to a room of its own, attaches the uploads to a message,

@@ -61,13 +61,14 @@ func InlineSafe(contentType string) bool {
 type format struct {
 	decode       func(io.Reader) (image.Image, error)
 	decodeConfig func(io.Reader) (image.Config, error)
+	exif         bool // may carry an EXIF orientation that browsers apply
 }
 
 var formats = map[string]format{
-	"image/png":  {png.Decode, png.DecodeConfig},
-	"image/jpeg": {jpeg.Decode, jpeg.DecodeConfig},
-	"image/gif":  {gif.Decode, gif.DecodeConfig},
-	"image/webp": {webp.Decode, webp.DecodeConfig},
+	"image/png":  {png.Decode, png.DecodeConfig, false},
+	"image/jpeg": {jpeg.Decode, jpeg.DecodeConfig, true},
+	"image/gif":  {gif.Decode, gif.DecodeConfig, false},
+	"image/webp": {webp.Decode, webp.DecodeConfig, false},
 }
 
 // ErrNotImage: the bytes are not a PNG, JPEG, GIF or WebP image.
@@ -88,23 +89,29 @@ func sniffFormat(r io.Reader) (format, *bufio.Reader, error) {
 	return f, br, nil
 }
 
-// Probe returns an image's width and height from its header, without
-// decoding the pixels. ErrNotImage (BAD_REQUEST) for anything but a
-// PNG, JPEG, GIF or WebP image, or a damaged one.
+// Probe returns an image's width and height as a browser shows it (a JPEG
+// whose EXIF says to turn it a quarter has them exchanged), from its
+// header, without decoding the pixels. ErrNotImage (BAD_REQUEST) for
+// anything but a PNG, JPEG, GIF or WebP image, or a damaged one.
 func Probe(r io.Reader) (w, h int, err error) {
 	f, br, err := sniffFormat(r)
 	if err != nil {
 		return 0, 0, err
 	}
-	cfg, err := f.decodeConfig(br)
+	var seen bytes.Buffer
+	cfg, err := f.decodeConfig(io.TeeReader(br, &seen))
 	if err != nil {
 		return 0, 0, &parley.Error{Code: parley.CodeBadRequest, Message: ErrNotImage.Message, Err: err}
+	}
+	if f.exif && swapsSides(jpegOrientation(seen.Bytes())) {
+		return cfg.Height, cfg.Width, nil
 	}
 	return cfg.Width, cfg.Height, nil
 }
 
 // Thumbnail decodes the image r yields and scales it to fit within
-// side×side pixels, keeping its aspect ratio and never enlarging it. It
+// side×side pixels, keeping its aspect ratio and never enlarging it, and
+// turns it as its EXIF orientation says (JPEG only), as browsers do. It
 // returns JPEG, or PNG when the image has transparency that JPEG would
 // lose. ErrNotImage for what it cannot read; TOO_LARGE for an image of
 // more than MaxPixels pixels, which it refuses to decode.
@@ -130,6 +137,10 @@ func Thumbnail(r io.Reader, side int) (data []byte, contentType string, err erro
 		return nil, "", parley.Errorf(parley.CodeTooLarge,
 			"the image is %d×%d pixels; images over %d megapixels get no preview", cfg.Width, cfg.Height, MaxPixels/1_000_000)
 	}
+	orientation := 1
+	if f.exif {
+		orientation = jpegOrientation(seen.Bytes())
+	}
 	src, err := f.decode(io.MultiReader(&seen, br))
 	if err != nil {
 		return nil, "", &parley.Error{Code: parley.CodeBadRequest, Message: ErrNotImage.Message, Err: err}
@@ -137,6 +148,7 @@ func Thumbnail(r io.Reader, side int) (data []byte, contentType string, err erro
 	w, h := fit(src.Bounds().Dx(), src.Bounds().Dy(), side)
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))
 	scale(dst, src)
+	dst = orient(dst, orientation)
 
 	var out bytes.Buffer
 	if opaque(src) {

@@ -272,3 +272,75 @@ func TestThumbnailRefusesNonImages(t *testing.T) {
 		}
 	}
 }
+
+// withOrientation inserts an EXIF segment saying orientation o right after
+// a JPEG's start marker, in byte order bo ("MM" or "II").
+func withOrientation(jpg []byte, o uint16, bo string) []byte {
+	var order binary.AppendByteOrder = binary.BigEndian
+	if bo == "II" {
+		order = binary.LittleEndian
+	}
+	tiff := []byte(bo)
+	tiff = order.AppendUint16(tiff, 42)
+	tiff = order.AppendUint32(tiff, 8) // IFD0 right after the header
+	tiff = order.AppendUint16(tiff, 2) // two entries: another tag, then orientation
+	tiff = order.AppendUint16(tiff, 0x010F)
+	tiff = order.AppendUint16(tiff, 2)
+	tiff = order.AppendUint32(tiff, 4)
+	tiff = append(tiff, 'A', 'C', 'M', 0)
+	tiff = order.AppendUint16(tiff, 0x0112)
+	tiff = order.AppendUint16(tiff, 3)
+	tiff = order.AppendUint32(tiff, 1)
+	tiff = order.AppendUint16(tiff, o)
+	tiff = append(tiff, 0, 0)
+	tiff = order.AppendUint32(tiff, 0)
+	seg := append([]byte("Exif\x00\x00"), tiff...)
+	app1 := binary.BigEndian.AppendUint16([]byte{0xFF, 0xE1}, uint16(len(seg)+2))
+	app1 = append(app1, seg...)
+	out := append([]byte{}, jpg[:2]...)
+	out = append(out, app1...)
+	return append(out, jpg[2:]...)
+}
+
+// halves is a 40×20 image, red on the left, blue on the right.
+func halves() *image.NRGBA {
+	img := solid(40, 20, red)
+	for y := range 20 {
+		for x := 20; x < 40; x++ {
+			img.SetNRGBA(x, y, color.NRGBA{B: 255, A: 255})
+		}
+	}
+	return img
+}
+
+// A photo is turned as its EXIF orientation says, as browsers show it.
+func TestThumbnailFollowsEXIFOrientation(t *testing.T) {
+	blue := color.NRGBA{B: 255, A: 255}
+	for _, c := range []struct {
+		o        uint16
+		bo       string
+		w, h     int
+		at1, at2 image.Point // where red, then blue, must be
+	}{
+		{1, "MM", 40, 20, image.Pt(5, 10), image.Pt(35, 10)},
+		{3, "II", 40, 20, image.Pt(35, 10), image.Pt(5, 10)}, // upside down: red on the right
+		{6, "MM", 20, 40, image.Pt(10, 5), image.Pt(10, 35)}, // a quarter clockwise: left goes up
+		{8, "II", 20, 40, image.Pt(10, 35), image.Pt(10, 5)}, // anticlockwise: left goes down
+	} {
+		data := withOrientation(jpegBytes(t, halves()), c.o, c.bo)
+		w, h, err := media.Probe(bytes.NewReader(data))
+		if err != nil || w != c.w || h != c.h {
+			t.Errorf("orientation %d: Probe = %d×%d, %v; want %d×%d", c.o, w, h, err, c.w, c.h)
+		}
+		out, ct, err := media.Thumbnail(bytes.NewReader(data), 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img := decodeThumb(t, out, ct, "image/jpeg")
+		wantSize(t, img, c.w, c.h)
+		if !near(img.At(c.at1.X, c.at1.Y), red, 40) || !near(img.At(c.at2.X, c.at2.Y), blue, 40) {
+			t.Errorf("orientation %d: %v is %v and %v is %v, want red and blue", c.o,
+				c.at1, img.At(c.at1.X, c.at1.Y), c.at2, img.At(c.at2.X, c.at2.Y))
+		}
+	}
+}

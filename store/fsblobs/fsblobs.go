@@ -17,6 +17,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/parley-chat/parley/store"
 )
@@ -79,7 +81,7 @@ func (b *Blobs) Put(ctx context.Context, key string, r io.Reader) (int64, error)
 	if err := b.ensureDir(dir); err != nil {
 		return 0, fmt.Errorf("blob %q: %w", key, err)
 	}
-	tmp, err := os.CreateTemp(dir, ".put-*")
+	tmp, err := os.CreateTemp(dir, tempPrefix+"*")
 	if err != nil {
 		return 0, fmt.Errorf("blob %q: %w", key, err)
 	}
@@ -152,6 +154,52 @@ func (b *Blobs) Delete(_ context.Context, key string) error {
 		return fmt.Errorf("blob %q: %w", key, err)
 	}
 	return nil
+}
+
+// tempPrefix starts the name of every temporary file; no key may start
+// with a dot (store.CheckBlobKey).
+const tempPrefix = ".put-"
+
+// SweepTemp removes the temporary files of Puts that a crash interrupted,
+// if they were last written more than olderThan ago, and returns how many
+// it removed. Several processes may share the directory, so olderThan
+// must exceed the longest upload (an hour is plenty); a cleanup job calls
+// it now and then.
+func (b *Blobs) SweepTemp(ctx context.Context, olderThan time.Duration) (int, error) {
+	cutoff := time.Now().Add(-olderThan)
+	removed := 0
+	err := filepath.WalkDir(b.dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil // removed under us
+			}
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if path != b.dir && filepath.Dir(path) != b.dir {
+				return fs.SkipDir // only the fan-out level holds blobs
+			}
+			return nil
+		}
+		if !strings.HasPrefix(d.Name(), tempPrefix) {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil || !info.ModTime().Before(cutoff) {
+			return nil
+		}
+		if err := os.Remove(path); err == nil {
+			removed++
+		}
+		return nil
+	})
+	if err != nil {
+		return removed, fmt.Errorf("fsblobs: sweep: %w", err)
+	}
+	return removed, nil
 }
 
 type blob struct {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parley-chat/parley/store"
 	"github.com/parley-chat/parley/store/fsblobs"
@@ -83,4 +84,46 @@ func TestFailedPutLeavesNoTemporaryFile(t *testing.T) {
 	if len(entries) != 0 {
 		t.Fatalf("the directory holds %v after a failed Put, want nothing", entries)
 	}
+}
+
+// A crash mid-Put leaves a temporary file; SweepTemp removes it once it is
+// old enough, and leaves blobs and fresh temporary files alone.
+func TestSweepTemp(t *testing.T) {
+	dir := t.TempDir()
+	b, err := fsblobs.New(fsblobs.Config{Dir: dir, FanOut: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Put(t.Context(), "kept", strings.NewReader("blob")); err != nil {
+		t.Fatal(err)
+	}
+	sub := filepath.Join(dir, "0a")
+	if err := os.MkdirAll(sub, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	stale, fresh := filepath.Join(sub, ".put-123"), filepath.Join(dir, ".put-456")
+	for _, p := range []string{stale, fresh} {
+		if err := os.WriteFile(p, []byte("half"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-2 * time.Hour)
+	if err := os.Chtimes(stale, old, old); err != nil {
+		t.Fatal(err)
+	}
+	n, err := b.SweepTemp(t.Context(), time.Hour)
+	if err != nil || n != 1 {
+		t.Fatalf("SweepTemp = %d, %v; want 1 removed", n, err)
+	}
+	if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("stale temporary file: %v, want removed", err)
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Fatalf("fresh temporary file: %v, want kept", err)
+	}
+	bl, err := b.Open(t.Context(), "kept")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = bl.Close()
 }

@@ -85,6 +85,11 @@ type messageDoc struct {
 	Changed     bool          `bson:"changed,omitempty"`
 	CreatedAt   time.Time     `bson:"createdAt"`
 	EditedAt    time.Time     `bson:"editedAt,omitempty"` // time.Time is a Zeroer: omitted when zero
+	// Grams are the distinct trigrams of the text, which search finds
+	// messages by (grams.go); empty for a deleted message. GramsCut marks
+	// a text with more than maxGrams of them.
+	Grams    []string `bson:"grams"`
+	GramsCut bool     `bson:"gramsCut,omitempty"`
 }
 
 type reactionDoc struct {
@@ -105,10 +110,14 @@ func toMessageDoc(m *parley.Message) messageDoc {
 	if mentions == nil {
 		mentions = []string{} // an array, never null, as SQLite's '[]'
 	}
+	grams, cut := []string{}, false
+	if !m.Deleted {
+		grams, cut = trigrams(m.Text, maxGrams)
+	}
 	return messageDoc{ID: m.ID, RoomID: m.RoomID, Seq: m.Seq, Rev: m.Rev, SenderID: m.SenderID, Text: m.Text,
 		Mentions: mentions, ClientMsgID: m.ClientMsgID, StreamID: m.StreamID, ReplyTo: m.ReplyTo,
 		Reactions: toReactionDocs(m.Reactions), Attachments: m.Attachments, Deleted: m.Deleted,
-		CreatedAt: m.CreatedAt, EditedAt: m.EditedAt}
+		CreatedAt: m.CreatedAt, EditedAt: m.EditedAt, Grams: grams, GramsCut: cut}
 }
 
 // message returns a non-nil Mentions and Attachments, so a message always

@@ -108,6 +108,7 @@ func Open(ctx context.Context, cfg Config) (*store.Store, error) {
 		Messages:      &Messages{db: db},
 		Edits:         &Edits{db: db},
 		Threads:       &Threads{db: db},
+		Search:        &Search{db: db},
 		Files:         &Files{db: db},
 		Blobs:         newBlobs(db),
 		Memories:      &Memories{db: db},
@@ -160,6 +161,11 @@ func open(ctx context.Context, cfg Config) (*DB, error) {
 		return nil, err
 	}
 	if err := EnsureIndexes(octx, db.db, cfg.MemoryTTL); err != nil {
+		_ = db.Close()
+		return nil, storeError(err, "")
+	}
+	// Not bounded by OpTimeout: a large database takes longer, once.
+	if err := db.backfillGrams(ctx); err != nil {
 		_ = db.Close()
 		return nil, storeError(err, "")
 	}

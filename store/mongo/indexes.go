@@ -62,6 +62,12 @@ func indexModels(memoryTTL time.Duration) []collectionIndexes {
 				SetPartialFilterExpression(bson.D{{Key: "changed", Value: true}})},
 			{Keys: asc("roomId", "replyTo", "seq"), Options: options.Index().SetName("roomId_replyTo_seq").
 				SetPartialFilterExpression(bson.D{{Key: "replyTo", Value: bson.D{{Key: "$exists", Value: true}}}})},
+			// store.Search: the trigrams of the text (multikey), and the
+			// newest messages of rooms for the scan of short terms and of
+			// the messages with too many trigrams to store (search.go).
+			{Keys: asc("roomId", "grams"), Options: options.Index().SetName("roomId_grams")},
+			{Keys: bson.D{{Key: "roomId", Value: 1}, {Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}},
+				Options: options.Index().SetName("roomId_createdAt_id")},
 		}},
 		{colServices, []mongo.IndexModel{
 			{Keys: asc("appId"), Options: options.Index().SetName("appId_unique").SetUnique(true)},

@@ -111,6 +111,8 @@ func tombstone() bson.D {
 		{Key: "reactions", Value: bson.A{}},
 		{Key: "attachments", Value: bson.A{}},
 		{Key: "deleted", Value: true},
+		{Key: "grams", Value: bson.A{}}, // search never finds it
+		{Key: "gramsCut", Value: false},
 	}
 }
 

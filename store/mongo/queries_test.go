@@ -63,7 +63,7 @@ func TestQueryDocuments(t *testing.T) {
 		{"after", af, `{"roomId":"r1","seq":{"$gt":15}}`},
 		{"after sort", as, `{"seq":1}`},
 		{"message in room", messageInRoom("r1", "m1"), `{"_id":"m1","roomId":"r1"}`},
-		{"tombstone", tombstone(), `{"text":"","mentions":[],"reactions":[],"attachments":[],"deleted":true}`},
+		{"tombstone", tombstone(), `{"text":"","mentions":[],"reactions":[],"attachments":[],"deleted":true,"grams":[],"gramsCut":false}`},
 		{"existing messages", existingMessages([]string{"m1", "m2"}, []clientKey{{"u1", "c1"}, {"u2", "c1"}}),
 			`{"$or":[{"_id":{"$in":["m1","m2"]}},{"senderId":"u1","clientMsgId":"c1"},{"senderId":"u2","clientMsgId":"c1"}]}`},
 		{"memory", byRoomID("r1"), `{"roomId":"r1"}`},
@@ -102,7 +102,7 @@ func TestQueryDocuments(t *testing.T) {
 // directKey unique indexes only work if an empty value is absent, not "".
 func TestDocumentsOmitEmptyKeys(t *testing.T) {
 	wantJSON(t, "message without clientMsgId", toMessageDoc(&parley.Message{ID: "m1", RoomID: "r1", Seq: 1, SenderID: "u1", Text: "hi", CreatedAt: t0}),
-		`{"_id":"m1","roomId":"r1","seq":1,"rev":0,"senderId":"u1","text":"hi","mentions":[],"createdAt":{"$date":"2026-01-02T03:04:05.006Z"}}`)
+		`{"_id":"m1","roomId":"r1","seq":1,"rev":0,"senderId":"u1","text":"hi","mentions":[],"createdAt":{"$date":"2026-01-02T03:04:05.006Z"},"grams":[]}`)
 	wantJSON(t, "group room", toRoomDoc(&parley.Room{ID: "r1", Name: "n", Kind: parley.RoomGroup, CreatedAt: t0}),
 		`{"_id":"r1","name":"n","topic":"","kind":"group","private":false,"ownerId":"","lastSeq":0,"lastRev":0,"createdAt":{"$date":"2026-01-02T03:04:05.006Z"}}`)
 	m := messageDoc{ID: "m1"}

@@ -88,6 +88,7 @@ func Open(ctx context.Context, cfg Config) (*store.Store, error) {
 		Messages:      &Messages{db: db},
 		Edits:         &Edits{db: db},
 		Threads:       &Threads{db: db},
+		Search:        &Search{db: db},
 		Files:         &Files{db: db},
 		Blobs:         blobs,
 		Memories:      &Memories{db: db},

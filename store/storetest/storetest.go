@@ -42,6 +42,7 @@ func Run(t *testing.T, newStore Factory) {
 	tests = append(tests, assistantTests...)
 	tests = append(tests, revocationTests...)
 	tests = append(tests, notificationTests...)
+	tests = append(tests, searchTests...)
 	tests = append(tests, fileTests...)
 	tests = append(tests, attachmentTests...)
 	for _, tc := range tests {
