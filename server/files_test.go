@@ -336,7 +336,7 @@ func tamper(url string) string {
 func TestFilesOfDeletedMessagesAreNotServed(t *testing.T) {
 	s := newTestServer(t)
 	tok := s.register("alice", "password1")
-	alice := s.user(tok)
+	alice := s.user("alice")
 	f := uploaded(t, s.upload(tok, parley.DefaultRoomID, "a.png", "image/png", pngImage(t, 8, 8), false))
 	ctx := context.Background()
 	msg, err := s.hub.Send(ctx, alice, rooms.SendRequest{Room: parley.DefaultRoomID, ClientMsgID: "c1", Attachments: []string{f.ID}}, nil)
@@ -354,32 +354,4 @@ func TestFilesOfDeletedMessagesAreNotServed(t *testing.T) {
 	}
 	wantError(t, s.fetch(f.URL), http.StatusNotFound, parley.CodeNotFound)
 	wantError(t, s.fetch(f.ThumbURL), http.StatusNotFound, parley.CodeNotFound)
-}
-
-// user is the account of a token.
-func (s *testServer) user(token string) parley.User {
-	s.t.Helper()
-	u, _, err := s.acc.Authenticate(context.Background(), token)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	return *u
-}
-
-// unread fails the test if the server reads it.
-type unread struct{ t *testing.T }
-
-func (u unread) Read([]byte) (int, error) {
-	u.t.Error("the body of an upload declared too large was read")
-	return 0, io.ErrUnexpectedEOF
-}
-
-func TestUploadDeclaredTooLargeIsRefusedUnread(t *testing.T) {
-	s := newTestServer(t, func(c *server.Config) { c.Files.MaxUploadBytes = 1000 })
-	tok := s.register("alice", "password1")
-	req := httptest.NewRequest("POST", "/api/rooms/"+parley.DefaultRoomID+"/files", unread{t})
-	req.ContentLength = 1000 + 65<<10
-	req.Header.Set("Content-Type", "multipart/form-data; boundary=x")
-	req.Header.Set("Authorization", "Bearer "+tok)
-	wantError(t, s.serve(req), http.StatusRequestEntityTooLarge, parley.CodeTooLarge)
 }
