@@ -148,7 +148,7 @@ func (m *Main) open(ctx context.Context) error {
 		MaxFrame: maxFrame, PingInterval: m.cfg.PingInterval, PingTimeout: m.cfg.PingTimeout, Adapter: adapter,
 		MaxQueuedBytes: m.cfg.MaxQueuedBytes, Metrics: reg, Logger: m.log,
 	})
-	signer, uploads, err := m.openFiles(secret, reg)
+	signer, uploads, err := m.openFiles(secret, st, reg)
 	if err != nil {
 		return err
 	}

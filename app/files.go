@@ -4,6 +4,7 @@ import (
 	"github.com/parley-chat/parley/files"
 	"github.com/parley-chat/parley/monitoring"
 	"github.com/parley-chat/parley/server"
+	"github.com/parley-chat/parley/store"
 )
 
 // openFiles prepares uploads: the URL signer (keyed from the node secret,
@@ -11,7 +12,9 @@ import (
 // download routes, the stored-bytes gauge and the orphan sweep, started
 // here and stopped by Close. A store without files (none today) leaves
 // the routes out.
-func (m *Main) openFiles(secret []byte, reg *monitoring.Registry) (*files.Signer, *server.Files, error) {
+// raw is the store before its metrics wrapper: its blobs may have
+// temporary files to sweep (fsblobs).
+func (m *Main) openFiles(secret []byte, raw *store.Store, reg *monitoring.Registry) (*files.Signer, *server.Files, error) {
 	signer, err := files.NewSigner(secret, m.cfg.FileURLTTL)
 	if err != nil {
 		return nil, nil, err
@@ -20,7 +23,8 @@ func (m *Main) openFiles(secret []byte, reg *monitoring.Registry) (*files.Signer
 		return signer, nil, nil
 	}
 	files.RegisterStoredBytes(reg, m.store.Files, nil, m.log)
-	m.cleaner = files.NewCleaner(files.CleanerConfig{Files: m.store.Files, Blobs: m.store.Blobs, Logger: m.log, Metrics: reg})
+	temp, _ := raw.Blobs.(files.TempSweeper)
+	m.cleaner = files.NewCleaner(files.CleanerConfig{Files: m.store.Files, Blobs: m.store.Blobs, Temp: temp, Logger: m.log, Metrics: reg})
 	m.cleaner.Start()
 	return signer, &server.Files{
 		Files: m.store.Files, Blobs: m.store.Blobs, Messages: m.store.Messages,

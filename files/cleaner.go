@@ -24,10 +24,21 @@ type CleanerConfig struct {
 	MaxAge time.Duration
 	// Batch bounds the files one store call returns (100); a sweep goes on
 	// until a batch comes back short.
-	Batch   int
+	Batch int
+	// Temp, when set, also removes the temporary files that interrupted
+	// uploads left (fsblobs), once they are TempAge old (1h: more than the
+	// longest upload).
+	Temp    TempSweeper
+	TempAge time.Duration
 	Now     func() time.Time
 	Logger  *slog.Logger
 	Metrics *monitoring.Registry
+}
+
+// TempSweeper removes what interrupted writes of blobs left behind
+// (*fsblobs.Blobs).
+type TempSweeper interface {
+	SweepTemp(ctx context.Context, olderThan time.Duration) (int, error)
 }
 
 // Cleaner removes uploads that no message holds: never attached within
@@ -54,6 +65,9 @@ func NewCleaner(cfg CleanerConfig) *Cleaner {
 	}
 	if cfg.Batch <= 0 {
 		cfg.Batch = 100
+	}
+	if cfg.TempAge <= 0 {
+		cfg.TempAge = time.Hour
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -101,8 +115,22 @@ func (c *Cleaner) Close() {
 }
 
 // Sweep removes the orphans older than MaxAge now, batch after batch, and
-// returns how many it removed.
+// returns how many it removed; then the temporary files of interrupted
+// uploads.
 func (c *Cleaner) Sweep(ctx context.Context) (int, error) {
+	n, err := c.sweepOrphans(ctx)
+	if err != nil || c.cfg.Temp == nil {
+		return n, err
+	}
+	if temp, err := c.cfg.Temp.SweepTemp(ctx, c.cfg.TempAge); err != nil {
+		return n, err
+	} else if temp > 0 {
+		c.cfg.Logger.Info("temporary files of interrupted uploads removed", "count", temp)
+	}
+	return n, nil
+}
+
+func (c *Cleaner) sweepOrphans(ctx context.Context) (int, error) {
 	cutoff := c.cfg.Now().Add(-c.cfg.MaxAge)
 	removed := 0
 	for {

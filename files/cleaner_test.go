@@ -115,3 +115,27 @@ func TestCleanerStartAndClose(t *testing.T) {
 	c.Close()
 	files.NewCleaner(files.CleanerConfig{Files: st.Files, Blobs: st.Blobs}).Close()
 }
+
+// temps records the sweeps of temporary files it is asked for.
+type temps struct{ ages []time.Duration }
+
+func (s *temps) SweepTemp(_ context.Context, olderThan time.Duration) (int, error) {
+	s.ages = append(s.ages, olderThan)
+	return 1, nil
+}
+
+func TestCleanerSweepsTemporaryFiles(t *testing.T) {
+	st := parleytest.Store(t)
+	tmp := &temps{}
+	c := files.NewCleaner(files.CleanerConfig{Files: st.Files, Blobs: st.Blobs, Temp: tmp})
+	if _, err := c.Sweep(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(tmp.ages, []time.Duration{time.Hour}) {
+		t.Errorf("temporary files swept %v, want once, those over an hour old", tmp.ages)
+	}
+	// The node's blobs can be swept: the app hands them over.
+	if _, ok := st.Blobs.(files.TempSweeper); !ok {
+		t.Errorf("%T cannot sweep its temporary files", st.Blobs)
+	}
+}
