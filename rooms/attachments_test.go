@@ -1,9 +1,11 @@
 package rooms_test
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -11,6 +13,7 @@ import (
 	"github.com/parley-chat/parley/files"
 	"github.com/parley-chat/parley/protocol"
 	"github.com/parley-chat/parley/rooms"
+	"github.com/parley-chat/parley/store"
 )
 
 // withFiles gives a hub a real URL signer on the fixture's clock.
@@ -124,5 +127,55 @@ func TestSendWithAttachmentsRefusals(t *testing.T) {
 	}
 	if n := len(f.history(alice, parley.DefaultRoomID)); n != 1 {
 		t.Errorf("%d messages stored, want the one valid send", n)
+	}
+}
+
+// flakyFiles fails the next ByIDs when failNext is set.
+type flakyFiles struct {
+	store.Files
+	failNext atomic.Bool
+}
+
+func (f *flakyFiles) ByIDs(ctx context.Context, ids []string) ([]parley.File, error) {
+	if f.failNext.CompareAndSwap(true, false) {
+		return nil, parley.Errorf(parley.CodeUnavailable, "files are unavailable")
+	}
+	return f.Files.ByIDs(ctx, ids)
+}
+
+// TestSendStoredButFilesUnreadable: the message is stored but its files
+// cannot be read for the ack. The sender gets UNAVAILABLE; the room still
+// gets the message, once, with its files; the sender's retry answers it.
+func TestSendStoredButFilesUnreadable(t *testing.T) {
+	_, tweak := withFiles(t)
+	var flaky *flakyFiles
+	f := newHub(t, func(c *rooms.Config) {
+		tweak(c)
+		flaky = &flakyFiles{Files: c.Store.Files}
+		c.Store.Files = flaky
+	})
+	alice := f.user("alice")
+	file := f.upload(alice, parley.DefaultRoomID, "a.png")
+	flaky.failNext.Store(true)
+	req := rooms.SendRequest{Room: parley.DefaultRoomID, ClientMsgID: "c-flaky", Attachments: []string{file.ID}}
+	_, err := f.hub.Send(f.ctx, alice, req, nil)
+	wantCode(t, err, parley.CodeUnavailable)
+
+	for deadline := time.After(10 * time.Second); len(f.rec.Payloads(protocol.EventMessage)) == 0; {
+		select {
+		case <-f.rec.Signal():
+		case <-deadline:
+			t.Fatal("the stored message was never published")
+		}
+	}
+	got, err := f.hub.Send(f.ctx, alice, req, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Attachments) != 1 || got.Attachments[0].ID != file.ID {
+		t.Fatalf("retry answered %+v", got)
+	}
+	if msgs := f.rec.Payloads(protocol.EventMessage); len(msgs) != 1 || !reflect.DeepEqual(msgs[0], got) {
+		t.Fatalf("published %+v, want once %+v", msgs, got)
 	}
 }
