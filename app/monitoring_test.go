@@ -1,7 +1,9 @@
 package app
 
 import (
+	"bytes"
 	"encoding/json"
+	"mime/multipart"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -84,6 +86,8 @@ func TestMonitoringAgainstARunningNode(t *testing.T) {
 			`parley_socket_disconnects_total{reason="client_disconnect"} 1`,
 			`parley_socket_connects_total{outcome="accepted"} 1`,
 			`parley_store_op_seconds_count{op="messages.append"}`,
+			`route="/api/rooms/:id/files"`,
+			`parley_uploads_total{outcome="stored"} 1`,
 		} {
 			if !strings.Contains(text, want) {
 				t.Errorf("the exposition lacks %s", want)
@@ -210,6 +214,7 @@ func driveTraffic(t *testing.T, n *node, text string) (monitoringtest.Families, 
 	if status, body := n.do("GET", "/api/rooms/"+created.Room.ID+"/messages", tok, ""); status != http.StatusOK {
 		t.Fatalf("room messages: %d %s", status, body)
 	}
+	upload(t, n, tok, created.Room.ID, "monitoring-probe.txt", []byte(text))
 	n.do("GET", "/api/me", "", "")                        // UNAUTHORIZED
 	n.do("GET", "/no/such/"+created.Room.ID+"/x", "", "") // unmatched route
 
@@ -231,6 +236,33 @@ func driveTraffic(t *testing.T, n *node, text string) (monitoringtest.Families, 
 	}
 	return fams, scrape, map[string]string{
 		"user id": me.User.ID, "room id": created.Room.ID, "message text": text, "username": "alice", "room name": "ops-probe",
+	}
+}
+
+// upload posts a file to a room as multipart, and wants 201.
+func upload(t *testing.T, n *node, token, roomID, name string, data []byte) {
+	t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	part, err := w.CreateFormFile("file", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	part.Write(data)
+	w.Close()
+	req, err := http.NewRequest("POST", n.base+"/api/rooms/"+roomID+"/files", &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	res, err := n.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusCreated {
+		t.Fatalf("upload: %d", res.StatusCode)
 	}
 }
 

@@ -48,12 +48,14 @@ func (c *Client) LeaveRoom(ctx context.Context, room string) error {
 // after a lost connection, or the caller retrying after an error) returns
 // the message stored the first time instead of storing it twice.
 // ReplyTo, if set, is the id of a message of the same room this one
-// answers.
+// answers. Attachments are ids of files the caller uploaded to the room
+// (Upload) and has not attached yet; with them Text may be empty.
 type SendRequest struct {
-	Room        string `json:"room"`
-	Text        string `json:"text"`
-	ClientMsgID string `json:"clientMsgId"`
-	ReplyTo     string `json:"replyTo,omitempty"`
+	Room        string   `json:"room"`
+	Text        string   `json:"text"`
+	ClientMsgID string   `json:"clientMsgId"`
+	ReplyTo     string   `json:"replyTo,omitempty"`
+	Attachments []string `json:"attachments,omitempty"`
 }
 
 // Send stores a message and returns it as stored (with its seq). The

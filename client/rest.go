@@ -81,11 +81,17 @@ func postJSON(ctx context.Context, hc *http.Client, baseURL, path, token string,
 	if err != nil {
 		return err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(baseURL, "/")+path, bytes.NewReader(b))
+	return post(ctx, hc, baseURL, path, token, "application/json", bytes.NewReader(b), out)
+}
+
+// post sends body and decodes a 2xx answer into out, or the error body
+// into an *Error.
+func post(ctx context.Context, hc *http.Client, baseURL, path, token, contentType string, body io.Reader, out any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(baseURL, "/")+path, body)
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Content-Type", contentType)
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
@@ -94,7 +100,7 @@ func postJSON(ctx context.Context, hc *http.Client, baseURL, path, token string,
 		return fmt.Errorf("parleyclient: POST %s: %w", path, err)
 	}
 	defer res.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(res.Body, maxBody))
+	answer, err := io.ReadAll(io.LimitReader(res.Body, maxBody))
 	if err != nil {
 		return fmt.Errorf("parleyclient: POST %s: %w", path, err)
 	}
@@ -102,12 +108,12 @@ func postJSON(ctx context.Context, hc *http.Client, baseURL, path, token string,
 		var e struct {
 			Error *wireError `json:"error"`
 		}
-		if json.Unmarshal(body, &e) == nil && e.Error != nil && e.Error.Code != "" {
+		if json.Unmarshal(answer, &e) == nil && e.Error != nil && e.Error.Code != "" {
 			return e.Error.err()
 		}
 		return fmt.Errorf("parleyclient: POST %s: unexpected status %s", path, res.Status)
 	}
-	if err := json.Unmarshal(body, out); err != nil {
+	if err := json.Unmarshal(answer, out); err != nil {
 		return fmt.Errorf("parleyclient: POST %s: %w", path, err)
 	}
 	return nil
