@@ -2,6 +2,7 @@
 // of the chat state, which they never influence.
 import type { Action } from "./actions";
 import { initialUi, type UiState } from "./model";
+import { reduceUploads } from "./uploads";
 
 export function reduceUi(s: UiState, a: Action): UiState {
   switch (a.type) {
@@ -27,6 +28,16 @@ export function reduceUi(s: UiState, a: Action): UiState {
     case "session/ended":
     case "session/rejected":
       return initialUi();
+    case "upload/started":
+    case "upload/progress":
+    case "upload/finished":
+    case "upload/failed":
+    case "upload/removed":
+    case "upload/sent": {
+      const before = s.uploads ?? [];
+      const uploads = reduceUploads(before, a);
+      return uploads === before ? s : { ...s, uploads };
+    }
     default:
       return s;
   }
