@@ -64,12 +64,13 @@ export class Sync {
     this.scope.dispatch({ type: "history/loaded", room, page });
   }
 
-  async loadOlder(room: string): Promise<void> {
+  /** limit: how many (a jump far back asks for more than a page at once). */
+  async loadOlder(room: string, limit?: number): Promise<void> {
     const r = this.scope.get().chat.rooms[room];
     if (!r || !r.loaded || !r.hasMoreBefore || r.loadingOlder || !this.ports.wire.connected) return;
     this.scope.dispatch({ type: "older/requested", room });
     try {
-      const page = await this.ports.wire.history(room, oldestSeq(r.messages) || undefined);
+      const page = await this.ports.wire.history(room, oldestSeq(r.messages) || undefined, limit);
       this.scope.dispatch({ type: "older/loaded", room, page });
     } catch {
       this.scope.dispatch({ type: "older/failed", room }); // scrolling up again retries

@@ -2,7 +2,8 @@ import { memo } from "preact/compat";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { formatTime, t } from "../i18n";
 import type { PendingMessage } from "../merge";
-import type { Message, Quote, Reaction, User } from "../types";
+import type { Attachment, Message, Quote, Reaction, User } from "../types";
+import { Attachments } from "./Attachments";
 import { Avatar } from "./Avatar";
 import { Markdown } from "./Markdown";
 import { MessageEditor } from "./MessageEditor";
@@ -21,6 +22,7 @@ export interface Row {
   editedAt?: string;
   reactions?: readonly Reaction[];
   replyTo?: Quote;
+  attachments?: readonly Attachment[];
   /** Replies to it that the log holds. */
   replies?: number;
   pending?: PendingMessage;
@@ -41,6 +43,7 @@ export function rowOf(m: Message): Omit<Row, "startsGroup"> {
     deleted: m.deleted,
     editedAt: m.editedAt,
     reactions: m.reactions,
+    attachments: m.attachments,
   };
 }
 
@@ -169,6 +172,7 @@ function MessageItemView({ row, me, onRetry, onDiscard, onDelete, onEdit, onSave
           {row.streaming && <span class="cursor" aria-label={t("streaming")} />}
         </div>
         )}
+        {!row.deleted && row.attachments && row.attachments.length > 0 && <Attachments files={row.attachments} />}
         {row.editedAt && !row.deleted && !editing && (
           <span class="msg-edited" title={t("editedAt", { time: new Date(row.editedAt).toLocaleString() })}>
             {t("edited")}

@@ -26,7 +26,7 @@ export function buildItems(r: RoomState, me: User, assistant: User | null): Item
     rows.push({ key: `stream-${id}`, sender, text: s.text, mentions: [], createdAt: s.startedAt, streaming: true });
   }
   for (const p of r.pending) {
-    rows.push({ key: `pending-${p.clientMsgId}`, sender: me, text: p.text, mentions: [], createdAt: p.createdAt, pending: p, replyTo: p.replyTo });
+    rows.push({ key: `pending-${p.clientMsgId}`, sender: me, text: p.text, mentions: [], createdAt: p.createdAt, pending: p, replyTo: p.replyTo, attachments: p.attachments });
   }
   const items: Item[] = [];
   let prev: Omit<Row, "startsGroup"> | null = null;
