@@ -31,6 +31,8 @@ type metrics struct {
 	// presenceAlone counts the presence decisions taken without the
 	// Presence (Redis out of reach).
 	presenceAlone prometheus.Counter
+	// search times GET /api/search, errors included.
+	search prometheus.Histogram
 
 	now        func() time.Time
 	mu         sync.Mutex
@@ -48,6 +50,7 @@ func newMetrics(reg *monitoring.Registry, now func() time.Time) *metrics {
 		limited:       reg.CounterVec("limited_total", "Client actions other than message:send refused by a per-user limit, by class (write, read, typing, room_create).", "class"),
 		changes:       reg.CounterVec("message_changes_total", "Changes to sent messages broadcast as message:updated, by kind (edit, reaction, delete).", "kind"),
 		presenceAlone: reg.Counter("presence_fallbacks_total", "Presence decisions this node took from its own sockets because the shared presence (Redis) did not answer."),
+		search:        reg.Histogram("search_seconds", "Time to answer a message search, errors included."),
 		now:           now,
 		lastActive:    map[string]time.Time{},
 	}

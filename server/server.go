@@ -207,6 +207,7 @@ func (s *Server) routes(reg *monitoring.Registry) {
 	authed.PATCH("/me", s.updateMe)
 	authed.POST("/me/password", s.changePassword)
 	authed.GET("/users", s.searchUsers)
+	authed.GET("/search", s.searchMessages)
 	authed.GET("/rooms", s.myRooms)
 	authed.GET("/rooms/public", s.publicRooms)
 	authed.POST("/rooms", s.createRoom)

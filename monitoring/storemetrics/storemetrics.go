@@ -67,6 +67,9 @@ func Wrap(st *store.Store, reg *monitoring.Registry) *store.Store {
 	if st.Threads != nil {
 		out.Threads = newTimedThreads(st.Threads, m)
 	}
+	if st.Search != nil {
+		out.Search = newTimedSearch(st.Search, m)
+	}
 	if st.Memories != nil {
 		out.Memories = newTimedMemories(st.Memories, m)
 	}

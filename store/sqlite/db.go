@@ -75,6 +75,7 @@ func Open(ctx context.Context, cfg Config) (*store.Store, error) {
 		Messages:      &Messages{db: db},
 		Edits:         &Edits{db: db},
 		Threads:       &Threads{db: db},
+		Search:        &Search{db: db},
 		Memories:      &Memories{db: db},
 		Knowledge:     &Knowledge{db: db},
 		Services:      &Services{db: db},

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"database/sql"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/parley-chat/parley/store"
@@ -90,5 +91,63 @@ func TestMessagesOfAnOlderSchemaGetRevs(t *testing.T) {
 	}
 	if m.Rev != 3 || m.Text != "hello" || len(m.Reactions) != 0 {
 		t.Fatalf("first edit after migrating = %+v, want rev 3", m)
+	}
+}
+
+// A database from before search: its live messages become searchable when
+// it is opened, its deleted ones do not, and later edits keep the index in
+// step.
+func TestMessagesOfAnOlderSchemaAreSearchable(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	raw, err := sql.Open("sqlite", dsn(Config{Path: path, BusyTimeout: 5e9}, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range append(migrations[:7:7],
+		`INSERT INTO users (id, username, kind, created_at) VALUES ('u1', 'ann', 'human', 1)`,
+		`INSERT INTO rooms (id, name, kind, last_seq, last_rev, created_at) VALUES ('r1', 'room', 'group', 3, 3, 1)`,
+		`INSERT INTO messages (room_id, seq, rev, id, sender_id, text, created_at) VALUES ('r1', 1, 1, 'm1', 'u1', '我们的数据库挂了', 1)`,
+		`INSERT INTO messages (room_id, seq, rev, id, sender_id, text, deleted, changed, created_at) VALUES ('r1', 2, 2, 'm2', 'u1', '', 1, 1, 2)`,
+		`INSERT INTO messages (room_id, seq, rev, id, sender_id, text, created_at) VALUES ('r1', 3, 3, 'm3', 'u1', 'The Database is back', 3)`,
+		`PRAGMA user_version = 7`,
+	) {
+		if _, err := raw.ExecContext(t.Context(), q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	_ = raw.Close()
+
+	st, err := Open(t.Context(), Config{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Backend.Close()
+	found := func(text string) []string {
+		t.Helper()
+		msgs, more, err := st.Search.Search(t.Context(), store.SearchQuery{Text: text, RoomIDs: []string{"r1"}, Limit: 10})
+		if err != nil || more {
+			t.Fatalf("search %q: more %v, err %v", text, more, err)
+		}
+		ids := []string{}
+		for _, m := range msgs {
+			ids = append(ids, m.ID)
+		}
+		return ids
+	}
+	for text, want := range map[string][]string{
+		"数据库": {"m1"}, "database": {"m3"}, "库": {"m1"}, "a": {"m3"},
+	} {
+		if got := found(text); !slices.Equal(got, want) {
+			t.Fatalf("search %q after migrating = %v, want %v", text, got, want)
+		}
+	}
+	if _, err := st.Edits.Edit(t.Context(), "r1", "m1", "all good now", nil, fromMillis(4)); err != nil {
+		t.Fatal(err)
+	}
+	if got := found("数据库"); len(got) != 0 {
+		t.Fatalf("search for the old text after an edit = %v, want nothing", got)
+	}
+	if got := found("good"); !slices.Equal(got, []string{"m1"}) {
+		t.Fatalf("search for the new text after an edit = %v, want [m1]", got)
 	}
 }

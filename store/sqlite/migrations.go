@@ -146,6 +146,55 @@ ALTER TABLE rooms ADD COLUMN last_change INTEGER NOT NULL DEFAULT 0;
 UPDATE rooms SET last_change = COALESCE(
 	(SELECT MAX(rev) FROM messages WHERE messages.room_id = rooms.id AND changed = 1), 0);
 `,
+	// 8: full-text search (store.Search). messages has no rowid, so
+	// message_search gives each live (not deleted) message an integer key k
+	// and keeps what ordering and paging need; message_text is a
+	// contentless trigram index of their text under the same key, which
+	// finds any substring of three or more characters, in any script,
+	// case-insensitively. Triggers keep both in step with messages, so no
+	// write path has to remember them; an edit re-indexes the new text
+	// under a new key and a delete drops the message. Existing messages are
+	// indexed here.
+	`
+CREATE TABLE message_search (
+	k          INTEGER PRIMARY KEY,
+	room_id    TEXT NOT NULL,
+	seq        INTEGER NOT NULL,
+	id         TEXT NOT NULL,
+	created_at INTEGER NOT NULL,
+	UNIQUE (room_id, seq)
+) STRICT;
+CREATE INDEX message_search_recent ON message_search (room_id, created_at, id);
+CREATE VIRTUAL TABLE message_text USING fts5 (
+	text, content = '', contentless_delete = 1, tokenize = 'trigram');
+
+CREATE TRIGGER messages_search_insert AFTER INSERT ON messages WHEN new.deleted = 0 BEGIN
+	INSERT INTO message_search (room_id, seq, id, created_at)
+		VALUES (new.room_id, new.seq, new.id, new.created_at);
+	INSERT INTO message_text (rowid, text)
+		SELECT k, new.text FROM message_search WHERE room_id = new.room_id AND seq = new.seq;
+END;
+CREATE TRIGGER messages_search_update AFTER UPDATE OF text, deleted ON messages BEGIN
+	DELETE FROM message_text WHERE rowid =
+		(SELECT k FROM message_search WHERE room_id = old.room_id AND seq = old.seq);
+	DELETE FROM message_search WHERE room_id = old.room_id AND seq = old.seq;
+	INSERT INTO message_search (room_id, seq, id, created_at)
+		SELECT new.room_id, new.seq, new.id, new.created_at WHERE new.deleted = 0;
+	INSERT INTO message_text (rowid, text)
+		SELECT k, new.text FROM message_search WHERE room_id = new.room_id AND seq = new.seq;
+END;
+CREATE TRIGGER messages_search_delete AFTER DELETE ON messages BEGIN
+	DELETE FROM message_text WHERE rowid =
+		(SELECT k FROM message_search WHERE room_id = old.room_id AND seq = old.seq);
+	DELETE FROM message_search WHERE room_id = old.room_id AND seq = old.seq;
+END;
+
+INSERT INTO message_search (room_id, seq, id, created_at)
+	SELECT room_id, seq, id, created_at FROM messages WHERE deleted = 0;
+INSERT INTO message_text (rowid, text)
+	SELECT s.k, m.text FROM message_search s
+	JOIN messages m ON m.room_id = s.room_id AND m.seq = s.seq;
+`,
 }
 
 // migrate brings the schema up to date in one IMMEDIATE transaction, so two

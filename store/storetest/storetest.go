@@ -42,6 +42,7 @@ func Run(t *testing.T, newStore Factory) {
 	tests = append(tests, assistantTests...)
 	tests = append(tests, revocationTests...)
 	tests = append(tests, notificationTests...)
+	tests = append(tests, searchTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.fn(t, newStore(t))
