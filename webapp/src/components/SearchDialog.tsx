@@ -47,6 +47,10 @@ export function SearchDialog() {
     } else if (e.key === "Enter" && current >= 0) {
       e.preventDefault();
       choose(search.results[current]);
+    } else if (e.key === "Escape") {
+      // a search box would only clear itself on the first Escape
+      e.preventDefault();
+      close();
     }
   };
 
