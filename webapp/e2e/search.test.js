@@ -78,19 +78,25 @@ test("Ctrl+K, 数据库: exactly the right result, marked; Enter opens the room 
   }
 });
 
-test("search pages with load more, moves with the arrows, says when nothing matches, and Esc closes it", async () => {
+test("search pages with load more, can keep to the open room, moves with the arrows, says when nothing matches, and Esc closes it", async () => {
   const alice = await signedIn(chrome.browser, ctx.base, uniqueName("alice"));
   const room = await createRoom(ctx.base, alice.token, { name: uniqueName("hay") });
+  const other = await createRoom(ctx.base, alice.token, { name: uniqueName("barn") });
   try {
+    const [elsewhere] = await sendAll(alice.token, other.id, ["a needle in the barn's hay"]);
     const sent = await sendAll(alice.token, room.id, Array.from({ length: 25 }, (_, i) => `Needle number ${i} in <b>hay</b>`));
     const newestFirst = sent.map((m) => m.id).reverse();
+    await alice.page.reload();
+    await alice.page.locator(`.room-link[data-room="${room.id}"]`).click();
+    await alice.page.getByRole("heading", { level: 1, name: room.name }).waitFor();
 
     await alice.page.getByRole("button", { name: "Search", exact: true }).click();
     const box = alice.page.getByRole("combobox", { name: "Search messages" });
     await box.fill("needle HAY");
     const results = alice.page.locator(".search-result");
+    const ids = () => results.evaluateAll((els) => els.map((e) => e.dataset.id));
     await alice.page.getByRole("button", { name: "Load more" }).waitFor();
-    assert.deepEqual(await results.evaluateAll((els) => els.map((e) => e.dataset.id)), newestFirst.slice(0, 20), "the first page, newest first");
+    assert.deepEqual(await ids(), newestFirst.slice(0, 20), "the first page, newest first");
     // markup in a message is text, both terms are marked
     assert.equal(await results.first().locator(".search-text").textContent(), "Needle number 24 in <b>hay</b>");
     assert.deepEqual(await results.first().locator("mark").allTextContents(), ["Needle", "hay"]);
@@ -98,7 +104,14 @@ test("search pages with load more, moves with the arrows, says when nothing matc
 
     await alice.page.getByRole("button", { name: "Load more" }).click();
     await alice.page.getByRole("button", { name: "Load more" }).waitFor({ state: "detached" });
-    assert.deepEqual(await results.evaluateAll((els) => els.map((e) => e.dataset.id)), newestFirst, "then the rest, no repeats");
+    assert.deepEqual(await ids(), [...newestFirst, elsewhere.id], "then the rest, no repeats, the other room's too");
+    assert.equal(await results.last().locator(".search-room").textContent(), `#${other.name}`);
+
+    await alice.page.getByRole("checkbox", { name: `Only in #${room.name}` }).check();
+    await alice.page.waitForFunction((want) => [...document.querySelectorAll(".search-result")].map((e) => e.dataset.id).join() === want, newestFirst.slice(0, 20).join());
+    await alice.page.getByRole("button", { name: "Load more" }).click();
+    await alice.page.getByRole("button", { name: "Load more" }).waitFor({ state: "detached" });
+    assert.deepEqual(await ids(), newestFirst, "only the open room's");
 
     await box.press("ArrowDown");
     await box.press("ArrowDown");

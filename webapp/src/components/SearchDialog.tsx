@@ -19,7 +19,9 @@ export function SearchDialog() {
   const myId = useChat((s) => s.chat.session?.user.id ?? "");
   const [q, setQ] = useState("");
   const [active, setActive] = useState(0);
-  const search = useSearch(q);
+  const open = useChat((s) => (s.chat.active ? s.chat.rooms[s.chat.active] : undefined));
+  const [onlyHere, setOnlyHere] = useState(false);
+  const search = useSearch(q, onlyHere && open ? open.room.id : undefined);
   const terms = searchTerms(search.asked);
   const list = useRef<HTMLUListElement>(null);
   const n = search.results.length;
@@ -73,6 +75,12 @@ export function SearchDialog() {
           onKeyDown={onKeyDown}
         />
       </div>
+      {open && (
+        <label class="search-scope">
+          <input type="checkbox" checked={onlyHere} onChange={(e) => setOnlyHere(e.currentTarget.checked)} />
+          {t("searchOnlyIn", { room: `${open.room.kind === "direct" ? "@" : "#"}${roomTitle(open, myId, t("directMessage"))}` })}
+        </label>
+      )}
       <div class="search-status" role="status" aria-live="polite">
         {search.status === "loading" && t("searching")}
         {search.status === "done" && n === 0 && t("noResults", { q: search.asked })}

@@ -24,7 +24,8 @@ export interface SearchView {
   loadMore(): void;
 }
 
-export function useSearch(q: string): SearchView {
+/** room: only that room's messages, else all of mine. */
+export function useSearch(q: string, room?: string): SearchView {
   const client = useClient();
   const [results, setResults] = useState<SearchResult[]>([]);
   const [hasMore, setHasMore] = useState(false);
@@ -53,7 +54,7 @@ export function useSearch(q: string): SearchView {
     }
     setStatus("loading");
     const timer = setTimeout(() => {
-      client.search(query, { limit: SEARCH_PAGE }).then(
+      client.search(query, { limit: SEARCH_PAGE, ...(room ? { room } : {}) }).then(
         (page) => {
           if (gen !== generation.current) return;
           setResults(page.results);
@@ -65,13 +66,13 @@ export function useSearch(q: string): SearchView {
       );
     }, SEARCH_DEBOUNCE_MS);
     return () => clearTimeout(timer);
-  }, [q]);
+  }, [q, room]);
 
   const loadMore = () => {
     if (!hasMore || loadingMore || status !== "done" || results.length === 0) return;
     const gen = generation.current;
     setLoadingMore(true);
-    client.search(asked, { limit: SEARCH_PAGE, before: results[results.length - 1].message.id }).then(
+    client.search(asked, { limit: SEARCH_PAGE, before: results[results.length - 1].message.id, ...(room ? { room } : {}) }).then(
       (page) => {
         if (gen !== generation.current) return;
         setResults((held) => [...held, ...page.results.filter((r) => !held.some((h) => h.message.id === r.message.id))]);
