@@ -159,6 +159,29 @@ test("a file over the server's limit shows the error on its chip and cannot be s
   }
 });
 
+test("a slow upload shows its progress and can be cancelled; send waits for uploads to finish", async () => {
+  const { alice, close } = await pair();
+  try {
+    // a slow link: 150 KB at 30 KB/s takes about five seconds
+    const cdp = await alice.context.newCDPSession(alice.page);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 30_000 });
+    await alice.page.getByRole("textbox", { name: "Message" }).fill("with a file");
+    await alice.page.getByTestId("attach-input").setInputFiles({ name: "slow.bin", mimeType: "application/octet-stream", buffer: Buffer.alloc(150_000, 7) });
+    const chip = alice.page.locator('.upload-chip[data-status="uploading"]');
+    const bar = chip.getByRole("progressbar", { name: "Uploading slow.bin" });
+    await alice.page.waitForFunction(() => Number(document.querySelector(".upload-chip progress")?.value) > 0);
+    assert.equal(await bar.getAttribute("max"), "150000");
+    assert.equal(await alice.page.getByRole("button", { name: "Send" }).isDisabled(), true, "the text waits for the file");
+    await chip.getByRole("button", { name: "Cancel uploading slow.bin" }).click();
+    await alice.page.locator(".upload-chip").waitFor({ state: "detached" });
+    assert.equal(await alice.page.getByRole("button", { name: "Send" }).isDisabled(), false, "the text alone may go now");
+    assert.deepEqual(alice.page.errors, []);
+  } finally {
+    await close();
+  }
+});
+
 test("files dropped onto the room are uploaded, and go with the next message", async () => {
   const { alice, bob, close } = await pair();
   try {
