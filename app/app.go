@@ -18,6 +18,7 @@ import (
 	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/accounts"
 	"github.com/parley-chat/parley/assistant"
+	"github.com/parley-chat/parley/files"
 	"github.com/parley-chat/parley/monitoring"
 	"github.com/parley-chat/parley/monitoring/storemetrics"
 	"github.com/parley-chat/parley/redisskills"
@@ -53,6 +54,7 @@ type Main struct {
 	serveErr  chan error
 	redis     *redisLink           // redis.go; nil without PARLEY_REDIS_URL
 	skills    *redisskills.Cluster // skills.go; nil without PARLEY_REDIS_URL
+	cleaner   *files.Cleaner       // files.go; removes orphan uploads
 
 	closeOnce sync.Once
 	closeErr  error
@@ -146,6 +148,10 @@ func (m *Main) open(ctx context.Context) error {
 		MaxFrame: maxFrame, PingInterval: m.cfg.PingInterval, PingTimeout: m.cfg.PingTimeout, Adapter: adapter,
 		MaxQueuedBytes: m.cfg.MaxQueuedBytes, Metrics: reg, Logger: m.log,
 	})
+	signer, uploads, err := m.openFiles(secret, reg)
+	if err != nil {
+		return err
+	}
 	var peers rooms.Peers
 	var presence rooms.Presence // nil: this node alone
 	if m.redis != nil {
@@ -163,6 +169,7 @@ func (m *Main) open(ctx context.Context) error {
 		Limiter:         m.sendLimiter(),
 		Limits:          m.hubLimits(),
 		PresenceGrace:   m.cfg.PresenceGrace,
+		Files:           signer,
 		Logger:          m.log,
 		Metrics:         reg,
 	})
@@ -202,6 +209,7 @@ func (m *Main) open(ctx context.Context) error {
 		Limits:         m.serverLimits(),
 		SessionCheck:   m.cfg.SessionCheck,
 		Ready:          m.readiness,
+		Files:          uploads,
 		Metrics:        reg,
 		Logger:         m.log,
 
@@ -258,6 +266,9 @@ func (m *Main) Close() error {
 		}
 		if m.skills != nil {
 			m.skills.Close() // its services' sockets are closed: no more skills here
+		}
+		if m.cleaner != nil {
+			m.cleaner.Close() // before the store it sweeps closes
 		}
 		if err := m.closeRedis(); err != nil {
 			errs = append(errs, err)

@@ -62,6 +62,10 @@ type Config struct {
 	MaxAnswerBytes  int64
 	PingInterval    time.Duration
 	PingTimeout     time.Duration
+	// MaxUploadBytes bounds one uploaded file; FileURLTTL is how long the
+	// signed URL of a file lasts at least (it ends on a whole hour).
+	MaxUploadBytes int64
+	FileURLTTL     time.Duration
 	// HTTPReadTimeout, HTTPWriteTimeout and HTTPIdleTimeout bound a request
 	// with its body, a response, and a keep-alive connection between
 	// requests (httptimeouts.go). Zero read and write: the ping interval
@@ -124,7 +128,7 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 		return err
 	})
 	s.integer(&c.SendBurst, "send-burst", "PARLEY_SEND_BURST", "20", "burst of messages per user")
-	s.rate(&c.WriteRate, &c.WriteBurst, "write", "PARLEY_WRITE", "10", "100", "store writes per user (read, dm:open, room:join/leave/invite/kick/notify, message:delete, skill:register, PATCH /api/me, POST /api/me/password)")
+	s.rate(&c.WriteRate, &c.WriteBurst, "write", "PARLEY_WRITE", "10", "100", "store writes per user (read, dm:open, room:join/leave/invite/kick/notify, message:delete, skill:register, PATCH /api/me, POST /api/me/password, uploads)")
 	s.rate(&c.ReadRate, &c.ReadBurst, "read", "PARLEY_READ", "10", "50", "history and sync requests per user (and the REST room lists and history)")
 	s.rate(&c.TypingRate, &c.TypingBurst, "typing", "PARLEY_TYPING", "2", "10", "typing signals per user that reach a room (a repeated state within 2s is not broadcast and not counted)")
 	s.rate(&c.RoomCreateRate, &c.RoomCreateBurst, "room-create", "PARLEY_ROOM_CREATE", "0.1", "10", "rooms created per user")
@@ -152,6 +156,13 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 		return err
 	})
 	s.bytes(&c.MaxAnswerBytes, "max-answer-bytes", "PARLEY_MAX_ANSWER_BYTES", "1MiB", "encoded size of the messages in one sync or history answer, at least one message whatever its size (a number, or with KiB, MiB or GiB)")
+	s.bytes(&c.MaxUploadBytes, "max-upload-bytes", "PARLEY_MAX_UPLOAD_BYTES", "25MiB", "size limit of one uploaded file (a number, or with KiB, MiB or GiB)")
+	s.bind("file-url-ttl", "PARLEY_FILE_URL_TTL", "4h", "how long a file's signed URL lasts at least; it expires on the next whole hour after that, so it stays the same within an hour", func(v string) (err error) {
+		if c.FileURLTTL, err = time.ParseDuration(v); err == nil && c.FileURLTTL <= 0 {
+			err = fmt.Errorf("want a positive duration")
+		}
+		return err
+	})
 	s.duration(&c.PingInterval, "ping-interval", "PARLEY_PING_INTERVAL", "25s", "heartbeat interval")
 	s.duration(&c.PingTimeout, "ping-timeout", "PARLEY_PING_TIMEOUT", "20s", "how long a heartbeat may go unanswered before the connection is closed")
 	s.duration(&c.HTTPReadTimeout, "http-read-timeout", "PARLEY_HTTP_READ_TIMEOUT", "0s", "bound on reading one request with its body; must exceed the ping interval (0: ping interval + 15s)")

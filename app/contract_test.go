@@ -15,7 +15,11 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"image"
+	"image/color"
+	"image/png"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -266,10 +270,23 @@ func indentJSON(raw []byte) string {
 // returns the answer's body decoded with exact keys.
 func (c *contract) rest(t *testing.T, n *node, method, path, token, body string, want int) map[string]any {
 	t.Helper()
+	contentType := ""
+	if body != "" {
+		contentType = "application/json"
+	}
+	m, _, _ := c.request(t, n, method, path, token, contentType, []byte(body), want)
+	return m
+}
+
+// request is rest with any body, and the raw answer and its headers too.
+// An answer that is not JSON (a file's bytes) is validated by its status
+// and headers.
+func (c *contract) request(t *testing.T, n *node, method, path, token, contentType string, body []byte, want int) (map[string]any, []byte, http.Header) {
+	t.Helper()
 	newReq := func() *http.Request {
 		var r io.Reader
-		if body != "" {
-			r = strings.NewReader(body)
+		if len(body) > 0 {
+			r = bytes.NewReader(body)
 		}
 		req, err := http.NewRequest(method, n.base+path, r)
 		if err != nil {
@@ -278,8 +295,8 @@ func (c *contract) rest(t *testing.T, n *node, method, path, token, body string,
 		if token != "" {
 			req.Header.Set("Authorization", "Bearer "+token)
 		}
-		if body != "" {
-			req.Header.Set("Content-Type", "application/json")
+		if contentType != "" {
+			req.Header.Set("Content-Type", contentType)
 		}
 		return req
 	}
@@ -289,7 +306,7 @@ func (c *contract) rest(t *testing.T, n *node, method, path, token, body string,
 	route, params, err := c.router.FindRoute(check)
 	if err != nil {
 		t.Errorf("CONTRACT VIOLATION: %s is not described by api/openapi.yaml: %v", what, err)
-		return nil
+		return nil, nil, nil
 	}
 	in := &openapi3filter.RequestValidationInput{
 		Request: check, PathParams: params, Route: route,
@@ -299,7 +316,7 @@ func (c *contract) rest(t *testing.T, n *node, method, path, token, body string,
 		// Only requests meant to succeed must match: the others are
 		// wrong on purpose.
 		if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil {
-			t.Errorf("CONTRACT VIOLATION: the test's own request %s does not match api/openapi.yaml (operation %s)\nbody: %s\n%v",
+			t.Errorf("CONTRACT VIOLATION: the test's own request %s does not match api/openapi.yaml (operation %s)\nbody: %.300s\n%v",
 				what, route.Operation.OperationID, body, err)
 		}
 	}
@@ -314,11 +331,12 @@ func (c *contract) rest(t *testing.T, n *node, method, path, token, body string,
 		t.Fatalf("%s: read body: %v", what, err)
 	}
 	if res.StatusCode != want {
-		t.Errorf("%s: status %d, want %d\n%s", what, res.StatusCode, want, raw)
+		t.Errorf("%s: status %d, want %d\n%.300s", what, res.StatusCode, want, raw)
 	}
+	isJSON := strings.HasPrefix(res.Header.Get("Content-Type"), "application/json")
 	out := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: in, Status: res.StatusCode, Header: res.Header,
-		Options: &openapi3filter.Options{MultiError: true, IncludeResponseStatus: true},
+		Options: &openapi3filter.Options{MultiError: true, IncludeResponseStatus: true, ExcludeResponseBody: !isJSON && len(raw) > 0},
 	}
 	out.SetBodyBytes(raw)
 	if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
@@ -328,14 +346,14 @@ func (c *contract) rest(t *testing.T, n *node, method, path, token, body string,
 		c.mark(fmt.Sprintf("%s %s %d", method, route.Path, res.StatusCode))
 	}
 	var m map[string]any
-	if strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
+	if isJSON {
 		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.UseNumber()
 		if err := dec.Decode(&m); err != nil {
 			t.Errorf("%s: answer is not a JSON object: %v\n%s", what, err, raw)
 		}
 	}
-	return m
+	return m, raw, res.Header
 }
 
 // bearerPresent stands in for the server's authentication when validating
@@ -556,6 +574,7 @@ func TestContractTraffic(t *testing.T) {
 	cfg.PingInterval = time.Second // long-polls return at least this often
 	cfg.PresenceGrace = 200 * time.Millisecond
 	cfg.Services = map[string]string{"weather": serviceSecret}
+	cfg.MaxUploadBytes = 4096
 	n := boot(t, cfg)
 	c.openapi.Servers = openapi3.Servers{{URL: n.base}}
 	router, err := gorillamux.NewRouter(c.openapi)
@@ -579,6 +598,7 @@ func TestContractTraffic(t *testing.T) {
 		{"HistoryOverREST", s.historyOverREST},
 		{"ConnectError", s.connectError},
 		{"Logout", s.logout},
+		{"Files", s.files},
 	} {
 		if !t.Run(step.name, step.run) {
 			break
@@ -1000,6 +1020,88 @@ func (s *scenario) historyOverREST(t *testing.T) {
 	if msgs, _ := page["messages"].([]any); len(msgs) != 1 || msgs[0].(map[string]any)["deleted"] != true {
 		t.Errorf("before=2: %v, want the tombstone of seq 1", page["messages"])
 	}
+
+	found := s.c.rest(t, s.n, "GET", "/api/search?q=PARLEY&room="+s.public, s.alice, "", 200)
+	if rs, _ := found["results"].([]any); len(rs) != 1 || str(rs[0].(map[string]any), "message", "text") != "Parley" ||
+		str(rs[0].(map[string]any), "room", "id") != s.public || found["hasMore"] != false {
+		t.Errorf("search for PARLEY = %v, want bob's reply", found)
+	}
+	s.c.rest(t, s.n, "GET", "/api/search?q=%20", s.alice, "", 400)
+	s.c.rest(t, s.n, "GET", "/api/search?q=hi&room="+s.secret, s.bob, "", 404)
+	s.c.rest(t, s.n, "GET", "/api/search?q=hi", "", "", 401)
+}
+
+// files uploads to a room of its own, attaches the uploads to a message,
+// fetches them at their signed URLs, and deletes the message.
+func (s *scenario) files(t *testing.T) {
+	c, n := s.c, s.n
+	room := str(c.rest(t, n, "POST", "/api/rooms", s.alice, `{"name":"files"}`, 201), "room", "id")
+	upload := func(token, roomID, field, name string, data []byte, want int) map[string]any {
+		t.Helper()
+		var body bytes.Buffer
+		w := multipart.NewWriter(&body)
+		part, err := w.CreateFormFile(field, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		part.Write(data)
+		w.Close()
+		m, _, _ := c.request(t, n, "POST", "/api/rooms/"+roomID+"/files", token, w.FormDataContentType(), body.Bytes(), want)
+		return m
+	}
+	png := contractPNG(t)
+	img, _ := upload(s.alice, room, "file", "dot.png", png, 201)["file"].(map[string]any)
+	doc, _ := upload(s.alice, room, "file", "notes.txt", []byte("plain words"), 201)["file"].(map[string]any)
+	if str(img, "contentType") != "image/png" || str(img, "thumbUrl") == "" || str(doc, "contentType") != "text/plain; charset=utf-8" {
+		t.Fatalf("uploads: %v %v", img, doc)
+	}
+	upload(s.alice, room, "file", "big.bin", bytes.Repeat([]byte{1}, 4097), 413)
+	upload(s.alice, room, "other", "a.txt", []byte("x"), 400)
+	upload(s.bob, s.secret, "file", "a.txt", []byte("x"), 404)
+	upload(s.carol, s.public, "file", "a.txt", []byte("x"), 403)
+	upload("", room, "file", "a.txt", []byte("x"), 401)
+
+	alice := c.connect(t, n, "alice", s.alice)
+	sent := alice.emit("message:send", map[string]any{"room": room, "text": "", "clientMsgId": "a-files", "attachments": []string{str(doc, "id"), str(img, "id")}}, "")
+	msg, _ := sent["message"].(map[string]any)
+	if !reflect.DeepEqual(msg["attachments"], []any{doc, img}) {
+		t.Errorf("attachments %v, want %v", msg["attachments"], []any{doc, img})
+	}
+	alice.emit("message:send", map[string]any{"room": room, "text": "again", "clientMsgId": "a-files-2", "attachments": []string{str(img, "id")}}, parley.CodeBadRequest)
+
+	if _, raw, h := c.request(t, n, "GET", str(img, "url"), "", "", nil, 200); !bytes.Equal(raw, png) || h.Get("Content-Disposition") != "inline; filename*=UTF-8''dot.png" {
+		t.Errorf("the image: %d bytes, %v", len(raw), h)
+	}
+	c.request(t, n, "GET", str(img, "thumbUrl"), "", "", nil, 200)
+	if _, raw, _ := c.request(t, n, "GET", str(doc, "url"), "", "", nil, 200); string(raw) != "plain words" {
+		t.Errorf("the document: %q", raw)
+	}
+	ranged, _ := http.NewRequest("GET", n.base+str(doc, "url"), nil)
+	ranged.Header.Set("Range", "bytes=0-4")
+	if res, err := n.client.Do(ranged); err != nil || res.StatusCode != http.StatusPartialContent {
+		t.Errorf("range: %v %v", res, err)
+	} else {
+		res.Body.Close()
+	}
+	unsigned, _, _ := strings.Cut(str(doc, "url"), "?")
+	c.request(t, n, "GET", unsigned, "", "", nil, 403)
+	c.request(t, n, "GET", strings.Replace(str(img, "thumbUrl"), "sig=", "sig=x", 1), "", "", nil, 403)
+
+	alice.emit("message:delete", map[string]any{"room": room, "id": str(msg, "id")}, "")
+	c.request(t, n, "GET", str(img, "url"), "", "", nil, 404)
+	c.request(t, n, "GET", str(img, "thumbUrl"), "", "", nil, 404)
+}
+
+// contractPNG is a 2×2 PNG.
+func contractPNG(t *testing.T) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 2, 2))
+	img.Set(1, 1, color.RGBA{200, 10, 10, 255})
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
 
 // connectError checks a refused handshake's CONNECT_ERROR packet.

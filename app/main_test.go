@@ -336,7 +336,8 @@ func TestLoadConfigDefaults(t *testing.T) {
 	if c.Addr != ":8080" || c.DataDir != "./data" || c.TokenTTL != 168*time.Hour || c.MaxTextLength != 4000 ||
 		c.SendRate != 10 || c.SendBurst != 20 || c.PresenceGrace != 3*time.Second || c.AssistantName != "assistant" ||
 		c.LogLevel != slog.LevelInfo || c.JWTSecret != "" || len(c.AllowedOrigins) != 0 || c.BcryptCost != 10 ||
-		c.MaxQueuedBytes != 4<<20 || c.PresenceNodeTTL != 30*time.Second || c.SyncMaxMessages != 1000 || c.MaxAnswerBytes != 1<<20 {
+		c.MaxQueuedBytes != 4<<20 || c.PresenceNodeTTL != 30*time.Second || c.SyncMaxMessages != 1000 || c.MaxAnswerBytes != 1<<20 ||
+		c.MaxUploadBytes != 25<<20 || c.FileURLTTL != 4*time.Hour {
 		t.Errorf("defaults = %+v", c)
 	}
 }
@@ -357,6 +358,8 @@ func TestLoadConfigEnvAndFlags(t *testing.T) {
 		"PARLEY_MAX_QUEUED_BYTES":  "64 KiB",
 		"PARLEY_SYNC_MAX_MESSAGES": "50",
 		"PARLEY_MAX_ANSWER_BYTES":  "256KiB",
+		"PARLEY_MAX_UPLOAD_BYTES":  "5MiB",
+		"PARLEY_FILE_URL_TTL":      "30m",
 	})
 	c, err := LoadConfig(env, nil)
 	if err != nil {
@@ -365,7 +368,7 @@ func TestLoadConfigEnvAndFlags(t *testing.T) {
 	if c.Addr != ":9000" || c.DataDir != "/var/lib/parley" || c.TokenTTL != 2*time.Hour || c.LogLevel != slog.LevelDebug ||
 		c.SendRate != 2.5 || c.SendBurst != 7 || c.PresenceGrace != 500*time.Millisecond || c.AssistantName != "helper" ||
 		c.MaxTextLength != 100 || c.MaxQueuedBytes != 64<<10 || c.PresenceNodeTTL != 5*time.Second ||
-		c.SyncMaxMessages != 50 || c.MaxAnswerBytes != 256<<10 {
+		c.SyncMaxMessages != 50 || c.MaxAnswerBytes != 256<<10 || c.MaxUploadBytes != 5<<20 || c.FileURLTTL != 30*time.Minute {
 		t.Errorf("from env: %+v", c)
 	}
 	if len(c.AllowedOrigins) != 2 || c.AllowedOrigins[0] != "https://a.example" || c.AllowedOrigins[1] != "https://b.example" {
@@ -397,6 +400,7 @@ func TestLoadConfigBadValues(t *testing.T) {
 		{map[string]string{"PARLEY_MAX_QUEUED_BYTES": "4MB"}, nil, []string{"PARLEY_MAX_QUEUED_BYTES"}},
 		{map[string]string{"PARLEY_MAX_QUEUED_BYTES": "0"}, nil, []string{"PARLEY_MAX_QUEUED_BYTES"}},
 		{map[string]string{"PARLEY_SYNC_MAX_MESSAGES": "0", "PARLEY_MAX_ANSWER_BYTES": "-1"}, nil, []string{"PARLEY_MAX_ANSWER_BYTES", "PARLEY_SYNC_MAX_MESSAGES"}},
+		{map[string]string{"PARLEY_MAX_UPLOAD_BYTES": "0", "PARLEY_FILE_URL_TTL": "-1h"}, nil, []string{"PARLEY_FILE_URL_TTL", "PARLEY_MAX_UPLOAD_BYTES"}},
 		// A flag replaces its variable, even a bad one.
 		{map[string]string{"PARLEY_BCRYPT_COST": "x"}, []string{"-bcrypt-cost=4"}, nil},
 	} {

@@ -58,12 +58,14 @@ type (
 	}
 
 	// SendPayload is message:send. ReplyTo names a message of the same
-	// room that this one answers.
+	// room that this one answers; Attachments are ids of files the sender
+	// uploaded to the room (POST /api/rooms/:id/files), not yet attached.
 	SendPayload struct {
-		Room        string `json:"room"`
-		Text        string `json:"text"`
-		ClientMsgID string `json:"clientMsgId"`
-		ReplyTo     string `json:"replyTo"`
+		Room        string   `json:"room"`
+		Text        string   `json:"text"`
+		ClientMsgID string   `json:"clientMsgId"`
+		ReplyTo     string   `json:"replyTo"`
+		Attachments []string `json:"attachments"`
 	}
 
 	// EditPayload is message:edit.

@@ -112,10 +112,13 @@ type Config struct {
 	StoreTimeout time.Duration
 	// GroupCommit tunes batching of appends.
 	GroupCommit groupcommit.Config
-	Now         func() time.Time
-	NewID       func() string
-	Logger      *slog.Logger
-	Metrics     *monitoring.Registry
+	// Files projects the attachments of messages with their signed URLs
+	// (default: without URLs).
+	Files   FileSigner
+	Now     func() time.Time
+	NewID   func() string
+	Logger  *slog.Logger
+	Metrics *monitoring.Registry
 }
 
 // Hub is the heart of a Parley node.
@@ -132,6 +135,7 @@ type Hub struct {
 	users     *userCache
 	members   *memberCache
 	conns     *connections
+	files     FileSigner
 
 	mu        sync.Mutex
 	observers []func(Posted)
@@ -180,6 +184,9 @@ func New(cfg Config) *Hub {
 	if cfg.Limiter == nil {
 		cfg.Limiter = NewLimiter(cfg.SendRate, cfg.SendBurst, cfg.Now)
 	}
+	if cfg.Files == nil {
+		cfg.Files = unsignedFiles{}
+	}
 	if cfg.TypingRepeat <= 0 {
 		cfg.TypingRepeat = defaultTypingRepeat
 	}
@@ -197,6 +204,7 @@ func New(cfg Config) *Hub {
 		log:     cfg.Logger,
 		users:   newUserCache(cfg.Store.Users),
 		members: newMemberCache(cfg.Now),
+		files:   cfg.Files,
 	}
 	h.metrics = newMetrics(monitoring.OrNew(cfg.Metrics), cfg.Now)
 	gc := cfg.GroupCommit

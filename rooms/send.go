@@ -25,6 +25,9 @@ type SendRequest struct {
 	// ReplyTo is the id of a message of the same room that this one
 	// answers.
 	ReplyTo string
+	// Attachments are ids of files the sender uploaded to Room and has not
+	// attached yet, in the order shown; with them, Text may be empty.
+	Attachments []string
 	// ReceivedAt is when the transport got the event (default: now); the
 	// ack and fan-out latencies are measured from it.
 	ReceivedAt time.Time
@@ -66,6 +69,10 @@ func (h *Hub) send(ctx context.Context, sender parley.User, req SendRequest, rec
 	if err != nil {
 		return protocol.Message{}, err
 	}
+	attachments, err := validAttachments(req.Attachments)
+	if err != nil {
+		return protocol.Message{}, err
+	}
 	ctx, cancel := h.ctx(ctx)
 	defer cancel()
 	member, err := h.member(ctx, sender.ID, req.Room)
@@ -96,7 +103,13 @@ func (h *Hub) send(ctx context.Context, sender parley.User, req SendRequest, rec
 			return
 		}
 		h.log.Info("message stored after its sender gave up; publishing it", "room", res.Message.RoomID, "id", res.Message.ID)
-		h.publish(Posted{Message: res.Message, Sender: sender, Quoted: quoted.stored}, quoted.onto(protocol.MessageOf(res.Message, protocol.UserOf(sender))), received)
+		wire, err := h.wireOf(context.Background(), res.Message, sender, quoted)
+		if err != nil {
+			// Members get it, attachments and all, from sync or history.
+			h.log.Error("message stored late could not be published", "room", res.Message.RoomID, "id", res.Message.ID, "err", err)
+			return
+		}
+		h.publish(Posted{Message: res.Message, Sender: sender, Quoted: quoted.stored}, wire, received)
 	}
 	res, err := h.committer.AppendOr(ctx, parley.Message{
 		ID:          h.cfg.NewID(),
@@ -107,12 +120,19 @@ func (h *Hub) send(ctx context.Context, sender parley.User, req SendRequest, rec
 		ClientMsgID: req.ClientMsgID,
 		StreamID:    req.StreamID,
 		ReplyTo:     quoted.id(),
+		Attachments: attachments,
 		CreatedAt:   h.now(),
 	}, late)
 	if err != nil {
+		return protocol.Message{}, attachmentsRefused(err, len(attachments) > 0)
+	}
+	msg, err := h.wireOf(ctx, res.Message, sender, quoted)
+	if err != nil {
+		// Stored but not shown: the sender's retry (same clientMsgId) gets
+		// it as a duplicate, and it is published here meanwhile.
+		h.publishLater(res, sender, quoted, received)
 		return protocol.Message{}, err
 	}
-	msg := quoted.onto(protocol.MessageOf(res.Message, protocol.UserOf(sender)))
 	h.metrics.ackSeconds.Observe(time.Since(received).Seconds())
 	if ack != nil {
 		ack(msg)
@@ -122,6 +142,30 @@ func (h *Hub) send(ctx context.Context, sender parley.User, req SendRequest, rec
 	}
 	h.publish(Posted{Message: res.Message, Sender: sender, Quoted: quoted.stored}, msg, received)
 	return msg, nil
+}
+
+// wireOf is a message just stored as its room reads it. Only a message
+// with attachments costs a store read (its files).
+func (h *Hub) wireOf(ctx context.Context, m parley.Message, sender parley.User, quoted quote) (protocol.Message, error) {
+	return h.attachOne(ctx, m, quoted.onto(protocol.MessageOf(m, protocol.UserOf(sender))))
+}
+
+// publishLater publishes a stored message whose files could not be read
+// in the sender's time, without the ack.
+func (h *Hub) publishLater(res store.AppendResult, sender parley.User, quoted quote, received time.Time) {
+	if res.Duplicate {
+		return
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), h.cfg.StoreTimeout)
+		defer cancel()
+		wire, err := h.wireOf(ctx, res.Message, sender, quoted)
+		if err != nil {
+			h.log.Error("message with attachments stored but not published; members get it from sync", "room", res.Message.RoomID, "id", res.Message.ID, "err", err)
+			return
+		}
+		h.publish(Posted{Message: res.Message, Sender: sender, Quoted: quoted.stored}, wire, received)
+	}()
 }
 
 // Posted is a message the hub has just stored and fanned out, with its
@@ -164,6 +208,9 @@ func (h *Hub) validate(req SendRequest) (string, error) {
 	}
 	if len(req.ClientMsgID) > maxClientMsgID {
 		return "", parley.Errorf(parley.CodeBadRequest, "clientMsgId is longer than %d characters", maxClientMsgID)
+	}
+	if len(req.Attachments) > 0 && strings.TrimSpace(req.Text) == "" {
+		return "", nil // files alone are a message
 	}
 	return h.validText(req.Text)
 }

@@ -9,8 +9,8 @@ import (
 )
 
 // view projects stored messages of one room onto the wire as viewerID reads
-// them: senders, the quotes of replies and the reactions with their first
-// usernames, resolved in one batch each. An empty viewerID is the whole
+// them: senders, the quotes of replies, the reactions with their first
+// usernames and the attached files, resolved in one batch each. An empty viewerID is the whole
 // room (a broadcast): no reaction is marked as the reader's.
 func (h *Hub) view(ctx context.Context, viewerID string, msgs []parley.Message) ([]protocol.Message, error) {
 	ids := make([]string, 0, len(msgs))
@@ -46,6 +46,9 @@ func (h *Hub) view(ctx context.Context, viewerID string, msgs []parley.Message) 
 			out[i].ReplyTo = protocol.QuoteOf(q, users[q.SenderID])
 		}
 		out[i].Reactions = reactionsView(m.Reactions, users, viewerID)
+	}
+	if err := h.attach(ctx, msgs, out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

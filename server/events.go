@@ -49,7 +49,8 @@ func (h *handlers) send(ctx context.Context, p any, ack func(map[string]any)) (m
 		return nil, err
 	}
 	msg, err := h.hub.Send(ctx, h.user, rooms.SendRequest{
-		Room: req.Room, Text: req.Text, ClientMsgID: req.ClientMsgID, ReplyTo: req.ReplyTo, ReceivedAt: received,
+		Room: req.Room, Text: req.Text, ClientMsgID: req.ClientMsgID, ReplyTo: req.ReplyTo, Attachments: req.Attachments,
+		ReceivedAt: received,
 	}, func(m protocol.Message) { ack(map[string]any{"message": m}) })
 	if err != nil {
 		return nil, err

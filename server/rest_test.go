@@ -15,6 +15,7 @@ import (
 
 	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/accounts"
+	"github.com/parley-chat/parley/files"
 	"github.com/parley-chat/parley/monitoring"
 	"github.com/parley-chat/parley/parleytest"
 	"github.com/parley-chat/parley/rooms"
@@ -32,6 +33,7 @@ type testServer struct {
 	srv     *server.Server
 	handler http.Handler
 	reg     *monitoring.Registry
+	signer  *files.Signer // its Now may be set
 }
 
 func newTestServer(t *testing.T, tweaks ...func(*server.Config)) *testServer {
@@ -41,7 +43,11 @@ func newTestServer(t *testing.T, tweaks ...func(*server.Config)) *testServer {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	reg := monitoring.NewRegistry()
 	sio := server.NewSocketServer(server.SocketOptions{Metrics: reg, Logger: log})
-	hub := rooms.New(rooms.Config{Store: st, Emitter: server.NewEmitter(sio, log), Metrics: reg, Logger: log})
+	signer, err := files.NewSigner(secret, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub := rooms.New(rooms.Config{Store: st, Emitter: server.NewEmitter(sio, log), Files: signer, Metrics: reg, Logger: log})
 	t.Cleanup(hub.Close)
 	acc := accounts.New(accounts.Config{
 		Users: st.Users, People: st.People, Services: st.Services, Revocations: st.Revocations, Welcomer: hub,
@@ -53,6 +59,7 @@ func newTestServer(t *testing.T, tweaks ...func(*server.Config)) *testServer {
 		Hub:      hub,
 		IO:       sio,
 		Ready:    st.Backend.Ping,
+		Files:    &server.Files{Files: st.Files, Blobs: st.Blobs, Messages: st.Messages, Signer: signer},
 		Metrics:  reg,
 		Logger:   log,
 	}
@@ -61,7 +68,7 @@ func newTestServer(t *testing.T, tweaks ...func(*server.Config)) *testServer {
 	}
 	srv := server.New(cfg)
 	t.Cleanup(srv.CloseSockets)
-	return &testServer{t: t, st: st, hub: hub, acc: acc, srv: srv, handler: srv.Handler(), reg: reg}
+	return &testServer{t: t, st: st, hub: hub, acc: acc, srv: srv, handler: srv.Handler(), reg: reg, signer: signer}
 }
 
 type response struct {

@@ -134,4 +134,25 @@ func TestSearchMessagesBadRequests(t *testing.T) {
 		t.Fatalf("200 characters found %v", ids)
 	}
 	wantError(t, s.do(http.MethodGet, "/api/search?q=a", "", nil), http.StatusUnauthorized, parley.CodeUnauthorized)
+	// Every search the hub was asked, answered or refused, is timed: the
+	// blank ones, the long one, the unknown before and the 200 characters.
+	if got := s.searchesTimed(); got != 6 {
+		t.Fatalf("parley_search_seconds counted %d searches, want 6", got)
+	}
+}
+
+// searchesTimed reads the sample count of parley_search_seconds.
+func (s *testServer) searchesTimed() uint64 {
+	s.t.Helper()
+	mfs, err := s.reg.Gatherer().Gather()
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() == "parley_search_seconds" {
+			return mf.GetMetric()[0].GetHistogram().GetSampleCount()
+		}
+	}
+	s.t.Fatal("parley_search_seconds is not exported")
+	return 0
 }

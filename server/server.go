@@ -19,6 +19,7 @@ import (
 	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/accounts"
 	apidoc "github.com/parley-chat/parley/api"
+	"github.com/parley-chat/parley/files"
 	"github.com/parley-chat/parley/monitoring"
 	"github.com/parley-chat/parley/rooms"
 )
@@ -55,6 +56,10 @@ type Config struct {
 	// expired or was revoked (2s).
 	SessionCheck time.Duration
 
+	// Files, when set, takes uploads (POST /api/rooms/:id/files) and
+	// serves them (GET /api/files/:id); without it those routes are 404.
+	Files *Files
+
 	// MetricsOnOwnListener leaves /metrics out of this app because the node
 	// serves it on its own address (PARLEY_METRICS_ADDR, MetricsApp).
 	MetricsOnOwnListener bool
@@ -76,6 +81,8 @@ type Server struct {
 	// purged is when checkSessions last purged expired revocations; only
 	// its goroutine touches it.
 	purged time.Time
+
+	files *fileServer // nil without Config.Files
 
 	limits  Limits
 	conns   *connCounts
@@ -130,6 +137,9 @@ func New(cfg Config) *Server {
 		limits:  cfg.Limits,
 		conns:   newConnCounts(cfg.Limits.ConnectionsPerUser, cfg.Limits.ConnectionsPerIP),
 		refused: reg.CounterVec("limit_refusals_total", "Requests and connections refused by a per-IP, per-account or connection limit, by limit.", "limit"),
+	}
+	if cfg.Files != nil {
+		s.files = newFileServer(*cfg.Files, cfg.Hub, cfg.Logger, reg)
 	}
 	reg.GaugeFunc("ready", "1 while this node is ready (its /readyz checks pass), else 0; read at scrape time.", s.readyValue)
 	for _, c := range parley.Codes() {
@@ -193,7 +203,18 @@ func (s *Server) routes(reg *monitoring.Registry) {
 	}
 	e.Any("/socket.io/*", echo.WrapHandler(endOnClose(s.closing, s.io.ServeHandler(nil))), s.checkOrigin)
 
+	if s.files != nil {
+		// Uploads have their own limit (PARLEY_MAX_UPLOAD_BYTES), so the
+		// route stands outside the group that bounds API bodies.
+		e.POST("/api/rooms/:id/files", s.files.upload, s.authenticate)
+	}
 	api := e.Group("/api", middleware.BodyLimit(s.cfg.BodyLimit))
+	if s.files != nil {
+		// No bearer token: the signed query is the capability (files.Signer).
+		for path, v := range map[string]files.Variant{"/files/:id": files.Original, "/files/:id/thumb": files.Thumb} {
+			api.GET(path, s.files.serve(v))
+		}
+	}
 	api.POST("/auth/register", s.register)
 	api.POST("/auth/login", s.login)
 	api.POST("/auth/logout", s.logout, s.authenticate)

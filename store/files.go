@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/parley-chat/parley"
@@ -21,8 +23,11 @@ type Files interface {
 	// ByIDs returns the files among ids, in no particular order; unknown
 	// ids are skipped, never an error.
 	ByIDs(ctx context.Context, ids []string) ([]parley.File, error)
-	// Orphans returns up to limit files never attached to a message and
-	// created before cutoff, oldest first.
+	// Orphans returns up to limit files to clean up, oldest (by CreatedAt,
+	// then id) first: files never attached to a message and created before
+	// cutoff, and files whose message was deleted, whatever their age.
+	// They keep their MessageID, so a deleted message's files can never be
+	// attached again.
 	Orphans(ctx context.Context, cutoff time.Time, limit int) ([]parley.File, error)
 	// Delete removes a file's metadata; ErrNotFound if absent. The caller
 	// removes its blobs.
@@ -36,13 +41,28 @@ type Files interface {
 type Blobs interface {
 	// Put stores everything r yields under key and returns its size. It is
 	// all or nothing: a failure or crash midway leaves no blob under key.
-	// ErrConflict if key exists; ErrInvalid for an empty key or one with a
-	// path separator.
+	// ErrConflict if key exists; ErrInvalid for a key CheckBlobKey refuses.
 	Put(ctx context.Context, key string, r io.Reader) (int64, error)
 	// Open returns the blob for reading; ErrNotFound if absent.
 	Open(ctx context.Context, key string) (Blob, error)
 	// Delete removes a blob; an absent key is not an error.
 	Delete(ctx context.Context, key string) error
+}
+
+// CheckBlobKey is the key rule every Blobs applies: ErrInvalid for an
+// empty key, one with a path separator or NUL, or one starting with a dot
+// ("." and ".." name directories; a directory backend keeps its
+// temporary files under dotted names).
+func CheckBlobKey(key string) error {
+	switch {
+	case key == "":
+		return fmt.Errorf("blob key is empty: %w", ErrInvalid)
+	case strings.ContainsAny(key, `/\`+"\x00"):
+		return fmt.Errorf("blob key %q has a path separator: %w", key, ErrInvalid)
+	case strings.HasPrefix(key, "."):
+		return fmt.Errorf("blob key %q starts with a dot: %w", key, ErrInvalid)
+	}
+	return nil
 }
 
 // Blob is an open blob: seekable so that range requests can be served.

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -26,20 +27,11 @@ func SearchTerms(text string) []string {
 	var terms []string
 	for _, f := range strings.Fields(text) {
 		f = FoldSearch(f)
-		if !contains(terms, f) {
+		if !slices.Contains(terms, f) {
 			terms = append(terms, f)
 		}
 	}
 	return terms
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // FoldSearch is how search compares text: each character lower-cased, as

@@ -75,10 +75,15 @@ type Messages interface {
 	// next seq of its room. A message whose (SenderID, ClientMsgID) was
 	// stored before (or earlier in the same batch) is not stored again: its
 	// result carries the original with Duplicate set. The sender's read
-	// cursor advances to their own message. Per-message failures (ErrNotFound
-	// room, ErrInvalid fields) are reported in the result and do not stop
-	// the batch; a returned error means nothing in the batch was stored
-	// (ErrUnavailable or INTERNAL).
+	// cursor advances to their own message. Each file of a message's
+	// Attachments gets the message's id as its MessageID in the same
+	// transaction; unless every one is a distinct, existing, unattached file
+	// of the message's room uploaded by its sender (at most
+	// parley.MaxAttachments), the message fails with ErrInvalid and nothing
+	// of it is stored. A duplicate touches no file. Per-message failures
+	// (ErrNotFound room, ErrInvalid fields) are reported in the result and
+	// do not stop the batch; a returned error means nothing in the batch was
+	// stored (ErrUnavailable or INTERNAL).
 	Append(ctx context.Context, msgs []parley.Message) ([]AppendResult, error)
 	// History returns up to limit messages of a room with seq < before
 	// (before <= 0: from the newest), oldest first, and whether older ones
@@ -89,10 +94,12 @@ type Messages interface {
 	After(ctx context.Context, roomID string, after int64, limit int) ([]parley.Message, bool, error)
 	// Get returns ErrNotFound if the room has no message with that id.
 	Get(ctx context.Context, roomID, id string) (*parley.Message, error)
-	// Delete turns a message into a tombstone (empty text, no mentions or
-	// reactions, Deleted set, same seq) and returns it; like every change
-	// it takes the room's next rev (see Edits). ErrNotFound if absent.
-	// Deleting twice is fine and takes no second rev.
+	// Delete turns a message into a tombstone (empty text, no mentions,
+	// reactions or attachments, Deleted set, same seq) and returns it; like
+	// every change it takes the room's next rev (see Edits). The files it
+	// carried are released in the same transaction: Files.Orphans returns
+	// them from then on. ErrNotFound if absent. Deleting twice is fine and
+	// takes no second rev.
 	Delete(ctx context.Context, roomID, id string) (*parley.Message, error)
 }
 

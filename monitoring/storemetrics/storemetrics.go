@@ -70,6 +70,12 @@ func Wrap(st *store.Store, reg *monitoring.Registry) *store.Store {
 	if st.Search != nil {
 		out.Search = newTimedSearch(st.Search, m)
 	}
+	if st.Files != nil {
+		out.Files = newTimedFiles(st.Files, m)
+	}
+	if st.Blobs != nil {
+		out.Blobs = newTimedBlobs(st.Blobs, m)
+	}
 	if st.Memories != nil {
 		out.Memories = newTimedMemories(st.Memories, m)
 	}

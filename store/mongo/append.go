@@ -20,11 +20,13 @@ import (
 //     batch collides with, by id or by (senderId, clientMsgId) — one query
 //     each;
 //  2. decide, in memory, what each message becomes (planBatch): stored,
-//     a duplicate of a stored or earlier in-batch message, or a failure;
+//     a duplicate of a stored or earlier in-batch message, or a failure
+//     (attachments are checked against the files read in one more query);
 //  3. reserve seqs for exactly the messages to store: one findOneAndUpdate
 //     $inc by N per room;
-//  4. write them with one unordered InsertMany, and advance each sender's
-//     read cursor with one unordered bulk $max.
+//  4. write them with one unordered InsertMany, attach their files (one
+//     bulk of updateMany, each guarded on the file being unattached), and
+//     advance each sender's read cursor with one unordered bulk $max.
 //
 // Gap-free: duplicates and failures are known before step 3, so the $inc
 // never reserves a seq that is not then used. If anything fails after the
@@ -70,7 +72,7 @@ func (s *Messages) appendTx(ctx context.Context, msgs []parley.Message, now time
 	roomIDs, ids, keys := batchKeys(msgs)
 	if len(roomIDs) == 0 {
 		// Nothing valid: every message fails validation, nothing to read.
-		return planBatch(msgs, nil, nil, now).results, nil
+		return planBatch(msgs, nil, nil, nil, now).results, nil
 	}
 	type idDoc struct {
 		ID string `bson:"_id"`
@@ -87,8 +89,19 @@ func (s *Messages) appendTx(ctx context.Context, msgs []parley.Message, now time
 	if err != nil {
 		return nil, err
 	}
+	var files map[string]fileDoc
+	if fileIDs := attachmentIDs(msgs); len(fileIDs) > 0 {
+		docs, err := findAll[fileDoc](ctx, s.db.col(colFiles), idIn(fileIDs), nil)
+		if err != nil {
+			return nil, err
+		}
+		files = make(map[string]fileDoc, len(docs))
+		for _, d := range docs {
+			files[d.ID] = d
+		}
+	}
 
-	p := planBatch(msgs, rooms, existing, now)
+	p := planBatch(msgs, rooms, existing, files, now)
 	last := make(map[string]roomDoc, len(p.perRoom))
 	for _, room := range p.roomOrder() {
 		var d roomDoc
@@ -113,6 +126,9 @@ func (s *Messages) appendTx(ctx context.Context, msgs []parley.Message, now time
 			return nil, err
 		}
 	}
+	if err := s.attach(ctx, p); err != nil {
+		return nil, err
+	}
 	if len(reads) > 0 {
 		models := make([]mongo.WriteModel, len(reads))
 		for i, r := range reads {
@@ -123,6 +139,72 @@ func (s *Messages) appendTx(ctx context.Context, msgs []parley.Message, now time
 		}
 	}
 	return p.results, nil
+}
+
+// attach sets the messageId of the files of the stored messages. The plan
+// saw them unattached in this transaction's snapshot; a concurrent attach
+// since then is a write conflict, which retries the whole transaction.
+func (s *Messages) attach(ctx context.Context, p *plan) error {
+	var models []mongo.WriteModel
+	want := int64(0)
+	for _, i := range p.insert {
+		m := &p.results[i].Message
+		if len(m.Attachments) == 0 {
+			continue
+		}
+		models = append(models, mongo.NewUpdateManyModel().SetFilter(unattachedIn(m.Attachments)).SetUpdate(attachTo(m.ID)))
+		want += int64(len(m.Attachments))
+	}
+	if len(models) == 0 {
+		return nil
+	}
+	res, err := s.db.col(colFiles).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+	if err != nil {
+		return err
+	}
+	if res.ModifiedCount != want {
+		return fmt.Errorf("attached %d of %d files", res.ModifiedCount, want)
+	}
+	return nil
+}
+
+// attachmentIDs are the files the batch's messages name, each once.
+func attachmentIDs(msgs []parley.Message) []string {
+	var ids []string
+	for i := range msgs {
+		ids = append(ids, msgs[i].Attachments...)
+	}
+	return uniq(ids)
+}
+
+// checkAttachments is store/sqlite's rule: at most parley.MaxAttachments
+// distinct, existing files of m's room, uploaded by its sender, attached to
+// no message (claimed: the files earlier messages of the batch attach).
+func checkAttachments(m *parley.Message, files map[string]fileDoc, claimed map[string]bool) error {
+	if len(m.Attachments) > parley.MaxAttachments {
+		return fmt.Errorf("%d attachments, at most %d: %w", len(m.Attachments), parley.MaxAttachments, store.ErrInvalid)
+	}
+	seen := make(map[string]bool, len(m.Attachments))
+	for _, id := range m.Attachments {
+		if id == "" || seen[id] {
+			return fmt.Errorf("attachment %q is empty or listed twice: %w", id, store.ErrInvalid)
+		}
+		seen[id] = true
+	}
+	for _, id := range m.Attachments {
+		f, ok := files[id]
+		switch {
+		case !ok:
+			return fmt.Errorf("file %q does not exist: %w", id, store.ErrInvalid)
+		case f.RoomID != m.RoomID:
+			return fmt.Errorf("file %q belongs to another room: %w", id, store.ErrInvalid)
+		case f.UploaderID != m.SenderID:
+			return fmt.Errorf("file %q was uploaded by someone else: %w", id, store.ErrInvalid)
+		case f.MessageID != "" || claimed[id]:
+			return fmt.Errorf("file %q is attached to another message: %w", id, store.ErrInvalid)
+		}
+	}
+	return nil
 }
 
 // batchKeys are the rooms, ids and (sender, clientMsgId) pairs of the
@@ -166,10 +248,11 @@ type plan struct {
 	perRoom map[string]int64 // seqs to reserve per room
 }
 
-// planBatch decides each message's fate from the rooms that exist and the
-// stored messages the batch collides with, checking in store/sqlite's
-// order: validation, room, (sender, clientMsgId) duplicate, id conflict.
-func planBatch(msgs []parley.Message, rooms map[string]bool, existing []messageDoc, now time.Time) *plan {
+// planBatch decides each message's fate from the rooms that exist, the
+// stored messages the batch collides with and the files it names, checking
+// in store/sqlite's order: validation, room, (sender, clientMsgId)
+// duplicate, attachments, id conflict.
+func planBatch(msgs []parley.Message, rooms map[string]bool, existing []messageDoc, files map[string]fileDoc, now time.Time) *plan {
 	p := &plan{msgs: msgs, results: make([]store.AppendResult, len(msgs)), dupOf: map[int]int{}, perRoom: map[string]int64{}}
 	storedByKey := map[clientKey]*messageDoc{}
 	storedIDs := map[string]bool{}
@@ -182,6 +265,7 @@ func planBatch(msgs []parley.Message, rooms map[string]bool, existing []messageD
 	}
 	batchByKey := map[clientKey]int{}
 	batchIDs := map[string]bool{}
+	claimed := map[string]bool{}
 	for i := range msgs {
 		m := &msgs[i]
 		if err := invalid(m); err != nil {
@@ -203,9 +287,18 @@ func planBatch(msgs []parley.Message, rooms map[string]bool, existing []messageD
 				continue
 			}
 		}
+		if len(m.Attachments) > 0 {
+			if err := checkAttachments(m, files, claimed); err != nil {
+				p.results[i].Err = err
+				continue
+			}
+		}
 		if storedIDs[m.ID] || batchIDs[m.ID] {
 			p.results[i].Err = fmt.Errorf("message %q: %w", m.ID, store.ErrConflict)
 			continue
+		}
+		for _, id := range m.Attachments {
+			claimed[id] = true
 		}
 		if m.ClientMsgID != "" {
 			batchByKey[k] = i
@@ -219,8 +312,9 @@ func planBatch(msgs []parley.Message, rooms map[string]bool, existing []messageD
 		if !m.CreatedAt.IsZero() {
 			stored.CreatedAt = parley.Millis(m.CreatedAt)
 		}
-		// Our own copy, never nil, as reads return it.
+		// Our own copies, never nil, as reads return them.
 		stored.Mentions = append(make([]string, 0, len(m.Mentions)), m.Mentions...)
+		stored.Attachments = append(make([]string, 0, len(m.Attachments)), m.Attachments...)
 		p.results[i].Message = stored
 	}
 	return p

@@ -1,6 +1,8 @@
 package mongo
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/parley-chat/parley"
@@ -29,7 +31,7 @@ func TestPlanBatch(t *testing.T) {
 		8: msg("old1", "r1", "ann", "c1"), // same-id retry: duplicate of old1
 		9: msg("a", "r1", "cy", "c9"),     // CONFLICT: id used earlier in the batch
 	}
-	p := planBatch(batch, map[string]bool{"r1": true, "r2": true}, stored, t0)
+	p := planBatch(batch, map[string]bool{"r1": true, "r2": true}, stored, nil, t0)
 	if p.perRoom["r1"] != 2 || p.perRoom["r2"] != 1 || len(p.perRoom) != 2 {
 		t.Fatalf("seqs to reserve = %v, want r1:2 r2:1", p.perRoom)
 	}
@@ -84,7 +86,7 @@ func TestPlanBatchNothingToStore(t *testing.T) {
 	p := planBatch([]parley.Message{
 		{ID: "m2", RoomID: "r1", SenderID: "ann", ClientMsgID: "c1"},
 		{ID: "m3", RoomID: "nope", SenderID: "ann"},
-	}, map[string]bool{"r1": true}, stored, t0)
+	}, map[string]bool{"r1": true}, stored, nil, t0)
 	if len(p.perRoom) != 0 || len(p.insert) != 0 {
 		t.Fatalf("reserves %v for a batch with nothing new", p.perRoom)
 	}
@@ -103,5 +105,62 @@ func TestBatchKeys(t *testing.T) {
 	})
 	if len(rooms) != 2 || len(ids) != 3 || len(keys) != 1 || keys[0] != (clientKey{"u", "c"}) {
 		t.Errorf("rooms %v ids %v keys %v", rooms, ids, keys)
+	}
+}
+
+// TestPlanBatchAttachments: store/sqlite's attachment rules, decided in
+// memory from the files the batch names.
+func TestPlanBatchAttachments(t *testing.T) {
+	files := map[string]fileDoc{
+		"f1":    {ID: "f1", RoomID: "r1", UploaderID: "ann", Orphan: true},
+		"f2":    {ID: "f2", RoomID: "r1", UploaderID: "ann", Orphan: true},
+		"f3":    {ID: "f3", RoomID: "r1", UploaderID: "ann", Orphan: true},
+		"other": {ID: "other", RoomID: "r2", UploaderID: "ann", Orphan: true},
+		"bobs":  {ID: "bobs", RoomID: "r1", UploaderID: "bob", Orphan: true},
+		"taken": {ID: "taken", RoomID: "r1", UploaderID: "ann", MessageID: "old"},
+	}
+	stored := []messageDoc{{ID: "old", RoomID: "r1", Seq: 1, SenderID: "ann", ClientMsgID: "c-old", Attachments: []string{"taken"}, CreatedAt: t0}}
+	msg := func(id, cmid string, files ...string) parley.Message {
+		return parley.Message{ID: id, RoomID: "r1", SenderID: "ann", ClientMsgID: cmid, Attachments: files, CreatedAt: t0}
+	}
+	many := make([]string, parley.MaxAttachments+1)
+	for i := range many {
+		many[i] = "f1"
+	}
+	batch := []parley.Message{
+		0:  msg("a", "c1", "f2", "f1"), // stored, in the sender's order
+		1:  msg("b", "", "f1"),         // f1 claimed by a in this batch
+		2:  msg("c", "", "nope"),       // unknown
+		3:  msg("d", "", "other"),      // another room's
+		4:  msg("e", "", "bobs"),       // bob's upload
+		5:  msg("f", "", "taken"),      // attached before
+		6:  msg("g", "", "f3", "f3"),   // twice
+		7:  msg("h", "", many...),      // too many
+		8:  msg("i", "c-old", "f3"),    // retry of old: duplicate, f3 untouched
+		9:  msg("j", "c1", "f3"),       // in-batch retry of a: duplicate
+		10: msg("old", "", "f3"),       // id conflict: f3 not claimed
+		11: msg("k", "", "f3"),         // stored: f3 still free
+	}
+	p := planBatch(batch, map[string]bool{"r1": true}, stored, files, t0)
+	for i, want := range map[int]string{1: "attached", 2: "exist", 3: "room", 4: "someone else", 5: "attached", 6: "twice", 7: "at most"} {
+		if err := p.results[i].Err; parley.CodeOf(err) != parley.CodeBadRequest || !strings.Contains(err.Error(), want) {
+			t.Errorf("message %d: %v, want BAD_REQUEST saying %q", i, err, want)
+		}
+	}
+	if parley.CodeOf(p.results[10].Err) != parley.CodeConflict {
+		t.Errorf("message 10: %v, want CONFLICT", p.results[10].Err)
+	}
+	if !slices.Equal(p.insert, []int{0, 11}) || p.perRoom["r1"] != 2 {
+		t.Fatalf("stores %v (%v seqs), want messages 0 and 11", p.insert, p.perRoom)
+	}
+	docs, _ := p.assign(map[string]roomDoc{"r1": {LastSeq: 3, LastRev: 3}})
+	if got := docs[0].(messageDoc).Attachments; !slices.Equal(got, []string{"f2", "f1"}) {
+		t.Errorf("stored attachments %v, want f2, f1", got)
+	}
+	if !p.results[8].Duplicate || p.results[8].Message.ID != "old" || !p.results[9].Duplicate || p.results[9].Message.ID != "a" {
+		t.Errorf("retries = %+v and %+v, want duplicates of old and a", p.results[8], p.results[9])
+	}
+	if got := p.results[11].Message.Attachments; !slices.Equal(got, []string{"f3"}) {
+		t.Errorf("message 11 attachments %v", got)
 	}
 }

@@ -80,10 +80,16 @@ type messageDoc struct {
 	StreamID    string        `bson:"streamId,omitempty"`
 	ReplyTo     string        `bson:"replyTo,omitempty"`
 	Reactions   []reactionDoc `bson:"reactions,omitempty"`
+	Attachments []string      `bson:"attachments,omitempty"`
 	Deleted     bool          `bson:"deleted,omitempty"`
 	Changed     bool          `bson:"changed,omitempty"`
 	CreatedAt   time.Time     `bson:"createdAt"`
 	EditedAt    time.Time     `bson:"editedAt,omitempty"` // time.Time is a Zeroer: omitted when zero
+	// Grams are the distinct trigrams of the text, which search finds
+	// messages by (grams.go); empty for a deleted message. GramsCut marks
+	// a text with more than maxGrams of them.
+	Grams    []string `bson:"grams"`
+	GramsCut bool     `bson:"gramsCut,omitempty"`
 }
 
 type reactionDoc struct {
@@ -104,13 +110,18 @@ func toMessageDoc(m *parley.Message) messageDoc {
 	if mentions == nil {
 		mentions = []string{} // an array, never null, as SQLite's '[]'
 	}
+	grams, cut := []string{}, false
+	if !m.Deleted {
+		grams, cut = trigrams(m.Text, maxGrams)
+	}
 	return messageDoc{ID: m.ID, RoomID: m.RoomID, Seq: m.Seq, Rev: m.Rev, SenderID: m.SenderID, Text: m.Text,
 		Mentions: mentions, ClientMsgID: m.ClientMsgID, StreamID: m.StreamID, ReplyTo: m.ReplyTo,
-		Reactions: toReactionDocs(m.Reactions), Deleted: m.Deleted, CreatedAt: m.CreatedAt, EditedAt: m.EditedAt}
+		Reactions: toReactionDocs(m.Reactions), Attachments: m.Attachments, Deleted: m.Deleted,
+		CreatedAt: m.CreatedAt, EditedAt: m.EditedAt, Grams: grams, GramsCut: cut}
 }
 
-// message returns a non-nil Mentions, so a message always serialises
-// "mentions": [] rather than null.
+// message returns a non-nil Mentions and Attachments, so a message always
+// serialises "mentions": [] rather than null.
 func (d *messageDoc) message() parley.Message {
 	mentions := append(make([]string, 0, len(d.Mentions)), d.Mentions...)
 	reactions := make([]parley.Reaction, len(d.Reactions))
@@ -119,7 +130,8 @@ func (d *messageDoc) message() parley.Message {
 	}
 	m := parley.Message{ID: d.ID, RoomID: d.RoomID, Seq: d.Seq, Rev: d.Rev, SenderID: d.SenderID, Text: d.Text,
 		Mentions: mentions, ClientMsgID: d.ClientMsgID, StreamID: d.StreamID, ReplyTo: d.ReplyTo,
-		Reactions: reactions, Deleted: d.Deleted, CreatedAt: d.CreatedAt.UTC()}
+		Reactions: reactions, Attachments: append(make([]string, 0, len(d.Attachments)), d.Attachments...),
+		Deleted: d.Deleted, CreatedAt: d.CreatedAt.UTC()}
 	if !d.EditedAt.IsZero() {
 		m.EditedAt = d.EditedAt.UTC()
 	}

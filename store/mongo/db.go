@@ -67,6 +67,7 @@ const (
 	colMemory      = "assistant_memory"
 	colKnowledge   = "knowledge"
 	colRevocations = "revocations"
+	colFiles       = "files" // metadata; the bytes are in GridFS (blobs.go)
 )
 
 // DB is an open MongoDB database. It implements store.Backend.
@@ -107,6 +108,9 @@ func Open(ctx context.Context, cfg Config) (*store.Store, error) {
 		Messages:      &Messages{db: db},
 		Edits:         &Edits{db: db},
 		Threads:       &Threads{db: db},
+		Search:        &Search{db: db},
+		Files:         &Files{db: db},
+		Blobs:         newBlobs(db),
 		Memories:      &Memories{db: db},
 		Knowledge:     &Knowledge{db: db},
 		Services:      &Services{db: db},
@@ -157,6 +161,11 @@ func open(ctx context.Context, cfg Config) (*DB, error) {
 		return nil, err
 	}
 	if err := EnsureIndexes(octx, db.db, cfg.MemoryTTL); err != nil {
+		_ = db.Close()
+		return nil, storeError(err, "")
+	}
+	// Not bounded by OpTimeout: a large database takes longer, once.
+	if err := db.backfillGrams(ctx); err != nil {
 		_ = db.Close()
 		return nil, storeError(err, "")
 	}

@@ -27,6 +27,7 @@ func (s *Edits) Edit(ctx context.Context, roomID, id, text string, mentions []st
 		mentions = []string{}
 	}
 	set := bson.D{{Key: "text", Value: text}, {Key: "mentions", Value: mentions}, {Key: "editedAt", Value: parley.Millis(at)}}
+	set = append(set, gramsFields(text)...) // search finds the new text, not the old
 	m, _, err := s.change(ctx, roomID, id, func(*parley.Message) (bson.D, error) { return set, nil })
 	return m, err
 }

@@ -21,6 +21,9 @@ type collectionIndexes struct {
 // MemoryTTL can be applied to it with collMod.
 const ttlIndexName = "updatedAt_ttl"
 
+// orphanIndexName is the partial index of files to clean up.
+const orphanIndexName = "createdAt_orphan"
+
 // indexModels are the indexes of docs/data-model.md. Every index has a fixed name, so
 // creating them again is a no-op and a conflict names the culprit.
 //
@@ -59,6 +62,12 @@ func indexModels(memoryTTL time.Duration) []collectionIndexes {
 				SetPartialFilterExpression(bson.D{{Key: "changed", Value: true}})},
 			{Keys: asc("roomId", "replyTo", "seq"), Options: options.Index().SetName("roomId_replyTo_seq").
 				SetPartialFilterExpression(bson.D{{Key: "replyTo", Value: bson.D{{Key: "$exists", Value: true}}}})},
+			// store.Search: the trigrams of the text (multikey), and the
+			// newest messages of rooms for the scan of short terms and of
+			// the messages with too many trigrams to store (search.go).
+			{Keys: asc("roomId", "grams"), Options: options.Index().SetName("roomId_grams")},
+			{Keys: bson.D{{Key: "roomId", Value: 1}, {Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}},
+				Options: options.Index().SetName("roomId_createdAt_id")},
 		}},
 		{colServices, []mongo.IndexModel{
 			{Keys: asc("appId"), Options: options.Index().SetName("appId_unique").SetUnique(true)},
@@ -70,6 +79,20 @@ func indexModels(memoryTTL time.Duration) []collectionIndexes {
 		}},
 		{colKnowledge, []mongo.IndexModel{
 			{Keys: asc("roomId", "question"), Options: options.Index().SetName("roomId_question_unique").SetUnique(true)},
+		}},
+		// Orphans walks the cleanup candidates only; Messages.Delete finds
+		// a message's files by messageId.
+		{colFiles, []mongo.IndexModel{
+			{Keys: asc("createdAt", "_id"), Options: options.Index().SetName(orphanIndexName).
+				SetPartialFilterExpression(bson.D{{Key: "orphan", Value: true}})},
+			{Keys: asc("messageId"), Options: options.Index().SetName("messageId").
+				SetPartialFilterExpression(bson.D{{Key: "messageId", Value: bson.D{{Key: "$exists", Value: true}}}})},
+		}},
+		// A blob's key is its GridFS filename: unique, so that the files
+		// document's insert commits a Put or fails it with a conflict. The
+		// driver adds GridFS's own indexes on the first upload.
+		{bucketName + ".files", []mongo.IndexModel{
+			{Keys: asc("filename"), Options: options.Index().SetName("filename_unique").SetUnique(true)},
 		}},
 		// Nodes poll by at; the server deletes a record a minute after
 		// its tokens have expired anyway, the margin Accounts'

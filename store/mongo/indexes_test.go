@@ -25,11 +25,15 @@ func TestIndexModels(t *testing.T) {
 		"rooms":       {{keys: `{"name":1}`}, {keys: `{"directKey":1}`, unique: true, sparse: true}},
 		"memberships": {{keys: `{"userId":1,"roomId":1}`, unique: true}, {keys: `{"roomId":1}`}},
 		"messages": {{keys: `{"roomId":1,"seq":1}`, unique: true}, {keys: `{"senderId":1,"clientMsgId":1}`, unique: true, partial: `{"clientMsgId":{"$exists":true}}`},
-			{keys: `{"roomId":1,"rev":1}`, partial: `{"changed":true}`}, {keys: `{"roomId":1,"replyTo":1,"seq":1}`, partial: `{"replyTo":{"$exists":true}}`}},
+			{keys: `{"roomId":1,"rev":1}`, partial: `{"changed":true}`}, {keys: `{"roomId":1,"replyTo":1,"seq":1}`, partial: `{"replyTo":{"$exists":true}}`},
+			{keys: `{"roomId":1,"grams":1}`}, {keys: `{"roomId":1,"createdAt":-1,"_id":-1}`}},
 		"services":         {{keys: `{"appId":1}`, unique: true}},
 		"assistant_memory": {{keys: `{"roomId":1}`, unique: true}, {keys: `{"updatedAt":1}`, ttl: 7200, expires: true}},
 		"knowledge":        {{keys: `{"roomId":1,"question":1}`, unique: true}},
 		"revocations":      {{keys: `{"at":1}`}, {keys: `{"expires":1}`, ttl: 60, expires: true}},
+		"files": {{keys: `{"createdAt":1,"_id":1}`, partial: `{"orphan":true}`},
+			{keys: `{"messageId":1}`, partial: `{"messageId":{"$exists":true}}`}},
+		"files.files": {{keys: `{"filename":1}`, unique: true}},
 	}
 	ext := func(v any) string {
 		b, err := bson.MarshalExtJSON(v, false, false)

@@ -85,8 +85,9 @@ func (s *Messages) Get(ctx context.Context, roomID, id string) (*parley.Message,
 
 // Delete turns the message into a tombstone that keeps its id, seq, sender
 // and clientMsgId, so a late retry of the send still finds it and is not
-// stored again. It is a change (store.Edits) in one transaction; deleting
-// twice finds the tombstone and changes nothing.
+// stored again. It is a change (store.Edits) in one transaction, which
+// also releases the message's files; deleting twice finds the tombstone
+// and changes nothing.
 func (s *Messages) Delete(ctx context.Context, roomID, id string) (*parley.Message, error) {
 	ctx, cancel := s.db.bound(ctx)
 	defer cancel()
@@ -98,7 +99,15 @@ func (s *Messages) Delete(ctx context.Context, roomID, id string) (*parley.Messa
 		if d.Deleted {
 			return d.message(), nil
 		}
-		return s.db.stampChange(ctx, roomID, id, tombstone())
+		m, err := s.db.stampChange(ctx, roomID, id, tombstone())
+		if err != nil || len(d.Attachments) == 0 {
+			return m, err
+		}
+		// Its files go to orphan cleanup (store.Files.Orphans).
+		if _, err := s.db.col(colFiles).UpdateMany(ctx, filesOf(id), release()); err != nil {
+			return nil, err
+		}
+		return m, nil
 	})
 	if err != nil {
 		return nil, storeError(err, "message")

@@ -42,6 +42,14 @@ func TestContract(t *testing.T) {
 	})
 }
 
+// TestBlobs runs the blob contract on GridFS.
+func TestBlobs(t *testing.T) {
+	uri := testURI(t)
+	storetest.RunBlobs(t, func(t *testing.T) store.Blobs {
+		return openTemp(t, uri).Blobs
+	})
+}
+
 func openTemp(t *testing.T, uri string) *store.Store {
 	t.Helper()
 	name := "parley_test_" + parley.NewID()

@@ -109,7 +109,10 @@ func tombstone() bson.D {
 		{Key: "text", Value: ""},
 		{Key: "mentions", Value: bson.A{}},
 		{Key: "reactions", Value: bson.A{}},
+		{Key: "attachments", Value: bson.A{}},
 		{Key: "deleted", Value: true},
+		{Key: "grams", Value: bson.A{}}, // search never finds it
+		{Key: "gramsCut", Value: false},
 	}
 }
 

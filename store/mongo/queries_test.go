@@ -35,6 +35,7 @@ func TestQueryDocuments(t *testing.T) {
 	af, as, an := after("r1", 15, 10)
 	mf, ms := membersOf("r1")
 	kf, ks := knowledgeLookup("r1", "lunch")
+	of, osort := orphans(t0)
 	if hn != 11 || an != 11 {
 		t.Errorf("page queries ask for %d and %d documents, want limit+1 = 11", hn, an)
 	}
@@ -62,10 +63,18 @@ func TestQueryDocuments(t *testing.T) {
 		{"after", af, `{"roomId":"r1","seq":{"$gt":15}}`},
 		{"after sort", as, `{"seq":1}`},
 		{"message in room", messageInRoom("r1", "m1"), `{"_id":"m1","roomId":"r1"}`},
-		{"tombstone", tombstone(), `{"text":"","mentions":[],"reactions":[],"deleted":true}`},
+		{"tombstone", tombstone(), `{"text":"","mentions":[],"reactions":[],"attachments":[],"deleted":true,"grams":[],"gramsCut":false}`},
 		{"existing messages", existingMessages([]string{"m1", "m2"}, []clientKey{{"u1", "c1"}, {"u2", "c1"}}),
 			`{"$or":[{"_id":{"$in":["m1","m2"]}},{"senderId":"u1","clientMsgId":"c1"},{"senderId":"u2","clientMsgId":"c1"}]}`},
 		{"memory", byRoomID("r1"), `{"roomId":"r1"}`},
+		{"orphans", of, `{"orphan":true,"$or":[{"messageDeleted":true},{"createdAt":{"$lt":{"$date":"2026-01-02T03:04:05.006Z"}}}]}`},
+		{"orphans sort", osort, `{"createdAt":1,"_id":1}`},
+		{"stored bytes", sumSizes(), `[{"$group":{"_id":null,"total":{"$sum":"$size"}}}]`},
+		{"unattached files", unattachedIn([]string{"f1", "f2"}), `{"_id":{"$in":["f1","f2"]},"messageId":{"$exists":false}}`},
+		{"attach", attachTo("m1"), `{"$set":{"messageId":"m1"},"$unset":{"orphan":""}}`},
+		{"files of", filesOf("m1"), `{"messageId":"m1"}`},
+		{"release", release(), `{"$set":{"messageDeleted":true,"orphan":true}}`},
+		{"blob", byFilename("k1"), `{"filename":"k1"}`},
 		{"add turns", addTurns([]store.Turn{{MessageID: "m1", Role: "user", UserID: "u1", Name: "ann", Text: "hi", At: t0}}, 3, t0),
 			`{"$push":{"turns":{"$each":[{"messageId":"m1","role":"user","userId":"u1","name":"ann","text":"hi","at":{"$date":"2026-01-02T03:04:05.006Z"}}],"$slice":-3}},` +
 				`"$set":{"updatedAt":{"$date":"2026-01-02T03:04:05.006Z"}},"$setOnInsert":{"state":{}}}`},
@@ -93,7 +102,7 @@ func TestQueryDocuments(t *testing.T) {
 // directKey unique indexes only work if an empty value is absent, not "".
 func TestDocumentsOmitEmptyKeys(t *testing.T) {
 	wantJSON(t, "message without clientMsgId", toMessageDoc(&parley.Message{ID: "m1", RoomID: "r1", Seq: 1, SenderID: "u1", Text: "hi", CreatedAt: t0}),
-		`{"_id":"m1","roomId":"r1","seq":1,"rev":0,"senderId":"u1","text":"hi","mentions":[],"createdAt":{"$date":"2026-01-02T03:04:05.006Z"}}`)
+		`{"_id":"m1","roomId":"r1","seq":1,"rev":0,"senderId":"u1","text":"hi","mentions":[],"createdAt":{"$date":"2026-01-02T03:04:05.006Z"},"grams":[]}`)
 	wantJSON(t, "group room", toRoomDoc(&parley.Room{ID: "r1", Name: "n", Kind: parley.RoomGroup, CreatedAt: t0}),
 		`{"_id":"r1","name":"n","topic":"","kind":"group","private":false,"ownerId":"","lastSeq":0,"lastRev":0,"createdAt":{"$date":"2026-01-02T03:04:05.006Z"}}`)
 	m := messageDoc{ID: "m1"}

@@ -21,6 +21,8 @@ type appendStmts struct {
 	byClient    *sql.Stmt
 	setRoomSeq  *sql.Stmt
 	advanceRead *sql.Stmt
+	files       *sql.Stmt
+	attach      *sql.Stmt
 }
 
 func prepareAppend(ctx context.Context, db *sql.DB) (*appendStmts, error) {
@@ -33,11 +35,15 @@ func prepareAppend(ctx context.Context, db *sql.DB) (*appendStmts, error) {
 		// DO NOTHING on the (sender, clientMsgId) index turns a retried
 		// send into "0 rows" instead of an aborted statement, and saves a
 		// lookup per message in the common, non-duplicate case.
-		{&s.insert, `INSERT INTO messages (` + msgCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 0, '[]')
+		{&s.insert, `INSERT INTO messages (` + msgCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 0, '[]', ?)
 			ON CONFLICT (sender_id, client_msg_id) WHERE client_msg_id <> '' DO NOTHING`},
 		{&s.byClient, `SELECT ` + msgCols + ` FROM messages WHERE sender_id = ? AND client_msg_id = ?`},
 		{&s.setRoomSeq, `UPDATE rooms SET last_seq = ?, last_rev = ? WHERE id = ?`},
 		{&s.advanceRead, `UPDATE memberships SET read_seq = ? WHERE user_id = ? AND room_id = ? AND read_seq < ?`},
+		// Attachments come as a JSON array, so one prepared statement
+		// serves any number of them.
+		{&s.files, `SELECT id, room_id, uploader_id, message_id FROM files WHERE id IN (SELECT value FROM json_each(?))`},
+		{&s.attach, `UPDATE files SET message_id = ? WHERE id IN (SELECT value FROM json_each(?)) AND message_id = ''`},
 	} {
 		st, err := db.PrepareContext(ctx, p.query)
 		if err != nil {
@@ -51,7 +57,7 @@ func prepareAppend(ctx context.Context, db *sql.DB) (*appendStmts, error) {
 
 func (s *appendStmts) close() error {
 	var errs []error
-	for _, st := range []*sql.Stmt{s.roomSeq, s.insert, s.byClient, s.setRoomSeq, s.advanceRead} {
+	for _, st := range []*sql.Stmt{s.roomSeq, s.insert, s.byClient, s.setRoomSeq, s.advanceRead, s.files, s.attach} {
 		if st != nil {
 			errs = append(errs, st.Close())
 		}
@@ -87,6 +93,8 @@ func (s *appendStmts) begin(ctx context.Context, tx *sql.Tx) *batch {
 			byClient:    tx.StmtContext(ctx, s.byClient),
 			setRoomSeq:  tx.StmtContext(ctx, s.setRoomSeq),
 			advanceRead: tx.StmtContext(ctx, s.advanceRead),
+			files:       tx.StmtContext(ctx, s.files),
+			attach:      tx.StmtContext(ctx, s.attach),
 		},
 		rooms: make(map[string]*roomState),
 		reads: make(map[readKey]int64),
@@ -117,6 +125,26 @@ func (b *batch) append(m *parley.Message, now time.Time) (store.AppendResult, er
 	if err != nil {
 		return failed(fmt.Errorf("invalid mentions: %w: %w", store.ErrInvalid, err)), nil
 	}
+	attachments := "[]"
+	if len(m.Attachments) > 0 {
+		// A retry is answered with the original before its files are
+		// looked at: they are attached to the original by now.
+		if m.ClientMsgID != "" {
+			orig, err := b.original(m.SenderID, m.ClientMsgID)
+			if err != nil {
+				return store.AppendResult{}, err
+			}
+			if orig != nil {
+				return store.AppendResult{Message: *orig, Duplicate: true}, nil
+			}
+		}
+		if attachments, err = encodeMentions(m.Attachments); err != nil {
+			return failed(fmt.Errorf("invalid attachments: %w: %w", store.ErrInvalid, err)), nil
+		}
+		if res, err := b.checkFiles(m, attachments); res.Err != nil || err != nil {
+			return res, err
+		}
+	}
 	stored := *m
 	stored.Seq = room.lastSeq + 1
 	stored.Rev = room.lastRev + 1
@@ -125,12 +153,13 @@ func (b *batch) append(m *parley.Message, now time.Time) (store.AppendResult, er
 	if !m.CreatedAt.IsZero() {
 		stored.CreatedAt = parley.Millis(m.CreatedAt)
 	}
-	// Our own copy, never nil, as reads return it.
+	// Our own copies, never nil, as reads return them.
 	stored.Mentions = append(make([]string, 0, len(m.Mentions)), m.Mentions...)
+	stored.Attachments = append(make([]string, 0, len(m.Attachments)), m.Attachments...)
 
 	res, err := b.insert.ExecContext(b.ctx,
 		stored.ID, stored.RoomID, stored.Seq, stored.SenderID, stored.Text, mentions,
-		stored.ClientMsgID, stored.StreamID, toMillis(stored.CreatedAt), stored.Rev, stored.ReplyTo)
+		stored.ClientMsgID, stored.StreamID, toMillis(stored.CreatedAt), stored.Rev, stored.ReplyTo, attachments)
 	inserted := int64(0)
 	if err == nil {
 		inserted, err = res.RowsAffected()
@@ -160,9 +189,63 @@ func (b *batch) append(m *parley.Message, now time.Time) (store.AppendResult, er
 		return failed(storeError(err, "")), nil
 	}
 
+	if len(stored.Attachments) > 0 {
+		// checkFiles saw every file unattached, under the write lock.
+		res, err := b.attach.ExecContext(b.ctx, stored.ID, attachments)
+		if err != nil {
+			return store.AppendResult{}, err
+		}
+		if n, err := res.RowsAffected(); err != nil || n != int64(len(stored.Attachments)) {
+			return store.AppendResult{}, fmt.Errorf("attached %d of %d files (%v)", n, len(stored.Attachments), err)
+		}
+	}
 	room.lastSeq, room.lastRev, room.dirty = stored.Seq, stored.Rev, true
 	b.reads[readKey{stored.SenderID, stored.RoomID}] = stored.Seq
 	return store.AppendResult{Message: stored}, nil
+}
+
+// checkFiles rejects m (in the result) unless every attachment is a
+// distinct, existing file of m's room, uploaded by m's sender and not yet
+// attached to any message: files attached earlier in this batch count, as
+// the batch's own writes are visible to it.
+func (b *batch) checkFiles(m *parley.Message, ids string) (store.AppendResult, error) {
+	if len(m.Attachments) > parley.MaxAttachments {
+		return failed(fmt.Errorf("%d attachments, at most %d: %w", len(m.Attachments), parley.MaxAttachments, store.ErrInvalid)), nil
+	}
+	want := make(map[string]bool, len(m.Attachments))
+	for _, id := range m.Attachments {
+		if id == "" || want[id] {
+			return failed(fmt.Errorf("attachment %q is empty or listed twice: %w", id, store.ErrInvalid)), nil
+		}
+		want[id] = true
+	}
+	rows, err := b.files.QueryContext(b.ctx, ids)
+	if err != nil {
+		return store.AppendResult{}, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, room, uploader, msg string
+		if err := rows.Scan(&id, &room, &uploader, &msg); err != nil {
+			return store.AppendResult{}, err
+		}
+		switch {
+		case room != m.RoomID:
+			return failed(fmt.Errorf("file %q belongs to another room: %w", id, store.ErrInvalid)), nil
+		case uploader != m.SenderID:
+			return failed(fmt.Errorf("file %q was uploaded by someone else: %w", id, store.ErrInvalid)), nil
+		case msg != "":
+			return failed(fmt.Errorf("file %q is attached to another message: %w", id, store.ErrInvalid)), nil
+		}
+		delete(want, id)
+	}
+	if err := rows.Err(); err != nil {
+		return store.AppendResult{}, err
+	}
+	for id := range want {
+		return failed(fmt.Errorf("file %q does not exist: %w", id, store.ErrInvalid)), nil
+	}
+	return store.AppendResult{}, nil
 }
 
 // room returns the room's seq state, reading lastSeq on first use.

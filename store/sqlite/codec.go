@@ -13,7 +13,8 @@ func toMillis(t time.Time) int64 { return t.UnixMilli() }
 
 func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
 
-// encodeMentions stores mentions as a JSON array; never NULL or "null".
+// encodeMentions stores mentions (and attachments, the same shape) as a
+// JSON array; never NULL or "null".
 func encodeMentions(m []string) (string, error) {
 	if len(m) == 0 {
 		return "[]", nil

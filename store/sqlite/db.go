@@ -29,6 +29,7 @@ import (
 
 	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
+	"github.com/parley-chat/parley/store/fsblobs"
 )
 
 // Config configures Open. Only Path is required.
@@ -43,6 +44,9 @@ type Config struct {
 	// Now stamps the rows whose time the caller left zero (default
 	// time.Now).
 	Now func() time.Time
+	// FilesDir keeps the bytes of uploads (store.Blobs), one file per blob
+	// in 256 fan-out subdirectories (default: "files" beside Path).
+	FilesDir string
 }
 
 // DB is an open SQLite database. It implements store.Backend.
@@ -65,6 +69,15 @@ func Open(ctx context.Context, cfg Config) (*store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	filesDir := cfg.FilesDir
+	if filesDir == "" {
+		filesDir = filepath.Join(filepath.Dir(cfg.Path), "files")
+	}
+	blobs, err := fsblobs.New(fsblobs.Config{Dir: filesDir, FanOut: true})
+	if err != nil {
+		_ = db.Close()
+		return nil, err
+	}
 	return &store.Store{
 		Users:         &Users{db: db},
 		People:        &People{db: db},
@@ -76,6 +89,8 @@ func Open(ctx context.Context, cfg Config) (*store.Store, error) {
 		Edits:         &Edits{db: db},
 		Threads:       &Threads{db: db},
 		Search:        &Search{db: db},
+		Files:         &Files{db: db},
+		Blobs:         blobs,
 		Memories:      &Memories{db: db},
 		Knowledge:     &Knowledge{db: db},
 		Services:      &Services{db: db},

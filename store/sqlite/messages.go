@@ -15,7 +15,7 @@ type Messages struct{ db *DB }
 
 var _ store.Messages = (*Messages)(nil)
 
-const msgCols = `id, room_id, seq, sender_id, text, mentions, client_msg_id, stream_id, deleted, created_at, rev, reply_to, edited_at, reactions`
+const msgCols = `id, room_id, seq, sender_id, text, mentions, client_msg_id, stream_id, deleted, created_at, rev, reply_to, edited_at, reactions, attachments`
 
 // Page sizes: a limit <= 0 means defaultLimit; larger ones are capped so no
 // caller can make the store materialise a whole room.
@@ -95,7 +95,8 @@ func (s *Messages) Get(ctx context.Context, roomID, id string) (*parley.Message,
 
 // Delete turns the message into a tombstone that keeps its id, seq, sender
 // and clientMsgId, so a late retry of the send still finds it and is not
-// stored again.
+// stored again. Its files are released in the same transaction, for
+// orphan cleanup to remove (store.Files.Orphans).
 func (s *Messages) Delete(ctx context.Context, roomID, id string) (*parley.Message, error) {
 	var m *parley.Message
 	err := s.db.writeTx(ctx, func(tx *sql.Tx) error {
@@ -104,7 +105,11 @@ func (s *Messages) Delete(ctx context.Context, roomID, id string) (*parley.Messa
 			m = cur
 			return err
 		}
-		m, err = change(ctx, tx, roomID, id, `text = '', mentions = '[]', reactions = '[]', deleted = 1`)
+		m, err = change(ctx, tx, roomID, id, `text = '', mentions = '[]', reactions = '[]', attachments = '[]', deleted = 1`)
+		if err != nil || len(cur.Attachments) == 0 {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE files SET message_deleted = 1 WHERE message_id = ?`, id)
 		return err
 	})
 	if err != nil {
@@ -141,14 +146,18 @@ func scanPage(rows *sql.Rows, err error, limit int) ([]parley.Message, bool, err
 
 func scanMessage(sc scanner) (*parley.Message, error) {
 	var m parley.Message
-	var mentions, reactions string
+	var mentions, reactions, attachments string
 	var created, edited int64
 	if err := sc.Scan(&m.ID, &m.RoomID, &m.Seq, &m.SenderID, &m.Text, &mentions,
-		&m.ClientMsgID, &m.StreamID, &m.Deleted, &created, &m.Rev, &m.ReplyTo, &edited, &reactions); err != nil {
+		&m.ClientMsgID, &m.StreamID, &m.Deleted, &created, &m.Rev, &m.ReplyTo, &edited, &reactions, &attachments); err != nil {
 		return nil, err
 	}
 	var err error
 	if m.Mentions, err = decodeMentions(mentions); err != nil {
+		return nil, err
+	}
+	// The same JSON array of strings as mentions.
+	if m.Attachments, err = decodeMentions(attachments); err != nil {
 		return nil, err
 	}
 	if m.Reactions, err = decodeReactions(reactions); err != nil {

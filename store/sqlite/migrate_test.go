@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store"
 )
 
@@ -149,5 +150,47 @@ func TestMessagesOfAnOlderSchemaAreSearchable(t *testing.T) {
 	}
 	if got := found("good"); !slices.Equal(got, []string{"m1"}) {
 		t.Fatalf("search for the new text after an edit = %v, want [m1]", got)
+	}
+}
+
+// A database from before files: its messages read back with no
+// attachments, and uploads work at once.
+func TestMessagesOfAnOlderSchemaHaveNoAttachments(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	raw, err := sql.Open("sqlite", dsn(Config{Path: path, BusyTimeout: 5e9}, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range append(migrations[:7:7],
+		`INSERT INTO users (id, username, kind, created_at) VALUES ('u1', 'ann', 'human', 1)`,
+		`INSERT INTO rooms (id, name, kind, last_seq, last_rev, created_at) VALUES ('r1', 'room', 'group', 1, 1, 1)`,
+		`INSERT INTO messages (room_id, seq, rev, id, sender_id, text, created_at) VALUES ('r1', 1, 1, 'm1', 'u1', 'hi', 1)`,
+		`PRAGMA user_version = 7`,
+	) {
+		if _, err := raw.ExecContext(t.Context(), q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	_ = raw.Close()
+
+	st, err := Open(t.Context(), Config{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Backend.Close()
+	m, err := st.Messages.Get(t.Context(), "r1", "m1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Attachments == nil || len(m.Attachments) != 0 || m.Text != "hi" {
+		t.Fatalf("old message after migrating = %+v, want no attachments", m)
+	}
+	f := parley.File{ID: "f1", RoomID: "r1", UploaderID: "u1", Name: "a.txt", Size: 3, ContentType: "text/plain; charset=utf-8"}
+	if err := st.Files.Create(t.Context(), &f); err != nil {
+		t.Fatal(err)
+	}
+	res, err := st.Messages.Append(t.Context(), []parley.Message{{ID: "m2", RoomID: "r1", SenderID: "u1", Text: "file", Attachments: []string{"f1"}}})
+	if err != nil || res[0].Err != nil || res[0].Message.Seq != 2 {
+		t.Fatalf("append with a file after migrating = %+v, %v", res, err)
 	}
 }

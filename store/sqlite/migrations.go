@@ -164,7 +164,7 @@ CREATE TABLE message_search (
 	created_at INTEGER NOT NULL,
 	UNIQUE (room_id, seq)
 ) STRICT;
-CREATE INDEX message_search_recent ON message_search (room_id, created_at, id);
+CREATE INDEX message_search_recent ON message_search (room_id, created_at, id, seq);
 CREATE VIRTUAL TABLE message_text USING fts5 (
 	text, content = '', contentless_delete = 1, tokenize = 'trigram');
 
@@ -194,6 +194,31 @@ INSERT INTO message_search (room_id, seq, id, created_at)
 INSERT INTO message_text (rowid, text)
 	SELECT s.k, m.text FROM message_search s
 	JOIN messages m ON m.room_id = s.room_id AND m.seq = s.seq;
+`,
+	// 9: uploads (store.Files) and the files a message carries. A file is
+	// attached by setting message_id in the append's transaction; when its
+	// message is deleted, message_deleted frees it for orphan cleanup. The
+	// partial index holds exactly the cleanup candidates, so Orphans never
+	// walks the attached files. attachments is a JSON array of file ids.
+	`
+CREATE TABLE files (
+	id              TEXT PRIMARY KEY,
+	room_id         TEXT NOT NULL,
+	uploader_id     TEXT NOT NULL,
+	name            TEXT NOT NULL DEFAULT '',
+	size            INTEGER NOT NULL,
+	content_type    TEXT NOT NULL DEFAULT '',
+	width           INTEGER NOT NULL DEFAULT 0,
+	height          INTEGER NOT NULL DEFAULT 0,
+	has_thumb       INTEGER NOT NULL DEFAULT 0,
+	message_id      TEXT NOT NULL DEFAULT '',
+	message_deleted INTEGER NOT NULL DEFAULT 0,
+	created_at      INTEGER NOT NULL
+) STRICT;
+CREATE INDEX files_orphans ON files (created_at, id)
+	WHERE message_id = '' OR message_deleted = 1;
+CREATE INDEX files_message ON files (message_id) WHERE message_id <> '';
+ALTER TABLE messages ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]';
 `,
 }
 

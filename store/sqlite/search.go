@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -10,7 +11,8 @@ import (
 	"github.com/parley-chat/parley/store"
 )
 
-// Search implements store.Search over the trigram index of migration 8.
+// Search implements store.Search over message_text, the trigram index
+// that the search migration creates and its triggers keep (migrations.go).
 // Terms of three or more characters go to the index; shorter ones are
 // checked here, in Go, on the rows the query returns, which are then at
 // most store.SearchScanLimit. Either way the rows come newest first, so
@@ -32,7 +34,7 @@ func (s *Search) Search(ctx context.Context, q store.SearchQuery) ([]parley.Mess
 	if q.BeforeID != "" {
 		var at int64
 		err := s.db.read.QueryRowContext(ctx, `SELECT created_at FROM messages WHERE id = ?`, q.BeforeID).Scan(&at)
-		if err == sql.ErrNoRows {
+		if errors.Is(err, sql.ErrNoRows) {
 			return nil, false, fmt.Errorf("before %q names no message: %w", q.BeforeID, store.ErrInvalid)
 		}
 		if err != nil {
@@ -68,11 +70,17 @@ func (s *Search) Search(ctx context.Context, q store.SearchQuery) ([]parley.Mess
 		rowsWanted = store.SearchScanLimit
 	}
 	args = append(args, rowsWanted)
+	// The keys are chosen and ordered first, from the index alone (on the
+	// short-term scan, message_search_recent covers the query), and only
+	// the chosen messages are read.
 	rows, err := s.db.read.QueryContext(ctx,
-		`SELECT `+prefixed("m.", msgCols)+` FROM `+from+`
+		`SELECT `+prefixed("m.", msgCols)+` FROM (
+		   SELECT s.room_id, s.seq, s.created_at, s.id FROM `+from+`
+		    WHERE `+strings.Join(where, " AND ")+`
+		    ORDER BY s.created_at DESC, s.id DESC LIMIT ?) s
 		   JOIN messages m ON m.room_id = s.room_id AND m.seq = s.seq
-		  WHERE m.deleted = 0 AND `+strings.Join(where, " AND ")+`
-		  ORDER BY s.created_at DESC, s.id DESC LIMIT ?`, args...)
+		  WHERE m.deleted = 0
+		  ORDER BY s.created_at DESC, s.id DESC`, args...)
 	if err != nil {
 		return nil, false, storeError(err, "")
 	}

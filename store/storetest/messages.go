@@ -97,7 +97,7 @@ func sameMessage(a, b parley.Message) bool {
 	return a.ID == b.ID && a.RoomID == b.RoomID && a.Seq == b.Seq && a.SenderID == b.SenderID &&
 		a.Text == b.Text && slices.Equal(a.Mentions, b.Mentions) && a.ClientMsgID == b.ClientMsgID &&
 		a.StreamID == b.StreamID && a.Deleted == b.Deleted && a.CreatedAt.Equal(b.CreatedAt) &&
-		a.ReplyTo == b.ReplyTo && a.EditedAt.Equal(b.EditedAt)
+		a.ReplyTo == b.ReplyTo && a.EditedAt.Equal(b.EditedAt) && slices.Equal(a.Attachments, b.Attachments)
 }
 
 func testDuplicateAcrossBatches(t *testing.T, s *store.Store) {

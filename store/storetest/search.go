@@ -20,6 +20,7 @@ var searchTests = []test{
 	{"Search/NewestFirstInPages", testSearchPages},
 	{"Search/InvalidQueries", testSearchInvalid},
 	{"Search/QuerySyntaxIsLiteral", testSearchLiteral},
+	{"Search/ShortTermsScanABoundedWindow", testSearchScanBound},
 }
 
 // searchFixture is a room with messages sent one second apart, oldest
@@ -284,5 +285,25 @@ func testSearchLiteral(t *testing.T, s *store.Store) {
 		want := slices.Clone(c.want)
 		slices.Reverse(want)
 		wantFound(t, s, rooms, c.q, want...)
+	}
+}
+
+// Short terms are looked for among the newest store.SearchScanLimit
+// messages before the page only; a long term beside them reaches further.
+func testSearchScanBound(t *testing.T, s *store.Store) {
+	r, u, old := searchFixture(t, s, "xy the oldest")
+	batch := make([]parley.Message, store.SearchScanLimit)
+	for i := range batch {
+		batch[i] = newMsg(r, u, "filler", "")
+		batch[i].CreatedAt = baseTime.Add(time.Minute + time.Duration(i)*time.Millisecond)
+	}
+	res := appendOK(t, s, batch...)
+	oldestFiller := res[0].Message
+	rooms := []string{r.ID}
+	wantFound(t, s, rooms, "xy")
+	wantFound(t, s, rooms, "xy oldest", old[0])
+	got, more := search(t, s, store.SearchQuery{Text: "xy", RoomIDs: rooms, BeforeID: oldestFiller.ID})
+	if !slices.Equal(got, []string{old[0].ID}) || more {
+		t.Fatalf("xy before the oldest filler = %v (more %v), want [%s]", got, more, old[0].ID)
 	}
 }

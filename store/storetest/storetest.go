@@ -43,6 +43,8 @@ func Run(t *testing.T, newStore Factory) {
 	tests = append(tests, revocationTests...)
 	tests = append(tests, notificationTests...)
 	tests = append(tests, searchTests...)
+	tests = append(tests, fileTests...)
+	tests = append(tests, attachmentTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.fn(t, newStore(t))
