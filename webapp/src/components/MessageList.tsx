@@ -93,7 +93,9 @@ export function MessageList({ room, me }: { room: RoomState; me: User }) {
     [id],
   );
   const onOpenThread = useCallback((mid: string) => client.openThread(id, mid), [id]);
-  const [missing, setMissing] = useState("");
+  const [quoteMissing, setMissing] = useState("");
+  const notice = useChat((s) => s.ui.notice ?? "");
+  const missing = quoteMissing || notice;
   const onJump = useCallback(
     (q: Quote) => {
       setMissing("");
@@ -199,7 +201,14 @@ export function MessageList({ room, me }: { room: RoomState; me: User }) {
       {missing && (
         <div class="toast" role="status">
           {missing}
-          <button type="button" class="link-btn" onClick={() => setMissing("")}>
+          <button
+            type="button"
+            class="link-btn"
+            onClick={() => {
+              setMissing("");
+              if (notice) client.dispatch({ type: "ui/notice", notice: null });
+            }}
+          >
             {t("close")}
           </button>
         </div>

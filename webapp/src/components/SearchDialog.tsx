@@ -36,7 +36,9 @@ export function SearchDialog() {
 
   const choose = (r: SearchResult) => {
     close();
-    void client.jumpTo(r.room.id, r.message.id, r.message.seq);
+    void client.jumpTo(r.room.id, r.message.id, r.message.seq).then((found) => {
+      if (!found) client.dispatch({ type: "ui/notice", notice: t("searchResultMissing") });
+    });
   };
 
   const onKeyDown = (e: KeyboardEvent) => {

@@ -73,6 +73,7 @@ export type Action =
   | { type: "ui/edit"; message: MessageRef | null }
   | { type: "ui/reply"; room: string; quote: Quote | null }
   | { type: "ui/highlight"; message: MessageRef | null }
+  | { type: "ui/notice"; notice: string | null }
   // files on their way up (client/uploads.ts)
   | { type: "upload/started"; upload: Upload }
   | { type: "upload/progress"; id: string; loaded: number }

@@ -83,6 +83,8 @@ export interface UiState {
   replyTo?: { room: string; quote: Quote } | null;
   /** A message just jumped to, shown highlighted for a moment. */
   highlight?: MessageRef | null;
+  /** A short note over the room's log (a search result that could not be shown), until closed. */
+  notice?: string | null;
   /** Files on their way up, shown above the composer until sent or removed. */
   uploads?: Upload[];
 }

@@ -93,6 +93,7 @@ export function reduceChat(s: ChatState, a: Action): ChatState {
     case "ui/edit":
     case "ui/reply":
     case "ui/highlight":
+    case "ui/notice":
     case "upload/started":
     case "upload/progress":
     case "upload/finished":

@@ -19,6 +19,8 @@ export function reduceUi(s: UiState, a: Action): UiState {
       return { ...s, replyTo: a.quote ? { room: a.room, quote: a.quote } : null };
     case "ui/highlight":
       return { ...s, highlight: a.message };
+    case "ui/notice":
+      return { ...s, notice: a.notice };
     case "room/opened": {
       // the room was picked from the drawer or a dialog: show it
       const next = s.sidebarOpen || s.dialog ? { ...s, sidebarOpen: false, dialog: null } : s;
