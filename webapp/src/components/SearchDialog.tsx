@@ -108,8 +108,8 @@ export function SearchDialog() {
         ))}
       </ul>
       {search.hasMore && search.status === "done" && (
-        <button type="button" class="ghost-btn search-more" disabled={search.loadingMore} onClick={search.loadMore}>
-          {search.loadingMore ? t("searching") : t("loadMore")}
+        <button type="button" class="ghost-btn search-more" disabled={search.loadingMore} aria-busy={search.loadingMore} onClick={search.loadMore}>
+          {t("loadMore")}
         </button>
       )}
     </Modal>
