@@ -136,6 +136,8 @@ export class ChatClient {
   removeUpload = (id: string) => this.live?.uploads.remove(id);
   /** before: the id of the last result already shown. */
   search = async (q: string, opts: { room?: string; before?: string; limit?: number } = {}): Promise<SearchPage> => this.signedIn().search(q, opts);
+  /** Fetches a message again, its file links signed anew; null when gone. */
+  refetch = async (room: string, seq: number) => (await this.live?.sync.refetch(room, seq)) ?? null;
   /** Opens the room at one of its messages (a search result), highlighted. */
   jumpTo = async (room: string, id: string, seq: number) => (await this.live?.jumpTo(room, id, seq)) ?? false;
 

@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { fitBox, humanSize, showsInline } from "./files";
+import { expired, fitBox, humanSize, showsInline } from "./files";
+
+describe("expired", () => {
+  it("reads the signed URL's exp, in seconds", () => {
+    const url = "/api/files/f1?exp=1700000000&sig=abc";
+    expect(expired(url, 1_699_999_999_000)).toBe(false);
+    expect(expired(url, 1_700_000_000_000)).toBe(true);
+    expect(expired("/api/files/f1", 9e15)).toBe(false);
+    expect(expired("/api/files/f1?exp=soon", 9e15)).toBe(false);
+  });
+});
 
 describe("humanSize", () => {
   it("reads like a person would say it", () => {

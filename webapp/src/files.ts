@@ -31,6 +31,20 @@ export function fitBox(width: number | undefined, height: number | undefined, ma
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }
 
+/**
+ * Whether a signed file URL has expired (its exp query value, in Unix
+ * seconds, is past). A URL without one is taken as fresh.
+ */
+export function expired(url: string, nowMs: number): boolean {
+  let exp: string | null;
+  try {
+    exp = new URL(url, "http://parley.invalid").searchParams.get("exp");
+  } catch {
+    return false;
+  }
+  return !!exp && /^\d+$/.test(exp) && Number(exp) * 1000 <= nowMs;
+}
+
 /** The files of a paste or a drop (text and links carry none). */
 export function filesOf(data: DataTransfer | null): File[] {
   if (!data) return [];

@@ -67,6 +67,8 @@ interface Props {
   /** Shows the message a reply quotes. */
   onJump?: (quote: Quote) => void;
   highlighted?: boolean;
+  /** Fetches the message again (its file links expired); answers the fresh copy. */
+  onStale?: (seq: number) => Promise<Message | null>;
 }
 
 /** What a reply shows of the message it answers (the server cuts it the same way). */
@@ -74,7 +76,7 @@ export function quoteOf(row: Pick<Row, "id" | "seq" | "sender" | "text">): Quote
   return { id: row.id!, seq: row.seq ?? 0, sender: row.sender, text: quoteText(row.text) };
 }
 
-function MessageItemView({ row, me, onRetry, onDiscard, onDelete, onEdit, onSaveEdit, editing, onReact, onReply, onOpenThread, onJump, highlighted }: Props) {
+function MessageItemView({ row, me, onRetry, onDiscard, onDelete, onEdit, onSaveEdit, editing, onReact, onReply, onOpenThread, onJump, highlighted, onStale }: Props) {
   const [picking, setPicking] = useState(false);
   const [touched, setTouched] = useState(false);
   const reactButton = useRef<HTMLButtonElement>(null);
@@ -172,7 +174,9 @@ function MessageItemView({ row, me, onRetry, onDiscard, onDelete, onEdit, onSave
           {row.streaming && <span class="cursor" aria-label={t("streaming")} />}
         </div>
         )}
-        {!row.deleted && row.attachments && row.attachments.length > 0 && <Attachments files={row.attachments} />}
+        {!row.deleted && row.attachments && row.attachments.length > 0 && (
+          <Attachments files={row.attachments} onStale={onStale && row.seq !== undefined && !row.pending ? () => onStale(row.seq!) : undefined} />
+        )}
         {row.editedAt && !row.deleted && !editing && (
           <span class="msg-edited" title={t("editedAt", { time: new Date(row.editedAt).toLocaleString() })}>
             {t("edited")}

@@ -114,6 +114,7 @@ export function MessageList({ room, me }: { room: RoomState; me: User }) {
     const timer = setTimeout(() => client.dispatch({ type: "ui/highlight", message: null }), 2500);
     return () => clearTimeout(timer);
   }, [highlight]);
+  const onStale = useCallback((seq: number) => client.refetch(id, seq), [id]);
   const onSaveEdit = useCallback((mid: string, text: string) => client.editMessage(id, mid, text), [id]);
 
   // a newly opened room starts at its newest message
@@ -193,6 +194,7 @@ export function MessageList({ room, me }: { room: RoomState; me: User }) {
                 onOpenThread={onOpenThread}
                 onJump={onJump}
                 highlighted={highlight !== null && highlight === it.row.id}
+                onStale={onStale}
               />
             ),
           )}
