@@ -27,8 +27,9 @@ embeds it into <code>bin/parley</code>.</p>
 </body></html>`
 
 // contentSecurityPolicy keeps the app to its own origin: its scripts,
-// styles and Socket.IO connection; nothing may frame it.
-const contentSecurityPolicy = "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; " +
+// styles and Socket.IO connection; nothing may frame it. Images may also
+// be blob: URLs, the previews of files picked but not yet uploaded.
+const contentSecurityPolicy = "default-src 'self'; connect-src 'self'; img-src 'self' data: blob:; style-src 'self'; " +
 	"script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 // webUI serves the embedded single-page app: index.html at / (never

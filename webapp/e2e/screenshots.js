@@ -90,6 +90,48 @@ try {
   await phone.page.waitForTimeout(300);
   await phone.page.screenshot({ path: path.join(OUT, "rooms-phone.png") });
 
+  // files: a pasted screenshot and a PDF in #general
+  await alice.page.bringToFront();
+  await alice.page.locator("#composer").focus();
+  await alice.page.evaluate(async () => {
+    const canvas = document.createElement("canvas");
+    canvas.width = 960;
+    canvas.height = 540;
+    const g = canvas.getContext("2d");
+    const sky = g.createLinearGradient(0, 0, 960, 540);
+    sky.addColorStop(0, "#6366f1");
+    sky.addColorStop(1, "#22d3ee");
+    g.fillStyle = sky;
+    g.fillRect(0, 0, 960, 540);
+    g.fillStyle = "rgba(255,255,255,0.92)";
+    g.fillRect(80, 90, 800, 360);
+    g.fillStyle = "#1d2030";
+    g.font = "bold 44px sans-serif";
+    g.fillText("Release 0.9 dashboard", 120, 170);
+    g.fillStyle = "#4f46e5";
+    for (let i = 0; i < 8; i++) g.fillRect(130 + i * 90, 400 - (i * 37) % 170 - 60, 56, (i * 37) % 170 + 60);
+    const blob = await new Promise((done) => canvas.toBlob(done, "image/png"));
+    const data = new DataTransfer();
+    data.items.add(new File([blob], "image.png", { type: "image/png" }));
+    document.getElementById("composer").dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+  });
+  await alice.page.getByTestId("attach-input").setInputFiles({ name: "release-notes-0.9.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\n" + "0".repeat(180_000)) });
+  await alice.page.locator('.upload-chip[data-status="done"]').nth(1).waitFor();
+  await alice.page.getByRole("textbox", { name: "Message" }).fill("Dashboard for the release, and the notes");
+  await alice.page.screenshot({ path: path.join(OUT, "upload-desktop.png") });
+  await alice.page.getByRole("textbox", { name: "Message" }).press("Enter");
+  const shot = messages(alice.page).last().locator(".attachments img");
+  await shot.waitFor();
+  await alice.page.waitForFunction((img) => img.complete && img.naturalWidth > 0, await shot.elementHandle());
+  await alice.page.screenshot({ path: path.join(OUT, "files-desktop.png") });
+
+  // search: Ctrl+K, the terms marked
+  await alice.page.keyboard.press("Control+k");
+  await alice.page.getByRole("combobox", { name: "Search messages" }).fill("release notes");
+  await alice.page.locator(".search-result").nth(1).waitFor();
+  await alice.page.screenshot({ path: path.join(OUT, "search-desktop.png") });
+  await alice.page.keyboard.press("Escape");
+
   // sign-up screen
   const { context, page } = await newPage(browser, base, { viewport: { width: 1280, height: 800 } });
   await page.goto("/");

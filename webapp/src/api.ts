@@ -1,7 +1,7 @@
 // REST calls (docs/protocol.md §5, prefix /api), same origin.
 import { ParleyError } from "./errors";
 import type { ServerConfig } from "./state/model";
-import type { Room, User } from "./types";
+import type { Room, SearchPage, User } from "./types";
 
 export interface Session {
   token: string;
@@ -44,6 +44,14 @@ export const api = {
   publicRooms: (token: string) => request<{ rooms: Room[] }>("GET", "/api/rooms/public", token),
   searchUsers: (token: string, q: string, limit: number) =>
     request<{ users: User[] }>("GET", `/api/users?q=${encodeURIComponent(q)}&limit=${limit}`, token),
+  /** Messages of my rooms holding every term of q, newest first; before: the last result's id. */
+  search: (token: string, q: string, opts: { room?: string; before?: string; limit?: number } = {}) => {
+    const query = new URLSearchParams({ q });
+    if (opts.room) query.set("room", opts.room);
+    if (opts.before) query.set("before", opts.before);
+    if (opts.limit) query.set("limit", String(opts.limit));
+    return request<SearchPage>("GET", `/api/search?${query}`, token);
+  },
   createRoom: (token: string, name: string, topic: string, isPrivate: boolean) =>
     request<{ room: Room }>("POST", "/api/rooms", token, { name, topic, private: isPrivate }),
 };

@@ -15,7 +15,7 @@ import type { Action } from "./state/actions";
 import { initialState, type AppState } from "./state/model";
 import { reduce } from "./state/reducer";
 import { createStore } from "./store";
-import type { NotifyLevel, Quote, Room } from "./types";
+import type { NotifyLevel, Quote, Room, SearchPage } from "./types";
 
 export class ChatClient {
   readonly store: AppStore;
@@ -94,9 +94,12 @@ export class ChatClient {
   discard = (room: string, clientMsgId: string) => this.live?.outbox.discard(room, clientMsgId);
   setTyping = (room: string, typing: boolean) => this.live?.typing.set(room, typing);
 
-  /** replyTo: the message this one answers. */
-  send(room: string, text: string, replyTo?: Quote): void {
-    this.live?.outbox.send(room, text, replyTo);
+  /** replyTo: the message this one answers; withUploads: the room's
+   * finished uploads go with it (the room's composer, not a thread's). */
+  send(room: string, text: string, replyTo?: Quote, withUploads = false): void {
+    if (!this.live) return;
+    const files = withUploads ? this.live.uploads.take(room) : [];
+    this.live.outbox.send(room, text, replyTo, files);
     this.setTyping(room, false);
   }
 
@@ -126,6 +129,17 @@ export class ChatClient {
   moreReplies = () => void this.live?.moreReplies();
   /** Scrolls the room to one of its messages, loading older history as needed. */
   reveal = async (room: string, id: string, seq: number) => (await this.live?.reveal(room, id, seq)) ?? false;
+
+  /** Uploads files into the room's composer, to go with its next send. */
+  upload = (room: string, files: readonly File[]) => this.live?.uploads.add(room, files);
+  /** Cancels a running upload, or takes a finished or failed one off. */
+  removeUpload = (id: string) => this.live?.uploads.remove(id);
+  /** before: the id of the last result already shown. */
+  search = async (q: string, opts: { room?: string; before?: string; limit?: number } = {}): Promise<SearchPage> => this.signedIn().search(q, opts);
+  /** Fetches a message again, its file links signed anew; null when gone. */
+  refetch = async (room: string, seq: number) => (await this.live?.sync.refetch(room, seq)) ?? null;
+  /** Opens the room at one of its messages (a search result), highlighted. */
+  jumpTo = async (room: string, id: string, seq: number) => (await this.live?.jumpTo(room, id, seq)) ?? false;
 
   private signedIn(): Live {
     if (!this.live) throw new ParleyError("UNAUTHORIZED", "not signed in");

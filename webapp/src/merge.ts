@@ -1,6 +1,6 @@
 // A room's log on the client: confirmed messages sorted by seq without
 // duplicates, whatever order pages, live events and sync answers arrive in.
-import type { Message, Quote } from "./types";
+import type { Attachment, Message, Quote } from "./types";
 
 /** Union of two logs by seq (an id seen twice is one message); a later copy wins (tombstones). */
 export function mergeMessages(existing: readonly Message[], incoming: readonly Message[]): Message[] {
@@ -65,6 +65,8 @@ export interface PendingMessage {
   status: "sending" | "failed";
   /** The message this one answers. */
   replyTo?: Quote;
+  /** Uploaded files it carries. */
+  attachments?: Attachment[];
   attempts: number;
   error?: { code: string; message: string };
 }

@@ -49,6 +49,36 @@ export interface Message {
   editedAt?: string;
   reactions?: Reaction[];
   replyTo?: Quote;
+  /** The files the message carries; absent when it has none. */
+  attachments?: Attachment[];
+}
+
+/**
+ * An uploaded file (the protocol's File; named so as not to shadow the
+ * DOM's). url and thumbUrl are signed and expire: usable in <img src> and
+ * download links without a bearer token.
+ */
+export interface Attachment {
+  id: string;
+  room: string;
+  name: string;
+  size: number;
+  contentType: string;
+  width?: number;
+  height?: number;
+  url: string;
+  thumbUrl?: string;
+}
+
+/** One answer of GET /api/search. */
+export interface SearchResult {
+  message: Message;
+  room: Room;
+}
+
+export interface SearchPage {
+  results: SearchResult[];
+  hasMore: boolean;
 }
 
 /** One emoji (or :shortcode:) on a message; users lists at most 10 of them. */

@@ -3,7 +3,8 @@
 // sign-in (or on load with a stored session), stopped on sign-out; its
 // scope drops whatever its late answers dispatch after that.
 import { api } from "../api";
-import type { NotifyLevel, Room } from "../types";
+import type { NotifyLevel, Room, SearchPage } from "../types";
+import { uploadFile } from "../upload";
 import { loadConfig } from "./config";
 import { pageVisible, watchBrowser } from "./lifecycle";
 import { Outbox } from "./outbox";
@@ -12,10 +13,15 @@ import { router } from "./routing";
 import { openScope, type AppStore } from "./scope";
 import { Sync, listRooms } from "./sync";
 import { TypingSignal } from "./typing";
+import { Uploads } from "./uploads";
 import { Wire } from "./wire";
 
 /** How many pages of history a jump to a quoted message may load. */
 const MAX_REVEAL_PAGES = 20;
+/** The most `history` serves at once (docs/protocol.md §5.8). */
+const MAX_HISTORY_LIMIT = 100;
+/** Messages loaded before the one jumped to, so it shows with what led to it. */
+const REVEAL_CONTEXT = 10;
 
 export class Live {
   readonly scope: ReturnType<typeof openScope>;
@@ -24,6 +30,7 @@ export class Live {
   readonly outbox: Outbox;
   readonly sync: Sync;
   readonly typing: TypingSignal;
+  readonly uploads: Uploads;
   private stops: Array<() => void> = [];
 
   constructor(store: AppStore) {
@@ -32,6 +39,7 @@ export class Live {
     this.reads = new ReadCursors(scope, wire, pageVisible);
     this.outbox = new Outbox(scope, wire);
     this.typing = new TypingSignal(wire);
+    this.uploads = new Uploads(scope, uploadFile);
     this.sync = new Sync(scope, {
       wire,
       router,
@@ -69,6 +77,7 @@ export class Live {
     this.reads.cancel();
     this.outbox.cancel();
     this.typing.reset();
+    this.uploads.cancel();
   }
 
   openRoom(id: string): void {
@@ -175,9 +184,25 @@ export class Live {
       const oldest = r.messages.length ? r.messages[0].seq : 0;
       if (!r.hasMoreBefore || (oldest && oldest <= seq) || page === MAX_REVEAL_PAGES) return false;
       if (r.loadingOlder) await new Promise((done) => setTimeout(done, 100));
-      else await this.sync.loadOlder(room);
+      // far back: as many as reach it at once, keeping the log without holes
+      else await this.sync.loadOlder(room, Math.min(MAX_HISTORY_LIMIT, Math.max(50, oldest - seq + REVEAL_CONTEXT)));
     }
     return false;
+  }
+
+  /** A search result: opens its room at the message, highlighted; false when it cannot be shown. */
+  async jumpTo(room: string, id: string, seq: number): Promise<boolean> {
+    if (!this.scope.get().chat.rooms[room]) return false;
+    if (this.scope.get().chat.active !== room) this.openRoom(room);
+    if (!this.scope.get().chat.rooms[room].loaded) {
+      if (!this.wire.connected) return false;
+      await this.sync.loadLatest(room);
+    }
+    return this.reveal(room, id, seq);
+  }
+
+  async search(q: string, opts: { room?: string; before?: string; limit?: number }): Promise<SearchPage> {
+    return api.search(this.token(), q, opts);
   }
 
   markActiveRead(): void {

@@ -47,9 +47,12 @@ describe("Notifier", () => {
     store.dispatch({ type: "message/received", message: msg("lobby", 2, { mentions: ["me"], text: "@me hi" }) });
     store.dispatch({ type: "message/received", message: msg("lobby", 3, { text: "no mention" }) });
     store.dispatch({ type: "message/received", message: msg("dm", 1, { text: "psst" }) });
+    const file = { id: "f", room: "dm", name: "a.png", size: 1, contentType: "image/png", url: "/f" };
+    store.dispatch({ type: "message/received", message: msg("dm", 2, { text: "", attachments: [file, { ...file, id: "g" }] }) });
     expect(FakeNotification.shown).toEqual([
       { title: "Bob in #lobby", options: { body: "@me hi", tag: "lobby-2" } },
       { title: "Bob in Direct message", options: { body: "psst", tag: "dm-1" } },
+      { title: "Bob in Direct message", options: { body: "(2 files)", tag: "dm-2" } },
     ]);
   });
 

@@ -76,7 +76,11 @@ export class Notifier {
     this.seen = [...this.seen.slice(-(SEEN_IDS - 1)), m.id];
     const where = room.kind === "direct" ? t("directMessage") : `#${room.name}`;
     const title = t("notifyFrom", { sender: m.sender.displayName || m.sender.username, room: where });
-    const body = m.text.length > BODY_CHARS ? `${m.text.slice(0, BODY_CHARS - 1)}…` : m.text;
+    const text = m.text.length > BODY_CHARS ? `${m.text.slice(0, BODY_CHARS - 1)}…` : m.text;
+    // a file sent without text still says something
+    const count = m.attachments?.length ?? 0;
+    const files = count === 0 ? "" : count === 1 ? t("filesOne") : t("filesMany", { n: count });
+    const body = [text, files].filter(Boolean).join(" ");
     try {
       const n = new Notification(title, { body, tag: m.id });
       n.onclick = () => {

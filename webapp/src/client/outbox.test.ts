@@ -9,11 +9,11 @@ import { openScope } from "./scope";
 
 function setup(answers: Array<Message | ParleyError>) {
   const store = createStore(reduce, signedIn([roomState(room("lobby"), { loaded: true })]));
-  const sent: Array<{ text: string; clientMsgId: string; replyTo?: string }> = [];
+  const sent: Array<{ text: string; clientMsgId: string; replyTo?: string; attachments?: string[] }> = [];
   const wire = {
     connected: true,
-    send: async (_room: string, text: string, clientMsgId: string, _timeout: number, replyTo?: string) => {
-      sent.push(replyTo ? { text, clientMsgId, replyTo } : { text, clientMsgId });
+    send: async (_room: string, text: string, clientMsgId: string, _timeout: number, replyTo?: string, attachments?: string[]) => {
+      sent.push({ text, clientMsgId, ...(replyTo ? { replyTo } : {}), ...(attachments ? { attachments } : {}) });
       const a = answers.shift() ?? new ParleyError("TIMEOUT", "no answer");
       if (a instanceof ParleyError) throw a;
       return { ...a, clientMsgId };
@@ -35,6 +35,17 @@ describe("Outbox", () => {
     expect(pending()).toMatchObject([{ text: "yes", replyTo: quote }]);
     await vi.runAllTimersAsync();
     expect(sent.map((x) => x.replyTo)).toEqual(["lobby-1", "lobby-1"]);
+    expect(pending()).toEqual([]);
+  });
+
+  it("sends files with empty text, their ids on the wire and the files on the pending copy", async () => {
+    const file = { id: "f1", room: "lobby", name: "shot.png", size: 10, contentType: "image/png", url: "/f1" };
+    const { sent, outbox, pending } = setup([msg("lobby", 1, { sender: me, text: "" })]);
+    outbox.send("lobby", "  ", undefined, [file]);
+    expect(pending()).toMatchObject([{ text: "", attachments: [file] }]);
+    await vi.runAllTimersAsync();
+    expect(sent.map(({ text, attachments }) => ({ text, attachments }))).toEqual([{ text: "", attachments: ["f1"] }]);
+    outbox.send("lobby", " ");
     expect(pending()).toEqual([]);
   });
 

@@ -4,7 +4,7 @@
 // the server (rate limited, too large...) waits for a manual retry.
 import { ParleyError, isTransient } from "../errors";
 import { newClientMsgId } from "../ids";
-import type { Quote } from "../types";
+import type { Attachment, Quote } from "../types";
 import type { Scope } from "./scope";
 import type { Wire } from "./wire";
 
@@ -20,11 +20,20 @@ export class Outbox {
     private wire: Pick<Wire, "connected" | "send">,
   ) {}
 
-  send(room: string, text: string, replyTo?: Quote): void {
+  /** attachments: uploaded files; with some, the text may be empty. */
+  send(room: string, text: string, replyTo?: Quote, attachments: Attachment[] = []): void {
     const body = text.trim();
-    if (!body) return;
+    if (!body && attachments.length === 0) return;
     const clientMsgId = newClientMsgId();
-    this.scope.dispatch({ type: "send/queued", room, clientMsgId, text: body, createdAt: new Date().toISOString(), ...(replyTo ? { replyTo } : {}) });
+    this.scope.dispatch({
+      type: "send/queued",
+      room,
+      clientMsgId,
+      text: body,
+      createdAt: new Date().toISOString(),
+      ...(replyTo ? { replyTo } : {}),
+      ...(attachments.length ? { attachments } : {}),
+    });
     void this.attempt(room, clientMsgId);
   }
 
@@ -56,7 +65,7 @@ export class Outbox {
     this.inFlight.add(clientMsgId);
     this.scope.dispatch({ type: "send/attempted", room, clientMsgId });
     try {
-      const message = await this.wire.send(room, p.text, clientMsgId, SEND_TIMEOUT_MS, p.replyTo?.id);
+      const message = await this.wire.send(room, p.text, clientMsgId, SEND_TIMEOUT_MS, p.replyTo?.id, p.attachments?.map((a) => a.id));
       this.scope.dispatch({ type: "send/acked", room, message });
     } catch (err) {
       const e = err instanceof ParleyError ? err : new ParleyError("INTERNAL", String(err));

@@ -7,7 +7,9 @@ import type { Room, SyncRoom } from "../types";
 import { openScope } from "./scope";
 import { Sync } from "./sync";
 
-function setup(opts: { rooms: Room[]; hash?: string; history?: Record<string, SyncRoom>; sync?: Array<Record<string, SyncRoom>>; listError?: ParleyError }) {
+type HistoryFn = (room: string, before?: number, limit?: number) => SyncRoom | undefined;
+
+function setup(opts: { rooms: Room[]; hash?: string; history?: Record<string, SyncRoom> | HistoryFn; sync?: Array<Record<string, SyncRoom>>; listError?: ParleyError }) {
   const store = createStore(reduce, { ...signedIn(), config: { assistant: "helper", defaultRoom: "lobby" } });
   let hash = opts.hash ?? "";
   const syncAnswers = [...(opts.sync ?? [])];
@@ -18,7 +20,8 @@ function setup(opts: { rooms: Room[]; hash?: string; history?: Record<string, Sy
   const sync = new Sync(openScope(store), {
     wire: {
       connected: true,
-      history: async (r) => opts.history?.[r] ?? { messages: [], hasMore: false },
+      history: async (r, before, limit) =>
+        (typeof opts.history === "function" ? opts.history(r, before, limit) : opts.history?.[r]) ?? { messages: [], hasMore: false },
       sync: async (cursors, revs = {}) => {
         syncCalls.push({ cursors, revs });
         return syncAnswers.shift() ?? {};
@@ -120,5 +123,27 @@ describe("Sync", () => {
     const { sync, lists } = setup({ rooms: [room("lobby")] });
     await Promise.all([sync.resync(), sync.resync(), sync.resync()]);
     expect(lists()).toBe(2);
+  });
+});
+
+describe("Sync.refetch", () => {
+  it("asks history for exactly that message and replaces the held copy, whose file links were stale", async () => {
+    const file = { id: "f", room: "lobby", name: "a.png", size: 1, contentType: "image/png", url: "/api/files/f?exp=1&sig=old" };
+    const fresh = msg("lobby", 2, { attachments: [{ ...file, url: "/api/files/f?exp=9999999999&sig=new" }] });
+    const calls: Array<[string, number | undefined, number | undefined]> = [];
+    const { store, sync } = setup({
+      rooms: [room("lobby")],
+      history: (r, before, limit) => {
+        calls.push([r, before, limit]);
+        return before ? { messages: [fresh], hasMore: true } : { messages: [msg("lobby", 1), msg("lobby", 2, { attachments: [file] })], hasMore: false };
+      },
+    });
+    await sync.resync();
+    expect(await sync.refetch("lobby", 2)).toEqual(fresh);
+    expect(calls.slice(1)).toEqual([["lobby", 3, 1]]);
+    expect(store.get().chat.rooms.lobby.messages.map((m) => m.attachments?.[0].url)).toEqual([undefined, "/api/files/f?exp=9999999999&sig=new"]);
+    // an image that keeps failing does not ask again and again
+    expect(await sync.refetch("lobby", 2)).toBeNull();
+    expect(calls.length).toBe(2);
   });
 });

@@ -26,7 +26,11 @@ export interface SyncPorts {
 
 export const listRooms = async (token: string): Promise<Room[]> => (await api.rooms(token)).rooms;
 
+/** How often one message may be fetched again for fresh file links. */
+const REFETCH_EVERY_MS = 5 * 60_000;
+
 export class Sync {
+  private refetched = new Map<string, number>();
   private running: Promise<void> | null = null;
   private again = false;
 
@@ -64,16 +68,33 @@ export class Sync {
     this.scope.dispatch({ type: "history/loaded", room, page });
   }
 
-  async loadOlder(room: string): Promise<void> {
+  /** limit: how many (a jump far back asks for more than a page at once). */
+  async loadOlder(room: string, limit?: number): Promise<void> {
     const r = this.scope.get().chat.rooms[room];
     if (!r || !r.loaded || !r.hasMoreBefore || r.loadingOlder || !this.ports.wire.connected) return;
     this.scope.dispatch({ type: "older/requested", room });
     try {
-      const page = await this.ports.wire.history(room, oldestSeq(r.messages) || undefined);
+      const page = await this.ports.wire.history(room, oldestSeq(r.messages) || undefined, limit);
       this.scope.dispatch({ type: "older/loaded", room, page });
     } catch {
       this.scope.dispatch({ type: "older/failed", room }); // scrolling up again retries
     }
+  }
+
+  /**
+   * Fetches one message again (its file URLs signed anew) and replaces the
+   * held copy; answers it, or null when it is gone.
+   */
+  async refetch(room: string, seq: number): Promise<Message | null> {
+    // a broken image would ask again with every fresh copy: once in a while per message is enough
+    const key = `${room}:${seq}`;
+    const now = Date.now();
+    if ((this.refetched.get(key) ?? -Infinity) > now - REFETCH_EVERY_MS) return null;
+    this.refetched.set(key, now);
+    const page = await this.ports.wire.history(room, seq + 1, 1);
+    const m = page.messages.find((x) => x.seq === seq) ?? null;
+    if (m) this.scope.dispatch({ type: "message/updated", message: m, exact: true });
+    return m;
   }
 
   /** The member list, with everyone's presence (events were missed while the room was closed). */

@@ -38,8 +38,9 @@ export class Wire {
     if (this.socket && !this.socket.connected) this.socket.connect();
   }
 
-  async history(room: string, before?: number): Promise<Page> {
-    const ack = await call<Page>(this.live(), "history", before ? { room, before, limit: PAGE } : { room, limit: PAGE });
+  /** limit: more than a page when a jump needs a long way back (the server serves at most 100). */
+  async history(room: string, before?: number, limit = PAGE): Promise<Page> {
+    const ack = await call<Page>(this.live(), "history", before ? { room, before, limit } : { room, limit });
     return { messages: ack.messages ?? [], hasMore: !!ack.hasMore };
   }
 
@@ -52,9 +53,9 @@ export class Wire {
     return (await call<{ members?: User[] }>(this.live(), "room:join", { room })).members ?? [];
   }
 
-  /** replyTo: the id of the message (of the same room) this one answers. */
-  async send(room: string, text: string, clientMsgId: string, timeoutMs: number, replyTo?: string): Promise<Message> {
-    const payload = replyTo ? { room, text, clientMsgId, replyTo } : { room, text, clientMsgId };
+  /** replyTo: the id of the message (of the same room) this one answers; attachments: uploaded files' ids. */
+  async send(room: string, text: string, clientMsgId: string, timeoutMs: number, replyTo?: string, attachments?: string[]): Promise<Message> {
+    const payload = { room, text, clientMsgId, ...(replyTo ? { replyTo } : {}), ...(attachments?.length ? { attachments } : {}) };
     return (await call<{ message: Message }>(this.live(), "message:send", payload, timeoutMs)).message;
   }
 

@@ -3,6 +3,7 @@ import { useClient, useChat } from "../context";
 import { t } from "../i18n";
 import { Composer } from "./Composer";
 import { Dialogs } from "./Dialogs";
+import { DropZone } from "./DropZone";
 import { Login } from "./Login";
 import { MemberList } from "./MemberList";
 import { MessageList } from "./MessageList";
@@ -10,6 +11,7 @@ import { RoomHeader } from "./RoomHeader";
 import { Sidebar } from "./Sidebar";
 import { ThreadPanel } from "./ThreadPanel";
 import { TypingLine } from "./TypingLine";
+import { isSearchShortcut } from "./shortcuts";
 
 export function App() {
   const signedIn = useChat((s) => s.chat.session !== null);
@@ -29,10 +31,13 @@ function Chat() {
     client.dispatch({ type: "ui/members", open: false });
   };
 
-  // Alt+↑/↓ moves between rooms; Escape closes the phone drawers.
+  // Alt+↑/↓ moves between rooms; Ctrl+K (⌘K) searches; Escape closes the phone drawers.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.altKey && (e.key === "ArrowUp" || e.key === "ArrowDown")) {
+      if (isSearchShortcut(e)) {
+        e.preventDefault();
+        client.dispatch({ type: "ui/dialog", dialog: "search" });
+      } else if (e.altKey && (e.key === "ArrowUp" || e.key === "ArrowDown")) {
         const links = [...document.querySelectorAll<HTMLElement>(".room-link")];
         const i = links.findIndex((l) => l.classList.contains("active"));
         const next = links[(i + (e.key === "ArrowDown" ? 1 : links.length - 1)) % links.length];
@@ -59,7 +64,7 @@ function Chat() {
       {(sidebarOpen || membersOpen) && <div class="scrim" aria-hidden="true" onClick={closeDrawers} />}
       <main class="room">
         {room ? (
-          <>
+          <DropZone key={room.room.id} onFiles={(files) => client.upload(room.room.id, files)}>
             <RoomHeader room={room} />
             {offline && (
               <div class="conn-banner" role="status">
@@ -70,7 +75,7 @@ function Chat() {
             <MessageList room={room} me={me} />
             <TypingLine room={room} />
             <Composer room={room} me={me} />
-          </>
+          </DropZone>
         ) : (
           <div class="empty-room">
             {offline && (

@@ -8,8 +8,12 @@ import { insertMention, mentionAt, mentionCandidates, mergeSuggestions } from ".
 import type { RoomState } from "../state/model";
 import { assistantUser, roomTitle } from "../state/selectors";
 import type { User } from "../types";
+import { filesOf } from "../files";
+import { roomUploads } from "../state/uploads";
+import { AttachButton } from "./AttachButton";
 import { Avatar } from "./Avatar";
 import { Icon } from "./Icon";
+import { UploadChips } from "./UploadChips";
 
 /** How many people the mention menu offers at most. */
 const MENU_SIZE = 8;
@@ -54,6 +58,10 @@ export function Composer({ room, me, disabled }: { room: RoomState; me: User; di
   const box = useRef<HTMLTextAreaElement>(null);
   const config = useChat((s) => s.config);
   const replyTo = useChat((s) => (s.ui.replyTo?.room === id ? s.ui.replyTo.quote : null));
+  const allUploads = useChat((s) => s.ui.uploads);
+  const uploads = useMemo(() => roomUploads(allUploads, id), [allUploads, id]);
+  // sendable once nothing is still on its way up: text, finished files, or both
+  const canSend = (!!text.trim() || uploads.ready.length > 0) && !uploads.busy;
   const cancelReply = () => {
     client.dispatch({ type: "ui/reply", room: id, quote: null });
     box.current?.focus();
@@ -108,8 +116,8 @@ export function Composer({ room, me, disabled }: { room: RoomState; me: User; di
   };
 
   const submit = () => {
-    if (!text.trim()) return;
-    client.send(id, text, replyTo ?? undefined);
+    if (!canSend) return;
+    client.send(id, text, replyTo ?? undefined, true);
     if (replyTo) client.dispatch({ type: "ui/reply", room: id, quote: null });
     update("", 0);
     client.setTyping(id, false);
@@ -172,6 +180,7 @@ export function Composer({ room, me, disabled }: { room: RoomState; me: User; di
           </button>
         </div>
       )}
+      <UploadChips uploads={uploads.all} onRemove={(uid) => client.removeUpload(uid)} />
       {open && (
         <ul class="mention-menu" id={listId} role="listbox" aria-label={t("mentionSuggestions")}>
           {suggestions.map((u, i) => (
@@ -194,6 +203,7 @@ export function Composer({ room, me, disabled }: { room: RoomState; me: User; di
           ))}
         </ul>
       )}
+      <AttachButton disabled={disabled} onFiles={(files) => client.upload(id, files)} />
       <textarea
         id="composer"
         ref={box}
@@ -213,8 +223,15 @@ export function Composer({ room, me, disabled }: { room: RoomState; me: User; di
         onKeyUp={(e) => setCaret(e.currentTarget.selectionStart ?? 0)}
         onClick={(e) => setCaret(e.currentTarget.selectionStart ?? 0)}
         onBlur={() => client.setTyping(id, false)}
+        onPaste={(e) => {
+          // a pasted screenshot (or copied files) is uploaded; pasted text goes in the box as usual
+          const files = filesOf(e.clipboardData);
+          if (files.length === 0) return;
+          e.preventDefault();
+          client.upload(id, files);
+        }}
       />
-      <button type="submit" class="send" aria-label={t("send")} disabled={!text.trim()}>
+      <button type="submit" class="send" aria-label={t("send")} disabled={!canSend}>
         <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
           <path d="M3 11.5 21 3l-8.5 18-2.2-7.3z" fill="currentColor" />
         </svg>

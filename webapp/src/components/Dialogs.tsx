@@ -9,6 +9,7 @@ import type { Room, User } from "../types";
 import { Avatar } from "./Avatar";
 import { Icon } from "./Icon";
 import { InviteDialog, RoomDialog } from "./RoomDialogs";
+import { SearchDialog } from "./SearchDialog";
 
 export function Dialogs() {
   const dialog = useChat((s) => s.ui.dialog);
@@ -18,6 +19,7 @@ export function Dialogs() {
   if (dialog === "password") return <PasswordDialog />;
   if (dialog === "room") return <RoomDialog />;
   if (dialog === "invite") return <InviteDialog />;
+  if (dialog === "search") return <SearchDialog />;
   return null;
 }
 

@@ -2,7 +2,8 @@ import { memo } from "preact/compat";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { formatTime, t } from "../i18n";
 import type { PendingMessage } from "../merge";
-import type { Message, Quote, Reaction, User } from "../types";
+import type { Attachment, Message, Quote, Reaction, User } from "../types";
+import { Attachments } from "./Attachments";
 import { Avatar } from "./Avatar";
 import { Markdown } from "./Markdown";
 import { MessageEditor } from "./MessageEditor";
@@ -21,6 +22,7 @@ export interface Row {
   editedAt?: string;
   reactions?: readonly Reaction[];
   replyTo?: Quote;
+  attachments?: readonly Attachment[];
   /** Replies to it that the log holds. */
   replies?: number;
   pending?: PendingMessage;
@@ -41,6 +43,7 @@ export function rowOf(m: Message): Omit<Row, "startsGroup"> {
     deleted: m.deleted,
     editedAt: m.editedAt,
     reactions: m.reactions,
+    attachments: m.attachments,
   };
 }
 
@@ -64,6 +67,8 @@ interface Props {
   /** Shows the message a reply quotes. */
   onJump?: (quote: Quote) => void;
   highlighted?: boolean;
+  /** Fetches the message again (its file links expired); answers the fresh copy. */
+  onStale?: (seq: number) => Promise<Message | null>;
 }
 
 /** What a reply shows of the message it answers (the server cuts it the same way). */
@@ -71,7 +76,7 @@ export function quoteOf(row: Pick<Row, "id" | "seq" | "sender" | "text">): Quote
   return { id: row.id!, seq: row.seq ?? 0, sender: row.sender, text: quoteText(row.text) };
 }
 
-function MessageItemView({ row, me, onRetry, onDiscard, onDelete, onEdit, onSaveEdit, editing, onReact, onReply, onOpenThread, onJump, highlighted }: Props) {
+function MessageItemView({ row, me, onRetry, onDiscard, onDelete, onEdit, onSaveEdit, editing, onReact, onReply, onOpenThread, onJump, highlighted, onStale }: Props) {
   const [picking, setPicking] = useState(false);
   const [touched, setTouched] = useState(false);
   const reactButton = useRef<HTMLButtonElement>(null);
@@ -168,6 +173,9 @@ function MessageItemView({ row, me, onRetry, onDiscard, onDelete, onEdit, onSave
           )}
           {row.streaming && <span class="cursor" aria-label={t("streaming")} />}
         </div>
+        )}
+        {!row.deleted && row.attachments && row.attachments.length > 0 && (
+          <Attachments files={row.attachments} onStale={onStale && row.seq !== undefined && !row.pending ? () => onStale(row.seq!) : undefined} />
         )}
         {row.editedAt && !row.deleted && !editing && (
           <span class="msg-edited" title={t("editedAt", { time: new Date(row.editedAt).toLocaleString() })}>

@@ -26,7 +26,7 @@ export function buildItems(r: RoomState, me: User, assistant: User | null): Item
     rows.push({ key: `stream-${id}`, sender, text: s.text, mentions: [], createdAt: s.startedAt, streaming: true });
   }
   for (const p of r.pending) {
-    rows.push({ key: `pending-${p.clientMsgId}`, sender: me, text: p.text, mentions: [], createdAt: p.createdAt, pending: p, replyTo: p.replyTo });
+    rows.push({ key: `pending-${p.clientMsgId}`, sender: me, text: p.text, mentions: [], createdAt: p.createdAt, pending: p, replyTo: p.replyTo, attachments: p.attachments });
   }
   const items: Item[] = [];
   let prev: Omit<Row, "startsGroup"> | null = null;
@@ -93,7 +93,9 @@ export function MessageList({ room, me }: { room: RoomState; me: User }) {
     [id],
   );
   const onOpenThread = useCallback((mid: string) => client.openThread(id, mid), [id]);
-  const [missing, setMissing] = useState("");
+  const [quoteMissing, setMissing] = useState("");
+  const notice = useChat((s) => s.ui.notice ?? "");
+  const missing = quoteMissing || notice;
   const onJump = useCallback(
     (q: Quote) => {
       setMissing("");
@@ -112,6 +114,7 @@ export function MessageList({ room, me }: { room: RoomState; me: User }) {
     const timer = setTimeout(() => client.dispatch({ type: "ui/highlight", message: null }), 2500);
     return () => clearTimeout(timer);
   }, [highlight]);
+  const onStale = useCallback((seq: number) => client.refetch(id, seq), [id]);
   const onSaveEdit = useCallback((mid: string, text: string) => client.editMessage(id, mid, text), [id]);
 
   // a newly opened room starts at its newest message
@@ -191,6 +194,7 @@ export function MessageList({ room, me }: { room: RoomState; me: User }) {
                 onOpenThread={onOpenThread}
                 onJump={onJump}
                 highlighted={highlight !== null && highlight === it.row.id}
+                onStale={onStale}
               />
             ),
           )}
@@ -199,7 +203,14 @@ export function MessageList({ room, me }: { room: RoomState; me: User }) {
       {missing && (
         <div class="toast" role="status">
           {missing}
-          <button type="button" class="link-btn" onClick={() => setMissing("")}>
+          <button
+            type="button"
+            class="link-btn"
+            onClick={() => {
+              setMissing("");
+              if (notice) client.dispatch({ type: "ui/notice", notice: null });
+            }}
+          >
             {t("close")}
           </button>
         </div>

@@ -2,6 +2,7 @@ import { useClient, useChat } from "../context";
 import { t } from "../i18n";
 import { Icon } from "./Icon";
 import { NotifyLevelSelect } from "./Notifications";
+import { searchShortcutLabel } from "./shortcuts";
 import type { RoomState } from "../state/model";
 import { roomTitle, totalUnread } from "../state/selectors";
 
@@ -24,6 +25,17 @@ export function RoomHeader({ room }: { room: RoomState }) {
         </h1>
         {room.room.topic && <p class="room-topic">{room.room.topic}</p>}
       </div>
+      <button
+        type="button"
+        class="icon-btn search-btn"
+        aria-label={t("search")}
+        title={`${t("search")} (${searchShortcutLabel()})`}
+        aria-haspopup="dialog"
+        aria-keyshortcuts={searchShortcutLabel() === "⌘K" ? "Meta+K" : "Control+K"}
+        onClick={() => client.dispatch({ type: "ui/dialog", dialog: "search" })}
+      >
+        <Icon name="search" />
+      </button>
       <NotifyLevelSelect key={room.room.id} room={room} />
       {room.room.kind === "group" && (
         <button type="button" class="icon-btn" aria-label={t("roomSettings")} aria-haspopup="dialog" onClick={() => client.dispatch({ type: "ui/dialog", dialog: "room" })}>

@@ -88,7 +88,7 @@ function Panel({ thread, me }: { thread: ThreadState; me: User }) {
           {pending.map((p) => (
             <MessageItem
               key={`pending-${p.clientMsgId}`}
-              row={{ key: p.clientMsgId, sender: me, text: p.text, mentions: [], createdAt: p.createdAt, pending: p, startsGroup: true }}
+              row={{ key: p.clientMsgId, sender: me, text: p.text, mentions: [], createdAt: p.createdAt, pending: p, attachments: p.attachments, startsGroup: true }}
               me={me}
               onRetry={onRetry}
               onDiscard={onDiscard}

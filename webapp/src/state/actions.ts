@@ -2,8 +2,8 @@
 // timers, the browser) only ever dispatch these; the reducers decide what
 // they mean. Anything impure (the time, a new id) travels in the action.
 import type { Session } from "../api";
-import type { Message, NotifyLevel, Page, Quote, Role, Room, StreamDelta, Thread, User } from "../types";
-import type { Dialog, MessageRef, ServerConfig, SessionEndReason } from "./model";
+import type { Attachment, Message, NotifyLevel, Page, Quote, Role, Room, StreamDelta, Thread, User } from "../types";
+import type { Dialog, MessageRef, ServerConfig, SessionEndReason, Upload } from "./model";
 
 export type Action =
   // session and deployment
@@ -48,7 +48,7 @@ export type Action =
    * ack), so its reactions' `me` is right; else message:updated's. */
   | { type: "message/updated"; message: Message; exact?: boolean }
   // my sends, optimistic until acknowledged
-  | { type: "send/queued"; room: string; clientMsgId: string; text: string; createdAt: string; replyTo?: Quote }
+  | { type: "send/queued"; room: string; clientMsgId: string; text: string; createdAt: string; replyTo?: Quote; attachments?: Attachment[] }
   | { type: "send/attempted"; room: string; clientMsgId: string }
   | { type: "send/acked"; room: string; message: Message }
   | { type: "send/failed"; room: string; clientMsgId: string; error: { code: string; message: string } }
@@ -72,7 +72,16 @@ export type Action =
   /** Starts (or, with null, ends) editing a message in place. */
   | { type: "ui/edit"; message: MessageRef | null }
   | { type: "ui/reply"; room: string; quote: Quote | null }
-  | { type: "ui/highlight"; message: MessageRef | null };
+  | { type: "ui/highlight"; message: MessageRef | null }
+  | { type: "ui/notice"; notice: string | null }
+  // files on their way up (client/uploads.ts)
+  | { type: "upload/started"; upload: Upload }
+  | { type: "upload/progress"; id: string; loaded: number }
+  | { type: "upload/finished"; id: string; file: Attachment }
+  | { type: "upload/failed"; id: string; error: { code: string; message: string } }
+  | { type: "upload/removed"; id: string }
+  /** A send took the room's finished uploads. */
+  | { type: "upload/sent"; room: string; ids: string[] };
 
 export type ActionType = Action["type"];
 export type ActionOf<T extends ActionType> = Extract<Action, { type: T }>;

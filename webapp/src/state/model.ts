@@ -4,7 +4,7 @@
 import type { Session } from "../api";
 import type { PendingMessage } from "../merge";
 import type { Streams } from "../streams";
-import type { Message, Quote, Room, User } from "../types";
+import type { Attachment, Message, Quote, Room, User } from "../types";
 
 /** What the server says about this deployment (GET /api/config). */
 export interface ServerConfig {
@@ -71,7 +71,7 @@ export interface ThreadState {
 /** session:ended's reasons (docs/protocol.md §8.8). */
 export type SessionEndReason = "expired" | "revoked";
 
-export type Dialog = null | "browse" | "create" | "direct" | "password" | "room" | "invite";
+export type Dialog = null | "browse" | "create" | "direct" | "password" | "room" | "invite" | "search";
 
 export interface UiState {
   dialog: Dialog;
@@ -83,6 +83,27 @@ export interface UiState {
   replyTo?: { room: string; quote: Quote } | null;
   /** A message just jumped to, shown highlighted for a moment. */
   highlight?: MessageRef | null;
+  /** A short note over the room's log (a search result that could not be shown), until closed. */
+  notice?: string | null;
+  /** Files on their way up, shown above the composer until sent or removed. */
+  uploads?: Upload[];
+}
+
+/** A file picked, pasted or dropped into a room's composer. */
+export interface Upload {
+  /** Local, made when the file was picked. */
+  id: string;
+  room: string;
+  name: string;
+  size: number;
+  /** Bytes sent so far. */
+  loaded: number;
+  status: "uploading" | "done" | "failed";
+  /** The stored file, once done. */
+  file?: Attachment;
+  error?: { code: string; message: string };
+  /** A blob: URL of the picked image, for its chip. */
+  preview?: string;
 }
 
 export interface MessageRef {

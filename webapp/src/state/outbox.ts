@@ -15,6 +15,7 @@ function patch(s: ChatState, room: string, clientMsgId: string, fn: (p: PendingM
 export function sendQueued(s: ChatState, a: ActionOf<"send/queued">): ChatState {
   const p: PendingMessage = { clientMsgId: a.clientMsgId, room: a.room, text: a.text, createdAt: a.createdAt, status: "sending", attempts: 0 };
   if (a.replyTo) p.replyTo = a.replyTo;
+  if (a.attachments?.length) p.attachments = a.attachments;
   return withRoom(s, a.room, (r) => ({ ...r, pending: [...r.pending, p] }));
 }
 

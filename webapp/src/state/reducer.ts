@@ -93,6 +93,13 @@ export function reduceChat(s: ChatState, a: Action): ChatState {
     case "ui/edit":
     case "ui/reply":
     case "ui/highlight":
+    case "ui/notice":
+    case "upload/started":
+    case "upload/progress":
+    case "upload/finished":
+    case "upload/failed":
+    case "upload/removed":
+    case "upload/sent":
       return s;
     case "thread/opened":
     case "thread/loaded":

@@ -50,3 +50,12 @@ describe("session changes (UI side)", () => {
     }
   });
 });
+
+describe("ui/notice", () => {
+  it("shows a note until it is closed, whatever room opens meanwhile", () => {
+    const shown = reduce(withUi({}), { type: "ui/notice", notice: "gone" });
+    expect(shown.ui).toEqual(withUi({ notice: "gone" }).ui);
+    expect(reduce(shown, { type: "room/opened", room: "news" }).ui.notice).toBe("gone");
+    expect(reduce(shown, { type: "ui/notice", notice: null }).ui).toEqual(withUi({ notice: null }).ui);
+  });
+});

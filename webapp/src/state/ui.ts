@@ -2,6 +2,7 @@
 // of the chat state, which they never influence.
 import type { Action } from "./actions";
 import { initialUi, type UiState } from "./model";
+import { reduceUploads } from "./uploads";
 
 export function reduceUi(s: UiState, a: Action): UiState {
   switch (a.type) {
@@ -18,6 +19,8 @@ export function reduceUi(s: UiState, a: Action): UiState {
       return { ...s, replyTo: a.quote ? { room: a.room, quote: a.quote } : null };
     case "ui/highlight":
       return { ...s, highlight: a.message };
+    case "ui/notice":
+      return { ...s, notice: a.notice };
     case "room/opened": {
       // the room was picked from the drawer or a dialog: show it
       const next = s.sidebarOpen || s.dialog ? { ...s, sidebarOpen: false, dialog: null } : s;
@@ -27,6 +30,16 @@ export function reduceUi(s: UiState, a: Action): UiState {
     case "session/ended":
     case "session/rejected":
       return initialUi();
+    case "upload/started":
+    case "upload/progress":
+    case "upload/finished":
+    case "upload/failed":
+    case "upload/removed":
+    case "upload/sent": {
+      const before = s.uploads ?? [];
+      const uploads = reduceUploads(before, a);
+      return uploads === before ? s : { ...s, uploads };
+    }
     default:
       return s;
   }
