@@ -95,3 +95,20 @@ type Search interface {
 	// text. ErrInvalid for empty text or a BeforeID that names no message.
 	Search(ctx context.Context, q SearchQuery) ([]parley.Message, bool, error)
 }
+
+// CheckNewFile is what every backend's Files.Create asks of f before
+// storing it: ErrInvalid when it has no id, room or uploader, or a
+// negative size.
+func CheckNewFile(f *parley.File) error {
+	switch {
+	case f == nil || f.ID == "":
+		return fmt.Errorf("file id is required: %w", ErrInvalid)
+	case f.RoomID == "":
+		return fmt.Errorf("file room is required: %w", ErrInvalid)
+	case f.UploaderID == "":
+		return fmt.Errorf("file uploader is required: %w", ErrInvalid)
+	case f.Size < 0:
+		return fmt.Errorf("file size %d is negative: %w", f.Size, ErrInvalid)
+	}
+	return nil
+}

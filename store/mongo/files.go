@@ -21,15 +21,8 @@ var _ store.Files = (*Files)(nil)
 
 // Create inserts f unattached, filling in a zero CreatedAt.
 func (s *Files) Create(ctx context.Context, f *parley.File) error {
-	switch {
-	case f == nil || f.ID == "":
-		return fmt.Errorf("file id is required: %w", store.ErrInvalid)
-	case f.RoomID == "":
-		return fmt.Errorf("file room is required: %w", store.ErrInvalid)
-	case f.UploaderID == "":
-		return fmt.Errorf("file uploader is required: %w", store.ErrInvalid)
-	case f.Size < 0:
-		return fmt.Errorf("file size %d is negative: %w", f.Size, store.ErrInvalid)
+	if err := store.CheckNewFile(f); err != nil {
+		return err
 	}
 	ctx, cancel := s.db.bound(ctx)
 	defer cancel()

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -14,22 +15,10 @@ import (
 // services all came from PARLEY_SERVICES, so they read as configured (and
 // are revoked if they left it), and none is revoked.
 func TestServicesOfAnOlderSchemaAreConfigured(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "old.db")
-	raw, err := sql.Open("sqlite", dsn(Config{Path: path, BusyTimeout: 5e9}, false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{
-		migrations[0],
+	path := oldDatabase(t, 1,
 		`INSERT INTO users (id, username, kind, created_at) VALUES ('u1', 'weather', 'service', 1)`,
 		`INSERT INTO services (app_id, secret_hash, user_id, created_at) VALUES ('weather', 'h', 'u1', 1)`,
-		`PRAGMA user_version = 1`,
-	} {
-		if _, err := raw.ExecContext(t.Context(), q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	_ = raw.Close()
+	)
 
 	st, err := Open(t.Context(), Config{Path: path})
 	if err != nil {
@@ -49,23 +38,12 @@ func TestServicesOfAnOlderSchemaAreConfigured(t *testing.T) {
 // A database from before edits: its messages get revs equal to their seqs,
 // the deleted ones count as changed, and the next change follows on.
 func TestMessagesOfAnOlderSchemaGetRevs(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "old.db")
-	raw, err := sql.Open("sqlite", dsn(Config{Path: path, BusyTimeout: 5e9}, false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range append(migrations[:3:3],
+	path := oldDatabase(t, 3,
 		`INSERT INTO users (id, username, kind, created_at) VALUES ('u1', 'ann', 'human', 1)`,
 		`INSERT INTO rooms (id, name, kind, last_seq, created_at) VALUES ('r1', 'room', 'group', 2, 1)`,
 		`INSERT INTO messages (room_id, seq, id, sender_id, text, created_at) VALUES ('r1', 1, 'm1', 'u1', 'hi', 1)`,
 		`INSERT INTO messages (room_id, seq, id, sender_id, text, deleted, created_at) VALUES ('r1', 2, 'm2', 'u1', '', 1, 1)`,
-		`PRAGMA user_version = 3`,
-	) {
-		if _, err := raw.ExecContext(t.Context(), q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	_ = raw.Close()
+	)
 
 	st, err := Open(t.Context(), Config{Path: path})
 	if err != nil {
@@ -99,24 +77,13 @@ func TestMessagesOfAnOlderSchemaGetRevs(t *testing.T) {
 // it is opened, its deleted ones do not, and later edits keep the index in
 // step.
 func TestMessagesOfAnOlderSchemaAreSearchable(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "old.db")
-	raw, err := sql.Open("sqlite", dsn(Config{Path: path, BusyTimeout: 5e9}, false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range append(migrations[:7:7],
+	path := oldDatabase(t, 7,
 		`INSERT INTO users (id, username, kind, created_at) VALUES ('u1', 'ann', 'human', 1)`,
 		`INSERT INTO rooms (id, name, kind, last_seq, last_rev, created_at) VALUES ('r1', 'room', 'group', 3, 3, 1)`,
 		`INSERT INTO messages (room_id, seq, rev, id, sender_id, text, created_at) VALUES ('r1', 1, 1, 'm1', 'u1', '我们的数据库挂了', 1)`,
 		`INSERT INTO messages (room_id, seq, rev, id, sender_id, text, deleted, changed, created_at) VALUES ('r1', 2, 2, 'm2', 'u1', '', 1, 1, 2)`,
 		`INSERT INTO messages (room_id, seq, rev, id, sender_id, text, created_at) VALUES ('r1', 3, 3, 'm3', 'u1', 'The Database is back', 3)`,
-		`PRAGMA user_version = 7`,
-	) {
-		if _, err := raw.ExecContext(t.Context(), q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	_ = raw.Close()
+	)
 
 	st, err := Open(t.Context(), Config{Path: path})
 	if err != nil {
@@ -156,22 +123,11 @@ func TestMessagesOfAnOlderSchemaAreSearchable(t *testing.T) {
 // A database from before files: its messages read back with no
 // attachments, and uploads work at once.
 func TestMessagesOfAnOlderSchemaHaveNoAttachments(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "old.db")
-	raw, err := sql.Open("sqlite", dsn(Config{Path: path, BusyTimeout: 5e9}, false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range append(migrations[:7:7],
+	path := oldDatabase(t, 7,
 		`INSERT INTO users (id, username, kind, created_at) VALUES ('u1', 'ann', 'human', 1)`,
 		`INSERT INTO rooms (id, name, kind, last_seq, last_rev, created_at) VALUES ('r1', 'room', 'group', 1, 1, 1)`,
 		`INSERT INTO messages (room_id, seq, rev, id, sender_id, text, created_at) VALUES ('r1', 1, 1, 'm1', 'u1', 'hi', 1)`,
-		`PRAGMA user_version = 7`,
-	) {
-		if _, err := raw.ExecContext(t.Context(), q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	_ = raw.Close()
+	)
 
 	st, err := Open(t.Context(), Config{Path: path})
 	if err != nil {
@@ -193,4 +149,25 @@ func TestMessagesOfAnOlderSchemaHaveNoAttachments(t *testing.T) {
 	if err != nil || res[0].Err != nil || res[0].Message.Seq != 2 {
 		t.Fatalf("append with a file after migrating = %+v, %v", res, err)
 	}
+}
+
+// oldDatabase makes a database file at the schema of the first version
+// migrations, holding the rows that stmts insert, as a binary of that
+// time would have left it; the test then opens it with this one.
+func oldDatabase(t *testing.T, version int, stmts ...string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "old.db")
+	raw, err := sql.Open("sqlite", dsn(Config{Path: path, BusyTimeout: 5e9}, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	qs := append(slices.Clone(migrations[:version]), stmts...)
+	qs = append(qs, fmt.Sprintf("PRAGMA user_version = %d", version))
+	for _, q := range qs {
+		if _, err := raw.ExecContext(t.Context(), q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	return path
 }
