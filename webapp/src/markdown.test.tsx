@@ -1,7 +1,7 @@
 import { render } from "preact-render-to-string";
 import { describe, expect, it } from "vitest";
 import { Markdown } from "./components/Markdown";
-import { parseInline, parseMarkdown } from "./markdown";
+import { parseInline, parseMarkdown, plainText } from "./markdown";
 
 const html = (text: string, me = "alice") => render(<Markdown text={text} me={me} />);
 
@@ -70,5 +70,17 @@ describe("Markdown rendering is safe", () => {
   it("renders lists and code blocks", () => {
     expect(html("- a\n- b")).toBe('<div class="md"><ul><li>a</li><li>b</li></ul></div>');
     expect(html("```\nx\n```")).toBe('<div class="md"><pre><code>x</code></pre></div>');
+  });
+});
+
+describe("plainText", () => {
+  it("keeps what a reader sees and drops the marks", () => {
+    expect(plainText("@alice Sure! **Release 0.9** in short:\n- Reconnecting clients use `sync`\n- [notes](https://example.com/n)\n\n> quoted _bit_")).toBe(
+      "@alice Sure! Release 0.9 in short: Reconnecting clients use sync notes quoted bit",
+    );
+  });
+  it("leaves markup that is not Markdown as text", () => {
+    expect(plainText("Needle number 24 in <b>hay</b>")).toBe("Needle number 24 in <b>hay</b>");
+    expect(plainText("a ***masked*** word")).toBe("a ***masked*** word");
   });
 });

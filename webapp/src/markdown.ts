@@ -204,3 +204,39 @@ function findClose(src: string, mark: string, len: number, from: number): number
   }
   return -1;
 }
+
+/**
+ * What a reader sees of src, as one line of plain text: the Markdown
+ * marks gone, blocks joined by spaces. For places that show a message
+ * without formatting it, such as a search result.
+ */
+export function plainText(src: string): string {
+  const inline = (nodes: Inline[]): string =>
+    nodes
+      .map((n) => {
+        switch (n.t) {
+          case "text":
+          case "code":
+          case "mention":
+            return n.v;
+          case "br":
+            return " ";
+          default:
+            return inline(n.c);
+        }
+      })
+      .join("");
+  return parseMarkdown(src)
+    .map((b) => {
+      switch (b.t) {
+        case "pre":
+          return b.v;
+        case "ul":
+        case "ol":
+          return b.items.map(inline).join(" ");
+        default:
+          return inline(b.c);
+      }
+    })
+    .join(" ");
+}

@@ -1,7 +1,8 @@
-// One search result: where (room), who, when, and the text with the
-// terms marked.
+// One search result: where (room), who, when, and the text, without its
+// Markdown marks, with the terms marked.
 import { formatDay, formatTime, t } from "../i18n";
 import { snippet } from "../highlight";
+import { plainText } from "../markdown";
 import type { SearchResult } from "../types";
 import { Highlighted } from "./Highlighted";
 
@@ -38,7 +39,7 @@ export function SearchResultItem({ id, result, roomName, terms, active, onChoose
         </time>
       </div>
       <div class="search-text">
-        <Highlighted text={snippet(m.text, terms)} terms={terms} />
+        <Highlighted text={snippet(plainText(m.text), terms)} terms={terms} />
         {files > 0 && <span class="muted"> {files === 1 ? t("filesOne") : t("filesMany", { n: files })}</span>}
       </div>
     </li>
