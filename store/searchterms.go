@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"unicode"
@@ -22,8 +23,8 @@ const SearchScanLimit = 5000
 const MinIndexedTerm = 3
 
 // SearchTerms splits a query's text at white space into folded terms,
-// without repeats, in their order.
-func SearchTerms(text string) []string {
+// without repeats, in their order. ErrInvalid when it has none.
+func SearchTerms(text string) ([]string, error) {
 	var terms []string
 	for _, f := range strings.Fields(text) {
 		f = FoldSearch(f)
@@ -31,7 +32,10 @@ func SearchTerms(text string) []string {
 			terms = append(terms, f)
 		}
 	}
-	return terms
+	if len(terms) == 0 {
+		return nil, fmt.Errorf("search text is empty: %w", ErrInvalid)
+	}
+	return terms, nil
 }
 
 // FoldSearch is how search compares text: each character lower-cased, as

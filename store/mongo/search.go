@@ -29,9 +29,9 @@ var _ store.Search = (*Search)(nil)
 // Search returns ErrInvalid for text with no terms or a BeforeID that
 // names no message.
 func (s *Search) Search(ctx context.Context, q store.SearchQuery) ([]parley.Message, bool, error) {
-	terms := store.SearchTerms(q.Text)
-	if len(terms) == 0 {
-		return nil, false, fmt.Errorf("search text is empty: %w", store.ErrInvalid)
+	terms, err := store.SearchTerms(q.Text)
+	if err != nil {
+		return nil, false, err
 	}
 	ctx, cancel := s.db.bound(ctx)
 	defer cancel()
@@ -62,7 +62,6 @@ func (s *Search) Search(ctx context.Context, q store.SearchQuery) ([]parley.Mess
 	}
 
 	var docs []messageDoc
-	var err error
 	if grams := queryGrams(terms); len(grams) > 0 {
 		docs, err = findAll[messageDoc](ctx, s.db.col(colMessages), indexedFilter(base, grams, terms),
 			options.Find().SetSort(newestFirst).SetLimit(int64(limit+1)))

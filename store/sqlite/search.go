@@ -24,9 +24,9 @@ var _ store.Search = (*Search)(nil)
 // Search returns ErrInvalid for text with no terms or a BeforeID that
 // names no message.
 func (s *Search) Search(ctx context.Context, q store.SearchQuery) ([]parley.Message, bool, error) {
-	terms := store.SearchTerms(q.Text)
-	if len(terms) == 0 {
-		return nil, false, fmt.Errorf("search text is empty: %w", store.ErrInvalid)
+	terms, err := store.SearchTerms(q.Text)
+	if err != nil {
+		return nil, false, err
 	}
 	limit := clampLimit(q.Limit)
 	var where []string

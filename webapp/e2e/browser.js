@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { after, before } from "node:test";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
-import { api, uniqueName, DEFAULT_PASSWORD } from "../../e2e/lib/server.js";
+import { api, call, connect, createRoom, uniqueName, DEFAULT_PASSWORD } from "../../e2e/lib/server.js";
 
 export { startServer, uniqueName, DEFAULT_PASSWORD, api } from "../../e2e/lib/server.js";
 
@@ -119,4 +119,27 @@ export function sharedBrowser() {
     await chrome.browser?.close();
   });
   return chrome;
+}
+
+/**
+ * Two people, alice and bob, in a new room made with roomOpts (alice owns
+ * it), each with the app open on it. close() ends both browser contexts.
+ */
+export async function pairInRoom(browser, base, roomOpts) {
+  const alice = await signedIn(browser, base, uniqueName("alice"));
+  const bob = await signedIn(browser, base, uniqueName("bob"));
+  const room = await createRoom(base, alice.token, roomOpts);
+  const s = await connect(base, bob.token);
+  await call(s, "room:join", { room: room.id });
+  s.close();
+  for (const p of [alice, bob]) {
+    await p.page.reload();
+    await p.page.locator(`.room-link[data-room="${room.id}"]`).click();
+    await p.page.getByRole("heading", { level: 1, name: room.name }).waitFor();
+  }
+  const close = async () => {
+    await alice.context.close();
+    await bob.context.close();
+  };
+  return { alice, bob, room, close };
 }

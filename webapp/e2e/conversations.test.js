@@ -2,34 +2,14 @@
 // between two people, catching up on changes missed while offline, and
 // axe checks on a room with reactions and replies and on the thread panel.
 import { test, sharedServer, assert } from "../../e2e/lib/fixture.js";
-import { call, connect, createRoom, uniqueName } from "../../e2e/lib/server.js";
-import { checkAccessible, messageWith, sendMessage, sharedBrowser, signedIn } from "./browser.js";
+import { call, connect, uniqueName } from "../../e2e/lib/server.js";
+import { checkAccessible, messageWith, pairInRoom, sendMessage, sharedBrowser, signedIn } from "./browser.js";
 
 const ctx = sharedServer({ env: { PARLEY_SEND_RATE: 500, PARLEY_SEND_BURST: 500 } });
 const chrome = sharedBrowser();
 
-/** Two people in a new room, each with the app open on it. */
-async function pair() {
-  const alice = await signedIn(chrome.browser, ctx.base, uniqueName("alice"));
-  const bob = await signedIn(chrome.browser, ctx.base, uniqueName("bob"));
-  const room = await createRoom(ctx.base, alice.token, { name: uniqueName("conv"), topic: "conversations" });
-  const s = await connect(ctx.base, bob.token);
-  await call(s, "room:join", { room: room.id });
-  s.close();
-  for (const p of [alice, bob]) {
-    await p.page.reload();
-    await p.page.locator(`.room-link[data-room="${room.id}"]`).click();
-    await p.page.getByRole("heading", { level: 1, name: room.name }).waitFor();
-  }
-  const close = async () => {
-    await alice.context.close();
-    await bob.context.close();
-  };
-  return { alice, bob, room, close };
-}
-
 test("I edit my message from its tools or with Up; the other person sees the new text, marked edited", async () => {
-  const { alice, bob, close } = await pair();
+  const { alice, bob, close } = await pairInRoom(chrome.browser, ctx.base, { name: uniqueName("conv"), topic: "conversations" });
   try {
     await sendMessage(alice.page, "the meeting is at 3");
     await messageWith(bob.page, "the meeting is at 3").waitFor();
@@ -62,7 +42,7 @@ test("I edit my message from its tools or with Up; the other person sees the new
 });
 
 test("edits, reactions and deletes made while I was offline show after I reconnect", async () => {
-  const { alice, bob, room, close } = await pair();
+  const { alice, bob, room, close } = await pairInRoom(chrome.browser, ctx.base, { name: uniqueName("conv"), topic: "conversations" });
   try {
     await sendMessage(alice.page, "draft one");
     await sendMessage(alice.page, "draft two");
@@ -92,7 +72,7 @@ test("edits, reactions and deletes made while I was offline show after I reconne
 });
 
 test("reactions: the other person sees the count, a click on a chip toggles mine, and a :shortcode: shows as text", async () => {
-  const { alice, bob, close } = await pair();
+  const { alice, bob, close } = await pairInRoom(chrome.browser, ctx.base, { name: uniqueName("conv"), topic: "conversations" });
   try {
     await sendMessage(alice.page, "ship it?");
     const atBob = messageWith(bob.page, "ship it?");
@@ -143,7 +123,7 @@ test("reactions: the other person sees the count, a click on a chip toggles mine
 });
 
 test("replies: Reply quotes the message above the box, the reply shows the quote, a click on it scrolls back to the original", async () => {
-  const { alice, bob, room, close } = await pair();
+  const { alice, bob, room, close } = await pairInRoom(chrome.browser, ctx.base, { name: uniqueName("conv"), topic: "conversations" });
   try {
     await sendMessage(alice.page, "who reviews the release notes?");
     const original = messageWith(bob.page, "who reviews the release notes?");
@@ -198,7 +178,7 @@ test("replies: Reply quotes the message above the box, the reply shows the quote
 });
 
 test("threads: the panel lists the root and its replies, sends replies of its own, and passes axe with reactions and replies on screen", async () => {
-  const { alice, bob, close } = await pair();
+  const { alice, bob, close } = await pairInRoom(chrome.browser, ctx.base, { name: uniqueName("conv"), topic: "conversations" });
   try {
     await sendMessage(alice.page, "plan for Friday");
     const root = messageWith(bob.page, "plan for Friday");

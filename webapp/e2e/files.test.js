@@ -5,32 +5,12 @@
 // as a card with a download, a file over the limit refused on its chip,
 // and a file dropped onto the room.
 import { test, sharedServer, assert } from "../../e2e/lib/fixture.js";
-import { api, call, connect, createRoom, register, uniqueName } from "../../e2e/lib/server.js";
-import { checkAccessible, messages, sharedBrowser, signedIn } from "./browser.js";
+import { api, register, uniqueName } from "../../e2e/lib/server.js";
+import { checkAccessible, messages, pairInRoom, sharedBrowser } from "./browser.js";
 
 const MAX_UPLOAD = 200_000;
 const ctx = sharedServer({ env: { PARLEY_SEND_RATE: 500, PARLEY_SEND_BURST: 500, PARLEY_MAX_UPLOAD_BYTES: MAX_UPLOAD } });
 const chrome = sharedBrowser();
-
-/** Two members in a new room, each with the app open on it. */
-async function pair() {
-  const alice = await signedIn(chrome.browser, ctx.base, uniqueName("alice"));
-  const bob = await signedIn(chrome.browser, ctx.base, uniqueName("bob"));
-  const room = await createRoom(ctx.base, alice.token, { name: uniqueName("files") });
-  const s = await connect(ctx.base, bob.token);
-  await call(s, "room:join", { room: room.id });
-  s.close();
-  for (const p of [alice, bob]) {
-    await p.page.reload();
-    await p.page.locator(`.room-link[data-room="${room.id}"]`).click();
-    await p.page.getByRole("heading", { level: 1, name: room.name }).waitFor();
-  }
-  const close = async () => {
-    await alice.context.close();
-    await bob.context.close();
-  };
-  return { alice, bob, room, close };
-}
 
 /** Draws a 320x200 PNG in the page and pastes it into the composer, as a screenshot tool's copy would. */
 async function pasteScreenshot(page) {
@@ -57,7 +37,7 @@ async function pasteScreenshot(page) {
 const last = (page) => messages(page).last();
 
 test("a pasted screenshot is sent and shows inline for the other member; a non-member gets 403 on a tampered link and cannot upload", async () => {
-  const { alice, bob, room, close } = await pair();
+  const { alice, bob, room, close } = await pairInRoom(chrome.browser, ctx.base, { name: uniqueName("files") });
   try {
     const pasted = await pasteScreenshot(alice.page);
     assert.equal(pasted.taken, true, "the paste is taken by the app, not put in the box as text");
@@ -113,7 +93,7 @@ test("a pasted screenshot is sent and shows inline for the other member; a non-m
 });
 
 test("a plain file is a card with its name, size and a download link that downloads", async () => {
-  const { alice, bob, close } = await pair();
+  const { alice, bob, close } = await pairInRoom(chrome.browser, ctx.base, { name: uniqueName("files") });
   try {
     const text = "minutes of the meeting\n".repeat(60); // 1380 bytes
     await alice.page.getByTestId("attach-input").setInputFiles({ name: "minutes.txt", mimeType: "text/plain", buffer: Buffer.from(text) });
@@ -140,7 +120,7 @@ test("a plain file is a card with its name, size and a download link that downlo
 });
 
 test("a file over the server's limit shows the error on its chip and cannot be sent; removing it clears the composer", async () => {
-  const { alice, close } = await pair();
+  const { alice, close } = await pairInRoom(chrome.browser, ctx.base, { name: uniqueName("files") });
   try {
     const before = await messages(alice.page).count();
     await alice.page.getByTestId("attach-input").setInputFiles({ name: "huge.bin", mimeType: "application/octet-stream", buffer: Buffer.alloc(MAX_UPLOAD + 1) });
@@ -160,7 +140,7 @@ test("a file over the server's limit shows the error on its chip and cannot be s
 });
 
 test("a slow upload shows its progress and can be cancelled; send waits for uploads to finish", async () => {
-  const { alice, close } = await pair();
+  const { alice, close } = await pairInRoom(chrome.browser, ctx.base, { name: uniqueName("files") });
   try {
     // a slow link: 150 KB at 30 KB/s takes about five seconds
     const cdp = await alice.context.newCDPSession(alice.page);
@@ -183,7 +163,7 @@ test("a slow upload shows its progress and can be cancelled; send waits for uplo
 });
 
 test("files dropped onto the room are uploaded, and go with the next message", async () => {
-  const { alice, bob, close } = await pair();
+  const { alice, bob, close } = await pairInRoom(chrome.browser, ctx.base, { name: uniqueName("files") });
   try {
     await alice.page.evaluate(() => {
       const data = new DataTransfer();
