@@ -25,10 +25,12 @@ type Config struct {
 	SessionCheck   time.Duration
 	AllowedOrigins []string
 	LogLevel       slog.Level
-	FilterFile     string
-	MaxTextLength  int
-	SendRate       float64
-	SendBurst      int
+	// Build is what the binary says about itself (cmd/parley fills it in).
+	Build         Build
+	FilterFile    string
+	MaxTextLength int
+	SendRate      float64
+	SendBurst     int
 	// The per-user budgets of the hub's other classes of actions (store
 	// writes, reads, typing, room creation), the per-account and per-IP
 	// budgets of logins, registrations and service tokens, and the

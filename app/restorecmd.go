@@ -1,0 +1,13 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+)
+
+// RestoreCommand is not written yet.
+func RestoreCommand(ctx context.Context, getenv func(string) string, args []string, stdout, stderr io.Writer) int {
+	fmt.Fprintln(stderr, "parley: not available in this build")
+	return 1
+}
