@@ -1,6 +1,8 @@
 package server
 
 import (
+	"compress/gzip"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -96,5 +98,54 @@ func TestWebUIWithoutAssetsSaysHowToBuildThem(t *testing.T) {
 	}
 	if rec := get(e, "/no/such/page", true); rec.Code != 404 {
 		t.Errorf("without assets, other paths: %d, want 404", rec.Code)
+	}
+}
+
+func TestWebUISendsItsTextFilesGzipped(t *testing.T) {
+	bundle := strings.Repeat("export const greeting = 'hello from parley';\n", 200)
+	png := strings.Repeat("\x89PNG not really", 200)
+	e := uiServer(newWebUI(fstest.MapFS{
+		"index.html":           {Data: []byte("<!doctype html><title>app</title>" + strings.Repeat("<!-- pad -->", 200))},
+		"assets/app-1a2b.js":   {Data: []byte(bundle)},
+		"assets/logo-3c4d.png": {Data: []byte(png)},
+	}))
+	fetch := func(target, acceptEncoding string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodGet, target, nil)
+		if acceptEncoding != "" {
+			req.Header.Set("Accept-Encoding", acceptEncoding)
+		}
+		rec := httptest.NewRecorder()
+		e.ServeHTTP(rec, req)
+		return rec
+	}
+
+	rec := fetch("/assets/app-1a2b.js", "gzip, deflate, br")
+	if rec.Code != 200 || rec.Header().Get("Content-Encoding") != "gzip" {
+		t.Fatalf("bundle: status %d, Content-Encoding %q, want 200 gzip", rec.Code, rec.Header().Get("Content-Encoding"))
+	}
+	if !strings.Contains(rec.Header().Get("Vary"), "Accept-Encoding") {
+		t.Errorf("bundle: Vary %q, want Accept-Encoding (caches must keep both forms)", rec.Header().Get("Vary"))
+	}
+	zr, err := gzip.NewReader(rec.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := io.ReadAll(zr)
+	if err != nil || string(plain) != bundle {
+		t.Fatalf("bundle decompressed to %d bytes (err %v), want the %d bytes of the file", len(plain), err, len(bundle))
+	}
+	if rec.Body.Len() >= len(bundle)/3 {
+		t.Errorf("bundle sent as %d bytes for %d: not compressed", rec.Body.Len(), len(bundle))
+	}
+	if rec := fetch("/", "gzip"); rec.Header().Get("Content-Encoding") != "gzip" {
+		t.Errorf("index.html: Content-Encoding %q, want gzip", rec.Header().Get("Content-Encoding"))
+	}
+
+	// A client that does not ask for gzip, and an image, get the bytes as stored.
+	if rec := fetch("/assets/app-1a2b.js", ""); rec.Header().Get("Content-Encoding") != "" || rec.Body.String() != bundle {
+		t.Errorf("bundle without Accept-Encoding: Content-Encoding %q, %d bytes; want the file as is", rec.Header().Get("Content-Encoding"), rec.Body.Len())
+	}
+	if rec := fetch("/assets/logo-3c4d.png", "gzip"); rec.Header().Get("Content-Encoding") != "" || rec.Body.String() != png {
+		t.Errorf("png: Content-Encoding %q; an image is sent as stored", rec.Header().Get("Content-Encoding"))
 	}
 }
