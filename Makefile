@@ -1,7 +1,13 @@
 # Parley: `make run` starts a node on :8080 with the embedded store;
-# `make test` runs every test a fresh machine can run.
+# `make test` gets a fresh Debian machine ready (scripts/test-env.sh) and
+# runs every test.
 GO       ?= go
 BIN      := bin/parley
+# What `parley version` and parley_build_info report.
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+COMMIT   ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+BUILD_DATE ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+LDFLAGS  := -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(BUILD_DATE)
 GOFILES  := $(shell find . -name '*.go' -not -path './e2e/*' -not -path './node_modules/*' -not -path './webapp/node_modules/*') go.mod go.sum
 E2E_DEPS := e2e/node_modules/.package-lock.json examples/weather-service/node_modules/.package-lock.json
 # Web UI: webapp/dist is built by Vite and embedded into the binary.
@@ -9,12 +15,17 @@ WEB_DEPS := webapp/node_modules/.package-lock.json
 WEB_DIST := webapp/dist/index.html
 WEB_SRC  := $(shell find webapp/src webapp/public -type f 2>/dev/null) webapp/index.html webapp/package.json webapp/package-lock.json webapp/vite.config.ts webapp/tsconfig.json
 
-.PHONY: run build test test-go fuzz test-e2e test-rules test-web test-browser web screenshots vet bench clean
+.PHONY: run build image test check test-go fuzz test-e2e test-rules test-web test-browser web screenshots vet bench clean
 
 build: $(BIN)
 
 $(BIN): $(GOFILES) rooms/sensitive_words.txt $(WEB_DIST)
-	CGO_ENABLED=0 $(GO) build -o $(BIN) ./cmd/parley
+	CGO_ENABLED=0 $(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/parley
+
+# The container image docker-compose.yml runs, stamped with this checkout's
+# version.
+image:
+	docker build --build-arg VERSION=$(VERSION) --build-arg COMMIT=$(COMMIT) --build-arg BUILD_DATE=$(BUILD_DATE) -t parley:local .
 
 run: $(BIN)
 	./$(BIN)
@@ -22,7 +33,13 @@ run: $(BIN)
 vet:
 	$(GO) vet ./...
 
-test: vet test-go fuzz test-rules test-e2e test-web test-browser
+# test installs what is missing (Chromium, promtool, amtool, redis-server,
+# Go modules), starts a throw-away Redis when none answers on 6379, and
+# runs check; check alone runs the tests on a machine that has it all.
+test:
+	@bash scripts/test-env.sh $(MAKE) --no-print-directory check
+
+check: vet test-go fuzz test-rules test-e2e test-web test-browser
 
 test-go:
 	$(GO) test -race -count=1 ./...
@@ -71,7 +88,7 @@ screenshots: $(BIN) $(WEB_DEPS) $(E2E_DEPS)
 	cd webapp && PARLEY_BIN=$(CURDIR)/$(BIN) npm run screenshots
 
 # Prometheus config, rules and rule unit tests (promtool: Debian's
-# `prometheus` package; .ci/run installs it).
+# `prometheus` package; scripts/test-env.sh installs it).
 PROMTOOL ?= promtool
 PROM_DIR := monitoring/prometheus
 

@@ -34,6 +34,7 @@ type compose struct {
 
 type service struct {
 	Image       string            `yaml:"image"`
+	PullPolicy  string            `yaml:"pull_policy"`
 	Build       any               `yaml:"build"`
 	Command     []string          `yaml:"command"`
 	Environment map[string]string `yaml:"environment"`
@@ -66,7 +67,7 @@ func TestComposeServices(t *testing.T) {
 		names = append(names, name)
 	}
 	slices.Sort(names)
-	want := []string{"grafana", "mongo", "nginx", "parley1", "parley2", "prometheus", "redis"}
+	want := []string{"alert-log", "alertmanager", "grafana", "mongo", "nginx", "parley1", "parley2", "prometheus", "redis"}
 	if !slices.Equal(names, want) {
 		t.Errorf("services %v, want %v", names, want)
 	}
@@ -132,6 +133,7 @@ func TestComposeMounts(t *testing.T) {
 		"grafana /etc/grafana/provisioning":   "./monitoring/grafana/provisioning",
 		"grafana /var/lib/grafana/dashboards": "./monitoring/grafana/dashboards",
 		"nginx /etc/nginx/nginx.conf":         "./deploy/nginx.conf",
+		"alertmanager /etc/alertmanager":      "./monitoring/alertmanager",
 	} {
 		if mounts[key] != want {
 			t.Errorf("%s is mounted from %q, want %q", key, mounts[key], want)
