@@ -172,8 +172,10 @@ func TestNginxConf(t *testing.T) {
 		"proxy_http_version 1.1;", // needed for the upgrade
 		"Upgrade $http_upgrade",   // WebSocket upgrade headers
 		"Connection $connection_upgrade",
-		"proxy_set_header Host $http_host", // the origin check compares host:port
-		"location = /nginx-health",         // the health check's target
+		"proxy_set_header Host $http_host",          // the origin check compares host:port
+		"location = /nginx-health",                  // the health check's target
+		"proxy_set_header X-Request-Id $request_id", // one id from nginx's log into Parley's
+		"access_log /dev/stdout parley_json;",
 	} {
 		if !strings.Contains(conf, want) {
 			t.Errorf("deploy/nginx.conf lacks %q", want)
