@@ -38,7 +38,8 @@ func (a *Accounts) SetAdmin(ctx context.Context, username string, admin bool) (*
 // SetDisabled disables the person named username, or enables them again,
 // and returns the account as changed. Disabling also revokes every token
 // of theirs, so their sockets are dropped within seconds on every node;
-// enabling lets them log in again (the revoked tokens stay revoked).
+// enabling lets them log in again (the revoked tokens stay revoked), and
+// returns once the current second is over, as ResetPassword does.
 // NOT_FOUND for an unknown username, BAD_REQUEST for an account that is
 // not a person's.
 func (a *Accounts) SetDisabled(ctx context.Context, username string, disabled bool) (*parley.User, error) {
@@ -56,7 +57,13 @@ func (a *Accounts) SetDisabled(ctx context.Context, username string, disabled bo
 		if _, err := a.LogoutEverywhere(ctx, u.ID); err != nil {
 			return nil, err
 		}
+		return u, nil
 	}
+	// The revocation of a disable made this very second would cover a
+	// token issued in it (tokens carry whole seconds): enabling returns
+	// when the second is over, so a login right after it works.
+	now := a.cfg.Now()
+	a.sleep(ctx, now.Truncate(time.Second).Add(time.Second).Sub(now))
 	return u, nil
 }
 

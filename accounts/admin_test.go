@@ -16,6 +16,8 @@ func TestDisabledAccounts(t *testing.T) {
 	ctx := context.Background()
 	now := t0
 	a, st := clockAccounts(t, &now)
+	var slept []time.Duration
+	a.SetSleep(func(_ context.Context, d time.Duration) { slept = append(slept, d) })
 	u, _ := a.Register(ctx, "alice", "correct-horse", "")
 	bob, _ := a.Register(ctx, "bob", "correct-horse", "")
 	tokOld, _, _ := a.IssueToken(u.ID)
@@ -47,8 +49,15 @@ func TestDisabledAccounts(t *testing.T) {
 		t.Errorf("another user's token: %v", err)
 	}
 
+	if len(slept) != 0 {
+		t.Errorf("disabling waited %v", slept)
+	}
+	now = now.Add(100 * time.Millisecond)
 	if got, err := a.SetDisabled(ctx, "alice", false); err != nil || got.Disabled {
 		t.Fatalf("enable: %+v, %v", got, err)
+	}
+	if len(slept) != 1 || slept[0] != 900*time.Millisecond {
+		t.Errorf("enabling waited %v, want [900ms]", slept)
 	}
 	if _, err := a.Login(ctx, "alice", "correct-horse"); err != nil {
 		t.Fatalf("login after enabling: %v", err)
