@@ -33,7 +33,7 @@ type Config struct {
 	// UserAdmin makes server administrators and disables accounts (the
 	// `parley user` command only; the server needs none).
 	UserAdmin store.UserAdmin
-	Welcomer    Welcomer
+	Welcomer  Welcomer
 	// Secret signs tokens (HS256); every node of a cluster needs the same.
 	Secret []byte
 	// TokenTTL is the lifetime of people's tokens (7 days).

@@ -112,4 +112,3 @@ func (a *Accounts) person(ctx context.Context, username string) (*parley.User, e
 	}
 	return u, nil
 }
-
