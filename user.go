@@ -23,6 +23,11 @@ type User struct {
 	Kind         UserKind
 	PasswordHash string
 	CreatedAt    time.Time
+	// Admin makes the account a server administrator: it moderates every
+	// group room and sees the private ones in the room browser.
+	Admin bool
+	// Disabled accounts cannot log in, and their tokens stop working.
+	Disabled bool
 }
 
 // NormalizeUsername is the canonical (case-insensitive) form of a username.

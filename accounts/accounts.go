@@ -30,7 +30,10 @@ type Config struct {
 	Services store.Services
 	// Revocations holds the tokens revoked before their expiry.
 	Revocations store.Revocations
-	Welcomer    Welcomer
+	// UserAdmin makes server administrators and disables accounts (the
+	// `parley user` command only; the server needs none).
+	UserAdmin store.UserAdmin
+	Welcomer  Welcomer
 	// Secret signs tokens (HS256); every node of a cluster needs the same.
 	Secret []byte
 	// TokenTTL is the lifetime of people's tokens (7 days).
@@ -139,7 +142,9 @@ func (a *Accounts) Register(ctx context.Context, username, password, displayName
 }
 
 // Login returns the account whose password matches, or UNAUTHORIZED
-// without saying which of the two was wrong.
+// without saying which of the two was wrong. A disabled account is
+// FORBIDDEN, and only to whoever knows its password: the refusal tells
+// nothing to those who do not.
 func (a *Accounts) Login(ctx context.Context, username, password string) (*parley.User, error) {
 	bad := parley.Errorf(parley.CodeUnauthorized, "wrong username or password")
 	u, err := a.cfg.Users.ByUsername(ctx, parley.NormalizeUsername(username))
@@ -153,7 +158,15 @@ func (a *Accounts) Login(ctx context.Context, username, password string) (*parle
 	if u.PasswordHash == "" || bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
 		return nil, bad
 	}
+	if u.Disabled {
+		return nil, errDisabled()
+	}
 	return u, nil
+}
+
+// errDisabled is what a disabled account hears when it logs in.
+func errDisabled() error {
+	return parley.Errorf(parley.CodeForbidden, "account disabled")
 }
 
 // IssueToken returns a bearer token for a person's account and what it
@@ -164,7 +177,9 @@ func (a *Accounts) IssueToken(userID string) (string, Claims, error) {
 
 // Authenticate returns the account a bearer token was issued to and the
 // token's claims: UNAUTHORIZED for a missing, forged, expired or revoked
-// token, or one whose account no longer exists.
+// token, or one whose account no longer exists or is disabled. Disabling
+// revokes the account's tokens too; this check covers a token issued
+// between the two.
 func (a *Accounts) Authenticate(ctx context.Context, token string) (*parley.User, Claims, error) {
 	c, err := a.tokens.Verify(token)
 	if err != nil {
@@ -183,6 +198,9 @@ func (a *Accounts) Authenticate(ctx context.Context, token string) (*parley.User
 	}
 	if err != nil {
 		return nil, Claims{}, err
+	}
+	if u.Disabled {
+		return nil, Claims{}, parley.Errorf(parley.CodeUnauthorized, "the token's account is disabled")
 	}
 	return u, c, nil
 }

@@ -23,7 +23,7 @@ func clockAccounts(t *testing.T, now *time.Time) (*accounts.Accounts, *store.Sto
 	}
 	t.Cleanup(func() { _ = st.Backend.Close() })
 	a := accounts.New(accounts.Config{
-		Users: st.Users, People: st.People, Services: st.Services, Revocations: st.Revocations, Welcomer: &welcomed{}, Secret: secret,
+		Users: st.Users, People: st.People, UserAdmin: st.UserAdmin, Services: st.Services, Revocations: st.Revocations, Welcomer: &welcomed{}, Secret: secret,
 		TokenTTL: 24 * time.Hour, BcryptCost: bcrypt.MinCost, Now: func() time.Time { return *now },
 	})
 	return a, st

@@ -599,6 +599,7 @@ func TestContractTraffic(t *testing.T) {
 		{"ConnectError", s.connectError},
 		{"Logout", s.logout},
 		{"Files", s.files},
+		{"Administration", s.administration},
 	} {
 		if !t.Run(step.name, step.run) {
 			break
@@ -1142,6 +1143,42 @@ func (s *scenario) logout(t *testing.T) {
 	c.rest(t, n, "POST", "/api/me/password", other, `{"current":"password1","password":"password2"}`, 204)
 	c.rest(t, n, "POST", "/api/auth/logout/everywhere", other, "", 204)
 	c.rest(t, n, "POST", "/api/auth/logout/everywhere", other, "", 401)
+}
+
+// administration validates what a server administrator's client reads
+// (admin: true, the private rooms in the browser) and a disabled
+// account's refused login, the accounts changed with parley user.
+func (s *scenario) administration(t *testing.T) {
+	c, n := s.c, s.n
+	run := func(args ...string) {
+		t.Helper()
+		if code, out, errOut := user(t, n.m.cfg.DataDir, passwordInput{}, args...); code != 0 {
+			t.Fatalf("parley user %v: exit %d\n%s%s", args, code, out, errOut)
+		}
+	}
+	c.rest(t, n, "POST", "/api/auth/register", "", `{"username":"root","password":"password1"}`, 201)
+	run("promote", "root")
+	login := c.rest(t, n, "POST", "/api/auth/login", "", `{"username":"root","password":"password1"}`, 200)
+	if login["user"].(map[string]any)["admin"] != true {
+		t.Errorf("an administrator's login: %v", login["user"])
+	}
+	tok := str(login, "token")
+	if me := c.rest(t, n, "GET", "/api/me", tok, "", 200); me["user"].(map[string]any)["admin"] != true {
+		t.Errorf("an administrator's GET /api/me: %v", me)
+	}
+	private := map[string]any{}
+	for _, r := range c.rest(t, n, "GET", "/api/rooms/public", tok, "", 200)["rooms"].([]any) {
+		room := r.(map[string]any)
+		private[room["id"].(string)] = room["private"]
+	}
+	if private[s.secret] != true || private[s.public] != false {
+		t.Errorf("an administrator's room browser: %v", private)
+	}
+	run("disable", "root")
+	c.rest(t, n, "POST", "/api/auth/login", "", `{"username":"root","password":"password1"}`, 403)
+	c.rest(t, n, "GET", "/api/me", tok, "", 401)
+	run("enable", "root")
+	c.rest(t, n, "POST", "/api/auth/login", "", `{"username":"root","password":"password1"}`, 200)
 }
 
 // notReady validates /readyz's 503 on a node whose Redis is unreachable.

@@ -29,6 +29,9 @@ type User struct {
 	// Online and Role are set in member lists only.
 	Online *bool       `json:"online,omitempty"`
 	Role   parley.Role `json:"role,omitempty"`
+	// Admin is set only in the caller's own account (SelfOf), and only
+	// when it is a server administrator.
+	Admin bool `json:"admin,omitempty"`
 }
 
 // UserOf projects an account onto the wire, never its password hash.
@@ -38,6 +41,15 @@ func UserOf(u parley.User) User {
 		name = u.Username
 	}
 	return User{ID: u.ID, Username: u.Username, DisplayName: name, Kind: u.Kind}
+}
+
+// SelfOf projects the caller's own account: UserOf, and whether it is a
+// server administrator (others never learn that), so that a client shows
+// its moderation controls.
+func SelfOf(u parley.User) User {
+	v := UserOf(u)
+	v.Admin = u.Admin
+	return v
 }
 
 // Room is the wire shape of a room. Unread is only set in a member's list.

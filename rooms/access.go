@@ -36,7 +36,8 @@ func (h *Hub) member(ctx context.Context, userID, roomID string) (*parley.Member
 
 // roomFor loads a room the caller may see, with their membership (nil for a
 // public room they have not joined). A private or direct room the caller
-// is not in is NOT_FOUND, exactly as a room that does not exist.
+// is not in is NOT_FOUND, exactly as a room that does not exist; except
+// that a server administrator sees a private group room as a public one.
 func (h *Hub) roomFor(ctx context.Context, userID, roomID string) (*parley.Room, *parley.Membership, error) {
 	roomID = strings.TrimSpace(roomID)
 	if roomID == "" {
@@ -51,7 +52,16 @@ func (h *Hub) roomFor(ctx context.Context, userID, roomID string) (*parley.Room,
 	}
 	m, err := h.store.Memberships.Get(ctx, roomID, userID)
 	switch {
-	case parley.CodeOf(err) == parley.CodeNotFound && (room.Private || room.Kind == parley.RoomDirect):
+	case parley.CodeOf(err) == parley.CodeNotFound && room.Kind == parley.RoomGroup && room.Private:
+		admin, aerr := h.serverAdmin(ctx, userID)
+		if aerr != nil {
+			return nil, nil, aerr
+		}
+		if !admin {
+			return nil, nil, parley.Errorf(parley.CodeNotFound, "room not found")
+		}
+		return room, nil, nil
+	case parley.CodeOf(err) == parley.CodeNotFound && room.Kind == parley.RoomDirect:
 		return nil, nil, parley.Errorf(parley.CodeNotFound, "room not found")
 	case parley.CodeOf(err) == parley.CodeNotFound:
 		return room, nil, nil

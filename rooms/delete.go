@@ -8,7 +8,8 @@ import (
 )
 
 // DeleteMessage tombstones a message: its sender and the room's moderators
-// may. The seq stays, so cursors and history keep their meaning.
+// may, and in a group room a server administrator, member or not. The seq
+// stays, so cursors and history keep their meaning.
 func (h *Hub) DeleteMessage(ctx context.Context, user parley.User, roomID, id string) error {
 	if err := checkMessageID(id); err != nil {
 		return err
@@ -16,6 +17,13 @@ func (h *Hub) DeleteMessage(ctx context.Context, user parley.User, roomID, id st
 	ctx, cancel := h.ctx(ctx)
 	defer cancel()
 	m, err := h.member(ctx, user.ID, roomID)
+	if parley.CodeOf(err) == parley.CodeForbidden {
+		// Not a member of a group room the caller may see: a server
+		// administrator moderates it all the same.
+		if m, err = h.moderatorOutside(ctx, user, roomID, err); err != nil {
+			return err
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -24,7 +32,11 @@ func (h *Hub) DeleteMessage(ctx context.Context, user parley.User, roomID, id st
 		return notFoundAsMessage(err)
 	}
 	if msg.SenderID != user.ID && !m.Role.CanModerate() {
-		return parley.Errorf(parley.CodeForbidden, "only the sender or a moderator may delete this message")
+		if ok, err := h.groupServerAdmin(ctx, user.ID, m.RoomID); err != nil {
+			return err
+		} else if !ok {
+			return parley.Errorf(parley.CodeForbidden, "only the sender or a moderator may delete this message")
+		}
 	}
 	if msg.Deleted {
 		return nil

@@ -850,7 +850,7 @@ func TestCreateRoomValidation(t *testing.T) {
 		t.Errorf("64-character name: %v", err)
 	}
 
-	pub, err := f.hub.PublicRooms(f.ctx)
+	pub, err := f.hub.PublicRooms(f.ctx, alice)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -47,8 +47,10 @@ func (h *Hub) UpdateRoom(ctx context.Context, user parley.User, roomID string, n
 }
 
 // SetRole makes the account named username an admin or a plain member of
-// a group room; only the room's owner may, and never of themself: the room
-// passes to someone else only when its owner leaves (Leave).
+// a group room; only the room's owner may, or a server administrator (who
+// can so appoint moderators for a room whose owner is gone), and never of
+// the owner: the room passes to someone else only when its owner leaves
+// (Leave).
 func (h *Hub) SetRole(ctx context.Context, user parley.User, roomID, username string, role parley.Role) error {
 	if role != parley.RoleAdmin && role != parley.RoleMember {
 		return parley.Errorf(parley.CodeBadRequest, `role must be "admin" or "member"`)
@@ -60,9 +62,15 @@ func (h *Hub) SetRole(ctx context.Context, user parley.User, roomID, username st
 		return err
 	}
 	if room.OwnerID != user.ID {
-		return parley.Errorf(parley.CodeForbidden, "only the room's owner may change roles")
+		admin, err := h.serverAdmin(ctx, user.ID)
+		if err != nil {
+			return err
+		}
+		if !admin {
+			return parley.Errorf(parley.CodeForbidden, "only the room's owner may change roles")
+		}
 	}
-	if other.ID == user.ID {
+	if other.ID == room.OwnerID {
 		return parley.Errorf(parley.CodeForbidden, "the owner's role cannot be changed; the room passes on when its owner leaves")
 	}
 	if err := h.store.RoomAdmin.SetRole(ctx, room.ID, other.ID, role); err != nil {

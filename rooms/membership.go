@@ -196,11 +196,17 @@ func (h *Hub) RoomsOf(ctx context.Context, user parley.User) ([]protocol.Room, e
 	return out, nil
 }
 
-// PublicRooms lists the rooms anyone may join.
-func (h *Hub) PublicRooms(ctx context.Context) ([]protocol.Room, error) {
+// PublicRooms lists the rooms anyone may join: the room browser. A server
+// administrator's lists every group room, the private ones too (marked
+// so), since they may join and moderate any of them.
+func (h *Hub) PublicRooms(ctx context.Context, user parley.User) ([]protocol.Room, error) {
 	ctx, cancel := h.ctx(ctx)
 	defer cancel()
-	rs, err := h.store.Rooms.Public(ctx)
+	list := h.store.Rooms.Public
+	if user.Admin {
+		list = h.store.Rooms.Groups
+	}
+	rs, err := list(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -302,22 +308,29 @@ func (h *Hub) moderateUser(ctx context.Context, user parley.User, roomID, userna
 	return room, other, nil
 }
 
-// moderate loads a group room the caller owns or administers.
+// moderate loads a group room the caller owns or administers, or any
+// group room when the caller is a server administrator.
 func (h *Hub) moderate(ctx context.Context, user parley.User, roomID string) (*parley.Room, error) {
 	room, m, err := h.roomFor(ctx, user.ID, roomID)
 	if err != nil {
 		return nil, err
 	}
-	if m == nil {
-		return nil, parley.Errorf(parley.CodeForbidden, "you are not a member of this room")
-	}
-	if room.Kind == parley.RoomDirect {
+	if room.Kind == parley.RoomDirect && m != nil {
 		return nil, parley.Errorf(parley.CodeBadRequest, "direct rooms have no moderators")
 	}
-	if !m.Role.CanModerate() {
-		return nil, parley.Errorf(parley.CodeForbidden, "only the room's owners and admins may do that")
+	if m != nil && m.Role.CanModerate() {
+		return room, nil
 	}
-	return room, nil
+	admin, err := h.serverAdmin(ctx, user.ID)
+	switch {
+	case err != nil:
+		return nil, err
+	case admin:
+		return room, nil
+	case m == nil:
+		return nil, parley.Errorf(parley.CodeForbidden, "you are not a member of this room")
+	}
+	return nil, parley.Errorf(parley.CodeForbidden, "only the room's owners and admins may do that")
 }
 
 func (h *Hub) userByName(ctx context.Context, username string) (*parley.User, error) {

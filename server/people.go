@@ -61,7 +61,7 @@ func (s *Server) updateMe(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"user": protocol.UserOf(*u)})
+	return c.JSON(http.StatusOK, map[string]any{"user": protocol.SelfOf(*u)})
 }
 
 type passwordChange struct {

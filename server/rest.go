@@ -69,7 +69,7 @@ func (s *Server) respondSession(c echo.Context, status int, u *parley.User) erro
 	if err != nil {
 		return err
 	}
-	return c.JSON(status, session{Token: tok, User: protocol.UserOf(*u)})
+	return c.JSON(status, session{Token: tok, User: protocol.SelfOf(*u)})
 }
 
 // authenticate resolves the bearer token to an account.
@@ -115,7 +115,7 @@ func (s *Server) logoutEverywhere(c echo.Context) error {
 }
 
 func (s *Server) me(c echo.Context) error {
-	return c.JSON(http.StatusOK, map[string]any{"user": protocol.UserOf(caller(c))})
+	return c.JSON(http.StatusOK, map[string]any{"user": protocol.SelfOf(caller(c))})
 }
 
 func (s *Server) myRooms(c echo.Context) error {
@@ -133,7 +133,7 @@ func (s *Server) publicRooms(c echo.Context) error {
 	if err := s.hub.Allow(c.Request().Context(), caller(c).ID, rooms.ClassRead); err != nil {
 		return err
 	}
-	rs, err := s.hub.PublicRooms(c.Request().Context())
+	rs, err := s.hub.PublicRooms(c.Request().Context(), caller(c))
 	if err != nil {
 		return err
 	}

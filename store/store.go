@@ -41,6 +41,10 @@ type Rooms interface {
 	ByID(ctx context.Context, id string) (*parley.Room, error)
 	// Public lists the group rooms that are not private, by name.
 	Public(ctx context.Context) ([]parley.Room, error)
+	// Groups lists every group room, private ones too, by name (then id):
+	// the room browser of server administrators. It never returns
+	// ErrNotFound.
+	Groups(ctx context.Context) ([]parley.Room, error)
 	// OpenDirect returns the direct room of users a and b, creating it (with
 	// both as members) the first time; r supplies id and createdAt for that
 	// case. created reports whether this call made it. It returns
@@ -115,6 +119,7 @@ type Backend interface {
 type Store struct {
 	Users       Users
 	People      People
+	UserAdmin   UserAdmin
 	Rooms       Rooms
 	Memberships Memberships
 	RoomAdmin   RoomAdmin

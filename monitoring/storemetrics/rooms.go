@@ -11,8 +11,8 @@ import (
 var _ store.Rooms = (*timedRooms)(nil)
 
 type timedRooms struct {
-	next                             store.Rooms
-	create, byID, public, openDirect op
+	next                                     store.Rooms
+	create, byID, public, groups, openDirect op
 }
 
 func newTimedRooms(next store.Rooms, m *metrics) *timedRooms {
@@ -21,6 +21,7 @@ func newTimedRooms(next store.Rooms, m *metrics) *timedRooms {
 		create:     m.op("rooms.create"),
 		byID:       m.op("rooms.by_id"),
 		public:     m.op("rooms.public"),
+		groups:     m.op("rooms.groups"),
 		openDirect: m.op("rooms.open_direct"),
 	}
 }
@@ -38,6 +39,11 @@ func (t *timedRooms) ByID(ctx context.Context, id string) (_ *parley.Room, err e
 func (t *timedRooms) Public(ctx context.Context) (_ []parley.Room, err error) {
 	defer t.public.done(time.Now(), &err)
 	return t.next.Public(ctx)
+}
+
+func (t *timedRooms) Groups(ctx context.Context) (_ []parley.Room, err error) {
+	defer t.groups.done(time.Now(), &err)
+	return t.next.Groups(ctx)
 }
 
 func (t *timedRooms) OpenDirect(ctx context.Context, r *parley.Room, a, b string) (_ *parley.Room, _ bool, err error) {

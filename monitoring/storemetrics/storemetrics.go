@@ -46,6 +46,9 @@ func Wrap(st *store.Store, reg *monitoring.Registry) *store.Store {
 	if st.People != nil {
 		out.People = newTimedPeople(st.People, m)
 	}
+	if st.UserAdmin != nil {
+		out.UserAdmin = newTimedUserAdmin(st.UserAdmin, m)
+	}
 	if st.Rooms != nil {
 		out.Rooms = newTimedRooms(st.Rooms, m)
 	}

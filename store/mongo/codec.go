@@ -19,11 +19,16 @@ type userDoc struct {
 	Kind         string    `bson:"kind"`
 	PasswordHash string    `bson:"passwordHash"`
 	CreatedAt    time.Time `bson:"createdAt"`
+	// Admin and Disabled are left out while false: the accounts stored
+	// before they existed read the same.
+	Admin    bool `bson:"admin,omitempty"`
+	Disabled bool `bson:"disabled,omitempty"`
 }
 
 func (d *userDoc) user() parley.User {
 	return parley.User{ID: d.ID, Username: d.Username, DisplayName: d.DisplayName,
-		Kind: parley.UserKind(d.Kind), PasswordHash: d.PasswordHash, CreatedAt: d.CreatedAt.UTC()}
+		Kind: parley.UserKind(d.Kind), PasswordHash: d.PasswordHash, CreatedAt: d.CreatedAt.UTC(),
+		Admin: d.Admin, Disabled: d.Disabled}
 }
 
 type roomDoc struct {

@@ -101,6 +101,7 @@ func Open(ctx context.Context, cfg Config) (*store.Store, error) {
 	return &store.Store{
 		Users:         &Users{db: db},
 		People:        &People{db: db},
+		UserAdmin:     &UserAdmin{db: db},
 		Rooms:         &Rooms{db: db},
 		Memberships:   &Memberships{db: db},
 		RoomAdmin:     &RoomAdmin{db: db},

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
@@ -65,9 +66,20 @@ func (s *Rooms) ByID(ctx context.Context, id string) (*parley.Room, error) {
 
 // Public lists the public group rooms by name.
 func (s *Rooms) Public(ctx context.Context) ([]parley.Room, error) {
+	filter, sort := publicRooms()
+	return s.list(ctx, filter, sort)
+}
+
+// Groups lists every group room, private ones too, by name.
+func (s *Rooms) Groups(ctx context.Context) ([]parley.Room, error) {
+	_, sort := publicRooms()
+	return s.list(ctx, bson.D{{Key: "kind", Value: string(parley.RoomGroup)}}, sort)
+}
+
+// list finds the rooms of filter, in sort's order.
+func (s *Rooms) list(ctx context.Context, filter, sort bson.D) ([]parley.Room, error) {
 	ctx, cancel := s.db.bound(ctx)
 	defer cancel()
-	filter, sort := publicRooms()
 	docs, err := findAll[roomDoc](ctx, s.db.col(colRooms), filter, options.Find().SetSort(sort))
 	if err != nil {
 		return nil, err

@@ -34,7 +34,7 @@ func (s *Users) Create(ctx context.Context, u *parley.User) error {
 	ctx, cancel := s.db.bound(ctx)
 	defer cancel()
 	_, err := s.db.col(colUsers).InsertOne(ctx, userDoc{ID: u.ID, Username: name, DisplayName: u.DisplayName,
-		Kind: string(kind), PasswordHash: u.PasswordHash, CreatedAt: created})
+		Kind: string(kind), PasswordHash: u.PasswordHash, CreatedAt: created, Admin: u.Admin, Disabled: u.Disabled})
 	if mongo.IsDuplicateKeyError(err) {
 		// The server names the index that refused the key.
 		if strings.Contains(err.Error(), "username") {

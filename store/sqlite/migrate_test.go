@@ -151,6 +151,31 @@ func TestMessagesOfAnOlderSchemaHaveNoAttachments(t *testing.T) {
 	}
 }
 
+// A database from before server administrators: its accounts are neither
+// administrators nor disabled, and can be made either.
+func TestUsersOfAnOlderSchemaAreNeitherAdminsNorDisabled(t *testing.T) {
+	path := oldDatabase(t, 9,
+		`INSERT INTO users (id, username, display_name, kind, password_hash, created_at) VALUES ('u1', 'ann', 'Ann', 'human', 'h', 1)`,
+	)
+
+	st, err := Open(t.Context(), Config{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Backend.Close()
+	want := parley.User{ID: "u1", Username: "ann", DisplayName: "Ann", Kind: parley.KindHuman, PasswordHash: "h", CreatedAt: fromMillis(1)}
+	if got, err := st.Users.ByID(t.Context(), "u1"); err != nil || *got != want {
+		t.Fatalf("old account after migrating = %+v, %v; want %+v", got, err, want)
+	}
+	if err := st.UserAdmin.SetAdmin(t.Context(), "u1", true); err != nil {
+		t.Fatal(err)
+	}
+	want.Admin = true
+	if got, err := st.UserAdmin.List(t.Context()); err != nil || len(got) != 1 || got[0] != want {
+		t.Fatalf("List after SetAdmin = %+v, %v", got, err)
+	}
+}
+
 // oldDatabase makes a database file at the schema of the first version
 // migrations, holding the rows that stmts insert, as a binary of that
 // time would have left it; the test then opens it with this one.

@@ -220,6 +220,11 @@ CREATE INDEX files_orphans ON files (created_at, id)
 CREATE INDEX files_message ON files (message_id) WHERE message_id <> '';
 ALTER TABLE messages ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]';
 `,
+	// 10: server administrators and disabled accounts (store.UserAdmin).
+	`
+ALTER TABLE users ADD COLUMN admin INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
+`,
 }
 
 // migrate brings the schema up to date in one IMMEDIATE transaction, so two

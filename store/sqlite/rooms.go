@@ -60,9 +60,17 @@ func (s *Rooms) ByID(ctx context.Context, id string) (*parley.Room, error) {
 
 // Public lists the public group rooms by name.
 func (s *Rooms) Public(ctx context.Context) ([]parley.Room, error) {
-	rows, err := s.db.read.QueryContext(ctx,
-		`SELECT `+roomCols+` FROM rooms WHERE kind = ? AND private = 0 ORDER BY name, id`,
-		string(parley.RoomGroup))
+	return s.list(ctx, `SELECT `+roomCols+` FROM rooms WHERE kind = ? AND private = 0 ORDER BY name, id`)
+}
+
+// Groups lists every group room, private ones too, by name.
+func (s *Rooms) Groups(ctx context.Context) ([]parley.Room, error) {
+	return s.list(ctx, `SELECT `+roomCols+` FROM rooms WHERE kind = ? ORDER BY name, id`)
+}
+
+// list runs a query of group rooms.
+func (s *Rooms) list(ctx context.Context, query string) ([]parley.Room, error) {
+	rows, err := s.db.read.QueryContext(ctx, query, string(parley.RoomGroup))
 	if err != nil {
 		return nil, storeError(err, "")
 	}

@@ -15,7 +15,7 @@ type Users struct{ db *DB }
 
 var _ store.Users = (*Users)(nil)
 
-const userCols = `id, username, display_name, kind, password_hash, created_at`
+const userCols = `id, username, display_name, kind, password_hash, created_at, admin, disabled`
 
 // Create inserts u, normalising its username and filling in a zero
 // CreatedAt and an empty Kind (human).
@@ -34,8 +34,8 @@ func (s *Users) Create(ctx context.Context, u *parley.User) error {
 	created := s.db.stamp(u.CreatedAt)
 	err := s.db.writeTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx,
-			`INSERT INTO users (`+userCols+`) VALUES (?, ?, ?, ?, ?, ?)`,
-			u.ID, name, u.DisplayName, string(kind), u.PasswordHash, toMillis(created))
+			`INSERT INTO users (`+userCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			u.ID, name, u.DisplayName, string(kind), u.PasswordHash, toMillis(created), u.Admin, u.Disabled)
 		if isUnique(err) {
 			if strings.Contains(err.Error(), "users.username") {
 				return fmt.Errorf("username %q: %w: %w", name, store.ErrConflict, err)
@@ -133,7 +133,7 @@ func scanUser(sc scanner) (*parley.User, error) {
 	var u parley.User
 	var kind string
 	var created int64
-	if err := sc.Scan(&u.ID, &u.Username, &u.DisplayName, &kind, &u.PasswordHash, &created); err != nil {
+	if err := sc.Scan(&u.ID, &u.Username, &u.DisplayName, &kind, &u.PasswordHash, &created, &u.Admin, &u.Disabled); err != nil {
 		return nil, err
 	}
 	u.Kind = parley.UserKind(kind)

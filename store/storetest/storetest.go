@@ -31,6 +31,7 @@ func Run(t *testing.T, newStore Factory) {
 	var tests []test
 	tests = append(tests, userTests...)
 	tests = append(tests, peopleTests...)
+	tests = append(tests, userAdminTests...)
 	tests = append(tests, roomTests...)
 	tests = append(tests, membershipTests...)
 	tests = append(tests, roomAdminTests...)

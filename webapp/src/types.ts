@@ -11,6 +11,8 @@ export interface User {
   online?: boolean;
   /** Only in member lists. */
   role?: Role;
+  /** Only in my own account (docs/protocol.md §4.11): a server administrator. */
+  admin?: boolean;
 }
 
 export type Role = "owner" | "admin" | "member";

@@ -84,6 +84,11 @@ function BrowseDialog() {
           <li key={r.id}>
             <div>
               <strong>#{r.name}</strong>
+              {r.private && (
+                <span class="tag">
+                  <Icon name="lock" size={11} /> {t("private")}
+                </span>
+              )}
               {r.topic && <p class="muted">{r.topic}</p>}
             </div>
             {mine[r.id] ? (

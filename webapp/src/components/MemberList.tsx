@@ -3,6 +3,7 @@ import { useClient, useChat } from "../context";
 import { ParleyError } from "../errors";
 import { t } from "../i18n";
 import type { RoomState } from "../state/model";
+import { canGiveRoles, canModerate } from "../state/selectors";
 import type { User } from "../types";
 import { Avatar } from "./Avatar";
 import { Icon } from "./Icon";
@@ -16,8 +17,8 @@ export function MemberList({ room }: { room: RoomState }) {
   const online = (u: User) => u.kind === "bot" || !!presence[u.id];
   members.sort((a, b) => Number(online(b)) - Number(online(a)) || a.username.localeCompare(b.username));
   const group = room.room.kind === "group";
-  const myRole = room.room.role;
-  const moderator = group && (myRole === "owner" || myRole === "admin");
+  const moderator = canModerate(room.room, me);
+  const giveRoles = canGiveRoles(room.room, me);
   const [error, setError] = useState("");
   const act = (fn: () => Promise<void>) => {
     setError("");
@@ -57,7 +58,7 @@ export function MemberList({ room }: { room: RoomState }) {
                 <Icon name="chat" size={14} />
               </button>
             )}
-            {myRole === "owner" && group && u.id !== me.id && u.kind === "human" && (
+            {giveRoles && u.id !== me.id && u.kind === "human" && u.role !== "owner" && (
               <button
                 type="button"
                 class="ghost-btn small"

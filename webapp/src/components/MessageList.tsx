@@ -5,7 +5,7 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import { useChat, useClient } from "../context";
 import { formatDay, t } from "../i18n";
 import type { RoomState } from "../state/model";
-import { assistantUser, roomTitle } from "../state/selectors";
+import { assistantUser, canModerate, roomTitle } from "../state/selectors";
 import type { Message, Quote, User } from "../types";
 import { MessageItem, rowOf, type Row } from "./MessageItem";
 
@@ -75,7 +75,7 @@ export function MessageList({ room, me }: { room: RoomState; me: User }) {
   const onRetry = useCallback((cid: string) => client.retry(id, cid), [id]);
   const onDiscard = useCallback((cid: string) => client.discard(id, cid), [id]);
   const onDelete = useCallback((mid: string) => void client.deleteMessage(id, mid).catch(() => undefined), [id]);
-  const moderator = room.room.role === "owner" || room.room.role === "admin";
+  const moderator = canModerate(room.room, me);
   const editing = useChat((s) => (s.ui.editing?.room === id ? s.ui.editing.id : null));
   const onEdit = useCallback(
     (mid: string | null) => {

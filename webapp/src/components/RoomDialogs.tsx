@@ -3,11 +3,11 @@
 import { useEffect, useState } from "preact/hooks";
 import { useClient, useChat } from "../context";
 import { t } from "../i18n";
+import { canModerate } from "../state/selectors";
 import type { User } from "../types";
 import { Avatar } from "./Avatar";
 import { Modal, useAction, useClose } from "./Dialogs";
 
-const canModerate = (role?: string) => role === "owner" || role === "admin";
 
 function useActiveRoom() {
   return useChat((s) => (s.chat.active ? s.chat.rooms[s.chat.active] : undefined));
@@ -17,13 +17,14 @@ export function RoomDialog() {
   const client = useClient();
   const close = useClose();
   const room = useActiveRoom();
+  const me = useChat((s) => s.chat.session?.user);
   const [name, setName] = useState(room?.room.name ?? "");
   const [topic, setTopic] = useState(room?.room.topic ?? "");
   const [done, setDone] = useState(false);
   const { error, busy, run } = useAction();
   if (!room) return null;
   const id = room.room.id;
-  const editable = canModerate(room.room.role);
+  const editable = canModerate(room.room, me);
   return (
     <Modal title={t("roomSettings")}>
       {editable && (

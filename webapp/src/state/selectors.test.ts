@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assistantUser, directPeer, directRooms, groupRooms, roomTitle, totalUnread, unreadOf } from "./selectors";
+import { assistantUser, canGiveRoles, canModerate, directPeer, directRooms, groupRooms, roomTitle, totalUnread, unreadOf } from "./selectors";
 import { bob, me, room, roomState, signedIn } from "./testing";
 
 describe("directPeer and roomTitle", () => {
@@ -59,5 +59,30 @@ describe("unread counts", () => {
     const b = roomState(room("b"), { lastSeq: 3, readSeq: 3 });
     expect(unreadOf(a)).toBe(6);
     expect(totalUnread(signedIn([a, b]).chat)).toBe(6);
+  });
+});
+
+describe("canModerate and canGiveRoles", () => {
+  const admin = { ...me, admin: true };
+  const group = (role?: "owner" | "admin" | "member") => room("g1", { role });
+
+  it("follow my role in a group room", () => {
+    expect(canModerate(group("owner"), me)).toBe(true);
+    expect(canModerate(group("admin"), me)).toBe(true);
+    expect(canModerate(group("member"), me)).toBe(false);
+    expect(canGiveRoles(group("owner"), me)).toBe(true);
+    expect(canGiveRoles(group("admin"), me)).toBe(false);
+  });
+
+  it("let a server administrator moderate every group room, role or not", () => {
+    expect(canModerate(group("member"), admin)).toBe(true);
+    expect(canModerate(group(undefined), admin)).toBe(true);
+    expect(canGiveRoles(group("member"), admin)).toBe(true);
+  });
+
+  it("never count in direct rooms", () => {
+    const dm = room("d1", { kind: "direct", role: "member" });
+    expect(canModerate(dm, admin)).toBe(false);
+    expect(canGiveRoles(dm, admin)).toBe(false);
   });
 });

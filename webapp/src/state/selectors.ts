@@ -1,5 +1,5 @@
 // Derived values the views and effects read; never stored, so never stale.
-import type { User } from "../types";
+import type { Room, User } from "../types";
 import type { ChatState, RoomState, ServerConfig } from "./model";
 
 export function unreadOf(r: RoomState): number {
@@ -55,4 +55,19 @@ export function directRooms(rooms: Record<string, RoomState>): RoomState[] {
   return Object.values(rooms)
     .filter((r) => r.room.kind === "direct")
     .sort((a, b) => b.lastSeq - a.lastSeq || a.room.name.localeCompare(b.room.name));
+}
+
+/**
+ * Whether I moderate a room (delete anyone's message, kick, invite, rename):
+ * its owners and admins do, and a server administrator does in every group
+ * room (docs/protocol.md §15). Direct rooms have no moderators.
+ */
+export function canModerate(room: Room, me: User | undefined): boolean {
+  if (room.kind !== "group") return false;
+  return room.role === "owner" || room.role === "admin" || me?.admin === true;
+}
+
+/** Whether I give and take a group room's admin role: its owner, or a server administrator. */
+export function canGiveRoles(room: Room, me: User | undefined): boolean {
+  return room.kind === "group" && (room.role === "owner" || me?.admin === true);
 }
