@@ -73,12 +73,14 @@ screenshots: $(BIN) $(WEB_DEPS) $(E2E_DEPS)
 # Prometheus config, rules and rule unit tests (promtool: Debian's
 # `prometheus` package; .ci/run installs it).
 PROMTOOL ?= promtool
+AMTOOL ?= amtool
 PROM_DIR := monitoring/prometheus
 
 test-rules:
 	$(PROMTOOL) check config $(PROM_DIR)/prometheus.yml
 	$(PROMTOOL) check rules $(PROM_DIR)/rules/*.yml
 	$(PROMTOOL) test rules $(PROM_DIR)/tests/*.yml
+	$(AMTOOL) check-config monitoring/alertmanager/alertmanager.yml
 
 # Benchmarks report figures; they are not pass/fail gates. The side-by-side
 # (bench/sidebyside, docs/benchmarks.md) takes ~8 minutes; BENCH_FLAGS
