@@ -155,6 +155,15 @@ type Rules struct {
 	// Records are the recording rules' names: series Prometheus makes.
 	Records map[string]bool
 	Queries []Query
+	// Alerts are the alerting rules, in file order.
+	Alerts []Alert
+}
+
+// Alert is an alerting rule's name and annotations.
+type Alert struct {
+	Name        string
+	Where       string
+	Annotations map[string]string
 }
 
 // ReadRules reads every rule file matching glob.
@@ -176,9 +185,10 @@ func ReadRules(glob string) (*Rules, error) {
 			Groups []struct {
 				Name  string `yaml:"name"`
 				Rules []struct {
-					Record string `yaml:"record"`
-					Alert  string `yaml:"alert"`
-					Expr   string `yaml:"expr"`
+					Record      string            `yaml:"record"`
+					Alert       string            `yaml:"alert"`
+					Expr        string            `yaml:"expr"`
+					Annotations map[string]string `yaml:"annotations"`
 				} `yaml:"rules"`
 			} `yaml:"groups"`
 		}
@@ -190,6 +200,7 @@ func ReadRules(glob string) (*Rules, error) {
 				name := rule.Record
 				if name == "" {
 					name = rule.Alert
+					r.Alerts = append(r.Alerts, Alert{Name: name, Where: fmt.Sprintf("%s alert %s", filepath.Base(path), name), Annotations: rule.Annotations})
 				} else {
 					r.Records[name] = true
 				}
