@@ -88,14 +88,20 @@ screenshots: $(BIN) $(WEB_DEPS) $(E2E_DEPS)
 	cd webapp && PARLEY_BIN=$(CURDIR)/$(BIN) npm run screenshots
 
 # Prometheus config, rules and rule unit tests (promtool: Debian's
-# `prometheus` package; scripts/test-env.sh installs it).
+# `prometheus` package), and the Alertmanager config, with a check that both
+# severities reach the expected receiver: change it with the route (amtool:
+# Debian's `prometheus-alertmanager`). scripts/test-env.sh installs both.
 PROMTOOL ?= promtool
+AMTOOL ?= amtool
 PROM_DIR := monitoring/prometheus
 
 test-rules:
 	$(PROMTOOL) check config $(PROM_DIR)/prometheus.yml
 	$(PROMTOOL) check rules $(PROM_DIR)/rules/*.yml
 	$(PROMTOOL) test rules $(PROM_DIR)/tests/*.yml
+	$(AMTOOL) check-config monitoring/alertmanager/alertmanager.yml
+	$(AMTOOL) config routes test --config.file=monitoring/alertmanager/alertmanager.yml --verify.receivers=alert-log alertname=ParleyNoReadyNodes severity=critical
+	$(AMTOOL) config routes test --config.file=monitoring/alertmanager/alertmanager.yml --verify.receivers=alert-log alertname=ParleyNodeNotReady severity=warning
 
 # Benchmarks report figures; they are not pass/fail gates. The side-by-side
 # (bench/sidebyside, docs/benchmarks.md) takes ~8 minutes; BENCH_FLAGS

@@ -33,8 +33,9 @@ var designFamilies = map[string]string{
 	"parley_rate_limited_total":            "counter",
 }
 
-// prometheusSeries are made by Prometheus itself, not scraped from Parley.
-var prometheusSeries = map[string]bool{"up": true}
+// prometheusSeries are made by Prometheus itself, not scraped from Parley:
+// up for every target, ALERTS for every pending or firing alert.
+var prometheusSeries = map[string]bool{"up": true, "ALERTS": true}
 
 // repoRoot is where the monitoring configuration lives, seen from this
 // package's directory (where go test runs).
@@ -113,9 +114,23 @@ func TestMonitoringAgainstARunningNode(t *testing.T) {
 			if len(d.Queries) == 0 {
 				t.Fatal("no queries")
 			}
+			// Every panel, query and variable names its datasource through a
+			// datasource variable, so the dashboard works with whatever
+			// Prometheus datasource a Grafana has; this one's provisioned
+			// datasource must be of the variable's type.
+			if len(d.DatasourceUIDs) == 0 {
+				t.Error("no panel names a datasource")
+			}
 			for _, uid := range d.DatasourceUIDs {
-				if !datasources[uid] {
-					t.Errorf("datasource uid %q is not provisioned (%v)", uid, datasources)
+				name := monitoringtest.VariableRef(uid)
+				typ, isVar := d.DatasourceVariables[name]
+				switch {
+				case name == "":
+					t.Errorf("datasource uid %q is hard-coded: use the ${datasource} variable", uid)
+				case !isVar:
+					t.Errorf("datasource %q names no datasource variable (%v)", uid, d.DatasourceVariables)
+				case !datasources[typ]:
+					t.Errorf("datasource variable %q offers %q datasources, none is provisioned (%v)", name, typ, datasources)
 				}
 			}
 			checkQueries(t, d.Queries, fams, rules.Records)
@@ -165,11 +180,12 @@ func checkNames(t *testing.T, queries []monitoringtest.Query, fams monitoringtes
 	}
 }
 
-// provisionedDatasources are the uids Grafana's provisioning defines.
+// provisionedDatasources are the types of the datasources Grafana's
+// provisioning defines.
 func provisionedDatasources(t *testing.T) map[string]bool {
 	t.Helper()
 	paths, _ := filepath.Glob(filepath.Join(repoRoot, "monitoring/grafana/provisioning/datasources/*.yml"))
-	uids := map[string]bool{}
+	types := map[string]bool{}
 	for _, p := range paths {
 		b, err := os.ReadFile(p)
 		if err != nil {
@@ -186,13 +202,13 @@ func provisionedDatasources(t *testing.T) map[string]bool {
 			t.Fatalf("%s: %v", p, err)
 		}
 		for _, d := range f.Datasources {
-			uids[d.UID] = true
+			types[d.Type] = true
 		}
 	}
-	if len(uids) == 0 {
+	if len(types) == 0 {
 		t.Fatal("no provisioned datasources")
 	}
-	return uids
+	return types
 }
 
 // driveTraffic exercises the node and returns its scrape, and the values

@@ -196,18 +196,14 @@ func TestBreakerOpensAndRecovers(t *testing.T) {
 	if got := series(t, reg, "parley_llm_requests_total", "rejected"); got != 1 {
 		t.Fatalf("llm rejected = %v", got)
 	}
-	if got := gauge(t, reg, "parley_assistant_breaker_state"); got != 2 {
-		t.Fatalf("breaker state %v, want 2 (open)", got)
-	}
+	wantBreaker(t, reg, "open")
 	m.Set(func(b *assistanttest.Behaviour) { b.Status = 0 })
 	time.Sleep(1600 * time.Millisecond)
 	r := f.ask(alice, general, "@assistant and now?")
 	if r.Text != "@alice back again" {
 		t.Fatalf("after recovery: %q", r.Text)
 	}
-	if got := gauge(t, reg, "parley_assistant_breaker_state"); got != 0 {
-		t.Fatalf("breaker state %v, want 0 (closed)", got)
-	}
+	wantBreaker(t, reg, "closed")
 }
 
 func TestBuiltinsAndKnowledgeBeatTheModel(t *testing.T) {

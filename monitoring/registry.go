@@ -91,6 +91,22 @@ func (r *Registry) SizeHistogram(name, help string, buckets []float64) prometheu
 	return h
 }
 
+// GaugeVec registers parley_<name> with bounded labels.
+func (r *Registry) GaugeVec(name, help string, labels ...string) *prometheus.GaugeVec {
+	g := prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: Namespace, Name: name, Help: help}, labels)
+	r.reg.MustRegister(g)
+	return g
+}
+
+// LongHistogram registers a latency histogram parley_<name> (seconds) over
+// buckets of its own, for waits that LatencyBuckets' 10 s would cut off (a
+// model's reply may take a minute).
+func (r *Registry) LongHistogram(name, help string, buckets []float64) prometheus.Histogram {
+	h := prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: Namespace, Name: name, Help: help, Buckets: buckets})
+	r.reg.MustRegister(h)
+	return h
+}
+
 // HistogramVec registers a latency histogram parley_<name> with bounded labels.
 func (r *Registry) HistogramVec(name, help string, labels ...string) *prometheus.HistogramVec {
 	h := prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: Namespace, Name: name, Help: help, Buckets: LatencyBuckets}, labels)

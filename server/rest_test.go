@@ -478,7 +478,7 @@ func TestHealthAndReadiness(t *testing.T) {
 	}
 }
 
-// httpCount reads the number of requests parley_http_request_seconds saw
+// httpCount reads the number of requests parley_http_request_duration_seconds saw
 // for route and status class.
 func (s *testServer) httpCount(route, class string) uint64 {
 	s.t.Helper()
@@ -487,7 +487,7 @@ func (s *testServer) httpCount(route, class string) uint64 {
 		s.t.Fatal(err)
 	}
 	for _, mf := range mfs {
-		if mf.GetName() != "parley_http_request_seconds" {
+		if mf.GetName() != "parley_http_request_duration_seconds" {
 			continue
 		}
 		for _, m := range mf.GetMetric() {
@@ -520,7 +520,7 @@ func TestHTTPMetricStatusClass(t *testing.T) {
 		{"/api/auth/register", "5xx", 0},
 	} {
 		if got := s.httpCount(tt.route, tt.class); got != tt.want {
-			t.Errorf("http_request_seconds{route=%q,status=%q} count = %d, want %d", tt.route, tt.class, got, tt.want)
+			t.Errorf("http_request_duration_seconds{route=%q,status=%q} count = %d, want %d", tt.route, tt.class, got, tt.want)
 		}
 	}
 }

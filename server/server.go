@@ -126,7 +126,7 @@ func New(cfg Config) *Server {
 		accounts: cfg.Accounts,
 		log:      cfg.Logger,
 		errors:   reg.CounterVec("errors_total", "Errors answered to clients, by code.", "code"),
-		http:     reg.HistogramVec("http_request_seconds", "REST request latency by route and status class.", "route", "status"),
+		http:     reg.HistogramVec("http_request_duration_seconds", "REST request latency by route and status class.", "route", "status"),
 
 		closing: closing,
 		stopIO:  stopIO,

@@ -23,8 +23,23 @@ type Dashboard struct {
 	Title   string
 	Queries []Query
 	// DatasourceUIDs are the uids of the datasources its panels, queries and
-	// variables name.
+	// variables name: "${datasource}" when they name a datasource variable.
 	DatasourceUIDs []string
+	// DatasourceVariables are its variables of type datasource, by name,
+	// with the datasource type each offers ("prometheus").
+	DatasourceVariables map[string]string
+}
+
+var variableRefRe = regexp.MustCompile(`^(?:\$\{([a-zA-Z_][a-zA-Z0-9_]*)\}|\$([a-zA-Z_][a-zA-Z0-9_]*))$`)
+
+// VariableRef is the name of the variable a datasource uid refers to
+// ("${datasource}" or "$datasource"), or "" for a plain uid.
+func VariableRef(uid string) string {
+	m := variableRefRe.FindStringSubmatch(uid)
+	if m == nil {
+		return ""
+	}
+	return m[1] + m[2]
 }
 
 type grafanaPanel struct {
@@ -65,7 +80,7 @@ func ReadDashboard(path string) (*Dashboard, error) {
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	d := &Dashboard{Title: raw.Title}
+	d := &Dashboard{Title: raw.Title, DatasourceVariables: map[string]string{}}
 	uids := map[string]bool{}
 	addDS := func(ds *grafanaDatasource) {
 		if ds != nil && ds.UID != "" {
@@ -88,6 +103,10 @@ func ReadDashboard(path string) (*Dashboard, error) {
 	}
 	walk(raw.Panels)
 	for _, v := range raw.Templating.List {
+		if v.Type == "datasource" {
+			d.DatasourceVariables[v.Name] = variableQuery(v.Query)
+			continue
+		}
 		if v.Type != "query" {
 			continue
 		}
@@ -155,6 +174,15 @@ type Rules struct {
 	// Records are the recording rules' names: series Prometheus makes.
 	Records map[string]bool
 	Queries []Query
+	// Alerts are the alerting rules, in file order.
+	Alerts []Alert
+}
+
+// Alert is an alerting rule's name and annotations.
+type Alert struct {
+	Name        string
+	Where       string
+	Annotations map[string]string
 }
 
 // ReadRules reads every rule file matching glob.
@@ -176,9 +204,10 @@ func ReadRules(glob string) (*Rules, error) {
 			Groups []struct {
 				Name  string `yaml:"name"`
 				Rules []struct {
-					Record string `yaml:"record"`
-					Alert  string `yaml:"alert"`
-					Expr   string `yaml:"expr"`
+					Record      string            `yaml:"record"`
+					Alert       string            `yaml:"alert"`
+					Expr        string            `yaml:"expr"`
+					Annotations map[string]string `yaml:"annotations"`
 				} `yaml:"rules"`
 			} `yaml:"groups"`
 		}
@@ -190,6 +219,7 @@ func ReadRules(glob string) (*Rules, error) {
 				name := rule.Record
 				if name == "" {
 					name = rule.Alert
+					r.Alerts = append(r.Alerts, Alert{Name: name, Where: fmt.Sprintf("%s alert %s", filepath.Base(path), name), Annotations: rule.Annotations})
 				} else {
 					r.Records[name] = true
 				}
