@@ -2,7 +2,9 @@ package server
 
 import (
 	"context"
+	"crypto/rand"
 	"log/slog"
+	"net/http"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -20,6 +22,7 @@ const maxRequestIDLength = 64
 func requestID() echo.MiddlewareFunc {
 	ids := middleware.RequestIDWithConfig(middleware.RequestIDConfig{
 		TargetHeader: echo.HeaderXRequestID,
+		Generator:    NewRequestID,
 		RequestIDHandler: func(c echo.Context, id string) {
 			req := c.Request()
 			// The Socket.IO server reads the handshake's headers, not the
@@ -39,6 +42,29 @@ func requestID() echo.MiddlewareFunc {
 			return h(c)
 		}
 	}
+}
+
+// RequestIDFor is the id of a request with header h: its X-Request-Id when
+// sane, else a new one. For what answers before the Echo app is in place.
+func RequestIDFor(h http.Header) string {
+	if id := h.Get(echo.HeaderXRequestID); saneRequestID(id) {
+		return id
+	}
+	return NewRequestID()
+}
+
+const requestIDAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+// NewRequestID is 32 random letters and digits: unique enough among the
+// requests of a log's lifetime, and nothing to escape anywhere.
+func NewRequestID() string {
+	var b [32]byte
+	_, _ = rand.Read(b[:]) // never fails (crypto/rand)
+	for i := range b {
+		// 256 = 4×62 + 8: a slight bias, harmless for an id.
+		b[i] = requestIDAlphabet[int(b[i])%len(requestIDAlphabet)]
+	}
+	return string(b[:])
 }
 
 // saneRequestID accepts 1 to 64 characters of [A-Za-z0-9._-].
