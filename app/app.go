@@ -62,6 +62,9 @@ type Main struct {
 
 // NewMain prepares a node; Run starts it.
 func NewMain(cfg Config, log *slog.Logger) *Main {
+	if cfg.Build == (Build{}) {
+		cfg.Build = ReadBuild("", "", "") // what the binary embeds, without linker flags
+	}
 	return &Main{cfg: cfg, log: log, ready: make(chan struct{}), listening: make(chan struct{})}
 }
 
@@ -90,6 +93,8 @@ func (m *Main) MetricsAddr() string {
 
 // Run opens everything, serves until ctx ends, then shuts down gracefully.
 func (m *Main) Run(ctx context.Context) error {
+	b := m.cfg.Build
+	m.log.Info("parley starting", "version", b.Version, "commit", b.Commit, "built", b.Date, "go", b.GoVersion)
 	err := m.open(ctx)
 	close(m.ready)
 	if err != nil {
@@ -137,6 +142,7 @@ func (m *Main) open(ctx context.Context) error {
 		return fmt.Errorf("open store: %w", err)
 	}
 	reg := monitoring.NewRegistry()
+	registerBuildInfo(reg, m.cfg.Build)
 	// Every user of the store (hub, transport, assistant) goes through the
 	// timing wrapper: one source of parley_store_op_seconds.
 	m.store = storemetrics.Wrap(st, reg)

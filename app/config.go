@@ -25,6 +25,9 @@ type Config struct {
 	SessionCheck   time.Duration
 	AllowedOrigins []string
 	LogLevel       slog.Level
+	// LogFormat is text (logfmt-like key=value) or json (one object a
+	// line, for a log shipper).
+	LogFormat string
 	// Build is what the binary says about itself (cmd/parley fills it in).
 	Build         Build
 	FilterFile    string
@@ -122,6 +125,14 @@ func LoadConfig(getenv func(string) string, args []string) (Config, error) {
 	})
 	s.bind("log-level", "PARLEY_LOG_LEVEL", "info", "debug, info, warn or error", func(v string) error {
 		return c.LogLevel.UnmarshalText([]byte(v))
+	})
+	s.bind("log-format", "PARLEY_LOG_FORMAT", "text", "text or json: how log lines on stderr are written", func(v string) error {
+		switch v {
+		case "text", "json":
+			c.LogFormat = v
+			return nil
+		}
+		return fmt.Errorf("want text or json")
 	})
 	s.str(&c.FilterFile, "filter-file", "PARLEY_FILTER_FILE", "", "sensitive-word list, one per line (default: the shipped list)")
 	s.integer(&c.MaxTextLength, "max-text-length", "PARLEY_MAX_TEXT_LENGTH", "4000", "message length limit in characters")

@@ -337,7 +337,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 		c.SendRate != 10 || c.SendBurst != 20 || c.PresenceGrace != 3*time.Second || c.AssistantName != "assistant" ||
 		c.LogLevel != slog.LevelInfo || c.JWTSecret != "" || len(c.AllowedOrigins) != 0 || c.BcryptCost != 10 ||
 		c.MaxQueuedBytes != 4<<20 || c.PresenceNodeTTL != 30*time.Second || c.SyncMaxMessages != 1000 || c.MaxAnswerBytes != 1<<20 ||
-		c.MaxUploadBytes != 25<<20 || c.FileURLTTL != 4*time.Hour {
+		c.MaxUploadBytes != 25<<20 || c.FileURLTTL != 4*time.Hour || c.LogFormat != "text" {
 		t.Errorf("defaults = %+v", c)
 	}
 }
@@ -360,6 +360,7 @@ func TestLoadConfigEnvAndFlags(t *testing.T) {
 		"PARLEY_MAX_ANSWER_BYTES":  "256KiB",
 		"PARLEY_MAX_UPLOAD_BYTES":  "5MiB",
 		"PARLEY_FILE_URL_TTL":      "30m",
+		"PARLEY_LOG_FORMAT":        "json",
 	})
 	c, err := LoadConfig(env, nil)
 	if err != nil {
@@ -368,7 +369,8 @@ func TestLoadConfigEnvAndFlags(t *testing.T) {
 	if c.Addr != ":9000" || c.DataDir != "/var/lib/parley" || c.TokenTTL != 2*time.Hour || c.LogLevel != slog.LevelDebug ||
 		c.SendRate != 2.5 || c.SendBurst != 7 || c.PresenceGrace != 500*time.Millisecond || c.AssistantName != "helper" ||
 		c.MaxTextLength != 100 || c.MaxQueuedBytes != 64<<10 || c.PresenceNodeTTL != 5*time.Second ||
-		c.SyncMaxMessages != 50 || c.MaxAnswerBytes != 256<<10 || c.MaxUploadBytes != 5<<20 || c.FileURLTTL != 30*time.Minute {
+		c.SyncMaxMessages != 50 || c.MaxAnswerBytes != 256<<10 || c.MaxUploadBytes != 5<<20 || c.FileURLTTL != 30*time.Minute ||
+		c.LogFormat != "json" {
 		t.Errorf("from env: %+v", c)
 	}
 	if len(c.AllowedOrigins) != 2 || c.AllowedOrigins[0] != "https://a.example" || c.AllowedOrigins[1] != "https://b.example" {
@@ -376,12 +378,12 @@ func TestLoadConfigEnvAndFlags(t *testing.T) {
 	}
 
 	// A flag overrides its variable; the others keep the environment's.
-	c, err = LoadConfig(env, []string{"-addr", ":9001", "--send-burst=9", "-log-level=warn", "-max-queued-bytes=100000"})
+	c, err = LoadConfig(env, []string{"-addr", ":9001", "--send-burst=9", "-log-level=warn", "-max-queued-bytes=100000", "-log-format=text"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.Addr != ":9001" || c.SendBurst != 9 || c.LogLevel != slog.LevelWarn || c.DataDir != "/var/lib/parley" || c.SendRate != 2.5 ||
-		c.MaxQueuedBytes != 100000 {
+		c.MaxQueuedBytes != 100000 || c.LogFormat != "text" {
 		t.Errorf("with flags: %+v", c)
 	}
 }
@@ -395,6 +397,8 @@ func TestLoadConfigBadValues(t *testing.T) {
 		{map[string]string{"PARLEY_SEND_RATE": "fast"}, nil, []string{"PARLEY_SEND_RATE"}},
 		{map[string]string{"PARLEY_TOKEN_TTL": "7"}, nil, []string{"PARLEY_TOKEN_TTL"}},
 		{map[string]string{"PARLEY_LOG_LEVEL": "loud"}, nil, []string{"PARLEY_LOG_LEVEL"}},
+		{map[string]string{"PARLEY_LOG_FORMAT": "logfmt"}, nil, []string{`PARLEY_LOG_FORMAT="logfmt": want text or json`}},
+		{nil, []string{"-log-format=JSON"}, []string{"want text or json (it sets PARLEY_LOG_FORMAT)"}},
 		{map[string]string{"PARLEY_SEND_BURST": "1.5", "PARLEY_PRESENCE_GRACE": "soon"}, nil, []string{"PARLEY_SEND_BURST", "PARLEY_PRESENCE_GRACE"}},
 		{nil, []string{"-max-text-length", "lots"}, []string{"PARLEY_MAX_TEXT_LENGTH"}},
 		{map[string]string{"PARLEY_MAX_QUEUED_BYTES": "4MB"}, nil, []string{"PARLEY_MAX_QUEUED_BYTES"}},

@@ -41,6 +41,13 @@ func openSide(name, addr string, h http.Handler, log *slog.Logger) (*sideListene
 	}}, nil
 }
 
+// registerBuildInfo exposes parley_build_info{version,commit,goversion} 1,
+// so a dashboard tells which build each node runs.
+func registerBuildInfo(reg *monitoring.Registry, b Build) {
+	reg.Info("build_info", "1, labelled with the version, commit and Go version of this node's binary.",
+		map[string]string{"version": b.Version, "commit": b.Commit, "goversion": b.GoVersion})
+}
+
 // openMetrics serves /metrics on addr (nil when addr is empty).
 func openMetrics(addr string, reg *monitoring.Registry, log *slog.Logger) (*sideListener, error) {
 	return openSide("metrics", addr, server.MetricsApp(reg), log)

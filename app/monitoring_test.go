@@ -31,6 +31,7 @@ var designFamilies = map[string]string{
 	"parley_llm_requests_total":            "counter",
 	"parley_errors_total":                  "counter",
 	"parley_rate_limited_total":            "counter",
+	"parley_build_info":                    "gauge",
 }
 
 // prometheusSeries are made by Prometheus itself, not scraped from Parley:
@@ -51,6 +52,7 @@ func TestMonitoringAgainstARunningNode(t *testing.T) {
 	model := assistanttest.NewModel("All ", "good.")
 	t.Cleanup(model.Close)
 	cfg.LLMBaseURL = model.URL + "/v1"
+	cfg.Build = Build{Version: "v1.2.3-probe", Commit: "0123abc-dirty", Date: "2026-01-02T03:04:05Z", GoVersion: "go1.99.9"}
 	n := boot(t, cfg)
 	secretText := "monitoring-probe-" + time.Now().Format("150405.000000")
 	fams, text, secrets := driveTraffic(t, n, secretText)
@@ -89,6 +91,7 @@ func TestMonitoringAgainstARunningNode(t *testing.T) {
 			`parley_store_op_seconds_count{op="messages.append"}`,
 			`route="/api/rooms/:id/files"`,
 			`parley_uploads_total{outcome="stored"} 1`,
+			"\nparley_build_info{commit=\"0123abc-dirty\",goversion=\"go1.99.9\",version=\"v1.2.3-probe\"} 1\n",
 		} {
 			if !strings.Contains(text, want) {
 				t.Errorf("the exposition lacks %s", want)

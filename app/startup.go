@@ -25,6 +25,8 @@ func (g *gate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	server.SetSecurityHeaders(w.Header())
+	id := server.RequestIDFor(r.Header)
+	w.Header().Set("X-Request-Id", id)
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Retry-After", "5")
 	if r.URL.Path == "/healthz" {
@@ -32,7 +34,8 @@ func (g *gate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusServiceUnavailable)
-	_, _ = w.Write([]byte(`{"error":{"code":"UNAVAILABLE","message":"not ready: starting"}}`))
+	// The id's characters need no escaping in JSON.
+	_, _ = w.Write([]byte(`{"error":{"code":"UNAVAILABLE","message":"not ready: starting"},"requestId":"` + id + `"}`))
 }
 
 // listen binds the listen address and starts serving the gate, before the

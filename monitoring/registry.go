@@ -71,6 +71,15 @@ func (r *Registry) Gauge(name, help string) prometheus.Gauge {
 	return g
 }
 
+// Info registers parley_<name>, a gauge fixed at 1 whose labels are the
+// information (the Prometheus convention for facts such as a build's
+// version): queries join on it rather than read its value.
+func (r *Registry) Info(name, help string, labels map[string]string) {
+	g := prometheus.NewGauge(prometheus.GaugeOpts{Namespace: Namespace, Name: name, Help: help, ConstLabels: labels})
+	g.Set(1)
+	r.reg.MustRegister(g)
+}
+
 // GaugeFunc registers parley_<name> read from fn at scrape time.
 func (r *Registry) GaugeFunc(name, help string, fn func() float64) {
 	r.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: Namespace, Name: name, Help: help}, fn))

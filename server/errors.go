@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"math"
 	"net/http"
@@ -31,7 +32,7 @@ type errorBody struct {
 // classify turns any error into a code and a message safe to show, and
 // counts and logs it (only internal errors are logged: the others are the
 // client's business).
-func (s *Server) classify(err error, where string) errorBody {
+func (s *Server) classify(ctx context.Context, err error, where string) errorBody {
 	var he *echo.HTTPError
 	if errors.As(err, &he) {
 		err = fromHTTPError(he)
@@ -39,7 +40,7 @@ func (s *Server) classify(err error, where string) errorBody {
 	code := parley.CodeOf(err)
 	s.errors.WithLabelValues(string(code)).Inc()
 	if code == parley.CodeInternal || code == parley.CodeUnavailable {
-		s.log.Error("request failed", "where", where, "code", code, "err", err)
+		s.log.ErrorContext(ctx, "request failed", "where", where, "code", code, "err", err)
 	}
 	return errorBody{Code: code, Message: parley.ErrorMessage(err)}
 }
@@ -63,13 +64,23 @@ func fromHTTPError(he *echo.HTTPError) error {
 	return parley.Wrap(parley.CodeInternal, he, "internal error")
 }
 
+// errorAnswer is the body of a REST error: the error, and the request's id
+// to quote when reporting it (docs/protocol.md §3.1).
+func errorAnswer(c echo.Context, body errorBody) map[string]any {
+	a := map[string]any{"error": body}
+	if id := requestIDOf(c); id != "" {
+		a["requestId"] = id
+	}
+	return a
+}
+
 // handleError is Echo's error handler: every REST error leaves in the
 // shape of docs/protocol.md §3.1 with the matching status.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	body := s.classify(err, c.Request().Method+" "+c.Path())
+	body := s.classify(c.Request().Context(), err, c.Request().Method+" "+c.Path())
 	status := statusOf[body.Code]
 	// The codes have no "wrong method"; the status keeps it (with Echo's
 	// Allow header), so a probe or a proxy can tell it from a bad body.
@@ -84,5 +95,5 @@ func (s *Server) handleError(err error, c echo.Context) {
 		_ = c.NoContent(status)
 		return
 	}
-	_ = c.JSON(status, map[string]any{"error": body})
+	_ = c.JSON(status, errorAnswer(c, body))
 }

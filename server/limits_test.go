@@ -42,11 +42,13 @@ func wantLimited(t *testing.T, rec *httptest.ResponseRecorder, retryAfter string
 			Code    parley.Code `json:"code"`
 			Message string      `json:"message"`
 		} `json:"error"`
+		RequestID string `json:"requestId"`
 	}
 	dec := json.NewDecoder(rec.Body)
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&body); err != nil || body.Error.Code != parley.CodeRateLimited || body.Error.Message == "" {
-		t.Errorf("body %+v (%v), want {error:{code:RATE_LIMITED,message}}", body, err)
+	if err := dec.Decode(&body); err != nil || body.Error.Code != parley.CodeRateLimited || body.Error.Message == "" ||
+		body.RequestID == "" || body.RequestID != rec.Header().Get("X-Request-Id") {
+		t.Errorf("body %+v (%v), want {error:{code:RATE_LIMITED,message},requestId} with the X-Request-Id", body, err)
 	}
 }
 

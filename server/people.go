@@ -89,7 +89,7 @@ func (s *Server) changePassword(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.log.Info("password changed; other sessions revoked", "user", r.UserID)
+	s.log.InfoContext(ctx, "password changed; other sessions revoked", "user", r.UserID)
 	s.endRevoked(r)
 	return c.NoContent(http.StatusNoContent)
 }

@@ -42,7 +42,7 @@ func (s *Server) register(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.log.Info("user registered", "user", u.ID, "username", u.Username)
+	s.log.InfoContext(c.Request().Context(), "user registered", "user", u.ID, "username", u.Username)
 	return s.respondSession(c, http.StatusCreated, u)
 }
 
@@ -109,7 +109,7 @@ func (s *Server) logoutEverywhere(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.log.Info("user logged out everywhere", "user", r.UserID)
+	s.log.InfoContext(c.Request().Context(), "user logged out everywhere", "user", r.UserID)
 	s.endRevoked(r)
 	return c.NoContent(http.StatusNoContent)
 }
@@ -191,8 +191,8 @@ func (s *Server) readyz(c echo.Context) error {
 	ctx, cancel := contextWithTimeout(c, 2*time.Second)
 	defer cancel()
 	if err := s.cfg.Ready(ctx); err != nil {
-		s.log.Warn("not ready", "err", err)
-		return c.JSON(http.StatusServiceUnavailable, map[string]any{"error": errorBody{Code: parley.CodeUnavailable, Message: "not ready: " + parley.ErrorMessage(err)}})
+		s.log.WarnContext(c.Request().Context(), "not ready", "err", err)
+		return c.JSON(http.StatusServiceUnavailable, errorAnswer(c, errorBody{Code: parley.CodeUnavailable, Message: "not ready: " + parley.ErrorMessage(err)}))
 	}
 	return c.JSON(http.StatusOK, map[string]any{"ok": true})
 }

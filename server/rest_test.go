@@ -128,15 +128,17 @@ func (s *testServer) register(username, password string) string {
 	return tok
 }
 
-// wantError checks the REST error shape (docs/protocol.md §3.1) and returns the message.
+// wantError checks the REST error shape (docs/protocol.md §3.1), with the
+// request id of the X-Request-Id header, and returns the message.
 func wantError(t *testing.T, res response, status int, code parley.Code) string {
 	t.Helper()
 	if res.Status != status {
 		t.Fatalf("status %d, want %d: %s", res.Status, status, res.Raw)
 	}
 	e, ok := res.Body["error"].(map[string]any)
-	if !ok || len(res.Body) != 1 {
-		t.Fatalf("body %s, want {error: {code, message}}", res.Raw)
+	id, _ := res.Body["requestId"].(string)
+	if !ok || len(res.Body) != 2 || id == "" || id != res.Header.Get("X-Request-Id") {
+		t.Fatalf("body %s with X-Request-Id %q, want {error: {code, message}, requestId} with that id", res.Raw, res.Header.Get("X-Request-Id"))
 	}
 	msg, _ := e["message"].(string)
 	if e["code"] != string(code) || msg == "" || len(e) != 2 {

@@ -102,6 +102,8 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	// Lines written with a request's context carry its requestId.
+	cfg.Logger = contextLogger(cfg.Logger)
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -153,6 +155,9 @@ func New(cfg Config) *Server {
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = ipExtractor(cfg.Limits.TrustedProxies)
 	e.Pre(secureHeaders)
+	e.Use(requestID())
+	// Outside Recover, so a request that panicked is logged with its 500.
+	e.Use(s.accessLog)
 	e.Use(middleware.Recover())
 	e.Use(s.observeHTTP)
 	if len(cfg.AllowedOrigins) > 0 {

@@ -82,7 +82,7 @@ func (s *Server) registerSkill(sock *socket.Socket, user parley.User, registered
 	if !sock.Connected() { // it left before the handler was attached
 		unregister()
 	}
-	s.log.Info("skill registered", "skill", req.Name, "service", user.Username)
+	s.log.InfoContext(socketContext(sock), "skill registered", "skill", req.Name, "service", user.Username)
 	return map[string]any{"skill": req.Name}, nil
 }
 

@@ -100,7 +100,7 @@ func (s *Server) endSession(ls liveSession, reason string) {
 		return // ended already (a logout here and the poll both found it), or gone
 	}
 	s.sockets.sessionsEnded.WithLabelValues(reason).Inc()
-	s.log.Info("session ended", "user", ls.claims.UserID, "socket", ls.sock.Id(), "reason", reason)
+	s.log.InfoContext(socketContext(ls.sock), "session ended", "user", ls.claims.UserID, "reason", reason)
 	_ = ls.sock.Emit(protocol.EventSessionEnded, map[string]any{"reason": reason})
 	ls.sock.Disconnect(false)
 }

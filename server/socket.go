@@ -3,10 +3,12 @@ package server
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/labstack/echo/v4"
 	"github.com/zishang520/socket.io/servers/socket/v3"
 
 	"github.com/parley-chat/parley"
@@ -19,13 +21,13 @@ import (
 func (s *Server) bindSocket() {
 	s.io.Use(func(sock *socket.Socket, next func(*socket.ExtendedError)) {
 		tok, _ := sock.Handshake().Auth["token"].(string)
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		ctx, cancel := context.WithTimeout(socketContext(sock), 5*time.Second)
 		defer cancel()
 		u, claims, err := s.userOfToken(ctx, tok)
 		if err != nil {
 			code := parley.CodeOf(err)
 			if code != parley.CodeUnauthorized {
-				s.log.Error("socket auth", "err", err)
+				s.log.ErrorContext(ctx, "socket auth", "err", err)
 				s.sockets.connects.WithLabelValues(connectUnavailable).Inc()
 				next(socket.NewExtendedError("unavailable", map[string]any{"code": string(parley.CodeUnavailable)}))
 				return
@@ -50,6 +52,17 @@ func (s *Server) bindSocket() {
 		}
 		s.onConnect(sock, a.user, a.claims)
 	})
+}
+
+// socketContext carries what every log line about sock says: the request
+// id of its handshake (the HTTP request that opened its Engine.IO
+// connection, whose access line has the same requestId) and the socket id.
+func socketContext(sock *socket.Socket) context.Context {
+	var id string
+	if hc := sock.Request(); hc != nil && hc.Request() != nil {
+		id = hc.Request().Header.Get(echo.HeaderXRequestID)
+	}
+	return withLogAttrs(context.Background(), slog.String("requestId", id), slog.String("socket", string(sock.Id())))
 }
 
 // authenticated is what the handshake learnt about a socket.
@@ -78,11 +91,11 @@ func (s *Server) onConnect(sock *socket.Socket, user parley.User, claims account
 		s.hub.Disconnected(user, id)
 		s.sockets.disconnected(args)
 	})
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(socketContext(sock), 5*time.Second)
 	defer cancel()
 	ids, err := s.hub.RoomIDsOf(ctx, user.ID)
 	if err != nil {
-		s.log.Error("socket connect: list rooms", "user", user.ID, "err", err)
+		s.log.ErrorContext(ctx, "socket connect: list rooms", "user", user.ID, "err", err)
 		s.sockets.connects.WithLabelValues(connectFailed).Inc()
 		sock.Disconnect(true)
 		return
@@ -110,7 +123,7 @@ func (s *Server) onConnect(sock *socket.Socket, user parley.User, claims account
 	joined = true
 	mu.Unlock()
 	s.sockets.connects.WithLabelValues(connectAccepted).Inc()
-	s.log.Debug("socket connected", "user", user.ID, "socket", id, "transport", sock.Conn().Transport().Name())
+	s.log.DebugContext(ctx, "socket connected", "user", user.ID, "transport", sock.Conn().Transport().Name())
 
 	h := &handlers{hub: s.hub, user: user}
 	s.on(sock, protocol.EventJoin, decoded(h.join))
@@ -151,6 +164,7 @@ type eventFunc func(ctx context.Context, payload any, ack func(map[string]any)) 
 // silently.
 func (s *Server) on(sock *socket.Socket, event string, fn eventFunc) {
 	handled := s.sockets.events.WithLabelValues(event)
+	ctx := socketContext(sock)
 	_ = sock.On(event, func(args ...any) {
 		handled.Inc()
 		var ack socket.Ack
@@ -180,7 +194,7 @@ func (s *Server) on(sock *socket.Socket, event string, fn eventFunc) {
 			ack([]any{out}, nil)
 		}
 		fail := func(err error) {
-			body := s.classify(err, event)
+			body := s.classify(ctx, err, event)
 			if acked || ack == nil {
 				return
 			}
@@ -192,7 +206,6 @@ func (s *Server) on(sock *socket.Socket, event string, fn eventFunc) {
 				fail(parley.Wrap(parley.CodeInternal, fmt.Errorf("panic: %v", r), "internal error"))
 			}
 		}()
-		ctx := context.Background()
 		// Every event of a class spends its budget, a bad one too: a
 		// flood of malformed events costs as much to answer.
 		if a, ok := sock.Data().(authenticated); ok {

@@ -98,10 +98,10 @@ func (fs *fileServer) receive(c echo.Context) (*parley.File, error) {
 		fs.describeImage(ctx, f)
 	}
 	if err := fs.cfg.Files.Create(ctx, f); err != nil {
-		fs.removeBlobs(f)
+		fs.removeBlobs(ctx, f)
 		return nil, err
 	}
-	fs.log.Info("file uploaded", "file", f.ID, "room", f.RoomID, "user", user.ID, "bytes", f.Size, "type", f.ContentType)
+	fs.log.InfoContext(ctx, "file uploaded", "file", f.ID, "room", f.RoomID, "user", user.ID, "bytes", f.Size, "type", f.ContentType)
 	return f, nil
 }
 
@@ -166,13 +166,13 @@ func filePart(req *http.Request) (*multipart.Part, error) {
 func (fs *fileServer) describeImage(ctx context.Context, f *parley.File) {
 	blob, err := fs.cfg.Blobs.Open(ctx, f.ID)
 	if err != nil {
-		fs.log.Warn("uploaded image could not be reopened; stored without a preview", "file", f.ID, "err", err)
+		fs.log.WarnContext(ctx, "uploaded image could not be reopened; stored without a preview", "file", f.ID, "err", err)
 		return
 	}
 	defer blob.Close()
 	w, h, err := media.Probe(blob)
 	if err != nil {
-		fs.log.Info("uploaded image could not be measured; stored without a preview", "file", f.ID, "err", err)
+		fs.log.InfoContext(ctx, "uploaded image could not be measured; stored without a preview", "file", f.ID, "err", err)
 		return
 	}
 	f.Width, f.Height = w, h
@@ -181,11 +181,11 @@ func (fs *fileServer) describeImage(ctx context.Context, f *parley.File) {
 	}
 	thumb, _, err := media.Thumbnail(blob, fs.cfg.ThumbSide)
 	if err != nil {
-		fs.log.Info("no preview for an uploaded image", "file", f.ID, "err", err)
+		fs.log.InfoContext(ctx, "no preview for an uploaded image", "file", f.ID, "err", err)
 		return
 	}
 	if _, err := fs.cfg.Blobs.Put(ctx, parley.ThumbKey(f.ID), bytes.NewReader(thumb)); err != nil {
-		fs.log.Warn("storing an image preview failed; stored without one", "file", f.ID, "err", err)
+		fs.log.WarnContext(ctx, "storing an image preview failed; stored without one", "file", f.ID, "err", err)
 		return
 	}
 	f.HasThumb = true
@@ -193,12 +193,13 @@ func (fs *fileServer) describeImage(ctx context.Context, f *parley.File) {
 
 // removeBlobs undoes the blobs of an upload that could not be recorded.
 // A failure leaves blobs that no metadata names: logged, for the operator.
-func (fs *fileServer) removeBlobs(f *parley.File) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+func (fs *fileServer) removeBlobs(ctx context.Context, f *parley.File) {
+	// Even when the request was cancelled; its log attributes stay.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	for _, key := range []string{f.ID, parley.ThumbKey(f.ID)} {
 		if err := fs.cfg.Blobs.Delete(ctx, key); err != nil {
-			fs.log.Error("removing the blob of a failed upload failed", "key", key, "err", err)
+			fs.log.ErrorContext(ctx, "removing the blob of a failed upload failed", "key", key, "err", err)
 		}
 	}
 }

@@ -145,6 +145,9 @@ export function assertRestError(res, status, code, what = "") {
   assert.equal(res.body.error.code, code, `expected code ${code}, ${ctx}`);
   assert.equal(typeof res.body.error.message, "string", ctx);
   assert.ok(res.body.error.message.length > 0, `error.message should be non-empty, ${ctx}`);
+  // The request's id, the same as the X-Request-Id header (docs/protocol.md §3.1).
+  assert.match(res.body.requestId ?? "", /^[A-Za-z0-9._-]{1,64}$/, `expected a requestId, ${ctx}`);
+  assert.equal(res.body.requestId, res.headers.get("x-request-id"), `requestId and X-Request-Id differ, ${ctx}`);
 }
 
 /** message:send that must succeed; returns the stored message. */

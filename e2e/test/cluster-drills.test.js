@@ -316,7 +316,7 @@ test("Redis down: nodes serve their own sockets and say 503; when it returns, fa
   for (const node of nodes) {
     await waitFor(async () => (await readyz(node)).status === 503, { timeoutMs: 10_000, what: `${node.label} /readyz to say 503` });
     const { body } = await readyz(node);
-    assert.deepStrictEqual(Object.keys(body), ["error"], JSON.stringify(body));
+    assert.deepStrictEqual(Object.keys(body), ["error", "requestId"], JSON.stringify(body));
     assert.deepStrictEqual(Object.keys(body.error).sort(), ["code", "message"], JSON.stringify(body));
     assert.equal(body.error.code, "UNAVAILABLE");
     assert.match(body.error.message, /redis/i, `${node.label}'s /readyz should say Redis is the trouble`);

@@ -100,7 +100,10 @@ test("a wrong current password is 401 and a weak new one 400; nothing changes", 
     json: { current: "not-my-password", password: NEW_PASSWORD },
   });
   assertRestError(wrong, 401, "UNAUTHORIZED", "wrong current password");
-  assert.deepEqual(wrong.body, { error: { code: "UNAUTHORIZED", message: "the current password is wrong" } });
+  assert.deepEqual(wrong.body, {
+    error: { code: "UNAUTHORIZED", message: "the current password is wrong" },
+    requestId: wrong.headers.get("x-request-id"),
+  });
   assertRestError(
     await api(srv.base, "POST", "/api/me/password", { token, json: { current: DEFAULT_PASSWORD, password: "short" } }),
     400,

@@ -182,7 +182,7 @@ test("query syntax is plain text, and bad queries are BAD_REQUEST with the REST 
     { q: M, limit: "ten" }, { q: M, before: "no-such-message" }]) {
     const res = await api(srv.base, "GET", query(q), { token: A.token });
     assertRestError(res, 400, "BAD_REQUEST", JSON.stringify(q));
-    assert.deepEqual(Object.keys(res.body), ["error"]);
+    assert.deepEqual(Object.keys(res.body), ["error", "requestId"]);
   }
   assert.deepEqual((await found(A, { q: "数".repeat(200) })).ids, [], "200 characters are fine");
   assertRestError(await api(srv.base, "GET", query({ q: M }), {}), 401, "UNAUTHORIZED", "no token");
