@@ -55,6 +55,7 @@ type Main struct {
 	redis     *redisLink           // redis.go; nil without PARLEY_REDIS_URL
 	skills    *redisskills.Cluster // skills.go; nil without PARLEY_REDIS_URL
 	cleaner   *files.Cleaner       // files.go; removes orphan uploads
+	dirLock   *dirLock             // datalock.go; held while the embedded store is open
 
 	closeOnce sync.Once
 	closeErr  error
@@ -125,6 +126,16 @@ func (m *Main) open(ctx context.Context) error {
 	filter := rooms.DefaultFilter()
 	if m.cfg.FilterFile != "" {
 		if filter, err = rooms.LoadFilter(m.cfg.FilterFile); err != nil {
+			return err
+		}
+	}
+	if m.cfg.MongoURI == "" {
+		// Shared: other nodes and backups may use the file too; only a
+		// restore, which takes it exclusively, is kept out.
+		if m.dirLock, err = lockDataDir(m.cfg.DataDir, false); err != nil {
+			if errors.Is(err, errDataDirBusy) {
+				return fmt.Errorf("data dir %s: `parley restore` is running on it: %w", m.cfg.DataDir, err)
+			}
 			return err
 		}
 	}
@@ -284,6 +295,7 @@ func (m *Main) Close() error {
 				errs = append(errs, fmt.Errorf("close store: %w", err))
 			}
 		}
+		m.dirLock.release() // after the store: a restore may now replace it
 		m.closeErr = errors.Join(errs...)
 		m.log.Info("parley stopped")
 	})
