@@ -17,6 +17,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parley-chat/parley"
 	"github.com/parley-chat/parley/store/sqlite"
 )
 
@@ -341,5 +342,55 @@ Put back the copy of %s/files/ made with this backup, then start the server.
 	}
 	if want := []string{"before", "general"}; !slices.Equal(names, want) {
 		t.Fatalf("public rooms after the restore: %q, want %q", names, want)
+	}
+}
+
+// TestRestoreKeepsTheReplacedWAL: a database whose last commits are still
+// in its WAL (its server crashed) is kept whole: the WAL moves with it.
+func TestRestoreKeepsTheReplacedWAL(t *testing.T) {
+	dir := seededDir(t, func(n *node) {})
+	backup := filepath.Join(t.TempDir(), "b.db")
+	if code, _, stderr := runCmd(t, BackupCommand, dir, backup); code != 0 {
+		t.Fatalf("backup: %s", stderr)
+	}
+	// Left open, as by a process that died: its last commit stays in the
+	// WAL. It holds no data dir lock (it is not a server).
+	st, err := sqlite.Open(t.Context(), sqlite.Config{Path: filepath.Join(dir, "parley.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Backend.Close()
+	u := parley.User{ID: parley.NewID(), Username: "lastone", Kind: parley.KindHuman}
+	if err := st.Users.Create(t.Context(), &u); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "parley.db-wal")); err != nil {
+		t.Fatalf("no WAL to carry: %v", err)
+	}
+	if code, _, stderr := runCmd(t, RestoreCommand, dir, backup); code != 0 {
+		t.Fatalf("restore = %d: %s", code, stderr)
+	}
+	var kept []string
+	for _, name := range dirNames(t, dir) {
+		if strings.HasPrefix(name, "parley.db.before-restore-") {
+			kept = append(kept, name)
+		}
+	}
+	if len(kept) != 2 || kept[1] != kept[0]+"-wal" {
+		t.Fatalf("kept files: %q, want the database and its -wal", kept)
+	}
+	for _, name := range []string{"parley.db-wal", "parley.db-shm"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			t.Errorf("%s of the replaced database is still beside the restored one", name)
+		}
+	}
+	db, err := sql.Open("sqlite", filepath.Join(dir, kept[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var name string
+	if err := db.QueryRow("SELECT username FROM users WHERE id = ?", u.ID).Scan(&name); err != nil || name != "lastone" {
+		t.Fatalf("the kept database lost its last commit: %q, %v", name, err)
 	}
 }
