@@ -256,7 +256,17 @@ func TestRestoreLockKeepsServerOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer lock.release()
-	err = NewMain(testConfig(t, dir), slog.New(slog.DiscardHandler)).Run(t.Context())
+	m := NewMain(testConfig(t, dir), slog.New(slog.DiscardHandler))
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- m.Run(ctx) }()
+	if addr := m.Addr(); addr != "" {
+		cancel()
+		<-done
+		t.Fatalf("a node started on %s in a data dir under restore", addr)
+	}
+	err = <-done
 	want := "data dir " + dir + ": `parley restore` is running on it: data dir is locked"
 	if err == nil || err.Error() != want {
 		t.Fatalf("Run under a restore = %v, want %q", err, want)
