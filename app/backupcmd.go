@@ -208,14 +208,19 @@ func syncDir(dir string) error {
 
 func mongoBackupHelp(database string) string {
 	return fmt.Sprintf(`parley backup: PARLEY_MONGODB_URI is set, so the store is MongoDB, which
-parley backup does not copy. Back it up with mongodump; uploaded files are in
-GridFS in the same database, so one dump holds everything:
+parley backup does not copy. Back it up with mongodump: uploaded files are
+in GridFS in the same database, so the dump holds them too. --oplog makes
+the dump one point in time while the nodes keep writing; it dumps the whole
+deployment (no --db, and a URI without a database name):
 
-  mongodump --uri="$PARLEY_MONGODB_URI" --db=%[1]s --archive=parley-$(date +%%F).archive.gz --gzip
+  mongodump --uri="$PARLEY_MONGODB_URI" --oplog --gzip --archive=parley-$(date +%%F).archive.gz
 
 With the project's docker compose (service "mongo"):
 
-  docker compose exec -T mongo mongodump --db=%[1]s --archive --gzip > parley-$(date +%%F).archive.gz
+  docker compose exec -T mongo mongodump --oplog --gzip --archive > parley-$(date +%%F).archive.gz
+
+A dump of the database alone (--db=%[1]s, without --oplog) is consistent
+only while every Parley node is stopped.
 
 See "Backups and restore" in docs/operations.md.
 `, database)

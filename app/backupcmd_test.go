@@ -135,14 +135,19 @@ func TestBackupAndRestoreSendMongoDBToItsTools(t *testing.T) {
 		t.Fatalf("backup on MongoDB = %d, stdout %q", code, &stdout)
 	}
 	want := `parley backup: PARLEY_MONGODB_URI is set, so the store is MongoDB, which
-parley backup does not copy. Back it up with mongodump; uploaded files are in
-GridFS in the same database, so one dump holds everything:
+parley backup does not copy. Back it up with mongodump: uploaded files are
+in GridFS in the same database, so the dump holds them too. --oplog makes
+the dump one point in time while the nodes keep writing; it dumps the whole
+deployment (no --db, and a URI without a database name):
 
-  mongodump --uri="$PARLEY_MONGODB_URI" --db=chat --archive=parley-$(date +%F).archive.gz --gzip
+  mongodump --uri="$PARLEY_MONGODB_URI" --oplog --gzip --archive=parley-$(date +%F).archive.gz
 
 With the project's docker compose (service "mongo"):
 
-  docker compose exec -T mongo mongodump --db=chat --archive --gzip > parley-$(date +%F).archive.gz
+  docker compose exec -T mongo mongodump --oplog --gzip --archive > parley-$(date +%F).archive.gz
+
+A dump of the database alone (--db=chat, without --oplog) is consistent
+only while every Parley node is stopped.
 
 See "Backups and restore" in docs/operations.md.
 `
@@ -154,15 +159,17 @@ See "Backups and restore" in docs/operations.md.
 		t.Fatalf("restore on MongoDB = %d, stdout %q", code, &stdout)
 	}
 	want = `parley restore: PARLEY_MONGODB_URI is set, so the store is MongoDB, which
-parley restore does not handle. Stop the Parley nodes, then restore a
-mongodump archive with mongorestore; --drop replaces each collection
-(GridFS files included) with the archive's:
+parley restore does not handle. Stop every Parley node, then restore the
+mongodump archive: --drop replaces each collection (GridFS files included)
+with the archive's, --oplogReplay brings it to the dump's point in time:
 
-  mongorestore --uri="$PARLEY_MONGODB_URI" --nsInclude='chat.*' --archive=parley.archive.gz --gzip --drop
+  mongorestore --uri="$PARLEY_MONGODB_URI" --drop --oplogReplay --gzip --archive=parley.archive.gz
 
 With the project's docker compose (service "mongo"):
 
-  docker compose exec -T mongo mongorestore --nsInclude='chat.*' --archive --gzip --drop < parley.archive.gz
+  docker compose exec -T mongo mongorestore --drop --oplogReplay --gzip --archive < parley.archive.gz
+
+An archive of the database alone: --nsInclude='chat.*' instead of --oplogReplay.
 
 See "Backups and restore" in docs/operations.md.
 `

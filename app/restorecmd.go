@@ -210,15 +210,17 @@ func copyBeside(src, dst string) (string, error) {
 
 func mongoRestoreHelp(database string) string {
 	return fmt.Sprintf(`parley restore: PARLEY_MONGODB_URI is set, so the store is MongoDB, which
-parley restore does not handle. Stop the Parley nodes, then restore a
-mongodump archive with mongorestore; --drop replaces each collection
-(GridFS files included) with the archive's:
+parley restore does not handle. Stop every Parley node, then restore the
+mongodump archive: --drop replaces each collection (GridFS files included)
+with the archive's, --oplogReplay brings it to the dump's point in time:
 
-  mongorestore --uri="$PARLEY_MONGODB_URI" --nsInclude='%[1]s.*' --archive=parley.archive.gz --gzip --drop
+  mongorestore --uri="$PARLEY_MONGODB_URI" --drop --oplogReplay --gzip --archive=parley.archive.gz
 
 With the project's docker compose (service "mongo"):
 
-  docker compose exec -T mongo mongorestore --nsInclude='%[1]s.*' --archive --gzip --drop < parley.archive.gz
+  docker compose exec -T mongo mongorestore --drop --oplogReplay --gzip --archive < parley.archive.gz
+
+An archive of the database alone: --nsInclude='%[1]s.*' instead of --oplogReplay.
 
 See "Backups and restore" in docs/operations.md.
 `, database)
