@@ -141,6 +141,7 @@ func restoreEmbedded(dataDir, backup string) (kept string, err error) {
 		return "", fmt.Errorf("copy the backup into %s: %w; nothing was changed", dataDir, err)
 	}
 	defer os.Remove(tmp) // gone once it took the database's name
+	giveOwnerOf(tmp, db)
 
 	if _, err := os.Lstat(db); err == nil {
 		kept = keptName(db, time.Now())
