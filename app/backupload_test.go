@@ -79,7 +79,7 @@ func TestBackupUnderWriteLoad(t *testing.T) {
 	n := boot(t, cfg)
 
 	const writers = 4
-	const beforeBackup, afterBackup = 400, 200 // acks in all
+	const beforeBackup, afterBackup = 2000, 200 // acks in all
 	ctx, stop := context.WithCancel(t.Context())
 	defer stop()
 	var log ackLog
