@@ -238,10 +238,10 @@ func TestRestoreRefusedWhileServerRuns(t *testing.T) {
 		t.Fatalf("backup: %s", stderr)
 	}
 	names := dirNames(t, dir)
-	code, _, stderr := runCmd(t, RestoreCommand, dir, backup)
+	code, stdout, stderr := runCmd(t, RestoreCommand, dir, backup)
 	want := "parley restore: a Parley server (or a backup) is using " + dir + ": stop it first; nothing was changed\n"
-	if code != 1 || stderr != want {
-		t.Fatalf("restore under a running server = %d\nstderr: %q", code, stderr)
+	if code != 1 || stdout != "" || stderr != want {
+		t.Fatalf("restore under a running server = %d\nstdout: %q\nstderr: %q", code, stdout, stderr)
 	}
 	if got := dirNames(t, dir); !slices.Equal(got, names) {
 		t.Fatalf("data dir went from %q to %q", names, got)

@@ -68,6 +68,16 @@ func RestoreCommand(ctx context.Context, getenv func(string) string, args []stri
 		fmt.Fprintf(stderr, "parley restore: %v\n", err)
 		return 1
 	}
+	if !*check {
+		// Held from before the check to after the swap: the server cannot
+		// start between them, and a running one is reported first.
+		lock, err := lockForRestore(cfg.DataDir)
+		if err != nil {
+			fmt.Fprintf(stderr, "parley restore: %v\n", err)
+			return 1
+		}
+		defer lock.release()
+	}
 	sum, err := checkBackup(ctx, backup)
 	if err != nil {
 		fmt.Fprintf(stderr, "parley restore: %v; nothing was changed\n", err)
@@ -111,8 +121,21 @@ func checkBackup(ctx context.Context, path string) (sqlite.Summary, error) {
 	return sum, nil
 }
 
+// lockForRestore takes dataDir's lock exclusively (creating the dir if
+// need be): no server, backup or other restore may be using it.
+func lockForRestore(dataDir string) (*dirLock, error) {
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return nil, err
+	}
+	lock, err := lockDataDir(dataDir, true)
+	if errors.Is(err, errDataDirBusy) {
+		return nil, fmt.Errorf("a Parley server (or a backup) is using %s: stop it first; nothing was changed", dataDir)
+	}
+	return lock, err
+}
+
 // restoreEmbedded puts a checked backup in place of dataDir's database,
-// holding the data dir's lock exclusively, and returns the name the
+// whose lock the caller holds exclusively, and returns the name the
 // replaced database was kept under ("" when there was none).
 //
 // The backup is first copied and synced beside the database under a
@@ -120,18 +143,6 @@ func checkBackup(ctx context.Context, path string) (sqlite.Summary, error) {
 // untouched; then the current database moves aside and the copy takes its
 // name, two renames within one directory.
 func restoreEmbedded(dataDir, backup string) (kept string, err error) {
-	if err := os.MkdirAll(dataDir, 0o700); err != nil {
-		return "", err
-	}
-	lock, err := lockDataDir(dataDir, true)
-	if errors.Is(err, errDataDirBusy) {
-		return "", fmt.Errorf("a Parley server (or a backup) is using %s: stop it first; nothing was changed", dataDir)
-	}
-	if err != nil {
-		return "", err
-	}
-	defer lock.release()
-
 	db := filepath.Join(dataDir, dbFileName)
 	if same(db, backup) {
 		return "", fmt.Errorf("%s is the live database itself; nothing was changed", backup)
