@@ -411,3 +411,21 @@ func TestRestoreKeepsTheReplacedWAL(t *testing.T) {
 		t.Fatalf("the kept database lost its last commit: %q, %v", name, err)
 	}
 }
+
+// TestRestoreRefusesALiveDatabaseWithItsWAL: restore copies one file, so
+// a database whose last commits are in a -wal beside it is refused.
+func TestRestoreRefusesALiveDatabaseWithItsWAL(t *testing.T) {
+	dir := seededDir(t, func(n *node) {})
+	other := t.TempDir()
+	st, err := sqlite.Open(t.Context(), sqlite.Config{Path: filepath.Join(other, "parley.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Backend.Close()
+	live := filepath.Join(other, "parley.db")
+	code, stdout, stderr := runCmd(t, RestoreCommand, dir, "-check", live)
+	want := "parley restore: " + live + " has a -wal file beside it: it is a live database or a copy of one, not a self-contained backup; make one with parley backup; nothing was changed\n"
+	if code != 1 || stdout != "" || stderr != want {
+		t.Fatalf("restore of a live database = %d\nstdout: %q\nstderr: %q", code, stdout, stderr)
+	}
+}

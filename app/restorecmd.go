@@ -114,11 +114,20 @@ func checkBackup(ctx context.Context, path string) (sqlite.Summary, error) {
 		return sum, fmt.Errorf("%s is not a Parley backup: it is not a SQLite database (damaged, or another kind of file)", path)
 	case err != nil:
 		return sum, fmt.Errorf("%s is not a usable backup: %w", path, err)
+	case hasWAL(path):
+		// Restore copies one file: commits still in the WAL would be lost.
+		return sum, fmt.Errorf("%s has a -wal file beside it: it is a live database or a copy of one, not a self-contained backup; make one with parley backup", path)
 	case sum.Schema > sqlite.SchemaVersion():
 		return sum, fmt.Errorf("%s was written by a newer Parley (schema %d; this binary knows up to %d): restore it with that version",
 			path, sum.Schema, sqlite.SchemaVersion())
 	}
 	return sum, nil
+}
+
+// hasWAL says whether a non-empty write-ahead log lies beside path.
+func hasWAL(path string) bool {
+	fi, err := os.Stat(path + "-wal")
+	return err == nil && fi.Size() > 0
 }
 
 // lockForRestore takes dataDir's lock exclusively (creating the dir if
