@@ -119,6 +119,9 @@ func (m *Main) open(ctx context.Context) error {
 	if err := os.MkdirAll(m.cfg.DataDir, 0o700); err != nil {
 		return fmt.Errorf("create data dir: %w", err)
 	}
+	if err := m.holdDataDir(); err != nil {
+		return err
+	}
 	secret, err := loadOrCreateSecret(m.cfg.JWTSecret, m.cfg.DataDir)
 	if err != nil {
 		return err
@@ -126,16 +129,6 @@ func (m *Main) open(ctx context.Context) error {
 	filter := rooms.DefaultFilter()
 	if m.cfg.FilterFile != "" {
 		if filter, err = rooms.LoadFilter(m.cfg.FilterFile); err != nil {
-			return err
-		}
-	}
-	if m.cfg.MongoURI == "" {
-		// Shared: other nodes and backups may use the file too; only a
-		// restore, which takes it exclusively, is kept out.
-		if m.dirLock, err = lockDataDir(m.cfg.DataDir, false); err != nil {
-			if errors.Is(err, errDataDirBusy) {
-				return fmt.Errorf("data dir %s: `parley restore` is running on it: %w", m.cfg.DataDir, err)
-			}
 			return err
 		}
 	}

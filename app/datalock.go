@@ -45,3 +45,21 @@ func (l *dirLock) release() {
 		l.f.Close() // closing the descriptor drops its flock
 	}
 }
+
+// holdDataDir takes the data dir's lock for a node on the embedded store,
+// shared: other nodes and backups may use the file too; only a restore,
+// which takes it exclusively, is kept out. Close releases it.
+func (m *Main) holdDataDir() error {
+	if m.cfg.MongoURI != "" {
+		return nil
+	}
+	lock, err := lockDataDir(m.cfg.DataDir, false)
+	if errors.Is(err, errDataDirBusy) {
+		return fmt.Errorf("data dir %s: `parley restore` is running on it: %w", m.cfg.DataDir, err)
+	}
+	if err != nil {
+		return err
+	}
+	m.dirLock = lock
+	return nil
+}
