@@ -55,6 +55,7 @@ type Main struct {
 	redis     *redisLink           // redis.go; nil without PARLEY_REDIS_URL
 	skills    *redisskills.Cluster // skills.go; nil without PARLEY_REDIS_URL
 	cleaner   *files.Cleaner       // files.go; removes orphan uploads
+	dirLock   *dirLock             // datalock.go; held while the embedded store is open
 
 	closeOnce sync.Once
 	closeErr  error
@@ -122,6 +123,9 @@ func (m *Main) Run(ctx context.Context) error {
 func (m *Main) open(ctx context.Context) error {
 	if err := os.MkdirAll(m.cfg.DataDir, 0o700); err != nil {
 		return fmt.Errorf("create data dir: %w", err)
+	}
+	if err := m.holdDataDir(); err != nil {
+		return err
 	}
 	secret, err := loadOrCreateSecret(m.cfg.JWTSecret, m.cfg.DataDir)
 	if err != nil {
@@ -290,6 +294,7 @@ func (m *Main) Close() error {
 				errs = append(errs, fmt.Errorf("close store: %w", err))
 			}
 		}
+		m.dirLock.release() // after the store: a restore may now replace it
 		m.closeErr = errors.Join(errs...)
 		m.log.Info("parley stopped")
 	})

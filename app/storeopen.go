@@ -13,6 +13,9 @@ import (
 	"github.com/parley-chat/parley/store/sqlite"
 )
 
+// dbFileName is the embedded database's file in the data dir.
+const dbFileName = "parley.db"
+
 // openStore opens the configured backend: MongoDB when PARLEY_MONGODB_URI
 // is set, else SQLite in the data dir.
 //
@@ -24,7 +27,7 @@ import (
 // server) end the start at once.
 func (m *Main) openStore(ctx context.Context) (*store.Store, error) {
 	if m.cfg.MongoURI == "" {
-		return sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(m.cfg.DataDir, "parley.db")})
+		return sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(m.cfg.DataDir, dbFileName)})
 	}
 	return retryOpen(ctx, m.log, defaultBackoff, func(ctx context.Context) (*store.Store, error) {
 		return mongo.Open(ctx, mongo.Config{URI: m.cfg.MongoURI, Database: m.cfg.MongoDatabase})
