@@ -429,3 +429,23 @@ func TestRestoreRefusesALiveDatabaseWithItsWAL(t *testing.T) {
 		t.Fatalf("restore of a live database = %d\nstdout: %q\nstderr: %q", code, stdout, stderr)
 	}
 }
+
+// TestRestoreLockKeepsCommandsOut: `parley user` and `parley service`
+// write to the store, so they wait for no restore: they refuse and say why.
+func TestRestoreLockKeepsCommandsOut(t *testing.T) {
+	dir := t.TempDir()
+	lock, err := lockDataDir(dir, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.release()
+	want := "data dir " + dir + ": `parley restore` is running on it: data dir is locked"
+	if code, _, stderr := user(t, dir, piped(""), "list"); code != 1 || !strings.Contains(stderr, want) {
+		t.Errorf("parley user list under a restore: exit %d, stderr %q; want 1 and %q", code, stderr, want)
+	}
+	env := map[string]string{"PARLEY_DATA_DIR": dir}
+	var out, errOut bytes.Buffer
+	if code := ServiceCommand(t.Context(), func(k string) string { return env[k] }, []string{"list"}, &out, &errOut); code != 1 || !strings.Contains(errOut.String(), want) {
+		t.Errorf("parley service list under a restore: exit %d, stderr %q; want 1 and %q", code, errOut.String(), want)
+	}
+}

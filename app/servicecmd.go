@@ -82,6 +82,13 @@ func runService(ctx context.Context, cfg Config, verb, appID string, out io.Writ
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	m := &Main{cfg: cfg, log: slog.New(slog.DiscardHandler)}
+	// The same shared lock a node takes: a restore in progress keeps
+	// this command out rather than letting it write to the file being
+	// replaced.
+	if err := m.holdDataDir(); err != nil {
+		return parley.Wrap(parley.CodeConflict, err, "%s", err.Error())
+	}
+	defer m.dirLock.release()
 	st, err := m.openStore(ctx)
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
