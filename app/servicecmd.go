@@ -72,7 +72,7 @@ func ServiceCommand(ctx context.Context, getenv func(string) string, args []stri
 		return 2
 	}
 	if err := runService(ctx, cfg, verb, fs.Arg(0), stdout); err != nil {
-		fmt.Fprintf(stderr, "parley service %s: %s\n", verb, parley.ErrorMessage(err))
+		fmt.Fprintf(stderr, "parley service %s: %s\n", verb, commandError(err))
 		return 1
 	}
 	return 0

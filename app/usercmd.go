@@ -109,12 +109,12 @@ func userCommand(ctx context.Context, getenv func(string) string, args []string,
 	if verb == "reset-password" {
 		generate = generate || in.terminal
 		if password, err = newPassword(generate, in.r); err != nil {
-			fmt.Fprintf(stderr, "parley user %s: %s\n", verb, parley.ErrorMessage(err))
+			fmt.Fprintf(stderr, "parley user %s: %s\n", verb, commandError(err))
 			return 1
 		}
 	}
 	if err := runUser(ctx, cfg, verb, fs.Arg(0), password, generate, stdout); err != nil {
-		fmt.Fprintf(stderr, "parley user %s: %s\n", verb, parley.ErrorMessage(err))
+		fmt.Fprintf(stderr, "parley user %s: %s\n", verb, commandError(err))
 		return 1
 	}
 	return 0

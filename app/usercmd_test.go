@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -204,5 +206,18 @@ func TestUserCommandResetPassword(t *testing.T) {
 		if login(m[1]) != 200 || login("not-this-one") != 401 {
 			t.Errorf("parley user %v: the printed password does not log in", tc.args)
 		}
+	}
+}
+
+// TestUserCommandSaysWhyTheStoreDidNotOpen: the operator gets the cause,
+// not the "internal error" a client of the server would.
+func TestUserCommandSaysWhyTheStoreDidNotOpen(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, dbFileName), bytes.Repeat([]byte("not a database "), 512), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := user(t, dir, piped(""), "list")
+	if code != 1 || strings.Contains(stderr, "internal error") || !strings.Contains(stderr, "not a database") {
+		t.Errorf("parley user list on a damaged database: exit %d, stderr %q; want 1 and SQLite's reason", code, stderr)
 	}
 }
