@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -42,24 +41,17 @@ const backupBusyTimeout = 30 * time.Second
 // returns the process's exit status: 0, 1 for a failure, 2 for bad usage
 // (and for a MongoDB store, which mongodump backs up).
 func BackupCommand(ctx context.Context, getenv func(string) string, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("parley backup", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(fs.Output(), backupUsage) }
+	fs := commandFlags("backup", backupUsage, stderr)
 	force := fs.Bool("force", false, "replace <file> if it exists")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, backupUsage)
-			return 0
-		}
-		return 2
+	if code, done := parseCommand(fs, backupUsage, args, stdout); done {
+		return code
 	}
 	if fs.NArg() != 1 || fs.Arg(0) == "" {
 		fmt.Fprintf(stderr, "parley backup: name one file to write\n\n%s", backupUsage)
 		return 2
 	}
-	cfg, err := LoadConfig(getenv, nil)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
+	cfg, ok := commandConfig(getenv, stderr)
+	if !ok {
 		return 2
 	}
 	if cfg.MongoURI != "" {

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -39,24 +38,17 @@ Flags:
 // backup, a running server), 2 for bad usage (and for a MongoDB store,
 // which mongorestore restores).
 func RestoreCommand(ctx context.Context, getenv func(string) string, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("parley restore", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(fs.Output(), restoreUsage) }
+	fs := commandFlags("restore", restoreUsage, stderr)
 	check := fs.Bool("check", false, "only check the backup")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, restoreUsage)
-			return 0
-		}
-		return 2
+	if code, done := parseCommand(fs, restoreUsage, args, stdout); done {
+		return code
 	}
 	if fs.NArg() != 1 || fs.Arg(0) == "" {
 		fmt.Fprintf(stderr, "parley restore: name one backup file\n\n%s", restoreUsage)
 		return 2
 	}
-	cfg, err := LoadConfig(getenv, nil)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
+	cfg, ok := commandConfig(getenv, stderr)
+	if !ok {
 		return 2
 	}
 	if cfg.MongoURI != "" {

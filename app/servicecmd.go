@@ -2,11 +2,8 @@ package app
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"text/tabwriter"
 	"time"
 
@@ -52,23 +49,16 @@ func ServiceCommand(ctx context.Context, getenv func(string) string, args []stri
 		fmt.Fprintf(stderr, "parley service: unknown command %q\n\n%s", verb, serviceUsage)
 		return 2
 	}
-	fs := flag.NewFlagSet("parley service "+verb, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(fs.Output(), serviceUsage) }
-	if err := fs.Parse(rest); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, serviceUsage)
-			return 0
-		}
-		return 2
+	fs := commandFlags("service "+verb, serviceUsage, stderr)
+	if code, done := parseCommand(fs, serviceUsage, rest, stdout); done {
+		return code
 	}
 	if needsID != (fs.NArg() == 1) || (!needsID && fs.NArg() != 0) {
 		fmt.Fprintf(stderr, "parley service %s: wrong arguments\n\n%s", verb, serviceUsage)
 		return 2
 	}
-	cfg, err := LoadConfig(getenv, nil)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
+	cfg, ok := commandConfig(getenv, stderr)
+	if !ok {
 		return 2
 	}
 	if err := runService(ctx, cfg, verb, fs.Arg(0), stdout); err != nil {
@@ -81,19 +71,12 @@ func ServiceCommand(ctx context.Context, getenv func(string) string, args []stri
 func runService(ctx context.Context, cfg Config, verb, appID string, out io.Writer) error {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	m := &Main{cfg: cfg, log: slog.New(slog.DiscardHandler)}
-	// The same shared lock a node takes: a restore in progress keeps
-	// this command out rather than letting it write to the file being
-	// replaced.
-	if err := m.holdDataDir(); err != nil {
-		return parley.Wrap(parley.CodeConflict, err, "%s", err.Error())
-	}
-	defer m.dirLock.release()
-	st, err := m.openStore(ctx)
+	st, closeStore, err := openCommandStore(ctx, cfg)
 	if err != nil {
-		return fmt.Errorf("open store: %w", err)
+		return err
 	}
-	defer st.Backend.Close()
+	defer closeStore()
+	m := &Main{cfg: cfg}
 	acc := accounts.New(accounts.Config{
 		Users: st.Users, Services: st.Services, Revocations: st.Revocations,
 		TokenTTL: cfg.TokenTTL, BcryptCost: cfg.BcryptCost,

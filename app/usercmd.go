@@ -6,10 +6,8 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -82,32 +80,26 @@ func userCommand(ctx context.Context, getenv func(string) string, args []string,
 		fmt.Fprintf(stderr, "parley user: unknown command %q\n\n%s", verb, userUsage)
 		return 2
 	}
-	fs := flag.NewFlagSet("parley user "+verb, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(fs.Output(), userUsage) }
+	fs := commandFlags("user "+verb, userUsage, stderr)
 	var generate bool
 	if verb == "reset-password" {
 		fs.BoolVar(&generate, "generate", false, "generate a random password and print it once")
 	}
-	if err := fs.Parse(rest); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, userUsage)
-			return 0
-		}
-		return 2
+	if code, done := parseCommand(fs, userUsage, rest, stdout); done {
+		return code
 	}
 	if (needsName && fs.NArg() != 1) || (!needsName && fs.NArg() != 0) {
 		fmt.Fprintf(stderr, "parley user %s: wrong arguments\n\n%s", verb, userUsage)
 		return 2
 	}
-	cfg, err := LoadConfig(getenv, nil)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
+	cfg, ok := commandConfig(getenv, stderr)
+	if !ok {
 		return 2
 	}
 	password := ""
 	if verb == "reset-password" {
 		generate = generate || in.terminal
+		var err error
 		if password, err = newPassword(generate, in.r); err != nil {
 			fmt.Fprintf(stderr, "parley user %s: %s\n", verb, commandError(err))
 			return 1
@@ -144,19 +136,11 @@ func newPassword(generate bool, r io.Reader) (string, error) {
 func runUser(ctx context.Context, cfg Config, verb, username, password string, generated bool, out io.Writer) error {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	m := &Main{cfg: cfg, log: slog.New(slog.DiscardHandler)}
-	// The same shared lock a node takes: a restore in progress keeps
-	// this command out rather than letting it write to the file being
-	// replaced.
-	if err := m.holdDataDir(); err != nil {
-		return parley.Wrap(parley.CodeConflict, err, "%s", err.Error())
-	}
-	defer m.dirLock.release()
-	st, err := m.openStore(ctx)
+	st, closeStore, err := openCommandStore(ctx, cfg)
 	if err != nil {
-		return fmt.Errorf("open store: %w", err)
+		return err
 	}
-	defer st.Backend.Close()
+	defer closeStore()
 	acc := accounts.New(accounts.Config{
 		Users: st.Users, People: st.People, UserAdmin: st.UserAdmin, Revocations: st.Revocations,
 		TokenTTL: cfg.TokenTTL, BcryptCost: cfg.BcryptCost,

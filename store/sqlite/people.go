@@ -22,27 +22,11 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 // username column is NOCASE, so its index can serve the username half.
 func (s *People) Search(ctx context.Context, prefix string, limit int) ([]parley.User, error) {
 	pattern := likeEscaper.Replace(prefix) + "%"
-	rows, err := s.db.read.QueryContext(ctx,
+	return queryUsers(ctx, s.db.read,
 		`SELECT `+userCols+` FROM users
 		 WHERE kind IN (?, ?) AND (username LIKE ? ESCAPE '\' OR display_name LIKE ? ESCAPE '\')
 		 ORDER BY username LIMIT ?`,
 		string(parley.KindHuman), string(parley.KindBot), pattern, pattern, store.ClampSearch(limit))
-	if err != nil {
-		return nil, storeError(err, "")
-	}
-	defer func() { _ = rows.Close() }()
-	users := []parley.User{}
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, storeError(err, "")
-		}
-		users = append(users, *u)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, storeError(err, "")
-	}
-	return users, nil
 }
 
 // SetDisplayName returns NOT_FOUND when no user has that id.

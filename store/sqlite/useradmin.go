@@ -16,23 +16,7 @@ var _ store.UserAdmin = (*UserAdmin)(nil)
 
 // List returns every account by username.
 func (s *UserAdmin) List(ctx context.Context) ([]parley.User, error) {
-	rows, err := s.db.read.QueryContext(ctx, `SELECT `+userCols+` FROM users ORDER BY username`)
-	if err != nil {
-		return nil, storeError(err, "")
-	}
-	defer func() { _ = rows.Close() }()
-	users := []parley.User{}
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, storeError(err, "")
-		}
-		users = append(users, *u)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, storeError(err, "")
-	}
-	return users, nil
+	return queryUsers(ctx, s.db.read, `SELECT `+userCols+` FROM users ORDER BY username`)
 }
 
 // SetAdmin returns NOT_FOUND when no user has that id.

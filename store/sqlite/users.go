@@ -140,3 +140,24 @@ func scanUser(sc scanner) (*parley.User, error) {
 	u.CreatedAt = fromMillis(created)
 	return &u, nil
 }
+
+// queryUsers runs a query of userCols and reads every row.
+func queryUsers(ctx context.Context, db *sql.DB, query string, args ...any) ([]parley.User, error) {
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, storeError(err, "")
+	}
+	defer func() { _ = rows.Close() }()
+	users := []parley.User{}
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, storeError(err, "")
+		}
+		users = append(users, *u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, storeError(err, "")
+	}
+	return users, nil
+}
