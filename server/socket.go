@@ -91,7 +91,10 @@ func (s *Server) onConnect(sock *socket.Socket, user parley.User, claims account
 		s.hub.Disconnected(user, id)
 		s.sockets.disconnected(args)
 	})
-	ctx, cancel := context.WithTimeout(socketContext(sock), 5*time.Second)
+	// Built once: every log line about this socket, and every event
+	// handler's context, carries its ids.
+	sockCtx := socketContext(sock)
+	ctx, cancel := context.WithTimeout(sockCtx, 5*time.Second)
 	defer cancel()
 	ids, err := s.hub.RoomIDsOf(ctx, user.ID)
 	if err != nil {
@@ -126,26 +129,26 @@ func (s *Server) onConnect(sock *socket.Socket, user parley.User, claims account
 	s.log.DebugContext(ctx, "socket connected", "user", user.ID, "transport", sock.Conn().Transport().Name())
 
 	h := &handlers{hub: s.hub, user: user}
-	s.on(sock, protocol.EventJoin, decoded(h.join))
-	s.on(sock, protocol.EventLeave, decoded(h.leave))
-	s.on(sock, protocol.EventSend, h.send)
-	s.on(sock, protocol.EventHistory, decoded(h.history))
-	s.on(sock, protocol.EventSync, h.sync)
-	s.on(sock, protocol.EventRead, decoded(h.read))
-	s.on(sock, protocol.EventTyping, decoded(h.typing))
-	s.on(sock, protocol.EventOpenDirect, decoded(h.openDirect))
-	s.on(sock, protocol.EventInvite, decoded(h.invite))
-	s.on(sock, protocol.EventKick, decoded(h.kick))
-	s.on(sock, protocol.EventUpdateRoom, decoded(h.updateRoom))
-	s.on(sock, protocol.EventRole, decoded(h.setRole))
-	s.on(sock, protocol.EventDelete, decoded(h.deleteMessage))
-	s.on(sock, protocol.EventEdit, decoded(h.edit))
-	s.on(sock, protocol.EventReactionAdd, decoded(h.reaction(true)))
-	s.on(sock, protocol.EventReactionDel, decoded(h.reaction(false)))
-	s.on(sock, protocol.EventThread, decoded(h.thread))
-	s.on(sock, protocol.EventNotify, decoded(h.notify))
+	s.on(sockCtx, sock, protocol.EventJoin, decoded(h.join))
+	s.on(sockCtx, sock, protocol.EventLeave, decoded(h.leave))
+	s.on(sockCtx, sock, protocol.EventSend, h.send)
+	s.on(sockCtx, sock, protocol.EventHistory, decoded(h.history))
+	s.on(sockCtx, sock, protocol.EventSync, h.sync)
+	s.on(sockCtx, sock, protocol.EventRead, decoded(h.read))
+	s.on(sockCtx, sock, protocol.EventTyping, decoded(h.typing))
+	s.on(sockCtx, sock, protocol.EventOpenDirect, decoded(h.openDirect))
+	s.on(sockCtx, sock, protocol.EventInvite, decoded(h.invite))
+	s.on(sockCtx, sock, protocol.EventKick, decoded(h.kick))
+	s.on(sockCtx, sock, protocol.EventUpdateRoom, decoded(h.updateRoom))
+	s.on(sockCtx, sock, protocol.EventRole, decoded(h.setRole))
+	s.on(sockCtx, sock, protocol.EventDelete, decoded(h.deleteMessage))
+	s.on(sockCtx, sock, protocol.EventEdit, decoded(h.edit))
+	s.on(sockCtx, sock, protocol.EventReactionAdd, decoded(h.reaction(true)))
+	s.on(sockCtx, sock, protocol.EventReactionDel, decoded(h.reaction(false)))
+	s.on(sockCtx, sock, protocol.EventThread, decoded(h.thread))
+	s.on(sockCtx, sock, protocol.EventNotify, decoded(h.notify))
 	var registered atomic.Int32
-	s.on(sock, protocol.EventSkillRegister, decoded(func(ctx context.Context, req assistant.RemoteSkill) (map[string]any, error) {
+	s.on(sockCtx, sock, protocol.EventSkillRegister, decoded(func(ctx context.Context, req assistant.RemoteSkill) (map[string]any, error) {
 		if user.Kind != parley.KindService {
 			return nil, parley.Errorf(parley.CodeForbidden, "only service clients offer skills")
 		}
@@ -162,9 +165,8 @@ type eventFunc func(ctx context.Context, payload any, ack func(map[string]any)) 
 // {ok:false,error}, recovers from panics, and never drops the connection
 // for a bad payload. Events without an ack callback are handled the same way,
 // silently.
-func (s *Server) on(sock *socket.Socket, event string, fn eventFunc) {
+func (s *Server) on(ctx context.Context, sock *socket.Socket, event string, fn eventFunc) {
 	handled := s.sockets.events.WithLabelValues(event)
-	ctx := socketContext(sock)
 	_ = sock.On(event, func(args ...any) {
 		handled.Inc()
 		var ack socket.Ack
