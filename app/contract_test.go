@@ -1352,7 +1352,7 @@ func schemasOf(doc map[string]any) map[string]any {
 // eventsInCode reads the event names out of the source: the server ->
 // client names are the Event constants of protocol/events.go and the names
 // the server package emits; the client -> server names are those its
-// handlers register with s.on(sock, name, ...), as literals or protocol
+// handlers register with s.on(ctx, sock, name, ...), as literals or protocol
 // constants.
 func eventsInCode(t *testing.T) (fromClient, fromServer map[string]string) {
 	t.Helper()
@@ -1422,8 +1422,8 @@ func eventsInCode(t *testing.T) (fromClient, fromServer map[string]string) {
 			}
 			where := filepath.Base(path) + ":" + strconv.Itoa(fset.Position(call.Pos()).Line)
 			switch sel.Sel.Name {
-			case "on": // s.on(sock, event, handler)
-				if n, ok := name(1); ok {
+			case "on": // s.on(ctx, sock, event, handler)
+				if n, ok := name(2); ok {
 					fromClient[n] = where
 				}
 			case "Emit":
